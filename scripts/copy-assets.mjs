@@ -1,0 +1,11 @@
+// Copies the non-TypeScript files the built program reads at run time (vendor YAML) into dist/.
+import { cpSync, mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const assets = [['src/catalog/vendors', 'dist/catalog/vendors']]
+for (const [from, to] of assets) {
+  mkdirSync(dirname(join(root, to)), { recursive: true })
+  cpSync(join(root, from), join(root, to), { recursive: true })
+}

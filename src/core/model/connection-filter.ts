@@ -1,0 +1,19 @@
+import { z } from 'zod'
+import { list } from './common.js'
+
+/** The connection filter policy (there is only `Default`), reference §3.2. */
+export const ConnectionFilterPolicy = z.object({
+  Name: z.string().default('Default'),
+  IPAllowList: list(),
+  IPBlockList: list(),
+  EnableSafeList: z.boolean().default(false),
+})
+export type ConnectionFilterPolicy = z.infer<typeof ConnectionFilterPolicy>
+
+/** Limits of the connection filter lists (reference §3.2). */
+export const CONNECTION_FILTER_LIMITS = {
+  maxEntries: 1273,
+  narrowestPrefix: 32,
+  widestPrefix: 24,
+  maxRangeAddresses: 256,
+} as const
