@@ -1,2 +1,3 @@
 export * from './catalogue.js'
 export * from './passage-error.js'
+export * from './validation.js'
