@@ -101,6 +101,11 @@ export const CATALOGUE = {
     title: 'Refused: the change would open the tenant to attackers',
     hint: 'Choose a narrower mechanism; `passage vendor show <id>` lists them with their risks.',
   },
+  PASSAGE_E_CONFLICT: {
+    kind: 'user',
+    title: 'An object with passage’s name exists but passage did not create it',
+    hint: 'Rename or remove that object, or remove its name clash; passage never changes what it did not create.',
+  },
   PASSAGE_E_PLAN_INVALID: {
     kind: 'user',
     title: 'Invalid plan file',

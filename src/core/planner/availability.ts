@@ -1,0 +1,102 @@
+import { hasDefender, licenceName } from '../model/licence.js'
+import { MECHANISMS } from '../protections/catalog.js'
+import type { MechanismId } from '../protections/ids.js'
+import {
+  gatewayConnector,
+  policiesInForce,
+  vendorAuthDomains,
+  vendorSenderDomains,
+  type PlanContext,
+} from './context.js'
+
+/** Whether a mechanism can work for this tenant and vendor, and if not, why. */
+export type Availability = { ok: true } | { ok: false; reason: string }
+
+const no = (reason: string): Availability => ({ ok: false, reason })
+const yes: Availability = { ok: true }
+
+/** Decides whether a mechanism fits this tenant's licence and routing and this vendor's identity. */
+export function availability(id: MechanismId, ctx: PlanContext): Availability {
+  const def = MECHANISMS[id]
+  const { snapshot, vendor } = ctx
+  if (def.refused) return no(def.refused)
+  if (def.needsDefender && !hasDefender(snapshot.licence))
+    return no(`needs Defender for Office 365; this tenant has ${licenceName(snapshot.licence)}`)
+  if (def.categories && !def.categories.includes(vendor.category))
+    return no(
+      `only for ${def.categories.join(', ')} services; ${vendor.name} is ${vendor.category}`,
+    )
+  const ips = vendor.sending.ips
+  switch (id) {
+    case 'advanced-delivery':
+      if (!ips.length) return no(`${vendor.name} has no sending IPs to match`)
+      if (!vendorAuthDomains(ctx).length)
+        return no(`${vendor.name} has no MAIL FROM or DKIM domains of its own to match`)
+      return yes
+    case 'enhanced-filtering':
+      if (snapshot.mx.route !== 'gateway')
+        return no('MX points at Microsoft 365: there is no gateway hop to skip')
+      if (!gatewayConnector(ctx))
+        return no(
+          `no enabled Partner inbound connector for ${snapshot.mx.gateway} was found; create the gateway's connector first`,
+        )
+      return yes
+    case 'tabl-sender-allow':
+      if (vendor.category === 'inbound-relay' || vendor.category === 'gateway-mx')
+        return no(
+          'a relay or gateway forwards mail from every sender: there is no vendor sender domain to allow',
+        )
+      if (!vendorSenderDomains(ctx).length)
+        return no(`${vendor.name} sends as your own domains: there is no vendor domain to allow`)
+      return yes
+    case 'tabl-url-allow':
+      return vendor.sending.linkDomains.length
+        ? yes
+        : no(`${vendor.name} has no link or tracking domains`)
+    case 'tabl-spoof-allow':
+      if (!ips.length && !vendor.sending.dkimDomains.length)
+        return no(`${vendor.name} has no sending infrastructure (IPs or DKIM domain) to pair with`)
+      if (vendor.category !== 'inbound-relay' && !vendor.sending.headerFromDomains.length)
+        return no(
+          `${vendor.name} sends as your own domains: fix SPF and DKIM for them instead of allowing spoofing`,
+        )
+      return yes
+    case 'scoped-rule':
+    case 'bypass-clutter-header':
+    case 'skip-safe-links-header':
+    case 'skip-safe-attachments-header':
+      if (!ips.length && !vendorSenderDomains(ctx).length)
+        return no(`${vendor.name} has neither sending IPs nor a sender domain to scope a rule to`)
+      return yes
+    case 'ip-allow':
+      return ips.length ? yes : no(`${vendor.name} has no sending IPs`)
+    case 'antispam-allowed-senders':
+    case 'impersonation-exclusion':
+      return vendorSenderDomains(ctx).length
+        ? yes
+        : no(`${vendor.name} has no sender domain of its own to allow`)
+    case 'do-not-rewrite': {
+      if (vendor.category === 'phishing-simulation')
+        return no(
+          'simulation URLs must not go in “do not rewrite” (Microsoft: it causes click alerts); advanced delivery handles them',
+        )
+      if (!vendor.sending.linkDomains.length)
+        return no(`${vendor.name} has no link or tracking domains`)
+      const sl = snapshot.state.safeLinks
+      if (
+        !sl ||
+        !policiesInForce(
+          sl.policies,
+          sl.rules,
+          (r) => (r as { SafeLinksPolicy?: string }).SafeLinksPolicy ?? '',
+        ).length
+      )
+        return no(
+          'no custom Safe Links policy is in force, and the built-in protection policy cannot be edited',
+        )
+      return yes
+    }
+    default:
+      return yes
+  }
+}

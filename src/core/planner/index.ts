@@ -1,0 +1,5 @@
+export * from './availability.js'
+export * from './build-rules.js'
+export * from './context.js'
+export * from './plan.js'
+export * from './types.js'

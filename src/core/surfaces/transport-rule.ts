@@ -1,0 +1,111 @@
+import type { Change, JsonObject } from '../change.js'
+import { SWITCH, type CmdletCall, type CmdletValue } from '../cmdlet.js'
+import type { TransportRule } from '../model/transport-rule.js'
+import { identityOf, str, type Surface } from './surface.js'
+
+/** Condition, exception and action parameters New-/Set-TransportRule take, in the order printed. */
+export const RULE_PARAMS = [
+  'SenderIpRanges',
+  'FromScope',
+  'SenderDomainIs',
+  'SenderAddressLocation',
+  'From',
+  'HeaderMatchesMessageHeader',
+  'HeaderMatchesPatterns',
+  'HeaderContainsMessageHeader',
+  'HeaderContainsWords',
+  'SentTo',
+  'SentToMemberOf',
+  'RecipientDomainIs',
+  'ExceptIfSenderIpRanges',
+  'ExceptIfSenderDomainIs',
+  'ExceptIfFrom',
+  'SetSCL',
+  'SetHeaderName',
+  'SetHeaderValue',
+  'StopRuleProcessing',
+] as const
+
+function ruleParams(rule: JsonObject): Record<string, CmdletValue> {
+  const out: Record<string, CmdletValue> = {}
+  for (const p of RULE_PARAMS) {
+    const v = rule[p]
+    if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue
+    if (
+      p === 'SenderAddressLocation' &&
+      !(Array.isArray(rule.SenderDomainIs) && rule.SenderDomainIs.length)
+    )
+      continue
+    if (p === 'StopRuleProcessing' && v === false) continue
+    out[p] = Array.isArray(v)
+      ? v.filter((x): x is string => typeof x === 'string')
+      : (v as CmdletValue)
+  }
+  return out
+}
+
+function createCalls(rule: JsonObject): CmdletCall[] {
+  return [
+    {
+      cmdlet: 'New-TransportRule',
+      params: {
+        Name: str(rule, 'Name'),
+        Priority: typeof rule.Priority === 'number' ? rule.Priority : 0,
+        Mode: str(rule, 'Mode') || 'Enforce',
+        ...(str(rule, 'Comments') ? { Comments: str(rule, 'Comments') } : {}),
+        ...ruleParams(rule),
+        Enabled: rule.State !== 'Disabled',
+      },
+    },
+  ]
+}
+
+function updateCalls(change: Change): CmdletCall[] {
+  const identity = identityOf(change)
+  const calls: CmdletCall[] = []
+  const params: Record<string, CmdletValue> = {}
+  const after = change.after ?? {}
+  for (const [field, value] of Object.entries(change.set ?? {})) {
+    if (field === 'State') continue
+    params[field] = Array.isArray(value)
+      ? value.filter((v): v is string => typeof v === 'string')
+      : (value as CmdletValue)
+  }
+  // Set-TransportRule replaces a list parameter whole: send the full list the rule should have.
+  for (const field of new Set([
+    ...Object.keys(change.add ?? {}),
+    ...Object.keys(change.remove ?? {}),
+  ])) {
+    const v = after[field]
+    params[field] = Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
+  }
+  if (Object.keys(params).length)
+    calls.push({ cmdlet: 'Set-TransportRule', params: { Identity: identity, ...params } })
+  const state = change.set?.State
+  if (state === 'Enabled')
+    calls.push({ cmdlet: 'Enable-TransportRule', params: { Identity: identity } })
+  if (state === 'Disabled')
+    calls.push({ cmdlet: 'Disable-TransportRule', params: { Identity: identity } })
+  return calls
+}
+
+/** Mail flow rules (reference §3.1). */
+export const transportRuleSurface: Surface = {
+  kind: 'transport-rule',
+  title: 'Mail flow rule',
+  mdoOnly: false,
+  reads: [{ cmdlet: 'Get-TransportRule', params: { ResultSize: 'Unlimited' } }],
+  objects: (s) => s.transportRules as unknown as JsonObject[],
+  withObjects: (s, objects) => ({ ...s, transportRules: objects as unknown as TransportRule[] }),
+  key: (o) => str(o, 'Name').toLowerCase(),
+  ordered: true,
+  calls(change) {
+    if (change.op === 'create') return createCalls(change.after ?? {})
+    if (change.op === 'remove')
+      return [{ cmdlet: 'Remove-TransportRule', params: { Identity: identityOf(change) } }]
+    return updateCalls(change)
+  },
+}
+
+/** `-Switch` helper re-exported for surfaces that need it. */
+export { SWITCH }
