@@ -11,7 +11,7 @@ const layers = ['core', 'catalog', 'exchange', 'store', 'sandbox', 'app', 'cli',
 const into = (...names) => names.flatMap((n) => [`**/${n}`, `**/${n}/**`])
 
 /** A no-restricted-imports rule that forbids the given layers (and optional extra patterns). */
-function forbid(layer, names, extra = []) {
+function forbid(layer, names, extra = [], paths = []) {
   return {
     files: [`src/${layer}/**/*.ts`, `src/${layer}/**/*.tsx`],
     rules: {
@@ -25,16 +25,30 @@ function forbid(layer, names, extra = []) {
             },
             ...extra,
           ],
+          paths,
         },
       ],
     },
   }
 }
 
-const nodeBuiltins = {
-  group: ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'url'],
-  message: 'src/core is pure: no I/O, no node: imports (pass clocks, randomness and data in).',
-}
+const pureMessage =
+  'src/core is pure: no I/O, no node: imports (pass clocks, randomness and data in).'
+const nodeBuiltins = { group: ['node:*'], message: pureMessage }
+const bareBuiltins = [
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'url',
+].map((name) => ({
+  name,
+  message: pureMessage,
+}))
 const plannerAndSurfaces = {
   group: ['**/core/planner', '**/core/planner/**', '**/core/surfaces', '**/core/surfaces/**'],
   message:

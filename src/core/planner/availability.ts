@@ -65,7 +65,8 @@ export function availability(id: MechanismId, ctx: PlanContext): Availability {
     case 'bypass-clutter-header':
     case 'skip-safe-links-header':
     case 'skip-safe-attachments-header':
-      if (!ips.length && !vendorSenderDomains(ctx).length)
+      // A vendor known only by headers reaches the rule builder, which refuses it with its own code.
+      if (!ips.length && !vendorSenderDomains(ctx).length && !vendor.profile.headers.length)
         return no(`${vendor.name} has neither sending IPs nor a sender domain to scope a rule to`)
       return yes
     case 'ip-allow':

@@ -1,0 +1,361 @@
+import { describe, expect, it } from 'vitest'
+import { isPassageError, type ErrorCode } from '../errors/index.js'
+import { applyChanges, inverseChanges } from '../surfaces/apply.js'
+import { planHashValid, plan } from './plan.js'
+import {
+  COMMS,
+  makeDefenderSnapshot,
+  makeSnapshot,
+  NOW,
+  RELAY,
+  rulesWithRelay,
+  SIMULATOR,
+  vendor,
+} from './test-fixtures.js'
+
+const recommended = { mode: 'recommended' as const }
+const recipe = { mode: 'recipe' as const }
+
+function refusal(fn: () => unknown): ErrorCode {
+  try {
+    fn()
+  } catch (e) {
+    if (isPassageError(e)) return e.code
+    throw e
+  }
+  throw new Error('expected a refusal')
+}
+
+describe('plan: Trustifi recipe on a tenant with a relay rule', () => {
+  const snapshot = makeSnapshot({ rules: rulesWithRelay(6, 2) })
+  const p = plan(vendor(RELAY), recipe, snapshot, { now: NOW })
+
+  it('creates the Bypass Clutter rule right after the relay rule', () => {
+    expect(p.changes).toHaveLength(1)
+    const c = p.changes[0]!
+    expect(c.surface).toBe('transport-rule')
+    expect(c.op).toBe('create')
+    expect(c.after).toMatchObject({
+      Name: 'passage: Trustifi Inbound Bypass Clutter',
+      Priority: 3,
+      State: 'Enabled',
+      SenderIpRanges: ['3.93.243.176', '3.93.139.220', '54.195.145.1', '3.251.32.127'],
+      SetSCL: -1,
+      SetHeaderName: 'X-MS-Exchange-Organization-BypassClutter',
+      SetHeaderValue: 'true',
+      StopRuleProcessing: true,
+    })
+    expect(c.calls[0]?.cmdlet).toBe('New-TransportRule')
+    expect(c.calls[0]?.params).toMatchObject({
+      Priority: 3,
+      Enabled: true,
+      SetSCL: -1,
+      StopRuleProcessing: true,
+    })
+  })
+
+  it('shifts the later rules down as Exchange does', () => {
+    const after = applyChanges(snapshot, p.changes)
+    const names = [...after.state.transportRules]
+      .sort((a, b) => a.Priority - b.Priority)
+      .map((r) => r.Name)
+    expect(names.slice(2, 5)).toEqual([
+      'Trustifi Inbound Relay',
+      'passage: Trustifi Inbound Bypass Clutter',
+      'Org rule 3',
+    ])
+    expect(after.state.transportRules.map((r) => r.Priority).sort((a, b) => a - b)).toEqual([
+      0, 1, 2, 3, 4, 5, 6,
+    ])
+  })
+
+  it('flags the scanners an IP-only SCL -1 rule trips', () => {
+    const checks = p.changes[0]!.baselines.map((b) => `${b.scanner} ${b.check}`)
+    expect(checks).toEqual(expect.arrayContaining(['Maester MT.1043', 'ORCA 118-2']))
+  })
+
+  it('is hashed and frozen', () => {
+    expect(planHashValid(p)).toBe(true)
+    expect(planHashValid({ ...p, mode: 'recommended' })).toBe(false)
+    expect(Object.isFrozen(p)).toBe(true)
+  })
+
+  it('is empty once applied, and undoing restores the tenant', () => {
+    const applied = applyChanges(snapshot, p.changes)
+    expect(plan(vendor(RELAY), recipe, applied, { now: NOW }).changes).toEqual([])
+    expect(applyChanges(applied, inverseChanges(p.changes))).toEqual(snapshot)
+  })
+
+  it('the recommended plan does not stop rule processing', () => {
+    const r = plan(vendor(RELAY), recommended, snapshot, { now: NOW })
+    expect(r.changes[0]?.after?.StopRuleProcessing).toBe(false)
+  })
+
+  it('adds the spoofed-sender pair and the ZAP change when asked', () => {
+    const r = plan(
+      vendor(RELAY),
+      { mode: 'recipe', protections: ['anti-spam', 'clutter', 'spoof', 'zap'] },
+      snapshot,
+      { now: NOW },
+    )
+    const spoof = r.changes.filter((c) => c.surface === 'tabl-spoof')
+    expect(spoof.map((c) => c.after?.SpoofType)).toEqual(
+      expect.arrayContaining(['External', 'Internal']),
+    )
+    expect(
+      r.changes.some((c) => c.surface === 'anti-spam' && c.set?.SpamZapEnabled === false),
+    ).toBe(true)
+  })
+})
+
+describe('plan: mechanisms by tenant', () => {
+  it('uses advanced delivery for a simulator, with both domain and IPs', () => {
+    const p = plan(
+      vendor(SIMULATOR, { simulationDomains: 'phishsim-test.com' }),
+      recommended,
+      makeSnapshot(),
+      { now: NOW },
+    )
+    expect(p.changes.map((c) => `${c.surface}:${c.op}`)).toEqual([
+      'phish-sim-policy:create',
+      'phish-sim-rule:create',
+    ])
+    expect(p.changes[1]?.after).toMatchObject({
+      Domains: ['phishsim-test.com'],
+      SenderIpRanges: ['23.21.109.197', '147.160.167.0/26'],
+    })
+    expect(p.changes[1]?.dependsOn).toEqual(['c01'])
+  })
+
+  it('adds enhanced filtering for a simulator behind a gateway', () => {
+    const snapshot = makeSnapshot({
+      mx: {
+        route: 'gateway',
+        gateway: 'Mimecast',
+        hosts: ['eu-smtp-inbound-1.mimecast.com'],
+        ips: ['203.0.113.16/28'],
+      },
+      state: {
+        inboundConnectors: [{ Name: 'Mimecast Inbound', SenderIPAddresses: ['203.0.113.16/28'] }],
+      },
+    })
+    const p = plan(
+      vendor(SIMULATOR, { simulationDomains: 'phishsim-test.com' }),
+      recommended,
+      snapshot,
+      { now: NOW },
+    )
+    expect(p.changes.find((c) => c.surface === 'inbound-connector')?.add).toEqual({
+      EFSkipIPs: ['203.0.113.16/28'],
+    })
+    expect(p.notices.join(' ')).toMatch(/enhanced filtering/i)
+  })
+
+  it('hides Safe Links on an EOP-only tenant, with the reason', () => {
+    const p = plan(vendor(COMMS, { dedicatedIp: '167.89.10.20' }), recommended, makeSnapshot(), {
+      now: NOW,
+    })
+    expect(p.skipped.find((s) => s.protection === 'safe-links')?.reason).toMatch(
+      /Defender for Office 365/,
+    )
+  })
+
+  it('uses do-not-rewrite with Defender, and an authenticated scoped rule for a comms sender', () => {
+    const p = plan(
+      vendor(COMMS, { dedicatedIp: '167.89.10.20' }),
+      recommended,
+      makeDefenderSnapshot(),
+      { now: NOW },
+    )
+    const sl = p.changes.find((c) => c.surface === 'safe-links')
+    expect(sl?.add?.DoNotRewriteUrls).toEqual(['contactmonkey.com/*', '*.contactmonkey.com/*'])
+    const rule = p.changes.find((c) => c.surface === 'transport-rule')
+    expect(rule?.after).toMatchObject({
+      SenderIpRanges: ['167.89.10.20'],
+      HeaderMatchesMessageHeader: 'Authentication-Results',
+      SetSCL: -1,
+    })
+    expect(rule?.baselines.map((b) => b.check)).not.toContain('118-2')
+  })
+
+  it('follows the vendor recipe with --mechanism recipe', () => {
+    const p = plan(
+      vendor(COMMS, { dedicatedIp: '167.89.10.20' }),
+      { mode: 'recipe', protections: ['anti-spam', 'quarantine'] },
+      makeSnapshot(),
+      { now: NOW },
+    )
+    expect(p.changes.find((c) => c.surface === 'connection-filter')?.add).toEqual({
+      IPAllowList: ['167.89.10.20'],
+    })
+    expect(
+      p.changes.find((c) => c.surface === 'quarantine-policy')?.after
+        ?.EndUserQuarantinePermissionsValue,
+    ).toBe(39)
+    const tags = p.changes.find((c) => c.surface === 'anti-spam')
+    expect(tags?.dependsOn).toEqual([p.changes.find((c) => c.surface === 'quarantine-policy')?.id])
+  })
+
+  it('only adds missing entries to shared lists', () => {
+    const snapshot = makeSnapshot({
+      state: { connectionFilter: { IPAllowList: ['167.89.10.20', '192.0.2.1'] } },
+    })
+    const p = plan(
+      vendor(RELAY),
+      { mode: 'recommended', protections: ['connection-filter'] },
+      snapshot,
+      { now: NOW },
+    )
+    expect(p.changes[0]?.add).toEqual({ IPAllowList: RELAY.sending?.ips })
+    const applied = applyChanges(snapshot, p.changes)
+    expect(
+      applyChanges(applied, inverseChanges(p.changes)).state.connectionFilter.IPAllowList,
+    ).toEqual(['167.89.10.20', '192.0.2.1'])
+  })
+})
+
+describe('plan: refusals', () => {
+  const custom = (sending: Record<string, string[]>, extra: Record<string, unknown> = {}) =>
+    vendor({ ...COMMS, id: 'custom', params: [], sending, ...extra })
+
+  it('refuses the tenant’s own domain', () => {
+    const v = custom({ ips: ['167.89.10.20'], envelopeDomains: ['mail.fabrikam.com'] })
+    expect(
+      refusal(() =>
+        plan(v, { mode: 'recommended', protections: ['anti-spam'] }, makeSnapshot(), { now: NOW }),
+      ),
+    ).toBe('PASSAGE_E_REFUSED_OWN_DOMAIN')
+  })
+
+  it('refuses consumer and shared domains', () => {
+    const v = custom({ ips: ['167.89.10.20'], envelopeDomains: ['sendgrid.net'] })
+    expect(
+      refusal(() =>
+        plan(v, { mode: 'recommended', protections: ['anti-spam'] }, makeSnapshot(), { now: NOW }),
+      ),
+    ).toBe('PASSAGE_E_REFUSED_SHARED_DOMAIN')
+  })
+
+  it('refuses ranges wider than the IP Allow List takes', () => {
+    const v = custom({ ips: ['167.89.8.0/22'] })
+    expect(
+      refusal(() =>
+        plan(v, { mode: 'recommended', protections: ['connection-filter'] }, makeSnapshot(), {
+          now: NOW,
+        }),
+      ),
+    ).toBe('PASSAGE_E_REFUSED_CIDR')
+  })
+
+  it('refuses private and reserved addresses', () => {
+    for (const ip of ['10.1.2.3', '192.168.1.1', '127.0.0.1', '0.0.0.0'])
+      expect(
+        refusal(() =>
+          plan(
+            custom({ ips: [ip] }),
+            { mode: 'recommended', protections: ['anti-spam'] },
+            makeSnapshot(),
+            { now: NOW },
+          ),
+        ),
+      ).toBe('PASSAGE_E_REFUSED_ADDRESS')
+  })
+
+  it('refuses IPv6 where the list takes none', () => {
+    const v = custom({ ips: ['2001:4860:4860::8888'] })
+    expect(
+      refusal(() =>
+        plan(v, { mode: 'recommended', protections: ['connection-filter'] }, makeSnapshot(), {
+          now: NOW,
+        }),
+      ),
+    ).toBe('PASSAGE_E_REFUSED_ADDRESS')
+  })
+
+  it('refuses header-only conditions', () => {
+    const v = custom({}, { headers: ['X-PHISHTEST'] })
+    expect(
+      refusal(() =>
+        plan(v, { mode: 'recommended', protections: ['clutter'] }, makeSnapshot(), { now: NOW }),
+      ),
+    ).toBe('PASSAGE_E_REFUSED_HEADER_ONLY')
+  })
+
+  it('refuses going over a Microsoft limit', () => {
+    const full = Array.from(
+      { length: 1273 },
+      (_, i) => `192.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+    )
+    const snapshot = makeSnapshot({ state: { connectionFilter: { IPAllowList: full } } })
+    expect(
+      refusal(() =>
+        plan(vendor(RELAY), { mode: 'recommended', protections: ['connection-filter'] }, snapshot, {
+          now: NOW,
+        }),
+      ),
+    ).toBe('PASSAGE_E_REFUSED_LIMIT')
+    const rules = Array.from({ length: 300 }, (_, i) => ({ Name: `r${i}`, Priority: i }))
+    expect(
+      refusal(() => plan(vendor(RELAY), recommended, makeSnapshot({ rules }), { now: NOW })),
+    ).toBe('PASSAGE_E_REFUSED_LIMIT')
+  })
+
+  it('refuses a policy change a preset would override, naming who stays unchanged', () => {
+    const snapshot = makeSnapshot({
+      presets: [
+        {
+          Name: 'Standard Preset Security Policy',
+          Preset: 'Standard',
+          Kind: 'EOP',
+          SentToMemberOf: ['finance@fabrikam.com'],
+        },
+      ],
+    })
+    try {
+      plan(
+        vendor(COMMS, { dedicatedIp: '167.89.10.20' }),
+        { mode: 'recipe', protections: ['zap'] },
+        snapshot,
+        { now: NOW },
+      )
+      expect.unreachable()
+    } catch (e) {
+      expect(isPassageError(e, 'PASSAGE_E_REFUSED_PRESET')).toBe(true)
+      expect((e as Error).message).toMatch(/members of finance@fabrikam.com/)
+    }
+  })
+
+  it('refuses switching spoof intelligence off', () => {
+    expect(
+      refusal(() =>
+        plan(
+          vendor(RELAY),
+          {
+            mode: 'recommended',
+            protections: ['spoof'],
+            mechanisms: { spoof: 'disable-spoof-intelligence' },
+          },
+          makeSnapshot(),
+          { now: NOW },
+        ),
+      ),
+    ).toBe('PASSAGE_E_REFUSED_UNSAFE')
+  })
+
+  it('refuses a rule name clash with an object passage did not create', () => {
+    const rules = [{ Name: 'passage: Trustifi Inbound Bypass Clutter', Priority: 0 }]
+    expect(
+      refusal(() => plan(vendor(RELAY), recommended, makeSnapshot({ rules }), { now: NOW })),
+    ).toBe('PASSAGE_E_CONFLICT')
+  })
+
+  it('says why an explicitly requested protection is impossible', () => {
+    expect(
+      refusal(() =>
+        plan(vendor(RELAY), { mode: 'recommended', protections: ['safe-links'] }, makeSnapshot(), {
+          now: NOW,
+        }),
+      ),
+    ).toBe('PASSAGE_E_MECHANISM_UNAVAILABLE')
+  })
+})

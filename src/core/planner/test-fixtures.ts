@@ -1,0 +1,157 @@
+import { TenantSnapshot, type TenantSnapshotInput } from '../model/snapshot.js'
+import type { TransportRuleInput } from '../model/transport-rule.js'
+import { VendorProfile, type VendorProfileInput } from '../vendor/profile.js'
+import { resolveVendor, type ResolvedVendor } from '../vendor/resolve.js'
+
+/** The fixed "now" of planner tests. */
+export const NOW = '2026-11-20T09:00:00Z'
+
+/** A valid tenant snapshot with defaults, overridable per test. */
+export function makeSnapshot(
+  over: Partial<TenantSnapshotInput> & { rules?: TransportRuleInput[] } = {},
+): TenantSnapshot {
+  const { rules, ...rest } = over
+  return TenantSnapshot.parse({
+    version: 1,
+    capturedAt: NOW,
+    tenant: {
+      id: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
+      name: 'fabrikam.onmicrosoft.com',
+      displayName: 'Fabrikam',
+    },
+    licence: 'eop',
+    acceptedDomains: [
+      { DomainName: 'fabrikam.com', Default: true },
+      { DomainName: 'fabrikam.onmicrosoft.com' },
+    ],
+    mx: { route: 'microsoft', hosts: ['fabrikam-com.mail.protection.outlook.com'] },
+    ...rest,
+    state: {
+      antiSpam: { policies: [{ Name: 'Default', IsDefault: true }] },
+      antiPhish: { policies: [{ Name: 'Office365 AntiPhish Default', IsDefault: true }] },
+      quarantinePolicies: [
+        { Name: 'AdminOnlyAccessPolicy', EndUserQuarantinePermissionsValue: 0 },
+        { Name: 'DefaultFullAccessPolicy', EndUserQuarantinePermissionsValue: 39 },
+      ],
+      ...(rules ? { transportRules: rules } : {}),
+      ...(rest.state ?? {}),
+    },
+  })
+}
+
+/** A Defender P1 variant of makeSnapshot with a custom Safe Links policy in force. */
+export function makeDefenderSnapshot(
+  over: Partial<TenantSnapshotInput> & { rules?: TransportRuleInput[] } = {},
+): TenantSnapshot {
+  return makeSnapshot({
+    licence: 'mdo-p1',
+    ...over,
+    state: {
+      safeLinks: {
+        policies: [
+          { Name: 'Built-In Protection Policy', IsBuiltInProtection: true },
+          { Name: 'Fabrikam Safe Links' },
+        ],
+        rules: [
+          {
+            Name: 'Fabrikam Safe Links',
+            SafeLinksPolicy: 'Fabrikam Safe Links',
+            Priority: 0,
+            RecipientDomainIs: ['fabrikam.com'],
+          },
+        ],
+      },
+      safeAttachments: {
+        policies: [{ Name: 'Built-In Protection Policy', IsBuiltInProtection: true, Enable: true }],
+      },
+      ...(over.state ?? {}),
+    },
+  })
+}
+
+/** Ordinary rules with contiguous priorities, with a relay rule at `relayAt`. */
+export function rulesWithRelay(count: number, relayAt: number): TransportRuleInput[] {
+  return Array.from({ length: count }, (_, i) =>
+    i === relayAt
+      ? {
+          Name: 'Trustifi Inbound Relay',
+          Priority: i,
+          FromScope: 'NotInOrganization',
+          Unmodelled: ['RouteMessageOutboundConnector'],
+        }
+      : { Name: `Org rule ${i}`, Priority: i, Unmodelled: ['ApplyHtmlDisclaimerText'] },
+  )
+}
+
+/** A Trustifi-like relay profile (the catalog's real one is tested against it elsewhere). */
+export const RELAY: VendorProfileInput = {
+  id: 'relay',
+  name: 'Trustifi',
+  category: 'inbound-relay',
+  summary: 'test relay',
+  asOf: '2026-08-01',
+  sources: [{ title: 'seed' }],
+  sending: { ips: ['3.93.243.176', '3.93.139.220', '54.195.145.1', '3.251.32.127'] },
+  recommended: ['anti-spam', 'clutter'],
+  recipe: {
+    'anti-spam': 'scoped-rule',
+    clutter: 'bypass-clutter-header',
+    zap: 'disable-zap',
+    spoof: 'tabl-spoof-allow',
+  },
+  ruleName: 'Trustifi Inbound Bypass Clutter',
+  relayRulePatterns: ['trustifi'],
+}
+
+/** A phishing-simulation profile with a domain parameter. */
+export const SIMULATOR: VendorProfileInput = {
+  id: 'sim',
+  name: 'Simulator',
+  category: 'phishing-simulation',
+  summary: 'test simulator',
+  asOf: '2026-08-01',
+  sources: [{ title: 'test' }],
+  params: [
+    {
+      key: 'simulationDomains',
+      label: 'Simulation domains',
+      description: 'MAIL FROM domains',
+      type: 'domain-list',
+    },
+  ],
+  sending: {
+    ips: ['23.21.109.197', '147.160.167.0/26'],
+    envelopeDomains: ['${simulationDomains}'],
+  },
+  recommended: ['advanced-delivery'],
+  recipe: { 'anti-spam': 'ip-allow', clutter: 'bypass-clutter-header' },
+  headers: ['X-PHISHTEST'],
+}
+
+/** An internal-comms profile that sends as the customer's domain from a dedicated IP. */
+export const COMMS: VendorProfileInput = {
+  id: 'comms',
+  name: 'Comms',
+  category: 'internal-comms',
+  summary: 'test comms',
+  asOf: '2026-08-01',
+  sources: [{ title: 'test' }],
+  params: [{ key: 'dedicatedIp', label: 'Dedicated IP', description: 'the IP', type: 'ipv4' }],
+  sending: { ips: ['${dedicatedIp}'], linkDomains: ['contactmonkey.com'] },
+  recommended: ['anti-spam', 'safe-links', 'quarantine', 'tabl', 'clutter'],
+  recipe: {
+    'anti-spam': 'ip-allow',
+    'safe-links': 'do-not-rewrite',
+    quarantine: 'quarantine-release',
+    zap: 'disable-zap',
+    bulk: 'bulk-threshold',
+  },
+}
+
+/** Parses and resolves a test profile. */
+export function vendor(
+  input: VendorProfileInput,
+  params: Record<string, string> = {},
+): ResolvedVendor {
+  return resolveVendor(VendorProfile.parse(input), params)
+}
