@@ -1,25 +1,55 @@
+import type { ErrorCode } from '../errors/index.js'
 import { hasDefender, licenceName } from '../model/licence.js'
 import { MECHANISMS } from '../protections/catalog.js'
 import type { MechanismId } from '../protections/ids.js'
 import {
+  describeScope,
   gatewayConnector,
   policiesInForce,
+  presetsInForce,
   vendorAuthDomains,
   vendorSenderDomains,
   type PlanContext,
 } from './context.js'
 
-/** Whether a mechanism can work for this tenant and vendor, and if not, why. */
-export type Availability = { ok: true } | { ok: false; reason: string }
+/** Whether a mechanism can work for this tenant and vendor, and if not, why (and which refusal it is). */
+export type Availability = { ok: true } | { ok: false; reason: string; refusal?: ErrorCode }
 
-const no = (reason: string): Availability => ({ ok: false, reason })
+const no = (reason: string, refusal?: ErrorCode): Availability => ({
+  ok: false,
+  reason,
+  ...(refusal ? { refusal } : {}),
+})
+
+/** Policy-level mechanisms, and the kind of preset that overrides the policies they change. */
+const PRESET_KIND: Partial<Record<MechanismId, 'EOP' | 'ATP'>> = {
+  'antispam-allowed-senders': 'EOP',
+  'bulk-threshold': 'EOP',
+  'disable-zap': 'EOP',
+  'quarantine-notify': 'EOP',
+  'quarantine-release': 'EOP',
+  'impersonation-exclusion': 'ATP',
+  'do-not-rewrite': 'ATP',
+}
+
+/** Why a preset makes a policy-level mechanism miss some users, or null when none does. */
+export function presetConflict(id: MechanismId, ctx: PlanContext): string | null {
+  const kind = PRESET_KIND[id]
+  if (!kind) return null
+  const presets = presetsInForce(ctx, kind)
+  if (!presets.length) return null
+  const who = presets.map((p) => `the ${p.Preset} preset covers ${describeScope(p)}`).join('; ')
+  return `${who}: those users would stay unchanged, because preset security policies win over custom and default policies`
+}
 const yes: Availability = { ok: true }
 
 /** Decides whether a mechanism fits this tenant's licence and routing and this vendor's identity. */
 export function availability(id: MechanismId, ctx: PlanContext): Availability {
   const def = MECHANISMS[id]
   const { snapshot, vendor } = ctx
-  if (def.refused) return no(def.refused)
+  if (def.refused) return no(def.refused, 'PASSAGE_E_REFUSED_UNSAFE')
+  const preset = presetConflict(id, ctx)
+  if (preset) return no(preset, 'PASSAGE_E_REFUSED_PRESET')
   if (def.needsDefender && !hasDefender(snapshot.licence))
     return no(`needs Defender for Office 365; this tenant has ${licenceName(snapshot.licence)}`)
   if (def.categories && !def.categories.includes(vendor.category))

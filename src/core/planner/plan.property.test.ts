@@ -32,7 +32,10 @@ const tenant = fc.record({
   gateway: fc.boolean(),
 })
 
-function snapshotOf(t: fc.RecordValue<typeof tenant>) {
+type TenantArb = typeof tenant extends fc.Arbitrary<infer T> ? T : never
+type ChoicesArb = typeof choices extends fc.Arbitrary<infer T> ? T : never
+
+function snapshotOf(t: TenantArb) {
   const rules = t.ruleCount ? rulesWithRelay(t.ruleCount, Math.min(t.relayAt, t.ruleCount - 1)) : []
   const make = t.defender ? makeDefenderSnapshot : makeSnapshot
   return make({
@@ -69,10 +72,7 @@ const choices = fc.record({
 })
 
 /** Plans, or returns null when the planner refuses (refusals are tested one by one elsewhere). */
-function tryPlan(
-  c: fc.RecordValue<typeof choices>,
-  snapshot: ReturnType<typeof snapshotOf>,
-): Plan | null {
+function tryPlan(c: ChoicesArb, snapshot: ReturnType<typeof snapshotOf>): Plan | null {
   try {
     return plan(
       vendors[c.vendor]!,

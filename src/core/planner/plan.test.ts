@@ -76,7 +76,7 @@ describe('plan: Trustifi recipe on a tenant with a relay rule', () => {
 
   it('is hashed and frozen', () => {
     expect(planHashValid(p)).toBe(true)
-    expect(planHashValid({ ...p, mode: 'recommended' })).toBe(false)
+    expect(planHashValid({ ...p, mode: 'recommended' } as typeof p)).toBe(false)
     expect(Object.isFrozen(p)).toBe(true)
   })
 
@@ -357,5 +357,46 @@ describe('plan: refusals', () => {
         }),
       ),
     ).toBe('PASSAGE_E_MECHANISM_UNAVAILABLE')
+  })
+})
+
+describe('plan: cautious defaults', () => {
+  it('never picks a high-risk mechanism unless asked', () => {
+    const v = vendor({ ...RELAY, recommended: ['anti-spam', 'safe-links', 'zap'] })
+    const p = plan(v, recommended, makeDefenderSnapshot(), { now: NOW })
+    expect(p.protections.map((x) => x.protection)).toEqual(['anti-spam'])
+    expect(p.skipped.find((s) => s.protection === 'safe-links')?.reason).toMatch(
+      /high risk: ask for it explicitly with --protect safe-links/,
+    )
+    const asked = plan(
+      v,
+      { mode: 'recommended', protections: ['safe-links'] },
+      makeDefenderSnapshot(),
+      { now: NOW },
+    )
+    expect(asked.changes[0]?.after).toMatchObject({
+      SetHeaderName: 'X-MS-Exchange-Organization-SkipSafeLinksProcessing',
+      SetHeaderValue: '1',
+    })
+    expect(asked.changes[0]?.baselines.map((b) => b.check)).toContain('189-2')
+  })
+
+  it('passes over policy mechanisms a preset would override, saying who stays unchanged', () => {
+    const snapshot = makeDefenderSnapshot({
+      presets: [
+        {
+          Name: 'Standard Preset Security Policy',
+          Preset: 'Standard',
+          Kind: 'ATP',
+          SentToMemberOf: ['finance@fabrikam.com'],
+        },
+      ],
+    })
+    const p = plan(vendor(COMMS, { dedicatedIp: '167.89.10.20' }), recommended, snapshot, {
+      now: NOW,
+    })
+    expect(p.skipped.find((s) => s.protection === 'safe-links')?.reason).toMatch(
+      /Standard preset covers members of finance@fabrikam.com/,
+    )
   })
 })

@@ -1,5 +1,5 @@
 import type { Change } from '../change.js'
-import { PassageError } from '../errors/index.js'
+import { PassageError, type ErrorCode } from '../errors/index.js'
 import { contentHash } from '../hash.js'
 import type { TenantSnapshot } from '../model/snapshot.js'
 import { MECHANISMS, PROTECTIONS, protectionDef } from '../protections/catalog.js'
@@ -78,20 +78,38 @@ function select(ctx: PlanContext, choices: Choices): Selection {
         ? [fromRecipe, ...def.mechanisms.filter((m) => m !== fromRecipe)]
         : def.mechanisms
     const passedOver: PlannedProtection['passedOver'] = []
+    const refusals: { code: ErrorCode; reason: string }[] = []
+    // By default passage never picks a high-risk mechanism on its own: the admin asks for it.
+    const cautious = choices.mode === 'recommended' && !explicit && !forced
     let chosen: MechanismId | null = null
     for (const m of candidates) {
       const a = availability(m, ctx)
+      if (
+        a.ok &&
+        cautious &&
+        (MECHANISMS[m].risk === 'high' || MECHANISMS[m].risk === 'critical')
+      ) {
+        passedOver.push({
+          mechanism: m,
+          reason: `${MECHANISMS[m].risk} risk: ask for it explicitly with --protect ${def.id}`,
+        })
+        continue
+      }
       if (a.ok) {
         chosen = m
         break
       }
-      if (forced && MECHANISMS[m].refused)
-        throw new PassageError('PASSAGE_E_REFUSED_UNSAFE', `${MECHANISMS[m].title}: ${a.reason}`)
+      if (a.refusal) refusals.push({ code: a.refusal, reason: a.reason })
       passedOver.push({ mechanism: m, reason: a.reason })
     }
     if (!chosen) {
       const reasons = passedOver.map((p) => `${p.mechanism}: ${p.reason}`).join('; ')
-      if (explicit || forced)
+      if (explicit || forced) {
+        const refusal = refusals[0]
+        if (refusal)
+          throw new PassageError(refusal.code, `${def.title}: ${refusal.reason}.`, {
+            details: { protection: def.id, passedOver },
+          })
         throw new PassageError(
           'PASSAGE_E_MECHANISM_UNAVAILABLE',
           `No way to adjust ${def.title.toLowerCase()} for ${ctx.vendor.name} in this tenant (${reasons}).`,
@@ -99,6 +117,7 @@ function select(ctx: PlanContext, choices: Choices): Selection {
             details: { protection: def.id, passedOver },
           },
         )
+      }
       out.skipped.push({ protection: def.id, reason: reasons })
       continue
     }

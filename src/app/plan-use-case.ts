@@ -1,0 +1,45 @@
+import { PassageError } from '../core/errors/index.js'
+import { plan } from '../core/planner/plan.js'
+import type { Choices, Plan } from '../core/planner/types.js'
+import { ProtectionId } from '../core/protections/ids.js'
+import { loadSnapshot } from './snapshot-file.js'
+import { chooseVendor } from './vendor-choice.js'
+
+/** What `passage plan` is asked for. */
+export interface PlanRequest {
+  vendor: string
+  vendorFile?: string
+  params: Record<string, string>
+  snapshotPath: string
+  protections?: string[]
+  mode: string
+  now: string
+}
+
+/** Parses a comma-separated --protect list into protection ids (unknown ones are user errors). */
+export function parseProtections(items: readonly string[]): ProtectionId[] {
+  return items.map((raw) => {
+    const r = ProtectionId.safeParse(raw.trim())
+    if (!r.success)
+      throw new PassageError('PASSAGE_E_PROTECTION_UNKNOWN', `Unknown protection '${raw}'.`, {
+        hint: `Protections: ${ProtectionId.options.join(', ')}.`,
+      })
+    return r.data
+  })
+}
+
+/** Loads the snapshot and vendor, then plans: the `plan` use case against a snapshot file. */
+export function planFromSnapshot(req: PlanRequest): Plan {
+  if (req.mode !== 'recommended' && req.mode !== 'recipe')
+    throw new PassageError(
+      'PASSAGE_E_INPUT',
+      `--mechanism takes recommended or recipe, got '${req.mode}'.`,
+    )
+  const vendor = chooseVendor(req.vendor, req.params, req.vendorFile)
+  const snapshot = loadSnapshot(req.snapshotPath)
+  const choices: Choices = {
+    mode: req.mode,
+    ...(req.protections ? { protections: parseProtections(req.protections) } : {}),
+  }
+  return plan(vendor, choices, snapshot, { now: req.now })
+}

@@ -1,0 +1,137 @@
+import { Option, type Command } from 'commander'
+import { writeTextAtomic } from '../../app/files.js'
+import { planFromSnapshot } from '../../app/plan-use-case.js'
+import { parseParams } from '../../app/vendor-choice.js'
+import type { Plan } from '../../core/planner/types.js'
+import { renderPlanScript } from '../../core/powershell/render.js'
+import { protectionDef, MECHANISMS } from '../../core/protections/catalog.js'
+import { licenceName } from '../../core/model/licence.js'
+import { paint, printJson } from '../output.js'
+import { table } from '../table.js'
+
+interface PlanOptions {
+  tenantSnapshot: string
+  protect?: string
+  mechanism: string
+  param: string[]
+  vendorFile?: string
+  out?: string
+  powershell?: string
+  json?: boolean
+  now?: string
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v]
+
+/** The human view of a plan: what it covers, each change with its risk and why, limits, scanners. */
+export function formatPlan(p: Plan): string {
+  const out: string[] = []
+  out.push(paint('bold', `Plan for ${p.vendor.name} in ${p.tenant.name}`))
+  out.push(`${licenceName(p.tenant.licence)}; MX at ${p.tenant.mx}; mode ${p.mode}`, '')
+  if (p.protections.length)
+    out.push(
+      table(
+        ['protection', 'mechanism', 'risk', 'why'],
+        p.protections.map((x) => [
+          protectionDef(x.protection).title,
+          MECHANISMS[x.mechanism].title,
+          x.risk,
+          x.why + (x.vendorRecipe ? ` (vendor recipe: ${x.vendorRecipe})` : ''),
+        ]),
+        44,
+      ),
+      '',
+    )
+  for (const s of p.skipped)
+    out.push(
+      `${paint('yellow', 'not possible here')}: ${protectionDef(s.protection).title} — ${s.reason}`,
+    )
+  if (p.skipped.length) out.push('')
+  if (!p.changes.length)
+    out.push(paint('green', 'No changes: the tenant already satisfies this plan.'))
+  else {
+    out.push(paint('bold', `${p.changes.length} change${p.changes.length > 1 ? 's' : ''}`))
+    out.push(
+      table(
+        ['id', 'change', 'risk', 'why'],
+        p.changes.map((c) => [c.id, c.summary, c.risk.level, c.risk.reason]),
+        52,
+      ),
+    )
+    const limits = p.changes.flatMap((c) =>
+      c.limits
+        .filter((l) => l.after >= l.max * 0.8 || l.limit.includes('per organisation'))
+        .map((l) => `${c.id}: ${l.limit} ${l.before} -> ${l.after} of ${l.max}`),
+    )
+    if (limits.length)
+      out.push('', paint('bold', 'Microsoft limits'), ...limits.map((l) => `  ${l}`))
+    const checks = p.changes.flatMap((c) =>
+      c.baselines.map((b) => `${c.id}: ${b.scanner} ${b.check} — ${b.title}`),
+    )
+    if (checks.length)
+      out.push(
+        '',
+        paint('bold', 'Baseline checks this plan will trip'),
+        ...checks.map((l) => `  ${l}`),
+      )
+  }
+  if (p.notices.length) out.push('', paint('bold', 'Notes'), ...p.notices.map((n) => `  - ${n}`))
+  out.push('', `plan hash ${p.hash}`)
+  return out.join('\n')
+}
+
+/** `passage plan <vendor> --tenant-snapshot <file> ...`. */
+export function registerPlanCommand(program: Command): void {
+  program
+    .command('plan')
+    .description(
+      'plan the safest changes that let a vendor through, with their risks and the equivalent PowerShell',
+    )
+    .argument(
+      '<vendor>',
+      "vendor id (see passage vendors), or 'custom' with --param or --vendor-file",
+    )
+    .requiredOption(
+      '--tenant-snapshot <file>',
+      'tenant snapshot JSON (see examples/), or - for standard input',
+    )
+    .option(
+      '--protect <list>',
+      'comma-separated protections to adjust (default: what the vendor recommends)',
+    )
+    .option(
+      '--mechanism <mode>',
+      'recommended (least risky that works) or recipe (the vendor’s own)',
+      'recommended',
+    )
+    .option('--param <key=value>', 'a vendor parameter (repeatable)', collect, [])
+    .option('--vendor-file <file>', 'a vendor profile (YAML or JSON) for a custom service')
+    .option('--out <file>', 'write the plan JSON to a file')
+    .option(
+      '--powershell <file>',
+      'write the equivalent PowerShell script to a file, or - for standard output',
+    )
+    .option('--json', 'print the plan as JSON')
+    .addOption(new Option('--now <iso>', 'plan as of this time (reproducible plans)').hideHelp())
+    .action((vendor: string, opts: PlanOptions) => {
+      const p = planFromSnapshot({
+        vendor,
+        ...(opts.vendorFile ? { vendorFile: opts.vendorFile } : {}),
+        params: parseParams(opts.param),
+        snapshotPath: opts.tenantSnapshot,
+        ...(opts.protect ? { protections: opts.protect.split(',').filter(Boolean) } : {}),
+        mode: opts.mechanism,
+        now: opts.now ?? new Date().toISOString(),
+      })
+      if (opts.out) writeTextAtomic(opts.out, `${JSON.stringify(p, null, 2)}\n`)
+      const script = opts.powershell ? renderPlanScript(p) : ''
+      if (opts.powershell && opts.powershell !== '-') writeTextAtomic(opts.powershell, script)
+      if (opts.json) printJson(p)
+      else if (opts.powershell === '-') process.stdout.write(script)
+      else {
+        console.log(formatPlan(p))
+        if (opts.out) console.log(`plan written to ${opts.out}`)
+        if (opts.powershell) console.log(`PowerShell written to ${opts.powershell}`)
+      }
+    })
+}

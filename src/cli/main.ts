@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander'
+import { registerPlanCommand } from './commands/plan.js'
+import { registerVendorCommands } from './commands/vendors.js'
+import { reportError } from './output.js'
+
+/** Builds the `passage` command-line program. */
+export function buildProgram(): Command {
+  const program = new Command()
+  program
+    .name('passage')
+    .description(
+      'Let a trusted third-party email service through Microsoft Defender for Office 365, safely, and prove it worked.',
+    )
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+  registerVendorCommands(program)
+  registerPlanCommand(program)
+  return program
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram()
+  try {
+    await program.parseAsync(argv)
+    return 0
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2
+    return reportError(e, argv.includes('--json'))
+  }
+}
+
+process.exitCode = await main(process.argv)
