@@ -90,8 +90,11 @@ export function registerVendorCommands(program: Command): void {
           PROTECTIONS.map((p) => [
             `${v.recommended.includes(p.id) ? '*' : ' '} ${p.id}`,
             p.mechanisms
-              .map((m) => `${m} (${MECHANISMS[m].refused ? 'refused' : MECHANISMS[m].risk})`)
-              .join(', '),
+              .map(
+                (m) =>
+                  `${m} (${MECHANISMS[m].refused ? 'refused' : `${MECHANISMS[m].risk}; ${MECHANISMS[m].needs}`})`,
+              )
+              .join('\n'),
             v.recipe[p.id] ?? '',
           ]),
           60,

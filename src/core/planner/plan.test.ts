@@ -31,8 +31,9 @@ describe('plan: Trustifi recipe on a tenant with a relay rule', () => {
   const p = plan(vendor(RELAY), recipe, snapshot, { now: NOW })
 
   it('creates the Bypass Clutter rule right after the relay rule', () => {
-    expect(p.changes).toHaveLength(1)
-    const c = p.changes[0]!
+    const rules = p.changes.filter((c) => c.surface === 'transport-rule')
+    expect(rules).toHaveLength(1)
+    const c = rules[0]!
     expect(c.surface).toBe('transport-rule')
     expect(c.op).toBe('create')
     expect(c.after).toMatchObject({
@@ -70,7 +71,8 @@ describe('plan: Trustifi recipe on a tenant with a relay rule', () => {
   })
 
   it('flags the scanners an IP-only SCL -1 rule trips', () => {
-    const checks = p.changes[0]!.baselines.map((b) => `${b.scanner} ${b.check}`)
+    const rule = p.changes.find((c) => c.surface === 'transport-rule')!
+    const checks = rule.baselines.map((b) => `${b.scanner} ${b.check}`)
     expect(checks).toEqual(expect.arrayContaining(['Maester MT.1043', 'ORCA 118-2']))
   })
 

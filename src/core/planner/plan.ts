@@ -60,7 +60,15 @@ interface Selection {
 
 function select(ctx: PlanContext, choices: Choices): Selection {
   const explicit = choices.protections !== undefined
-  const wanted = new Set<ProtectionId>(choices.protections ?? ctx.vendor.profile.recommended)
+  // The recipe covers what the vendor recommends plus whatever else its own guide changes.
+  const defaults =
+    choices.mode === 'recipe'
+      ? [
+          ...ctx.vendor.profile.recommended,
+          ...(Object.keys(ctx.vendor.profile.recipe) as ProtectionId[]),
+        ]
+      : ctx.vendor.profile.recommended
+  const wanted = new Set<ProtectionId>(choices.protections ?? defaults)
   const out: Selection = { planned: [], skipped: [], notices: [] }
   const recipe = ctx.vendor.profile.recipe
   for (const def of PROTECTIONS) {

@@ -25,6 +25,8 @@ export interface MechanismDef {
   categories?: VendorCategory[]
   /** Never planned: why passage refuses it. */
   refused?: string
+  /** The licence and routing it needs, in words. */
+  needs: string
 }
 
 /** The protections, in the order the wizard shows them. */
@@ -120,6 +122,7 @@ export const PROTECTIONS: readonly ProtectionDef[] = [
 export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   'advanced-delivery': {
     id: 'advanced-delivery',
+    needs: "any licence; MX at Microsoft 365 or enhanced filtering on the gateway's connector",
     title: 'Advanced delivery override (domain AND sending IP)',
     risk: 'low',
     riskReason:
@@ -129,6 +132,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'enhanced-filtering': {
     id: 'enhanced-filtering',
+    needs: 'MX at a gateway with a Partner inbound connector',
     title: 'Enhanced filtering on the gateway’s inbound connector',
     risk: 'low',
     riskReason:
@@ -137,6 +141,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'tabl-sender-allow': {
     id: 'tabl-sender-allow',
+    needs: "any licence; the vendor's own sender domains",
     title: 'Tenant Allow/Block List sender allow (expires 45 days after last use)',
     risk: 'low',
     riskReason:
@@ -145,6 +150,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'tabl-url-allow': {
     id: 'tabl-url-allow',
+    needs: 'any licence; link domains',
     title: 'Tenant Allow/Block List URL allow (expires 45 days after last use)',
     risk: 'low',
     riskReason:
@@ -153,6 +159,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'tabl-spoof-allow': {
     id: 'tabl-spoof-allow',
+    needs: 'any licence; sending IPs or a DKIM domain',
     title: 'Tenant Allow/Block List spoofed-sender allow (domain + sending infrastructure)',
     risk: 'low',
     riskReason:
@@ -161,6 +168,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'scoped-rule': {
     id: 'scoped-rule',
+    needs: 'any licence; sending IPs or sender domains with DMARC',
     title: 'Mail flow rule: SCL -1 for the vendor’s IPs and authenticated domains',
     risk: 'medium',
     riskReason:
@@ -169,6 +177,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'bypass-clutter-header': {
     id: 'bypass-clutter-header',
+    needs: 'any licence',
     title: 'Mail flow rule: X-MS-Exchange-Organization-BypassClutter: true',
     risk: 'low',
     riskReason: 'Only keeps the vendor’s mail out of Clutter; it bypasses no filtering.',
@@ -176,6 +185,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'quarantine-notify': {
     id: 'quarantine-notify',
+    needs: 'any licence; no preset covering users',
     title: 'Quarantine policy with notifications and request-release (limited access)',
     risk: 'low',
     riskReason:
@@ -184,6 +194,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'quarantine-release': {
     id: 'quarantine-release',
+    needs: 'any licence; no preset covering users',
     title: 'Quarantine policy with notifications and self-release (full access)',
     risk: 'medium',
     riskReason:
@@ -192,6 +203,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'do-not-rewrite': {
     id: 'do-not-rewrite',
+    needs: 'Defender P1 or P2; a custom Safe Links policy; no preset covering users',
     title: 'Safe Links “do not rewrite” entries for the tracking domains',
     risk: 'medium',
     riskReason:
@@ -200,6 +212,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'impersonation-exclusion': {
     id: 'impersonation-exclusion',
+    needs: 'Defender P1 or P2; no preset covering users',
     title: 'Anti-phishing trusted (excluded) sender domains',
     risk: 'medium',
     riskReason: 'Impersonation checks skip those domains for every recipient of the policy.',
@@ -207,6 +220,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'skip-safe-links-header': {
     id: 'skip-safe-links-header',
+    needs: 'Defender P1 or P2',
     title: 'Mail flow rule: X-MS-Exchange-Organization-SkipSafeLinksProcessing: 1',
     risk: 'high',
     riskReason:
@@ -215,6 +229,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'skip-safe-attachments-header': {
     id: 'skip-safe-attachments-header',
+    needs: 'Defender P1 or P2',
     title: 'Mail flow rule: X-MS-Exchange-Organization-SkipSafeAttachmentProcessing: 1',
     risk: 'high',
     riskReason:
@@ -223,6 +238,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'bulk-threshold': {
     id: 'bulk-threshold',
+    needs: 'any licence; no preset covering users',
     title: 'Raise the anti-spam bulk threshold to 9',
     risk: 'high',
     riskReason: 'Lets nearly all bulk mail from every sender into inboxes, not just the vendor’s.',
@@ -230,6 +246,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'antispam-allowed-senders': {
     id: 'antispam-allowed-senders',
+    needs: 'any licence; no preset covering users',
     title: 'Anti-spam policy allowed sender domains',
     risk: 'high',
     riskReason:
@@ -238,6 +255,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'ip-allow': {
     id: 'ip-allow',
+    needs: 'any licence; IPv4 /24 to /32',
     title: 'Connection filter IP Allow List',
     risk: 'high',
     riskReason:
@@ -246,6 +264,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'disable-zap': {
     id: 'disable-zap',
+    needs: 'any licence; no preset covering users',
     title: 'Turn off spam ZAP in the anti-spam policies (phish ZAP stays on)',
     risk: 'high',
     riskReason:
@@ -254,6 +273,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'disable-spoof-intelligence': {
     id: 'disable-spoof-intelligence',
+    needs: 'never planned',
     title: 'Turn spoof intelligence off',
     risk: 'critical',
     riskReason: 'Anyone could spoof any domain to every user.',
@@ -263,6 +283,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
   },
   'safe-list': {
     id: 'safe-list',
+    needs: 'any licence',
     title: 'Turn on the connection filter safe list',
     risk: 'high',
     riskReason: 'Trusts a Microsoft-run list of third-party senders tenant-wide (CIS 2.1.13).',

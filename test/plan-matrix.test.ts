@@ -1,0 +1,60 @@
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadSnapshot } from '../src/app/snapshot-file.js'
+import { getVendor, loadCatalog } from '../src/catalog/index.js'
+import { isPassageError } from '../src/core/errors/index.js'
+import { plan, planHashValid } from '../src/core/planner/plan.js'
+import type { Plan } from '../src/core/planner/types.js'
+import { renderPlanScript } from '../src/core/powershell/render.js'
+import type { VendorParam } from '../src/core/vendor/profile.js'
+import { resolveVendor } from '../src/core/vendor/resolve.js'
+import { applyChanges, inverseChanges } from '../src/core/surfaces/apply.js'
+
+// Every vendor of the catalog against every example snapshot, in both modes.
+const NOW = '2026-11-20T09:00:00Z'
+const examplesDir = join(import.meta.dirname, '..', 'examples')
+const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.json'))
+
+/** A plausible value for each required parameter type (public addresses, real-looking domains). */
+function sampleParams(params: VendorParam[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  const samples: Record<VendorParam['type'], string> = {
+    ipv4: '167.89.10.20',
+    'ip-list': '167.89.10.20,167.89.11.0/24',
+    domain: 'mail.vendor-sample.com',
+    'domain-list': 'mail.vendor-sample.com',
+    enum: '',
+    string: 'Sample Vendor',
+  }
+  for (const p of params) {
+    if (!p.required && p.type !== 'ipv4') continue
+    out[p.key] = p.type === 'enum' ? (p.default ?? p.options?.[0] ?? '') : samples[p.type]
+  }
+  return out
+}
+
+describe.each(loadCatalog().map((v) => v.id))('vendor %s', (id) => {
+  const vendor = resolveVendor(getVendor(id), sampleParams(getVendor(id).params))
+  describe.each(examples)('on %s', (file) => {
+    const snapshot = loadSnapshot(join(examplesDir, file))
+    it.each(['recommended', 'recipe'] as const)('%s: a valid, idempotent, reversible plan or a clear refusal', (mode) => {
+      let p: Plan
+      try {
+        p = plan(vendor, { mode }, snapshot, { now: NOW })
+      } catch (e) {
+        expect(isPassageError(e) && e.kind === 'user', String(e)).toBe(true)
+        return
+      }
+      expect(planHashValid(p)).toBe(true)
+      for (const c of p.changes) {
+        expect(c.calls.length).toBeGreaterThan(0)
+        expect(c.risk.reason).not.toBe('')
+      }
+      const applied = applyChanges(snapshot, p.changes)
+      expect(plan(vendor, { mode }, applied, { now: NOW }).changes).toEqual([])
+      expect(applyChanges(applied, inverseChanges(p.changes))).toEqual(snapshot)
+      expect(renderPlanScript(p)).toMatch(/^Connect-ExchangeOnline/m)
+    })
+  })
+})
