@@ -1,0 +1,278 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import { basename, extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse as parseYaml } from 'yaml'
+import { PassageError, parseWith, type ValidationIssue } from '../core/errors/index.js'
+import { isValidDomain } from '../core/net/domain.js'
+import { parseIpEntry } from '../core/net/ip.js'
+import {
+  PARAM_REF,
+  VendorCategory,
+  VendorProfile,
+  type SendingIdentity,
+  type VendorParam,
+} from '../core/vendor/profile.js'
+
+/** The folder of catalog profiles: src/catalog/vendors, or dist/catalog/vendors once built. */
+const VENDORS_DIR = fileURLToPath(new URL('./vendors/', import.meta.url))
+
+const SENDING_FIELDS = [
+  'ips',
+  'envelopeDomains',
+  'dkimDomains',
+  'headerFromDomains',
+  'linkDomains',
+] as const satisfies readonly (keyof SendingIdentity)[]
+
+/** The parameter types a `${key}` reference may name, by where the reference stands. */
+const REF_TYPES: Record<'ips' | 'domains' | 'name' | 'category', VendorParam['type'][]> = {
+  ips: ['ipv4', 'ip-list'],
+  domains: ['domain', 'domain-list'],
+  name: ['string', 'enum'],
+  category: ['enum'],
+}
+
+/**
+ * Checks what the schema cannot: parameter declarations, that every `${key}` reference names a
+ * declared parameter of a fitting type, that variants name enum parameters and their options, and
+ * that literal list entries are IP addresses or domain names.
+ */
+function profileIssues(p: VendorProfile): ValidationIssue[] {
+  const issues: ValidationIssue[] = []
+  const defs = new Map<string, VendorParam>()
+  p.params.forEach((def, i) => {
+    const at = `params[${i}]`
+    if (defs.has(def.key))
+      issues.push({ path: `${at}.key`, message: `duplicate parameter '${def.key}'` })
+    defs.set(def.key, def)
+    if (def.type === 'enum') {
+      if (!def.options?.length)
+        issues.push({ path: `${at}.options`, message: 'an enum parameter needs options' })
+      else if (def.default !== undefined && !def.options.includes(def.default))
+        issues.push({
+          path: `${at}.default`,
+          message: `'${def.default}' is not one of ${def.options.join(', ')}`,
+        })
+    } else if (def.options)
+      issues.push({ path: `${at}.options`, message: 'only an enum parameter takes options' })
+  })
+
+  /** Checks one entry: a whole-entry reference to a fitting parameter, or a valid literal. */
+  const entry = (
+    path: string,
+    value: string,
+    where: keyof typeof REF_TYPES,
+    literal?: (v: string) => string | undefined,
+  ) => {
+    const m = PARAM_REF.exec(value)
+    if (!m) {
+      if (value.includes('${'))
+        issues.push({ path, message: `'${value}': a \${key} reference must be the whole entry` })
+      else {
+        const why = literal?.(value)
+        if (why) issues.push({ path, message: why })
+      }
+      return
+    }
+    const key = m[1] ?? ''
+    const def = defs.get(key)
+    if (!def) {
+      issues.push({ path, message: `'${value}' names no declared parameter` })
+      return
+    }
+    if (!REF_TYPES[where].includes(def.type))
+      issues.push({
+        path,
+        message: `'${value}' is a ${def.type} parameter; here it must be ${REF_TYPES[where].join(' or ')}`,
+      })
+    else if (where === 'category') {
+      const bad = (def.options ?? []).filter(
+        (o) => !(VendorCategory.options as readonly string[]).includes(o),
+      )
+      if (bad.length)
+        issues.push({
+          path,
+          message: `'${value}' has options that are not categories: ${bad.join(', ')}`,
+        })
+    }
+  }
+
+  const ipLiteral = (v: string) =>
+    parseIpEntry(v) ? undefined : `'${v}' is not an IP address, CIDR or range`
+  const domainLiteral = (v: string) => (isValidDomain(v) ? undefined : `'${v}' is not a domain`)
+  const identity = (path: string, s: Partial<SendingIdentity>) => {
+    for (const field of SENDING_FIELDS)
+      (s[field] ?? []).forEach((v, i) =>
+        field === 'ips'
+          ? entry(`${path}.${field}[${i}]`, v, 'ips', ipLiteral)
+          : entry(`${path}.${field}[${i}]`, v, 'domains', domainLiteral),
+      )
+  }
+
+  entry('name', p.name, 'name')
+  entry('category', p.category, 'category')
+  identity('sending', p.sending)
+  for (const [key, byValue] of Object.entries(p.variants)) {
+    const def = defs.get(key)
+    if (!def || def.type !== 'enum') {
+      issues.push({
+        path: `variants.${key}`,
+        message: def
+          ? `variants must name an enum parameter; '${key}' is ${def.type}`
+          : `variants name '${key}', which is no declared parameter`,
+      })
+      continue
+    }
+    for (const [value, extra] of Object.entries(byValue)) {
+      if (!def.options?.includes(value))
+        issues.push({
+          path: `variants.${key}.${value}`,
+          message: `'${value}' is not an option of '${key}' (${(def.options ?? []).join(', ')})`,
+        })
+      identity(`variants.${key}.${value}`, extra)
+    }
+  }
+  return issues
+}
+
+/**
+ * Validates parsed data as a vendor profile: the VendorProfile schema, then parameter references,
+ * variants and literal IPs/domains. Throws PASSAGE_E_VENDOR_INVALID naming `what` and the fields.
+ */
+export function parseVendorProfile(data: unknown, what = 'vendor profile'): VendorProfile {
+  const profile = parseWith(VendorProfile, data, 'PASSAGE_E_VENDOR_INVALID', what)
+  const issues = profileIssues(profile)
+  if (issues.length) {
+    const shown = issues.slice(0, 8).map((i) => `  ${i.path}: ${i.message}`)
+    if (issues.length > 8) shown.push(`  ... and ${issues.length - 8} more`)
+    throw new PassageError('PASSAGE_E_VENDOR_INVALID', `${what} is invalid:\n${shown.join('\n')}`, {
+      details: { issues },
+    })
+  }
+  return profile
+}
+
+/** Parses YAML (or JSON, which YAML includes) text, or throws PASSAGE_E_VENDOR_INVALID. */
+function parseText(text: string, what: string, json: boolean): unknown {
+  try {
+    return json ? (JSON.parse(text) as unknown) : (parseYaml(text) as unknown)
+  } catch (e) {
+    throw new PassageError(
+      'PASSAGE_E_VENDOR_INVALID',
+      `${what} is not valid ${json ? 'JSON' : 'YAML'}: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    )
+  }
+}
+
+let cache: VendorProfile[] | undefined
+
+function readCatalog(): VendorProfile[] {
+  let files: string[]
+  try {
+    files = readdirSync(VENDORS_DIR).filter((f) => f.endsWith('.yaml'))
+  } catch (e) {
+    throw new PassageError(
+      'PASSAGE_E_INTERNAL',
+      `The vendor catalog folder ${VENDORS_DIR} cannot be read.`,
+      { cause: e },
+    )
+  }
+  const profiles = files.map((file) => {
+    const what = `vendor profile ${file}`
+    const text = readFileSync(join(VENDORS_DIR, file), 'utf8')
+    const profile = parseVendorProfile(parseText(text, what, false), what)
+    const id = basename(file, '.yaml')
+    if (profile.id !== id)
+      throw new PassageError(
+        'PASSAGE_E_VENDOR_INVALID',
+        `${what} has id '${profile.id}'; a catalog profile's id must equal its file name ('${id}').`,
+      )
+    return profile
+  })
+  return profiles.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+}
+
+/**
+ * Every profile of the catalog (src/catalog/vendors/*.yaml), validated and sorted by id. The files
+ * are read once; each call returns fresh copies that the caller may change.
+ */
+export function loadCatalog(): VendorProfile[] {
+  cache ??= readCatalog()
+  return structuredClone(cache)
+}
+
+/** Edit distance between two strings (insertions, deletions, substitutions). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++)
+      row.push(
+        Math.min(
+          (prev[j] ?? 0) + 1,
+          (row[j - 1] ?? 0) + 1,
+          (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+        ),
+      )
+    prev = row
+  }
+  return prev[b.length] ?? 0
+}
+
+/** The known id closest to what was typed: one it starts or contains, else the nearest by edits. */
+function closest(input: string, ids: readonly string[]): string | undefined {
+  const text = input.trim().toLowerCase()
+  if (text) {
+    const prefixed = ids.find((id) => id.startsWith(text)) ?? ids.find((id) => id.includes(text))
+    if (prefixed) return prefixed
+  }
+  let best: { id: string; d: number } | undefined
+  for (const id of ids) {
+    const d = distance(text, id)
+    if (!best || d < best.d) best = { id, d }
+  }
+  return best?.id
+}
+
+/**
+ * The catalog profile with this id (case-insensitive). Throws PASSAGE_E_VENDOR_UNKNOWN, suggesting
+ * the closest known id, when there is none.
+ */
+export function getVendor(id: string): VendorProfile {
+  const catalog = loadCatalog()
+  const wanted = id.trim().toLowerCase()
+  const found = catalog.find((v) => v.id === wanted)
+  if (found) return found
+  const ids = catalog.map((v) => v.id)
+  const suggestion = closest(id, ids)
+  throw new PassageError('PASSAGE_E_VENDOR_UNKNOWN', `There is no vendor '${id}' in the catalog.`, {
+    hint: `${suggestion ? `Did you mean '${suggestion}'? ` : ''}Run \`passage vendors\` to list the catalog, or use \`custom\` with --param or --vendor-file.`,
+    details: { id, ...(suggestion ? { suggestion } : {}), known: ids },
+  })
+}
+
+/**
+ * A vendor profile from a YAML or JSON file (the catalog's format), e.g. a custom service.
+ * Throws PASSAGE_E_FILE when it cannot be read, PASSAGE_E_VENDOR_INVALID when it is not a valid
+ * profile.
+ */
+export function loadVendorFile(path: string): VendorProfile {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : '')
+    throw new PassageError(
+      'PASSAGE_E_FILE',
+      `The vendor file ${path} cannot be read${reason ? ` (${reason})` : ''}.`,
+      {
+        cause: e,
+        details: { path },
+      },
+    )
+  }
+  const what = `vendor file ${path}`
+  const json = extname(path).toLowerCase() === '.json'
+  return parseVendorProfile(parseText(text, what, json), what)
+}
