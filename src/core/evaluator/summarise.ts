@@ -1,0 +1,72 @@
+import { describe } from './combine.js'
+import type { Evaluation, RecipientEvaluation } from './types.js'
+
+const CATEGORY_WORDS: Record<string, string> = {
+  MALW: 'malware',
+  HPHSH: 'high-confidence phish',
+  PHSH: 'phish',
+  HSPM: 'high-confidence spam',
+  SPOOF: 'spoofing',
+  UIMP: 'user impersonation',
+  DIMP: 'domain impersonation',
+  GIMP: 'mailbox-intelligence impersonation',
+  SPM: 'spam',
+  BULK: 'bulk',
+  NONE: 'nothing',
+}
+
+const SFV_WORDS: Record<string, string> = {
+  SKN: 'a mail flow rule (SCL -1) skipped spam filtering',
+  SKA: 'the anti-spam allowed senders list skipped spam filtering',
+  SKI: 'the IP Allow List skipped spam filtering',
+  SFE: 'the recipient’s Safe Senders let it in',
+  BLK: 'the recipient’s Blocked Senders sent it to Junk',
+  SKB: 'the anti-spam blocked senders list marked it as spam',
+  SKS: 'a mail flow rule marked it as spam',
+}
+
+function recipientLines(r: RecipientEvaluation): string[] {
+  const lines: string[] = []
+  let head = `${r.recipient}: ${describe(r.action)}`
+  if (r.quarantinePolicy) head += ` (quarantine policy ${r.quarantinePolicy})`
+  lines.push(head)
+  if (r.detected !== 'NONE') lines.push(`  detected: ${CATEGORY_WORDS[r.detected] ?? r.detected}`)
+  if (r.sfv && SFV_WORDS[r.sfv]) lines.push(`  because ${SFV_WORDS[r.sfv]}`)
+  if (r.decidedBy)
+    lines.push(`  decided by ${r.decidedBy.kind.replace(/-/g, ' ')} '${r.decidedBy.name}'`)
+  if (r.detected === 'MALW' || r.detected === 'HPHSH') {
+    if (r.action === 'quarantine')
+      lines.push(
+        `  no allow can override ${CATEGORY_WORDS[r.detected]} (only advanced delivery${r.detected === 'HPHSH' ? ', or a rule under complex routing' : ''}): fix the message, not the tenant`,
+      )
+  }
+  if (r.headers) lines.push(`  X-Forefront-Antispam-Report: ${r.headers.forefront.raw}`)
+  if (r.safeLinks.length) {
+    const rewritten = r.safeLinks.filter((l) => l.rewritten).length
+    lines.push(`  Safe Links: ${rewritten} of ${r.safeLinks.length} link(s) rewritten`)
+    for (const l of r.safeLinks)
+      lines.push(`    ${l.url}: ${l.rewritten ? 'rewritten' : 'not rewritten'} (${l.reason})`)
+  }
+  const zap =
+    r.zap.couldMove === 'unknown'
+      ? 'unknown'
+      : r.zap.couldMove
+        ? 'could move it later'
+        : 'will not move it'
+  lines.push(`  ZAP: ${zap} (${r.zap.reason})`)
+  for (const u of r.uncertain) lines.push(`  uncertain: ${u}`)
+  return lines
+}
+
+/** Plain-words lines for the CLI: one block per recipient, with uncertain points listed. */
+export function summarise(e: Evaluation): string[] {
+  const lines: string[] = []
+  const route = e.routing.complexRouting
+    ? `MX at a gateway; Exchange sees ${e.routing.cip}${e.routing.enhancedFiltering ? ' (Enhanced Filtering)' : ' (no Enhanced Filtering)'}`
+    : `MX at Microsoft 365; source ${e.routing.cip}`
+  lines.push(
+    `${route}; spf=${e.routing.auth.spf} dkim=${e.routing.auth.dkim} dmarc=${e.routing.auth.dmarc}`,
+  )
+  for (const r of e.recipients) lines.push(...recipientLines(r))
+  return lines
+}
