@@ -1,0 +1,59 @@
+/**
+ * Splitting of the `KEY:value;KEY:value;` lists used by X-Forefront-Antispam-Report,
+ * X-Microsoft-Antispam and X-Microsoft-Antispam-Mailbox-Delivery (message-headers §1.0).
+ */
+
+/** One `KEY:value` pair as written (key trimmed; value trimmed; IPv6 colons kept). */
+export interface FieldPair {
+  key: string
+  value: string
+}
+
+/** A decoded field: its key, raw value and a plain-English meaning. */
+export interface DecodedField {
+  key: string
+  value: string
+  meaning: string
+  /** False for fields the reference does not describe (kept as they are). */
+  known: boolean
+}
+
+/** Maximum number of pairs read from one header (the rest are ignored). */
+export const MAX_PAIRS = 512
+
+/**
+ * Splits a `;`-separated list of `KEY:value` pairs on `;` and on the first `:` of each pair.
+ * `(null)` fragments are dropped; empty pieces are skipped; a piece with no colon becomes a key
+ * with an empty value.
+ */
+export function splitPairs(value: string, max = MAX_PAIRS): FieldPair[] {
+  const out: FieldPair[] = []
+  const text = value.split('(null)').join('')
+  let start = 0
+  while (start <= text.length && out.length < max) {
+    let end = text.indexOf(';', start)
+    if (end < 0) end = text.length
+    const piece = text.slice(start, end).trim()
+    start = end + 1
+    if (piece.length === 0) continue
+    const colon = piece.indexOf(':')
+    if (colon < 0) out.push({ key: piece, value: '' })
+    else out.push({ key: piece.slice(0, colon).trim(), value: piece.slice(colon + 1).trim() })
+  }
+  return out
+}
+
+/** The value of the first pair with the given key (case-insensitive), or null. */
+export function pairValue(pairs: readonly FieldPair[], key: string): string | null {
+  const k = key.toLowerCase()
+  for (const p of pairs) if (p.key.toLowerCase() === k) return p.value
+  return null
+}
+
+/** Parses an integer field value ("-1", "5"); null when it is not a plain integer. */
+export function intValue(value: string | null): number | null {
+  if (value === null) return null
+  const v = value.trim()
+  if (!/^-?\d{1,3}$/.test(v)) return null
+  return Number(v)
+}

@@ -1,0 +1,197 @@
+/**
+ * Decoder for the X-MS-Exchange-Organization-* headers (and the hybrid CrossPremises copies) that
+ * survive Exchange's header firewall (message-headers §1.3, exchange-online-api §3.14).
+ */
+import type { DecodedField } from './fields.js'
+import { intValue } from './fields.js'
+import type { RawHeader } from './parse.js'
+import { sclMeaning } from './vocabulary.js'
+
+/** The decoded organisation headers (the topmost of each name wins). */
+export interface OrganizationHeaders {
+  scl: number | null
+  pcl: number | null
+  /** Anonymous, Internal, External or Partner. */
+  authAs: string | null
+  /** FQDN of the server that evaluated authentication. */
+  authSource: string | null
+  /** Two-hex-digit mechanism code, as written. */
+  authMechanism: string | null
+  authDomain: string | null
+  /** Incoming or Originating. */
+  messageDirectionality: string | null
+  /** Raw BypassClutter value; only `true` (case-sensitive) works. */
+  bypassClutter: string | null
+  bypassFocusedInbox: string | null
+  skipSafeLinksProcessing: string | null
+  skipSafeAttachmentProcessing: string | null
+  /** On-premises Exchange Content Filter report (not an EOP cloud header). */
+  antispamReport: string | null
+  /** Hybrid copy of the SCL. */
+  crossPremisesScl: number | null
+  /** X-MS-Exchange-CrossPremises-Antispam-ScanContext, as written. */
+  crossPremisesScanContext: string | null
+  /** Every organisation / cross-premises header seen, with its meaning. */
+  fields: DecodedField[]
+}
+
+const ORG = 'x-ms-exchange-organization-'
+const XP = 'x-ms-exchange-crosspremises-'
+
+/** Meaning of one organisation header by its short name (after the prefix). */
+function meaning(short: string, value: string): { meaning: string; known: boolean } {
+  switch (short) {
+    case 'scl': {
+      const n = intValue(value)
+      return {
+        meaning:
+          n === null
+            ? 'spam confidence level (not a number)'
+            : `spam confidence level ${n}: ${sclMeaning(n)}`,
+        known: true,
+      }
+    }
+    case 'pcl':
+      return { meaning: 'phishing confidence level (2 is usual in consumer mail)', known: true }
+    case 'authas': {
+      const v = value.toLowerCase()
+      const m: Record<string, string> = {
+        anonymous: 'the sending server was not authenticated (ordinary internet mail)',
+        internal: 'authenticated submission inside the organisation (intra-org)',
+        external: 'authenticated as an external partner system',
+        partner: 'authenticated as a partner (e.g. a partner connector)',
+      }
+      return { meaning: m[v] ?? `authentication status "${value}"`, known: true }
+    }
+    case 'authsource':
+      return { meaning: `server that evaluated authentication: ${value}`, known: true }
+    case 'authmechanism':
+      return { meaning: `authentication mechanism code ${value}`, known: true }
+    case 'authdomain':
+      return { meaning: `authenticated domain: ${value}`, known: true }
+    case 'messagedirectionality':
+      return {
+        meaning:
+          value.toLowerCase() === 'incoming'
+            ? 'the message came into the organisation'
+            : value.toLowerCase() === 'originating'
+              ? 'the message originated inside the organisation'
+              : `directionality "${value}"`,
+        known: true,
+      }
+    case 'bypassclutter':
+      return {
+        meaning:
+          value === 'true'
+            ? 'a transport rule told the mailbox to bypass Clutter'
+            : `BypassClutter "${value}" has no effect: the value is case-sensitive and must be "true"`,
+        known: true,
+      }
+    case 'bypassfocusedinbox':
+      return { meaning: 'a transport rule asked to bypass Focused Inbox (3p)', known: true }
+    case 'skipsafelinksprocessing':
+      return {
+        meaning:
+          'a transport rule turned off Safe Links wrapping for this message (semantics unconfirmed by Microsoft)',
+        known: true,
+      }
+    case 'skipsafeattachmentprocessing':
+      return {
+        meaning:
+          'a transport rule turned off Safe Attachments detonation for this message (semantics unconfirmed by Microsoft)',
+        known: true,
+      }
+    case 'antispam-report':
+      return {
+        meaning: 'on-premises Exchange Content Filter report (not an EOP cloud verdict)',
+        known: true,
+      }
+    default:
+      return { meaning: 'organisation header; not decoded', known: false }
+  }
+}
+
+/** Decodes the organisation headers from the header list (topmost of each name wins). */
+export function decodeOrganization(headers: readonly RawHeader[]): OrganizationHeaders {
+  const out: OrganizationHeaders = {
+    scl: null,
+    pcl: null,
+    authAs: null,
+    authSource: null,
+    authMechanism: null,
+    authDomain: null,
+    messageDirectionality: null,
+    bypassClutter: null,
+    bypassFocusedInbox: null,
+    skipSafeLinksProcessing: null,
+    skipSafeAttachmentProcessing: null,
+    antispamReport: null,
+    crossPremisesScl: null,
+    crossPremisesScanContext: null,
+    fields: [],
+  }
+  const seen = new Set<string>()
+  for (const h of headers) {
+    let short: string
+    if (h.lower.startsWith(ORG)) short = h.lower.slice(ORG.length)
+    else if (h.lower.startsWith(XP)) short = `crosspremises-${h.lower.slice(XP.length)}`
+    else continue
+    if (out.fields.length < 200) {
+      const m =
+        short === 'crosspremises-scl'
+          ? meaning('scl', h.value)
+          : short === 'crosspremises-antispam-scancontext'
+            ? { meaning: 'hybrid scan context (obs)', known: true }
+            : meaning(short, h.value)
+      out.fields.push({ key: h.name, value: h.value, meaning: m.meaning, known: m.known })
+    }
+    if (seen.has(short)) continue
+    seen.add(short)
+    const v = h.value
+    switch (short) {
+      case 'scl':
+        out.scl = intValue(v)
+        break
+      case 'pcl':
+        out.pcl = intValue(v)
+        break
+      case 'authas':
+        out.authAs = v
+        break
+      case 'authsource':
+        out.authSource = v
+        break
+      case 'authmechanism':
+        out.authMechanism = v
+        break
+      case 'authdomain':
+        out.authDomain = v
+        break
+      case 'messagedirectionality':
+        out.messageDirectionality = v
+        break
+      case 'bypassclutter':
+        out.bypassClutter = v
+        break
+      case 'bypassfocusedinbox':
+        out.bypassFocusedInbox = v
+        break
+      case 'skipsafelinksprocessing':
+        out.skipSafeLinksProcessing = v
+        break
+      case 'skipsafeattachmentprocessing':
+        out.skipSafeAttachmentProcessing = v
+        break
+      case 'antispam-report':
+        out.antispamReport = v
+        break
+      case 'crosspremises-scl':
+        out.crossPremisesScl = intValue(v)
+        break
+      case 'crosspremises-antispam-scancontext':
+        out.crossPremisesScanContext = v
+        break
+    }
+  }
+  return out
+}

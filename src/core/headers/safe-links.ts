@@ -1,0 +1,199 @@
+/**
+ * Finds and decodes Microsoft Defender Safe Links wrapped URLs (message-headers §1.6):
+ * `https://<region>.safelinks.protection.outlook.com/?url=<target>&data=<v>|<v>|<recipient>|
+ * <id>|<tenant>|...&sdata=...&reserved=0`, the US government and 21Vianet hosts, and the Teams
+ * and OWA forms.
+ */
+
+/** One decoded Safe Links URL. */
+export interface SafeLink {
+  /** The wrapped URL as found (HTML `&amp;` and quoted-printable `=3D` undone). */
+  wrapped: string
+  /** The original URL, decoded; null when the `url` parameter is missing or malformed. */
+  target: string | null
+  /** Region code from the host (nam11, eur01, gcc02, ...); null for Teams/OWA forms. */
+  region: string | null
+  host: string
+  kind: 'email' | 'teams' | 'owa'
+  /** Recipient address from `data` (obs). */
+  recipient: string | null
+  /** Recipient tenant ID from `data`, as a GUID (obs). */
+  tenantId: string | null
+  /** The 32-hex ID before the tenant (looks like the Network-Message-Id), as a GUID (obs). */
+  messageId: string | null
+  /** The version pair at the start of `data`, e.g. `05|02`. */
+  version: string | null
+  /** When the link was wrapped, from the .NET ticks in `data`, as ISO 8601 UTC. */
+  wrappedAt: string | null
+  /** The decoded client hint (e.g. `Mailflow|{...}`), when present. */
+  clientHint: string | null
+  /** Whether it was found in the header section or the body. */
+  location: 'header' | 'body'
+}
+
+/** Maximum number of candidate links examined per scan. */
+export const MAX_LINKS = 200
+/** Longest wrapped URL read. */
+const MAX_URL = 8192
+
+const MARKER = /safelinks\.protection\.|atp-safelinks\.html|\/mail\/safelink\.html/gi
+const SCHEME = /https?:\/\//gi
+const STOP = new Set([' ', '\t', '\r', '\n', '"', "'", '<', '>', ')', ']', '`', '\\', '{', '}'])
+
+function safeDecode(s: string): string | null {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return null
+  }
+}
+
+function guid(hex: string): string | null {
+  if (!/^[0-9a-f]{32}$/i.test(hex)) return null
+  const h = hex.toLowerCase()
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+
+function ticksToIso(t: string): string | null {
+  if (!/^\d{17,19}$/.test(t)) return null
+  const ms = (BigInt(t) - 621355968000000000n) / 10000n
+  if (ms < 0n || ms > 8640000000000000n) return null
+  return new Date(Number(ms)).toISOString()
+}
+
+function base64Text(s: string): string | null {
+  if (!/^[A-Za-z0-9+/=_-]{4,4096}$/.test(s)) return null
+  try {
+    const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'))
+    let out = ''
+    for (let i = 0; i < bin.length; i++) out += String.fromCharCode(bin.charCodeAt(i))
+    return /^[\x20-\x7e]+$/.test(out) ? out : null
+  } catch {
+    return null
+  }
+}
+
+/** Splits a query string into its parameters (first value wins; values still percent-encoded). */
+function queryParams(query: string): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const part of query.split('&').slice(0, 64)) {
+    const eq = part.indexOf('=')
+    const k = (eq < 0 ? part : part.slice(0, eq)).toLowerCase()
+    if (!out.has(k)) out.set(k, eq < 0 ? '' : part.slice(eq + 1))
+  }
+  return out
+}
+
+/** Decodes one Safe Links URL; null when it isn't one. Never throws. */
+export function decodeSafeLink(url: string, location: 'header' | 'body' = 'body'): SafeLink | null {
+  const wrapped = url.slice(0, MAX_URL).replace(/&amp;/gi, '&')
+  const m = /^https?:\/\/([^/?#\s]{1,253})(\/[^?#\s]*)?\?([^#\s]*)/i.exec(wrapped)
+  if (!m) return null
+  const host = (m[1] ?? '').toLowerCase()
+  const path = (m[2] ?? '/').toLowerCase()
+  let kind: SafeLink['kind']
+  let region: string | null = null
+  const sl = host.indexOf('.safelinks.protection.')
+  if (sl > 0) {
+    kind = 'email'
+    region = host.slice(0, sl)
+  } else if (host.endsWith('teams.cdn.office.net') && path.endsWith('atp-safelinks.html'))
+    kind = 'teams'
+  else if (host.startsWith('outlook.') && path.endsWith('/mail/safelink.html')) kind = 'owa'
+  else return null
+  let query = m[3] ?? ''
+  if (/(^|&)url=3D/i.test(query)) query = query.replace(/=3D/gi, '=')
+  const params = queryParams(query)
+  const rawTarget = params.get('url')
+  const target = rawTarget === undefined || rawTarget === '' ? null : safeDecode(rawTarget)
+  const link: SafeLink = {
+    wrapped,
+    target,
+    region,
+    host,
+    kind,
+    recipient: null,
+    tenantId: null,
+    messageId: null,
+    version: null,
+    wrappedAt: null,
+    clientHint: null,
+    location,
+  }
+  const data = params.get('data')
+  if (data) {
+    const decoded = safeDecode(data) ?? data.replace(/%7c/gi, '|')
+    const parts = decoded.split('|').slice(0, 32)
+    if (parts.length >= 2 && /^\d{2}$/.test(parts[0] ?? '') && /^\d{2}$/.test(parts[1] ?? ''))
+      link.version = `${parts[0]}|${parts[1]}`
+    const at = parts.findIndex((p) => p.includes('@'))
+    if (at >= 0) link.recipient = (parts[at] ?? '').trim().toLowerCase() || null
+    const hexes = parts
+      .slice(at >= 0 ? at + 1 : 0)
+      .map((p) => p.trim())
+      .filter((p) => /^[0-9a-f]{32}$/i.test(p))
+    if (hexes.length >= 2) {
+      link.messageId = guid(hexes[0] ?? '')
+      link.tenantId = guid(hexes[1] ?? '')
+    } else if (hexes.length === 1) link.tenantId = guid(hexes[0] ?? '')
+    for (const p of parts) {
+      if (link.wrappedAt === null) link.wrappedAt = ticksToIso(p.trim())
+      if (
+        link.clientHint === null &&
+        p.length >= 8 &&
+        p.length <= 4096 &&
+        /^[A-Za-z0-9+/]/.test(p)
+      ) {
+        const t = base64Text(p.trim())
+        if (t !== null && t.includes('|')) link.clientHint = t
+      }
+    }
+  }
+  return link
+}
+
+/**
+ * Finds Safe Links wrapped URLs anywhere in `text` (at most MAX_LINKS candidates examined),
+ * deduplicated by wrapped URL, in order of appearance.
+ */
+export function findSafeLinks(
+  text: string,
+  location: 'header' | 'body' = 'body',
+  max = MAX_LINKS,
+): SafeLink[] {
+  const out: SafeLink[] = []
+  const seen = new Set<string>()
+  let examined = 0
+  let lastEnd = 0
+  MARKER.lastIndex = 0
+  for (let mm = MARKER.exec(text); mm !== null && examined < max; mm = MARKER.exec(text)) {
+    examined++
+    const at = mm.index
+    if (at < lastEnd) continue
+    const back = text.slice(Math.max(lastEnd, at - 300), at)
+    let start = -1
+    SCHEME.lastIndex = 0
+    for (let s = SCHEME.exec(back); s !== null; s = SCHEME.exec(back)) start = s.index
+    if (start < 0) continue
+    const from = Math.max(lastEnd, at - 300) + start
+    let end = at
+    const limit = Math.min(text.length, from + MAX_URL)
+    while (end < limit && !STOP.has(text[end] ?? ' ')) end++
+    lastEnd = end
+    MARKER.lastIndex = Math.max(MARKER.lastIndex, end)
+    const link = decodeSafeLink(text.slice(from, end), location)
+    if (link && !seen.has(link.wrapped)) {
+      seen.add(link.wrapped)
+      out.push(link)
+    }
+  }
+  return out
+}
+
+/**
+ * Undoes quoted-printable soft line breaks (`=` at end of line) so that wrapped URLs split across
+ * body lines can be found. Linear.
+ */
+export function joinSoftBreaks(body: string): string {
+  return body.replace(/=\r?\n/g, '')
+}

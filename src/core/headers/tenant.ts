@@ -1,0 +1,96 @@
+/**
+ * Tenant markers stamped next to the recipient tenant's verdict: X-MS-Exchange-CrossTenant-*,
+ * X-EOPTenantAttributedMessage, X-OriginatorOrg and the cross-tenant header stamps
+ * (message-headers §1.0, §1.3).
+ */
+import type { RawHeader } from './parse.js'
+import { ipInText } from './received.js'
+
+/** The consumer Outlook.com / Hotmail tenant ID. */
+export const CONSUMER_TENANT_ID = '84df9e7f-e9f6-40af-b435-aaaaaaaaaaaa'
+
+/** Tenant markers found in the headers. */
+export interface TenantMarkers {
+  /** X-MS-Exchange-CrossTenant-Id values (lower-cased GUIDs), topmost first, deduplicated. */
+  crossTenantIds: string[]
+  /** Tenant GUIDs of X-EOPTenantAttributedMessage (`<guid>:0`), deduplicated. */
+  attributedTenantIds: string[]
+  /** X-OriginatorOrg values. */
+  originatorOrgs: string[]
+  /** X-MS-Exchange-CrossTenant-FromEntityHeader: Internet or HybridOnPrem. */
+  fromEntity: string | null
+  /** X-MS-Exchange-CrossTenant-OriginalAttributedTenantConnectingIp. */
+  originalConnectingIp: { tenantId: string | null; ip: string | null } | null
+  /** Names of X-MS-Exchange-Transport-CrossTenantHeaders{Stamped,Stripped,Promoted} present. */
+  crossTenantStamps: string[]
+  /** Index of the topmost tenant marker, or null. */
+  firstIndex: number | null
+  /** A marker names the consumer Outlook.com tenant. */
+  consumer: boolean
+}
+
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
+
+/** Collects the tenant markers (each list capped at 16 values). */
+export function findTenantMarkers(headers: readonly RawHeader[]): TenantMarkers {
+  const t: TenantMarkers = {
+    crossTenantIds: [],
+    attributedTenantIds: [],
+    originatorOrgs: [],
+    fromEntity: null,
+    originalConnectingIp: null,
+    crossTenantStamps: [],
+    firstIndex: null,
+    consumer: false,
+  }
+  const add = (list: string[], v: string): void => {
+    if (list.length < 16 && !list.includes(v)) list.push(v)
+  }
+  const mark = (h: RawHeader): void => {
+    if (t.firstIndex === null) t.firstIndex = h.index
+  }
+  for (const h of headers) {
+    const v = h.value.slice(0, 1024)
+    switch (h.lower) {
+      case 'x-ms-exchange-crosstenant-id': {
+        const g = GUID.exec(v)
+        if (g) {
+          add(t.crossTenantIds, g[0].toLowerCase())
+          mark(h)
+        }
+        break
+      }
+      case 'x-eoptenantattributedmessage': {
+        const g = GUID.exec(v)
+        if (g) {
+          add(t.attributedTenantIds, g[0].toLowerCase())
+          mark(h)
+        }
+        break
+      }
+      case 'x-originatororg':
+        if (v.trim()) add(t.originatorOrgs, v.trim().toLowerCase())
+        break
+      case 'x-ms-exchange-crosstenant-fromentityheader':
+        if (t.fromEntity === null) t.fromEntity = v.trim()
+        break
+      case 'x-ms-exchange-crosstenant-originalattributedtenantconnectingip':
+        if (t.originalConnectingIp === null) {
+          const g = GUID.exec(v)
+          const ipPart = v.slice(v.toLowerCase().indexOf('ip=') + 3)
+          t.originalConnectingIp = {
+            tenantId: g ? g[0].toLowerCase() : null,
+            ip: v.toLowerCase().includes('ip=') ? ipInText(ipPart) : null,
+          }
+        }
+        break
+      case 'x-ms-exchange-transport-crosstenantheadersstamped':
+      case 'x-ms-exchange-transport-crosstenantheadersstripped':
+      case 'x-ms-exchange-transport-crosstenantheaderspromoted':
+        add(t.crossTenantStamps, h.name)
+        break
+    }
+  }
+  t.consumer = [...t.crossTenantIds, ...t.attributedTenantIds].includes(CONSUMER_TENANT_ID)
+  return t
+}

@@ -1,0 +1,198 @@
+/**
+ * Did a vendor's Microsoft 365 configuration take effect for this message, and what to fix
+ * (message-headers §1.5, exchange-online-api §4).
+ */
+import ipaddr from 'ipaddr.js'
+import { isSameOrSubdomain, normaliseDomain, parseIpEntry } from '../net/index.js'
+import type { SafeLink } from './safe-links.js'
+import type { Bypass, VendorCheck, VendorInput, Verdict } from './types.js'
+import { UNOVERRIDABLE_CATS } from './vocabulary.js'
+
+/** The facts of the analysis the vendor check reads. */
+export interface VendorFacts {
+  trusted: boolean
+  verdict: Verdict
+  bypass: Bypass
+  bypassInferred: boolean
+  category: string
+  sfv: string | null
+  ipv: string | null
+  dir: string | null
+  cip: string | null
+  ptr: string | null
+  /** Original internet IPs from Enhanced Filtering headers. */
+  originalIps: string[]
+  skipListed: boolean
+  /** Domains the sender used: envelope, From, DKIM d=. */
+  senderDomains: string[]
+  dmarc: string | null
+  compauth: string | null
+  reason: string | null
+  dest: string | null
+  safeLinks: SafeLink[]
+  skipSafeLinksProcessing: string | null
+  bypassClutter: string | null
+}
+
+/** True when the IP is one of the entries (addresses, CIDR blocks or IPv4 a-b ranges). */
+export function ipMatches(ip: string, entries: readonly string[]): boolean {
+  let addr: ipaddr.IPv4 | ipaddr.IPv6
+  try {
+    addr = ipaddr.process(ip.trim())
+  } catch {
+    return false
+  }
+  for (const raw of entries.slice(0, 4096)) {
+    const e = parseIpEntry(raw)
+    if (e === null) continue
+    try {
+      if (e.family === 'ipv4' && addr.kind() === 'ipv4') {
+        const n = (addr as ipaddr.IPv4).octets.reduce((a, o) => a * 256 + o, 0)
+        if (n >= e.first && n <= e.last) return true
+      } else if (e.family === 'ipv6' && addr.kind() === 'ipv6') {
+        const [net, bits] =
+          e.form === 'cidr' ? ipaddr.parseCIDR(e.text) : [ipaddr.parse(e.text), 128]
+        if (net.kind() === 'ipv6' && (addr as ipaddr.IPv6).match(net as ipaddr.IPv6, bits))
+          return true
+      }
+    } catch {
+      continue
+    }
+  }
+  return false
+}
+
+/** Host name of a URL, lower-cased, or null. */
+function hostOf(url: string): string | null {
+  const m = /^[a-z][a-z0-9+.-]{0,20}:\/\/([^/?#:\s]{1,253})/i.exec(url.trim())
+  return m ? (m[1] ?? '').toLowerCase() : null
+}
+
+/** Checks the vendor's configuration against the analysis. Never throws. */
+export function checkVendor(f: VendorFacts, vendor: VendorInput): VendorCheck {
+  const advice: string[] = []
+  const matchedBy: string[] = []
+  const ips = vendor.ips ?? []
+  const domains = (vendor.domains ?? []).map(normaliseDomain).filter((d) => d.length > 0)
+  const linkDomains = (vendor.linkDomains ?? []).map(normaliseDomain).filter((d) => d.length > 0)
+
+  if (f.cip && ipMatches(f.cip, ips)) matchedBy.push(`CIP ${f.cip} is one of the vendor's IPs`)
+  for (const ip of f.originalIps)
+    if (ipMatches(ip, ips))
+      matchedBy.push(`the original sender IP ${ip} (Enhanced Filtering) is one of the vendor's IPs`)
+  for (const d of f.senderDomains) {
+    const hit = domains.find((v) => isSameOrSubdomain(d, v))
+    if (hit && matchedBy.length < 8) matchedBy.push(`sender domain ${d} matches ${hit}`)
+  }
+  const ipMatched = matchedBy.some((m) => m.includes('IP'))
+  if (f.ptr) {
+    const hit = domains.find((v) => isSameOrSubdomain(f.ptr ?? '', v))
+    if (hit) matchedBy.push(`the connecting IP's reverse DNS ${f.ptr} is under ${hit}`)
+  }
+  const matched = matchedBy.length > 0
+
+  if (!matched) {
+    advice.push(
+      `This message doesn't come from the vendor: CIP ${f.cip ?? 'unknown'} is not among its IPs and no sender domain (${f.senderDomains.join(', ') || 'none found'}) matches its domains. Check the vendor's IP list, or test with a message the vendor sent.`,
+    )
+    return { matched, matchedBy, tookEffect: 'unknown', advice }
+  }
+  if (!f.trusted) {
+    advice.push(
+      "The headers aren't trustworthy (no verdict from the recipient tenant's own Exchange Online Protection): paste the complete headers of the message as the recipient received it.",
+    )
+    return { matched, matchedBy, tookEffect: 'unknown', advice }
+  }
+  if (!ipMatched && f.cip)
+    advice.push(
+      `The sender domain matches but CIP ${f.cip} is not one of the vendor's IPs: IP-scoped allows (IP Allow List, transport rules on sender IP) won't match. Add the IP if it is the vendor's, or, if a gateway sits in front of Microsoft 365, turn on Enhanced Filtering for Connectors so CIP is the original IP.`,
+    )
+
+  const cat = f.category === 'HPHISH' ? 'HPHSH' : f.category
+  let tookEffect: boolean | 'unknown' = 'unknown'
+  const allowed = [
+    'transport-rule',
+    'ip-allow',
+    'anti-spam-allow',
+    'safe-senders',
+    'advanced-delivery',
+  ].includes(f.bypass)
+  if (f.verdict === 'junk' || f.verdict === 'quarantine') tookEffect = false
+  else if (f.verdict === 'inbox' && allowed) tookEffect = true
+  else if (f.verdict === 'inbox' && f.bypass === 'none')
+    advice.push(
+      `Delivered to the Inbox, but no allow shows in the headers (SFV:${f.sfv ?? '?'}, CAT:${f.category}): the message was simply clean, so this doesn't prove the allow works. (Advanced delivery leaves no stamp.)`,
+    )
+
+  if (UNOVERRIDABLE_CATS.has(cat) && f.verdict !== 'inbox')
+    advice.push(
+      cat === 'HPHSH'
+        ? 'CAT:HPHSH (high-confidence phish): no allow can override it (transport rule, IP Allow List, allowed senders, Tenant Allow/Block List). Only advanced delivery can: configure the vendor as a third-party phishing simulation (its sending IPs and domains, and its simulation URLs).'
+        : `CAT:${f.category} (malware): no allow can override it; only the SecOps mailbox of advanced delivery skips malware scanning. Don't promise delivery.`,
+    )
+  if (f.sfv === 'NSPM' && f.dest === 'J')
+    advice.push(
+      "SFV:NSPM with dest:J: the filter let it through, but the recipient's own settings sent it to Junk (Blocked Senders, a junk rule, or 'Only trust mail from my Safe Senders'). Tenant allows don't override user settings: fix it in the user's Junk options, or use advanced delivery for simulations.",
+    )
+  if (f.sfv === 'BLK')
+    advice.push(
+      "SFV:BLK: the sender is in the user's Blocked Senders list, which beats tenant allows. Remove it from the user's list.",
+    )
+  if (
+    f.verdict !== 'inbox' &&
+    f.bypass === 'none' &&
+    !UNOVERRIDABLE_CATS.has(cat) &&
+    f.sfv !== 'BLK' &&
+    !(f.sfv === 'NSPM' && f.dest === 'J')
+  )
+    advice.push(
+      `No allow matched this message (SFV:${f.sfv ?? '?'}${f.category !== 'none' ? `, CAT:${f.category}` : ''}): check that the transport rule's conditions (sender IP ${f.cip ?? '?'} and the authentication check) match, that the IP Allow List holds CIP, and that the recipient isn't in a Standard/Strict preset, which ignores custom anti-spam allowed senders.`,
+    )
+  if (cat === 'SPOOF')
+    advice.push(
+      "CAT:SPOOF: the vendor sends as a domain it can't authenticate. Add a spoof allow entry in the Tenant Allow/Block List for the pair (spoofed domain, sending infrastructure), or have the vendor DKIM-sign with its own domain.",
+    )
+  if (f.ipv === 'CAL' && f.sfv !== 'SKI')
+    advice.push(
+      `IPV:CAL without SFV:SKI: the IP Allow List matched CIP ${f.cip ?? '?'} but filtering still ran (SFV:${f.sfv ?? '?'}). A higher verdict (malware, high-confidence phish) or a policy setting kept the skip from applying; if the vendor sends as one of your own domains, use a transport rule or advanced delivery instead.`,
+    )
+  if (f.sfv === 'SKI' && f.ipv !== 'CAL' && f.dir !== 'INT')
+    advice.push(
+      'SFV:SKI without IPV:CAL: read as the IP Allow List, but Microsoft documents SKI two ways; confirm the vendor IP is in the connection filter policy.',
+    )
+  if ((f.dmarc === 'fail' || f.compauth === 'fail') && matched)
+    advice.push(
+      `Authentication fails for the vendor's message (dmarc=${f.dmarc ?? '?'}, compauth=${f.compauth ?? '?'}${f.reason ? ` reason=${f.reason}` : ''}): ask the vendor to sign with DKIM for the From domain, or allow the spoofed pair in the Tenant Allow/Block List.`,
+    )
+  if (f.skipListed)
+    advice.push(
+      'Enhanced Filtering (skip listing) only restores the original sender IP; it does not bypass filtering.',
+    )
+  if (f.bypassClutter !== null && f.bypassClutter !== 'true')
+    advice.push(
+      `X-MS-Exchange-Organization-BypassClutter is "${f.bypassClutter}": the value is case-sensitive; the transport rule must set exactly "true".`,
+    )
+
+  if (linkDomains.length > 0) {
+    const wrapped = f.safeLinks.filter((l) => {
+      const h = l.target ? hostOf(l.target) : null
+      return h !== null && linkDomains.some((d) => isSameOrSubdomain(h, d))
+    })
+    if (wrapped.length > 0) {
+      const hosts = [...new Set(wrapped.map((l) => (l.target ? hostOf(l.target) : null) ?? '?'))]
+      advice.push(
+        `Safe Links rewrote ${wrapped.length} vendor tracking link${wrapped.length === 1 ? '' : 's'} (${hosts.join(', ')}): DoNotRewriteUrls is not in effect for this recipient. Add the vendor's link domains (e.g. https://${hosts[0]}/*) to the Safe Links policy that applies to this recipient (a preset policy wins over custom ones), or advanced delivery's simulation URLs for phishing tests.`,
+      )
+      if (f.skipSafeLinksProcessing !== null)
+        advice.push(
+          'A transport rule set SkipSafeLinksProcessing, yet links were wrapped: that header did not take effect.',
+        )
+      tookEffect = false
+    }
+  }
+  if (tookEffect === true)
+    advice.unshift(
+      `The configuration took effect: delivered to the Inbox via ${f.bypass}${f.bypassInferred ? ' (inferred)' : ''}.`,
+    )
+  return { matched, matchedBy, tookEffect, advice }
+}
