@@ -75,6 +75,7 @@ export default tseslint.config(
     'core',
     layers.filter((l) => l !== 'core'),
     [nodeBuiltins],
+    bareBuiltins,
   ),
   forbid(
     'catalog',

@@ -8,9 +8,34 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const cli = join(root, 'dist', 'cli', 'main.js')
 const runs = [
   ['plan', 'trustifi', '--tenant-snapshot', 'examples/gateway-relay.json', '--mechanism', 'recipe'],
-  ['plan', 'trustifi', '--tenant-snapshot', 'examples/gateway-relay.json', '--mechanism', 'recipe', '--powershell', '-'],
-  ['plan', 'contactmonkey', '--tenant-snapshot', 'examples/defender-p2-standard-preset.json', '--param', 'region=us', '--param', 'dedicatedIp=167.89.10.20'],
-  ['plan', 'knowbe4', '--tenant-snapshot', 'examples/eop-only.json', '--param', 'simulationDomains=training-mail-demo.com'],
+  [
+    'plan',
+    'trustifi',
+    '--tenant-snapshot',
+    'examples/gateway-relay.json',
+    '--mechanism',
+    'recipe',
+    '--powershell',
+    '-',
+  ],
+  [
+    'plan',
+    'contactmonkey',
+    '--tenant-snapshot',
+    'examples/defender-p2-standard-preset.json',
+    '--param',
+    'region=us',
+    '--param',
+    'dedicatedIp=167.89.10.20',
+  ],
+  [
+    'plan',
+    'knowbe4',
+    '--tenant-snapshot',
+    'examples/eop-only.json',
+    '--param',
+    'simulationDomains=training-mail-demo.com',
+  ],
 ]
 for (const args of runs) {
   console.log(`\n$ passage ${args.join(' ')}\n`)

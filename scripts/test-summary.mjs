@@ -3,5 +3,7 @@ import { readFileSync } from 'node:fs'
 
 const report = JSON.parse(readFileSync(process.argv[2] ?? 'artifacts/vitest.json', 'utf8'))
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0)
-console.log(`tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`)
+console.log(
+  `tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`,
+)
 process.exitCode = report.numFailedTests > 0 || report.numTotalTests === 0 ? 1 : 0

@@ -9,7 +9,10 @@ const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js')
 const NOW = '2026-11-20T09:00:00Z'
 
 function passage(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
@@ -18,7 +21,16 @@ describe('passage CLI', () => {
     const r = passage('vendors', '--json')
     expect(r.code).toBe(0)
     const ids = (JSON.parse(r.stdout) as { id: string }[]).map((v) => v.id)
-    expect(ids).toEqual(expect.arrayContaining(['trustifi', 'contactmonkey', 'knowbe4', 'hoxhunt', 'mimecast', 'custom']))
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'trustifi',
+        'contactmonkey',
+        'knowbe4',
+        'hoxhunt',
+        'mimecast',
+        'custom',
+      ]),
+    )
     expect(passage('vendors').stdout).toMatch(/Trustifi/)
   })
 
@@ -33,25 +45,75 @@ describe('passage CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'passage-'))
     const out = join(dir, 'plan.json')
     const ps = join(dir, 'plan.ps1')
-    const r = passage('plan', 'trustifi', '--tenant-snapshot', 'examples/gateway-relay.json', '--mechanism', 'recipe', '--out', out, '--powershell', ps, '--now', NOW)
+    const r = passage(
+      'plan',
+      'trustifi',
+      '--tenant-snapshot',
+      'examples/gateway-relay.json',
+      '--mechanism',
+      'recipe',
+      '--out',
+      out,
+      '--powershell',
+      ps,
+      '--now',
+      NOW,
+    )
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/Trustifi Inbound Bypass Clutter/)
+    expect(r.stdout).toMatch(/Safe Links scanning and rewriting/)
     expect(r.stdout).toMatch(/plan hash [0-9a-f]{64}/)
-    const plan = JSON.parse(readFileSync(out, 'utf8')) as { changes: { calls: { cmdlet: string }[] }[] }
-    expect(plan.changes.some((c) => c.calls.some((k) => k.cmdlet === 'New-TransportRule'))).toBe(true)
+    const plan = JSON.parse(readFileSync(out, 'utf8')) as {
+      changes: { after: { Name?: string } | null; calls: { cmdlet: string }[] }[]
+    }
+    expect(plan.changes.map((c) => c.after?.Name)).toContain(
+      'passage: Trustifi Inbound Bypass Clutter',
+    )
+    expect(plan.changes.some((c) => c.calls.some((k) => k.cmdlet === 'New-TransportRule'))).toBe(
+      true,
+    )
     expect(readFileSync(ps, 'utf8')).toMatch(/^Connect-ExchangeOnline/m)
   })
 
   it('prints JSON with --json and PowerShell to stdout with --powershell -', () => {
-    const j = passage('plan', 'trustifi', '--tenant-snapshot', 'examples/eop-only.json', '--json', '--now', NOW)
+    const j = passage(
+      'plan',
+      'trustifi',
+      '--tenant-snapshot',
+      'examples/eop-only.json',
+      '--json',
+      '--now',
+      NOW,
+    )
     expect(j.code).toBe(0)
-    expect(JSON.parse(j.stdout)).toMatchObject({ format: 'passage.plan', vendor: { id: 'trustifi' } })
-    const p = passage('plan', 'trustifi', '--tenant-snapshot', 'examples/eop-only.json', '--powershell', '-', '--now', NOW)
+    expect(JSON.parse(j.stdout)).toMatchObject({
+      format: 'passage.plan',
+      vendor: { id: 'trustifi' },
+    })
+    const p = passage(
+      'plan',
+      'trustifi',
+      '--tenant-snapshot',
+      'examples/eop-only.json',
+      '--powershell',
+      '-',
+      '--now',
+      NOW,
+    )
     expect(p.stdout).toMatch(/New-TransportRule/)
   })
 
   it('says plainly when there is nothing to do', () => {
-    const r = passage('plan', 'trustifi', '--tenant-snapshot', 'examples/eop-only.json', '--protect', 'clutter', '--json', '--now', NOW)
+    const r = passage(
+      'plan',
+      'trustifi',
+      '--tenant-snapshot',
+      'examples/eop-only.json',
+      '--protect',
+      'clutter',
+      '--json',
+      '--now',
+      NOW,
+    )
     expect(r.code).toBe(0)
   })
 
@@ -62,7 +124,18 @@ describe('passage CLI', () => {
       ['plan', 'contactmonkey', '--tenant-snapshot', 'examples/eop-only.json'],
       ['plan', 'trustifi', '--tenant-snapshot', 'examples/eop-only.json', '--protect', 'nonsense'],
       ['plan', 'trustifi', '--tenant-snapshot', 'package.json'],
-      ['plan', 'custom', '--tenant-snapshot', 'examples/eop-only.json', '--param', 'name=Own', '--param', 'envelopeDomains=fabrikam.com', '--param', 'ips=167.89.10.20'],
+      [
+        'plan',
+        'custom',
+        '--tenant-snapshot',
+        'examples/eop-only.json',
+        '--param',
+        'name=Own',
+        '--param',
+        'envelopeDomains=fabrikam.com',
+        '--param',
+        'ips=167.89.10.20',
+      ],
     ]
     for (const args of cases) {
       const r = passage(...args)
@@ -74,8 +147,17 @@ describe('passage CLI', () => {
   })
 
   it('reports errors as JSON with --json', () => {
-    const r = passage('plan', 'nosuchvendor', '--tenant-snapshot', 'examples/eop-only.json', '--json')
+    const r = passage(
+      'plan',
+      'nosuchvendor',
+      '--tenant-snapshot',
+      'examples/eop-only.json',
+      '--json',
+    )
     expect(r.code).toBe(2)
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'PASSAGE_E_VENDOR_UNKNOWN' } })
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'PASSAGE_E_VENDOR_UNKNOWN' },
+    })
   })
 })

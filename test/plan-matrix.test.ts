@@ -38,23 +38,26 @@ describe.each(loadCatalog().map((v) => v.id))('vendor %s', (id) => {
   const vendor = resolveVendor(getVendor(id), sampleParams(getVendor(id).params))
   describe.each(examples)('on %s', (file) => {
     const snapshot = loadSnapshot(join(examplesDir, file))
-    it.each(['recommended', 'recipe'] as const)('%s: a valid, idempotent, reversible plan or a clear refusal', (mode) => {
-      let p: Plan
-      try {
-        p = plan(vendor, { mode }, snapshot, { now: NOW })
-      } catch (e) {
-        expect(isPassageError(e) && e.kind === 'user', String(e)).toBe(true)
-        return
-      }
-      expect(planHashValid(p)).toBe(true)
-      for (const c of p.changes) {
-        expect(c.calls.length).toBeGreaterThan(0)
-        expect(c.risk.reason).not.toBe('')
-      }
-      const applied = applyChanges(snapshot, p.changes)
-      expect(plan(vendor, { mode }, applied, { now: NOW }).changes).toEqual([])
-      expect(applyChanges(applied, inverseChanges(p.changes))).toEqual(snapshot)
-      expect(renderPlanScript(p)).toMatch(/^Connect-ExchangeOnline/m)
-    })
+    it.each(['recommended', 'recipe'] as const)(
+      '%s: a valid, idempotent, reversible plan or a clear refusal',
+      (mode) => {
+        let p: Plan
+        try {
+          p = plan(vendor, { mode }, snapshot, { now: NOW })
+        } catch (e) {
+          expect(isPassageError(e) && e.kind === 'user', String(e)).toBe(true)
+          return
+        }
+        expect(planHashValid(p)).toBe(true)
+        for (const c of p.changes) {
+          expect(c.calls.length).toBeGreaterThan(0)
+          expect(c.risk.reason).not.toBe('')
+        }
+        const applied = applyChanges(snapshot, p.changes)
+        expect(plan(vendor, { mode }, applied, { now: NOW }).changes).toEqual([])
+        expect(applyChanges(applied, inverseChanges(p.changes))).toEqual(snapshot)
+        expect(renderPlanScript(p)).toMatch(/^Connect-ExchangeOnline/m)
+      },
+    )
   })
 })

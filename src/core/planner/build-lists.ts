@@ -16,11 +16,6 @@ import { addEntries, create, setFields, type Draft, type DraftMeta } from './dra
 
 const asJson = (o: object) => o as unknown as JsonObject
 
-/** True when an entry is still in force at `now` (no expiry, RemoveAfter, or a future date). */
-function active(expiration: string | null | undefined, now: string): boolean {
-  return !expiration || expiration > now
-}
-
 function tablAllows(
   ctx: PlanContext,
   listType: 'Sender' | 'Url',
@@ -38,8 +33,9 @@ function tablAllows(
       Value: value,
     })
     const existing = items.find((i) => tablKey(i) === key)
-    if (existing && active(existing.ExpirationDate, ctx.now)) continue
-    if (existing) continue // an expired entry is removed by Exchange; a new one cannot be added beside it
+    // An entry in force satisfies the intent; an expired one is being removed by Exchange, and a
+    // duplicate value cannot be added beside it, so neither is planned again.
+    if (existing) continue
     out.push(
       create(
         'tabl-item',
@@ -118,14 +114,20 @@ export function buildListMechanism(
               SendingInfrastructure: infra,
             }
             if (st.tabl.spoofItems.some((s) => spoofKey(s) === spoofKey(item))) continue
-            out.push(
-              create(
-                'tabl-spoof',
-                item,
-                meta,
-                `Allow ${user === '*' ? 'any sender' : user} sent through ${infra} (${type.toLowerCase()} spoof)`,
-              ),
+            const draft = create(
+              'tabl-spoof',
+              item,
+              meta,
+              `Allow ${user === '*' ? 'any sender' : user} sent through ${infra} (${type.toLowerCase()} spoof)`,
             )
+            // A wildcard entry lets anyone who sends from that /24 spoof any domain: when the relay
+            // runs on shared cloud addresses, that is far more than the relay.
+            if (user === '*')
+              draft.riskOverride = {
+                level: 'high',
+                reason: `Any sender domain may be spoofed from ${infra}; Microsoft documents this for in-and-out relays, but if the /24 is shared cloud space, others in it are allowed too.`,
+              }
+            out.push(draft)
           }
       return out
     }

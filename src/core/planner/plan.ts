@@ -206,6 +206,10 @@ function notices(ctx: PlanContext, planned: PlannedProtection[]): string[] {
     out.push(
       'Microsoft strongly recommends against in-and-out relay routing; moving the relay to MX or API mode is safer than bypassing protections.',
     )
+  if (mechanisms.has('disable-zap'))
+    out.push(
+      'ZAP cannot be scoped to one sender: spam ZAP goes off for every sender those anti-spam policies cover.',
+    )
   if (mechanisms.has('quarantine-notify') || mechanisms.has('quarantine-release'))
     out.push(
       'Quarantine policies apply only where the anti-spam action is Quarantine; with Move to Junk nothing is held.',
@@ -241,7 +245,7 @@ export function plan(
   let working = snapshot
   drafts.forEach((d, i) => {
     const id = `c${String(i + 1).padStart(2, '0')}`
-    const { after_targets, ...rest } = d
+    const { after_targets, riskOverride, ...rest } = d
     const dependsOn = (after_targets ?? [])
       .map((t) => changes.find((c) => `${c.surface}:${c.target}` === t)?.id)
       .filter((x): x is string => x !== undefined)
@@ -254,7 +258,7 @@ export function plan(
       ...rest,
       id,
       calls: [],
-      risk: { level: mech.risk, reason: mech.riskReason },
+      risk: riskOverride ?? { level: mech.risk, reason: mech.riskReason },
       limits: [],
       baselines: [],
       dependsOn,

@@ -1,0 +1,48 @@
+# passage plan for ContactMonkey in fabrikam.onmicrosoft.com
+# plan hash 1b3d661c76bde313def1ce760f8e7fcc36895fffa26affc3159ebb5a29ffb982, made 2026-11-20T09:00:00Z, mode recipe
+# Equivalent Exchange Online PowerShell. Review it before you run it.
+#Requires -Modules ExchangeOnlineManagement
+$ErrorActionPreference = 'Stop'
+
+Connect-ExchangeOnline -Organization 'fabrikam.onmicrosoft.com' -ShowBanner:$false
+
+# Note: No allow overrides malware or high-confidence phish verdicts: those messages are still quarantined (only advanced delivery for simulations is exempt).
+# Note: ZAP cannot be scoped to one sender: spam ZAP goes off for every sender those anti-spam policies cover.
+# Note: Quarantine policies apply only where the anti-spam action is Quarantine; with Move to Junk nothing is held.
+
+# [c01] Create quarantine policy 'passage-contactmonkey-notify' (notifications on, users may release)
+# risk medium: Users can release their own spam and bulk (never high-confidence phish or malware).
+New-QuarantinePolicy -Name 'passage-contactmonkey-notify' -EndUserQuarantinePermissionsValue 39 -ESNEnabled $true -AdminDisplayName 'managed-by=passage vendor=contactmonkey'
+
+# [c02] Add ContactMonkey's IPs to the connection filter IP Allow List: 167.89.10.20
+# risk high: Skips spam filtering and SPF/DKIM/DMARC for everything from those IPs, including other customers of shared infrastructure.
+# trips ORCA 114: IP Allow List in the connection filter
+# trips CIS 2.1.12: Connection filter IP allow list is not used
+# trips CISA MS.SECURITYSUITE.8.1: IP allow lists should not be created
+Set-HostedConnectionFilterPolicy -Identity 'Default' -IPAllowList @{Add=@('167.89.10.20')}
+
+# [c03] Raise the bulk threshold of 'Default' from 7 to 9; Turn spam ZAP off in 'Default' (phish ZAP stays on); Use quarantine policy 'passage-contactmonkey-notify' for spam and bulk in 'Default'
+# risk high: Lets nearly all bulk mail from every sender into inboxes, not just the vendor’s.
+Set-HostedContentFilterPolicy -Identity 'Default' -BulkThreshold 9 -SpamZapEnabled $false -SpamQuarantineTag 'passage-contactmonkey-notify' -BulkQuarantineTag 'passage-contactmonkey-notify'
+
+# [c04] Allow URL daer.contactmonkey.org in the Tenant Allow/Block List (kept until 45 days after last use)
+# risk low: Allows URL verdicts for the vendor’s link domains only; links are still rewritten and checked at click.
+New-TenantAllowBlockListItems -ListType 'Url' -Allow -Entries @('daer.contactmonkey.org') -RemoveAfter 45 -Notes 'managed-by=passage vendor=contactmonkey'
+
+# [c05] Allow URL *.daer.contactmonkey.org in the Tenant Allow/Block List (kept until 45 days after last use)
+# risk low: Allows URL verdicts for the vendor’s link domains only; links are still rewritten and checked at click.
+New-TenantAllowBlockListItems -ListType 'Url' -Allow -Entries @('*.daer.contactmonkey.org') -RemoveAfter 45 -Notes 'managed-by=passage vendor=contactmonkey'
+
+# [c06] Allow URL contactmonkey.com in the Tenant Allow/Block List (kept until 45 days after last use)
+# risk low: Allows URL verdicts for the vendor’s link domains only; links are still rewritten and checked at click.
+New-TenantAllowBlockListItems -ListType 'Url' -Allow -Entries @('contactmonkey.com') -RemoveAfter 45 -Notes 'managed-by=passage vendor=contactmonkey'
+
+# [c07] Allow URL *.contactmonkey.com in the Tenant Allow/Block List (kept until 45 days after last use)
+# risk low: Allows URL verdicts for the vendor’s link domains only; links are still rewritten and checked at click.
+New-TenantAllowBlockListItems -ListType 'Url' -Allow -Entries @('*.contactmonkey.com') -RemoveAfter 45 -Notes 'managed-by=passage vendor=contactmonkey'
+
+# [c08] Create mail flow rule 'passage: ContactMonkey bypass Clutter' to bypass Clutter for ContactMonkey
+# risk low: Only keeps the vendor’s mail out of Clutter; it bypasses no filtering.
+New-TransportRule -Name 'passage: ContactMonkey bypass Clutter' -Priority 3 -Mode 'Enforce' -Comments 'managed-by=passage vendor=contactmonkey: bypass Clutter for ContactMonkey' -SenderIpRanges @('167.89.10.20') -HeaderMatchesMessageHeader 'Authentication-Results' -HeaderMatchesPatterns @('dmarc=pass','dmarc=bestguesspass') -SetHeaderName 'X-MS-Exchange-Organization-BypassClutter' -SetHeaderValue 'true' -StopRuleProcessing $true -Enabled $true
+
+Disconnect-ExchangeOnline -Confirm:$false
