@@ -7,32 +7,14 @@ import { isPassageError } from '../src/core/errors/index.js'
 import { plan, planHashValid } from '../src/core/planner/plan.js'
 import type { Plan } from '../src/core/planner/types.js'
 import { renderPlanScript } from '../src/core/powershell/render.js'
-import type { VendorParam } from '../src/core/vendor/profile.js'
 import { resolveVendor } from '../src/core/vendor/resolve.js'
 import { applyChanges, inverseChanges } from '../src/core/surfaces/apply.js'
+import { sampleParams } from './helpers/sample-params.js'
 
 // Every vendor of the catalog against every example snapshot, in both modes.
 const NOW = '2026-11-20T09:00:00Z'
 const examplesDir = join(import.meta.dirname, '..', 'examples')
 const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.json'))
-
-/** A plausible value for each required parameter type (public addresses, real-looking domains). */
-function sampleParams(params: VendorParam[]): Record<string, string> {
-  const out: Record<string, string> = {}
-  const samples: Record<VendorParam['type'], string> = {
-    ipv4: '167.89.10.20',
-    'ip-list': '167.89.10.20,167.89.11.0/24',
-    domain: 'mail.vendor-sample.com',
-    'domain-list': 'mail.vendor-sample.com',
-    enum: '',
-    string: 'Sample Vendor',
-  }
-  for (const p of params) {
-    if (!p.required && p.type !== 'ipv4') continue
-    out[p.key] = p.type === 'enum' ? (p.default ?? p.options?.[0] ?? '') : samples[p.type]
-  }
-  return out
-}
 
 describe.each(loadCatalog().map((v) => v.id))('vendor %s', (id) => {
   const vendor = resolveVendor(getVendor(id), sampleParams(getVendor(id).params))

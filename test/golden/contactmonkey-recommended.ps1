@@ -1,5 +1,5 @@
 # passage plan for ContactMonkey in contoso.onmicrosoft.com
-# plan hash acba49e1675bd0cf826e268cac281a33667cf45f4bc646c34da10c82dc8597a0, made 2026-11-20T09:00:00Z, mode recommended
+# plan hash 243b12d452498cb22acb8c1765ab6af22db14d685390e9a87b8c4bc9bbf207d8, made 2026-11-20T09:00:00Z, mode recommended
 # Equivalent Exchange Online PowerShell. Review it before you run it.
 #Requires -Modules ExchangeOnlineManagement
 $ErrorActionPreference = 'Stop'

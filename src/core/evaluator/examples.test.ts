@@ -59,7 +59,7 @@ describe('example snapshots', () => {
     )
     expect(adatum.routing).toMatchObject({ complexRouting: true, enhancedFiltering: false })
     const r = adatum.recipients[0]!
-    expect(r.headers?.forefront.fields.CIP).toMatch(/^203\.0\.113\./)
+    expect(r.headers?.forefront.fields.CIP).toMatch(/^195\.130\.217\./)
     expect(r.headers?.setByRules['X-Northwind-Gateway']).toBe('mimecast')
     expect(
       r.trace.find((t) => t.object?.name === 'Legacy Spam Bypass - Adatum EDI Partner')?.decision,

@@ -114,10 +114,22 @@ function spoofMatches(
   const internal = isAcceptedDomain(snapshot, fromDomain)
   if ((item.SpoofType === 'Internal') !== internal) return false
   const user = item.SpoofedUser.trim().toLowerCase()
-  const userOk = user.includes('@')
-    ? user === message.headerFrom
-    : domainRelation(fromDomain, user) === 'exact'
+  const userOk =
+    user === '*'
+      ? true
+      : user.includes('@')
+        ? user === message.headerFrom
+        : domainRelation(fromDomain, user) === 'exact'
   if (!userOk) return false
+  if (user === '*')
+    // Vendors ask for "spoof any domain" from their infrastructure and Microsoft's in-and-out
+    // guidance implies it, but the spoof-entry reference documents only domains and addresses.
+    trace.uncertain(
+      'tenant-allow-block-list',
+      `Spoof entry with SpoofedUser '*' treated as matching any sender domain`,
+      spoofObject(item),
+      'Microsoft documents domains and addresses as spoofed users; the wildcard is what vendors and the in-and-out relay guidance describe',
+    )
   const infra = item.SendingInfrastructure.trim().toLowerCase()
   if (parseIpEntry(infra)) return slash24(source) === infra || ipMatchesAny(source, [infra])
   if (

@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../errors/index.js'
 import { hasDefender, licenceName } from '../model/licence.js'
 import { MECHANISMS } from '../protections/catalog.js'
-import type { MechanismId } from '../protections/ids.js'
+import type { MechanismId, ProtectionId } from '../protections/ids.js'
 import {
   describeScope,
   gatewayConnector,
@@ -130,4 +130,24 @@ export function availability(id: MechanismId, ctx: PlanContext): Availability {
     default:
       return yes
   }
+}
+
+/**
+ * Whether a mechanism works for a given protection. Enhanced filtering makes Exchange see the true
+ * source behind the MX gateway; that stops spam verdicts on the gateway's own traffic, but any
+ * other vendor's mail (and a relay's return leg, which does not pass the gateway) is still
+ * filtered as usual, so it is no anti-spam fix for them.
+ */
+export function availabilityFor(
+  protection: ProtectionId,
+  id: MechanismId,
+  ctx: PlanContext,
+): Availability {
+  if (id === 'enhanced-filtering' && protection !== 'enhanced-filtering') {
+    if (ctx.vendor.category !== 'gateway-mx')
+      return no(
+        `it shows Exchange the true source behind the gateway but filters ${ctx.vendor.name}'s mail as before`,
+      )
+  }
+  return availability(id, ctx)
 }

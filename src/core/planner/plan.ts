@@ -8,7 +8,7 @@ import { baselinesFor } from '../risk/baselines.js'
 import { applyChange } from '../surfaces/apply.js'
 import { surfaceOf } from '../surfaces/registry.js'
 import type { ResolvedVendor } from '../vendor/resolve.js'
-import { availability } from './availability.js'
+import { availability, availabilityFor } from './availability.js'
 import { buildListMechanism } from './build-lists.js'
 import { buildPolicyMechanism } from './build-policies.js'
 import { buildRules, type Picks } from './build-rules.js'
@@ -91,7 +91,7 @@ function select(ctx: PlanContext, choices: Choices): Selection {
     const cautious = choices.mode === 'recommended' && !explicit && !forced
     let chosen: MechanismId | null = null
     for (const m of candidates) {
-      const a = availability(m, ctx)
+      const a = availabilityFor(def.id, m, ctx)
       if (
         a.ok &&
         cautious &&
