@@ -1,0 +1,38 @@
+import { PassageError, parseWith } from '../core/errors/index.js'
+import { planHashValid } from '../core/planner/plan.js'
+import { PlanSchema, type Plan } from '../core/planner/types.js'
+import type { TenantSnapshot } from '../core/model/snapshot.js'
+import { readJson } from './files.js'
+
+/** Loads a plan file (or `-`), validates its shape and refuses it when its hash does not match. */
+export function loadPlan(path: string): Plan {
+  const data = parseWith(
+    PlanSchema,
+    readJson(path, 'PASSAGE_E_PLAN_INVALID'),
+    'PASSAGE_E_PLAN_INVALID',
+    `Plan ${path}`,
+  )
+  if (!planHashValid(data))
+    throw new PassageError(
+      'PASSAGE_E_PLAN_TAMPERED',
+      `${path}: the plan's content does not match its hash.`,
+    )
+  // The schema checks the structure; changes keep their surface-specific objects as JSON.
+  return data as unknown as Plan
+}
+
+/** Refuses a plan made for another tenant or vendor than the ones at hand. */
+export function checkPlanFits(p: Plan, snapshot: TenantSnapshot, vendorId: string): void {
+  if (p.tenant.id !== snapshot.tenant.id)
+    throw new PassageError(
+      'PASSAGE_E_PLAN_INVALID',
+      `The plan is for ${p.tenant.name}, not ${snapshot.tenant.name}.`,
+      { hint: 'Use the snapshot of the tenant the plan was made for, or plan again.' },
+    )
+  if (p.vendor.id !== vendorId)
+    throw new PassageError(
+      'PASSAGE_E_PLAN_INVALID',
+      `The plan is for ${p.vendor.name} (${p.vendor.id}), not ${vendorId}.`,
+      { hint: `Run the command for ${p.vendor.id}, or plan again for ${vendorId}.` },
+    )
+}

@@ -1,0 +1,48 @@
+import type { Command } from 'commander'
+import { readText } from '../../app/files.js'
+import { chooseVendor, parseParams } from '../../app/vendor-choice.js'
+import { analyzeHeaders, explainLines, type VendorInput } from '../../core/headers/index.js'
+import { printJson } from '../output.js'
+
+interface ExplainOptions {
+  vendor?: string
+  param: string[]
+  vendorFile?: string
+  json?: boolean
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v]
+
+/** Registers `passage explain`: what a delivered message's headers say happened to it. */
+export function registerExplainCommand(program: Command): void {
+  program
+    .command('explain')
+    .description(
+      "Explain a delivered message's headers: the recipient tenant's verdict, why, and whether a vendor's configuration took effect.",
+    )
+    .argument('<file>', 'a header block or a whole .eml file, or - for standard input')
+    .option('--vendor <id>', 'check that this vendor’s configuration took effect')
+    .option('--param <key=value>', 'vendor parameter (repeatable)', collect, [])
+    .option('--vendor-file <file>', 'a custom vendor profile (YAML or JSON)')
+    .option('--json', 'print the analysis as JSON')
+    .action((file: string, o: ExplainOptions) => {
+      let vendor: VendorInput | undefined
+      if (o.vendor || o.vendorFile) {
+        const v = chooseVendor(o.vendor ?? 'custom', parseParams(o.param), o.vendorFile)
+        vendor = {
+          ips: v.sending.ips,
+          domains: [
+            ...new Set([
+              ...v.sending.envelopeDomains,
+              ...v.sending.dkimDomains,
+              ...v.sending.headerFromDomains,
+            ]),
+          ],
+          linkDomains: v.sending.linkDomains,
+        }
+      }
+      const analysis = analyzeHeaders(readText(file), vendor ? { vendor } : {})
+      if (o.json) printJson(analysis)
+      else console.log(explainLines(analysis).join('\n'))
+    })
+}
