@@ -116,10 +116,120 @@ export const CATALOGUE = {
     title: 'Plan hash does not match its content',
     hint: 'The plan was edited after it was made; create it again with `passage plan`.',
   },
+  PASSAGE_E_SANDBOX_HOST: {
+    kind: 'user',
+    title: 'The sandbox binds loopback only',
+    hint: 'Use --host 127.0.0.1 (the default) or ::1; the sandbox never listens on a network interface.',
+  },
+  PASSAGE_E_SANDBOX_FAULTS: {
+    kind: 'user',
+    title: 'Invalid fault spec',
+    hint: 'Write it as comma-separated key=value pairs, e.g. latency=50,rate429=0.1,budget=20/s,err5xx=0.05,drop=0.02,slowBody=0.1,cmdlet:Get-TransportRule=ExBDDC58.',
+  },
+  PASSAGE_E_SANDBOX_STATE: {
+    kind: 'user',
+    title: 'Sandbox state file cannot be used',
+    hint: 'Give a path ending in .json or .db; delete the file to start again from the seeded tenants.',
+  },
+  PASSAGE_E_SANDBOX_TENANTS: {
+    kind: 'user',
+    title: 'Invalid sandbox tenants file',
+    hint: 'Give a JSON array of tenant snapshots (format passage.snapshot), like the files in examples/.',
+  },
+  PASSAGE_E_SANDBOX_LISTEN: {
+    kind: 'user',
+    title: 'The sandbox cannot listen on that port',
+    hint: 'Choose another --port, or --port 0 for any free port.',
+  },
   PASSAGE_E_INTERNAL: {
     kind: 'bug',
     title: 'Internal error',
     hint: 'This is a bug in passage; please report it with the command you ran.',
+  },
+  PASSAGE_E_STORE_OPEN: {
+    kind: 'user',
+    title: 'The store cannot be opened',
+    hint: 'Check the --db path (its folder must exist and be writable) or the postgres:// URL, user and password; PASSAGE_DB sets the default.',
+  },
+  PASSAGE_E_STORE_LOCKED: {
+    kind: 'user',
+    title: 'The store is busy',
+    hint: 'Another passage process is writing to the same database; wait for it to finish and try again.',
+  },
+  PASSAGE_E_STORE_IO: {
+    kind: 'remote',
+    title: 'The store failed',
+    hint: 'Check that the database server is running and reachable, and that the disk is not full.',
+  },
+  PASSAGE_E_STORE_CORRUPT: {
+    kind: 'bug',
+    title: 'The store holds data passage cannot read',
+    hint: 'The database was changed outside passage or by a newer version; use that version, or another --db.',
+  },
+  PASSAGE_E_STORE_SECRET: {
+    kind: 'bug',
+    title: 'Refused to store a secret',
+    hint: 'This is a bug in passage: tokens, passwords and keys are never written to the store; please report it.',
+  },
+  PASSAGE_E_LEASE_HELD: {
+    kind: 'user',
+    title: 'Another run is in progress for this tenant',
+    hint: 'Wait for it to finish (`passage runs` lists it); a crashed run frees the tenant when its lease expires.',
+  },
+  PASSAGE_E_EXO_ROLE_MISSING: {
+    kind: 'remote',
+    title: 'The signed-in admin lacks the role this cmdlet needs',
+    hint: 'Sign in as an Exchange Administrator (or Security Administrator for security policy cmdlets), or have a Global Administrator assign that role; role changes can take up to an hour to reach Exchange.',
+  },
+  PASSAGE_E_EXO_API_DISABLED: {
+    kind: 'remote',
+    title: 'Exchange Online API access is disabled for this admin',
+    hint: 'An Exchange Administrator can re-enable it with `Set-User <admin> -EXOModuleEnabled $true`, or sign in as another admin.',
+  },
+  PASSAGE_E_LICENCE_MISSING: {
+    kind: 'remote',
+    title: 'The tenant lacks the licence this needs',
+    hint: 'Safe Links, Safe Attachments and impersonation protection need Microsoft Defender for Office 365 (Plan 1 or 2, or a suite that includes it); leave those protections out or add the licence.',
+  },
+  PASSAGE_E_THROTTLED: {
+    kind: 'remote',
+    title: 'Exchange Online is throttling this tenant',
+    hint: 'Wait a few minutes and run the command again; stop other admin tools working on the tenant at the same time.',
+  },
+  PASSAGE_E_EXO_NOT_FOUND: {
+    kind: 'remote',
+    title: 'Exchange Online cannot find the object',
+    hint: 'The object was removed or renamed since it was read; run `passage discover` again and re-plan.',
+  },
+  PASSAGE_E_EXO_VALIDATION: {
+    kind: 'remote',
+    title: 'Exchange Online refused the change',
+    hint: 'Exchange’s own message is kept in the details; fix the value it names, or re-plan after `passage discover`.',
+  },
+  PASSAGE_E_EXO_FAILED: {
+    kind: 'remote',
+    title: 'Exchange Online failed to run the command',
+    hint: 'Exchange’s message is kept in the details; try again later, and check the Microsoft 365 service health if it persists.',
+  },
+  PASSAGE_E_GRAPH_DENIED: {
+    kind: 'remote',
+    title: 'Microsoft Graph refused the request',
+    hint: 'Consent to Organization.Read.All, RoleManagement.Read.Directory and Domain.Read.All for the sign-in app, or sign in as an admin who may read them.',
+  },
+  PASSAGE_E_GRAPH_FAILED: {
+    kind: 'remote',
+    title: 'Microsoft Graph failed the request',
+    hint: 'Graph’s message is kept in the details; try again later, and check the Microsoft 365 service health if it persists.',
+  },
+  PASSAGE_E_SIGNIN: {
+    kind: 'remote',
+    title: 'Sign-in failed',
+    hint: 'Run `passage connect` again; the message says why the sign-in was refused.',
+  },
+  PASSAGE_E_NETWORK: {
+    kind: 'remote',
+    title: 'Cannot reach the service',
+    hint: 'Check the network connection, proxy and base URLs; for the sandbox, check that it is running and that its CA is given.',
   },
 } as const satisfies Record<string, CatalogueEntry>
 

@@ -1,0 +1,16 @@
+// The store's public face: open it, and the types of what it holds. The per-concern factories
+// stay internal; the app talks to the Store interface only.
+export { leaseHeldError } from './lease.js'
+export { defaultStoreLocation, isPostgresUrl } from './location.js'
+export { openStore, type OpenStoreOptions } from './open.js'
+export * from './records.js'
+export { assertNoSecrets, findSecret } from './secrets.js'
+export type { AuditStore } from './audit.js'
+export type { JournalStore } from './journal.js'
+export type { LeaseStore } from './lease.js'
+export type { PlanStore } from './plans.js'
+export type { RunStore } from './runs.js'
+export type { DialectName } from './schema.js'
+export type { StepStore } from './steps.js'
+export type { Store } from './store.js'
+export type { TenantStore } from './tenants.js'

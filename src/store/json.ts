@@ -1,0 +1,61 @@
+import { z } from 'zod'
+import type { Json, JsonObject } from '../core/change.js'
+import { PassageError, zodIssues } from '../core/errors/index.js'
+import { assertNoSecrets } from './secrets.js'
+
+const json: z.ZodType<Json> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(json),
+    z.record(z.string(), json),
+  ]),
+)
+
+/** Any JSON object (one Exchange object's state, audit details). */
+export const JsonObjectSchema: z.ZodType<JsonObject> = z.record(z.string(), json)
+
+/** Serialises a value for a JSON text column, after refusing secrets. */
+export function toJsonText(value: unknown, what: string): string {
+  assertNoSecrets(value, what)
+  return JSON.stringify(value)
+}
+
+/** The PassageError for a row that cannot be read back. */
+export function corrupt(what: string, problem: string, cause?: unknown): PassageError {
+  return new PassageError(
+    'PASSAGE_E_STORE_CORRUPT',
+    `${what} in the store is unreadable: ${problem}`,
+    {
+      cause,
+    },
+  )
+}
+
+/** Parses a JSON text column and validates it with a schema; throws STORE_CORRUPT otherwise. */
+export function fromJsonText<S extends z.ZodTypeAny>(
+  schema: S,
+  text: string,
+  what: string,
+): z.output<S> {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (e) {
+    throw corrupt(what, 'not JSON', e)
+  }
+  const r = schema.safeParse(data)
+  if (!r.success) {
+    const first = zodIssues(r.error)[0]
+    throw corrupt(what, first ? `${first.path}: ${first.message}` : 'invalid', r.error)
+  }
+  return r.data as z.output<S>
+}
+
+/** Checks that a column holds one of the allowed values; throws STORE_CORRUPT otherwise. */
+export function oneOf<T extends string>(allowed: readonly T[], value: string, what: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  throw corrupt(what, `unexpected value '${value}'`)
+}

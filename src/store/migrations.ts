@@ -1,0 +1,169 @@
+import { Migrator, sql, type CreateTableBuilder, type Kysely, type Migration } from 'kysely'
+import { PassageError } from '../core/errors/index.js'
+import type { Database, DialectName } from './schema.js'
+
+/** Names of the migration bookkeeping tables. */
+export const MIGRATION_TABLE = 'passage_migration'
+const MIGRATION_LOCK_TABLE = 'passage_migration_lock'
+
+type AnyDb = Kysely<unknown>
+
+/** The kinds and statuses migration 1 allows (frozen here: a new value needs a new migration). */
+const RUN_KINDS = ['apply', 'rollback', 'check', 'test']
+const RUN_STATUSES = ['running', 'done', 'failed', 'interrupted', 'rolled-back']
+const STEP_STATUSES = ['done', 'failed', 'not-run', 'rolled-back']
+
+const oneOf = (column: string, values: string[]) =>
+  sql`${sql.ref(column)} in (${sql.join(values.map((v) => sql.lit(v)))})`
+
+/** Version 1: tenants, plans, runs, steps, journal, audit events, leases. */
+function initial(dialect: DialectName): Migration {
+  return {
+    async up(db: AnyDb) {
+      // An auto-numbered primary key, spelled the way each engine wants it.
+      const idType = dialect === 'postgres' ? 'serial' : 'integer'
+      const withId = (b: CreateTableBuilder<string, never>) =>
+        b.addColumn('id', idType, (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+
+      await db.schema
+        .createTable('tenants')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('licence', 'text', (c) => c.notNull())
+        .addColumn('last_discovered_at', 'text')
+        .addColumn('snapshot_json', 'text')
+        .execute()
+
+      await db.schema
+        .createTable('plans')
+        .addColumn('hash', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('vendor_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('plan_json', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('plans_tenant').on('plans').column('tenant_id').execute()
+
+      await withId(db.schema.createTable('runs'))
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('plan_hash', 'text', (c) => c.references('plans.hash'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('error_code', 'text')
+        .addColumn('error_message', 'text')
+        .addCheckConstraint('runs_kind', oneOf('kind', RUN_KINDS))
+        .addCheckConstraint('runs_status', oneOf('status', RUN_STATUSES))
+        .execute()
+      await db.schema
+        .createIndex('runs_tenant_started')
+        .on('runs')
+        .columns(['tenant_id', 'started_at'])
+        .execute()
+
+      await db.schema
+        .createTable('steps')
+        .addColumn('run_id', 'integer', (c) =>
+          c.notNull().references('runs.id').onDelete('cascade'),
+        )
+        .addColumn('change_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('error_code', 'text')
+        .addColumn('error_message', 'text')
+        .addColumn('started_at', 'text')
+        .addColumn('finished_at', 'text')
+        .addPrimaryKeyConstraint('steps_pk', ['run_id', 'change_id'])
+        .addCheckConstraint('steps_status', oneOf('status', STEP_STATUSES))
+        .execute()
+
+      await withId(db.schema.createTable('journal'))
+        .addColumn('run_id', 'integer', (c) =>
+          c.notNull().references('runs.id').onDelete('cascade'),
+        )
+        .addColumn('change_id', 'text', (c) => c.notNull())
+        .addColumn('surface', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('prior_json', 'text')
+        .addColumn('recorded_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('journal_run_change', ['run_id', 'change_id'])
+        .execute()
+
+      await withId(db.schema.createTable('audit_events'))
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('tenant_id', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('details_json', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createIndex('audit_events_tenant')
+        .on('audit_events')
+        .columns(['tenant_id', 'id'])
+        .execute()
+
+      await db.schema
+        .createTable('leases')
+        .addColumn('tenant_id', 'text', (c) => c.primaryKey())
+        .addColumn('holder', 'text', (c) => c.notNull())
+        .addColumn('run_id', 'integer')
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute()
+    },
+    async down(db: AnyDb) {
+      for (const t of ['leases', 'audit_events', 'journal', 'steps', 'runs', 'plans', 'tenants'])
+        await db.schema.dropTable(t).execute()
+    },
+  }
+}
+
+/** Every migration, by version name; append new ones, never edit released ones. */
+export function migrations(dialect: DialectName): Record<string, Migration> {
+  return { '0001_initial': initial(dialect) }
+}
+
+/** PostgreSQL's current schema, where unqualified CREATE TABLE puts tables. */
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(
+    db,
+  )
+  const schema = rows[0]?.schema
+  if (!schema)
+    throw new PassageError(
+      'PASSAGE_E_STORE_OPEN',
+      "The database has no schema to create passage's tables in (search_path names none that exists).",
+    )
+  return schema
+}
+
+/** Brings the schema to the latest version; a no-op when it is already there. */
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  dialect: DialectName,
+): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations(dialect) },
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+    // On PostgreSQL, name the schema the tables go to (the first of search_path): otherwise the
+    // migrator would take bookkeeping tables in another schema of the database for ours.
+    ...(dialect === 'postgres' ? { migrationTableSchema: await currentSchema(db) } : {}),
+  })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error !== undefined) {
+    const message = error instanceof Error ? error.message : String(error)
+    if (/missing|corrupted/i.test(message))
+      throw new PassageError(
+        'PASSAGE_E_STORE_CORRUPT',
+        `The store's schema is not one this version of passage knows: ${message}`,
+        { cause: error },
+      )
+    throw error
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}

@@ -1,0 +1,76 @@
+import { PassageError } from '../core/errors/index.js'
+import { planHashValid } from '../core/planner/plan.js'
+import { PlanSchema, type Plan } from '../core/planner/types.js'
+import type { StoreContext } from './context.js'
+import { corrupt, fromJsonText, toJsonText } from './json.js'
+import type { PlanRecordSummary } from './records.js'
+
+/** Plans: savePlan (idempotent by hash), getPlan, listPlans. */
+export interface PlanStore {
+  /**
+   * Stores a frozen plan under its content hash; saving the same plan again changes nothing.
+   * Refuses a plan whose hash does not match its content (PASSAGE_E_PLAN_TAMPERED).
+   * Returns whether the plan was new.
+   */
+  savePlan(plan: Plan): Promise<{ hash: string; created: boolean }>
+  /** The plan with this hash, validated and hash-checked, or undefined. */
+  getPlan(hash: string): Promise<Plan | undefined>
+  /** Summaries of a tenant's plans, newest first. */
+  listPlans(tenantId: string): Promise<PlanRecordSummary[]>
+}
+
+/** The plans module of a store. */
+export function planStore(ctx: StoreContext): PlanStore {
+  const { db } = ctx
+  return {
+    async savePlan(plan) {
+      if (!planHashValid(plan))
+        throw new PassageError(
+          'PASSAGE_E_PLAN_TAMPERED',
+          `Plan ${plan.hash}: its content does not match its hash; it was not stored.`,
+        )
+      const inserted = await db
+        .insertInto('plans')
+        .values({
+          hash: plan.hash,
+          tenant_id: plan.tenant.id,
+          vendor_id: plan.vendor.id,
+          created_at: plan.createdAt,
+          plan_json: toJsonText(plan, `plan ${plan.hash}`),
+        })
+        .onConflict((oc) => oc.column('hash').doNothing())
+        .returning('hash')
+        .executeTakeFirst()
+      return { hash: plan.hash, created: inserted !== undefined }
+    },
+    async getPlan(hash) {
+      const row = await db
+        .selectFrom('plans')
+        .select('plan_json')
+        .where('hash', '=', hash)
+        .executeTakeFirst()
+      if (!row) return undefined
+      const what = `plan ${hash}`
+      const plan = fromJsonText(PlanSchema, row.plan_json, what)
+      if (plan.hash !== hash || !planHashValid(plan))
+        throw corrupt(what, 'its content does not match its hash')
+      // The schema checks the structure; changes keep their surface-specific objects as JSON.
+      return plan as unknown as Plan
+    },
+    async listPlans(tenantId) {
+      const rows = await db
+        .selectFrom('plans')
+        .select(['hash', 'tenant_id', 'vendor_id', 'created_at'])
+        .where('tenant_id', '=', tenantId)
+        .orderBy('created_at', 'desc')
+        .orderBy('hash')
+        .execute()
+      return rows.map((r) => ({
+        hash: r.hash,
+        tenantId: r.tenant_id,
+        vendorId: r.vendor_id,
+        createdAt: r.created_at,
+      }))
+    },
+  }
+}

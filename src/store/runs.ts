@@ -1,0 +1,125 @@
+import type { Selectable } from 'kysely'
+import type { StoreContext } from './context.js'
+import { oneOf } from './json.js'
+import {
+  RUN_KINDS,
+  RUN_STATUSES,
+  type RecordedError,
+  type RunInput,
+  type RunRecord,
+  type RunStatus,
+} from './records.js'
+import type { RunsTable } from './schema.js'
+
+/** Runs: createRun, finishRun, resumeRun, getRun, listRuns, lastAppliedRun. */
+export interface RunStore {
+  /** Starts a run (status `running`, started now) and returns it with its new id. */
+  createRun(run: RunInput): Promise<RunRecord>
+  /**
+   * Sets a run's final status (and error). A run that already has a finish time keeps it, so
+   * marking an old apply `rolled-back` does not rewrite when it ended. Undefined if no such run.
+   */
+  finishRun(
+    runId: number,
+    status: Exclude<RunStatus, 'running'>,
+    error?: RecordedError | null,
+  ): Promise<RunRecord | undefined>
+  /** Puts an interrupted or failed run back to `running` (a resumed apply keeps its run id). */
+  resumeRun(runId: number): Promise<RunRecord | undefined>
+  /** The run with this id, or undefined. */
+  getRun(runId: number): Promise<RunRecord | undefined>
+  /** Runs, newest first, of one tenant or of all; at most `limit` (default 50). */
+  listRuns(tenantId?: string, limit?: number): Promise<RunRecord[]>
+  /** The newest apply of the tenant that finished `done`: what a drift check compares with. */
+  lastAppliedRun(tenantId: string): Promise<RunRecord | undefined>
+}
+
+function toRecord(row: Selectable<RunsTable>): RunRecord {
+  const what = `run ${row.id}`
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    planHash: row.plan_hash,
+    kind: oneOf(RUN_KINDS, row.kind, `${what} kind`),
+    status: oneOf(RUN_STATUSES, row.status, `${what} status`),
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    actor: row.actor,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+  }
+}
+
+/** The runs module of a store. */
+export function runStore(ctx: StoreContext): RunStore {
+  const { db } = ctx
+  const getRun = async (runId: number) => {
+    const row = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst()
+    return row && toRecord(row)
+  }
+  return {
+    async createRun(run) {
+      const row = await db
+        .insertInto('runs')
+        .values({
+          tenant_id: run.tenantId,
+          plan_hash: run.planHash,
+          kind: run.kind,
+          status: 'running',
+          started_at: ctx.now(),
+          finished_at: null,
+          actor: run.actor,
+          error_code: null,
+          error_message: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      return toRecord(row)
+    },
+    async finishRun(runId, status, error) {
+      await db
+        .updateTable('runs')
+        .set((eb) => ({
+          status,
+          finished_at: eb.fn.coalesce('finished_at', eb.val(ctx.now())),
+          error_code: error?.code ?? null,
+          error_message: error?.message ?? null,
+        }))
+        .where('id', '=', runId)
+        .execute()
+      return getRun(runId)
+    },
+    async resumeRun(runId) {
+      await db
+        .updateTable('runs')
+        .set({ status: 'running', finished_at: null, error_code: null, error_message: null })
+        .where('id', '=', runId)
+        .execute()
+      return getRun(runId)
+    },
+    getRun,
+    async listRuns(tenantId, limit = 50) {
+      let q = db.selectFrom('runs').selectAll()
+      if (tenantId !== undefined) q = q.where('tenant_id', '=', tenantId)
+      const rows = await q
+        .orderBy('started_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute()
+      return rows.map(toRecord)
+    },
+    async lastAppliedRun(tenantId) {
+      const row = await db
+        .selectFrom('runs')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('kind', '=', 'apply')
+        .where('status', '=', 'done')
+        .orderBy('started_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst()
+      return row && toRecord(row)
+    },
+  }
+}

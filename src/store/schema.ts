@@ -1,0 +1,88 @@
+import type { Generated } from 'kysely'
+
+/** Which SQL engine a store runs on. */
+export type DialectName = 'sqlite' | 'postgres'
+
+/** Row of `tenants`: one Microsoft 365 tenant passage has seen. */
+export interface TenantsTable {
+  id: string
+  name: string
+  display_name: string
+  licence: string
+  last_discovered_at: string | null
+  snapshot_json: string | null
+}
+
+/** Row of `plans`: a frozen plan, keyed by its content hash. */
+export interface PlansTable {
+  hash: string
+  tenant_id: string
+  vendor_id: string
+  created_at: string
+  plan_json: string
+}
+
+/** Row of `runs`: one apply, rollback, check or test against a tenant. */
+export interface RunsTable {
+  id: Generated<number>
+  tenant_id: string
+  plan_hash: string | null
+  kind: string
+  status: string
+  started_at: string
+  finished_at: string | null
+  actor: string
+  error_code: string | null
+  error_message: string | null
+}
+
+/** Row of `steps`: the result of one change of a run. */
+export interface StepsTable {
+  run_id: number
+  change_id: string
+  status: string
+  error_code: string | null
+  error_message: string | null
+  started_at: string | null
+  finished_at: string | null
+}
+
+/** Row of `journal`: an object's state before a run changed it (null: it did not exist). */
+export interface JournalTable {
+  id: Generated<number>
+  run_id: number
+  change_id: string
+  surface: string
+  target: string
+  prior_json: string | null
+  recorded_at: string
+}
+
+/** Row of `audit_events`: who did what, when (never secrets). */
+export interface AuditEventsTable {
+  id: Generated<number>
+  at: string
+  actor: string
+  tenant_id: string | null
+  action: string
+  details_json: string
+}
+
+/** Row of `leases`: which process may run against a tenant, until when. */
+export interface LeasesTable {
+  tenant_id: string
+  holder: string
+  run_id: number | null
+  expires_at: string
+}
+
+/** The database as Kysely sees it. */
+export interface Database {
+  tenants: TenantsTable
+  plans: PlansTable
+  runs: RunsTable
+  steps: StepsTable
+  journal: JournalTable
+  audit_events: AuditEventsTable
+  leases: LeasesTable
+}

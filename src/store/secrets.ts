@@ -1,0 +1,61 @@
+import { PassageError } from '../core/errors/index.js'
+
+/** Key names (lower case, without `_`, `-` or `.`) that hold credentials. */
+const SECRET_KEYS = new Set([
+  'accesstoken',
+  'refreshtoken',
+  'idtoken',
+  'token',
+  'bearer',
+  'authorization',
+  'password',
+  'passwd',
+  'secret',
+  'clientsecret',
+  'clientassertion',
+  'privatekey',
+  'apikey',
+  'certificatepassword',
+])
+
+/** A JWT (what bearer tokens look like) or an `Authorization: Bearer` value. */
+const SECRET_VALUE = /^(bearer\s+\S{20,}|eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]*)/i
+const PEM_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/
+
+const normalise = (key: string) => key.toLowerCase().replace(/[-_.\s]/g, '')
+
+/** The path of the first secret-looking key or value in a JSON value, or undefined. */
+export function findSecret(value: unknown, path = '$'): string | undefined {
+  if (typeof value === 'string')
+    return SECRET_VALUE.test(value) || PEM_KEY.test(value) ? path : undefined
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const hit = findSecret(v, `${path}[${i}]`)
+      if (hit !== undefined) return hit
+    }
+    return undefined
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (SECRET_KEYS.has(normalise(k)) && v !== null && v !== undefined && v !== '')
+        return `${path}.${k}`
+      const hit = findSecret(v, `${path}.${k}`)
+      if (hit !== undefined) return hit
+    }
+  }
+  return undefined
+}
+
+/**
+ * Refuses to let a secret reach the store: throws a bug-kind PassageError naming where in `what`
+ * the token, password or key was found (never the value itself).
+ */
+export function assertNoSecrets(value: unknown, what: string): void {
+  const at = findSecret(value)
+  if (at !== undefined)
+    throw new PassageError(
+      'PASSAGE_E_STORE_SECRET',
+      `Refused to store ${what}: ${at} looks like a token, password or key.`,
+      { details: { what, path: at } },
+    )
+}

@@ -1,0 +1,24 @@
+import type { AuditStore } from './audit.js'
+import type { JournalStore } from './journal.js'
+import type { LeaseStore } from './lease.js'
+import type { PlanStore } from './plans.js'
+import type { RunStore } from './runs.js'
+import type { DialectName } from './schema.js'
+import type { StepStore } from './steps.js'
+import type { TenantStore } from './tenants.js'
+
+/**
+ * passage's persistence: tenants, plans, runs and their steps, the journal of prior states, audit
+ * events and per-tenant leases, on SQLite or PostgreSQL. Every method throws PassageErrors only
+ * (STORE_LOCKED when the database is busy, STORE_IO when it fails, STORE_CORRUPT for unreadable
+ * rows, STORE_SECRET when asked to store a credential).
+ */
+export interface Store
+  extends TenantStore, PlanStore, RunStore, StepStore, JournalStore, AuditStore, LeaseStore {
+  /** The engine behind this store. */
+  readonly dialect: DialectName
+  /** Where the store lives: a file path, `:memory:`, or a URL without its password. */
+  readonly location: string
+  /** Closes the database (idempotent); the store is unusable afterwards. */
+  close(): Promise<void>
+}

@@ -1,0 +1,62 @@
+import { expect, it } from 'vitest'
+import { isPassageError } from '../core/errors/index.js'
+import { describeStores, samplePlan, sampleSnapshot, TENANT_ID } from './test-fixtures.js'
+
+const fabrikam = {
+  id: TENANT_ID,
+  name: 'fabrikam.onmicrosoft.com',
+  displayName: 'Fabrikam',
+  licence: 'eop' as const,
+}
+
+describeStores('tenants', (f) => {
+  it('upserts, gets and lists tenants', async () => {
+    const s = f.store()
+    const saved = await s.upsertTenant({ ...fabrikam, snapshot: sampleSnapshot() })
+    expect(saved).toMatchObject({ ...fabrikam, lastDiscoveredAt: '2026-11-20T09:00:00.000Z' })
+    expect(saved.snapshot).toEqual(sampleSnapshot())
+    await s.upsertTenant({
+      id: '11111111-2222-4333-8444-555555555555',
+      name: 'contoso.onmicrosoft.com',
+      displayName: 'Contoso',
+      licence: 'mdo-p2',
+    })
+    expect((await s.listTenants()).map((t) => t.name)).toEqual([
+      'contoso.onmicrosoft.com',
+      'fabrikam.onmicrosoft.com',
+    ])
+    expect(await s.getTenant('00000000-0000-4000-8000-000000000000')).toBeUndefined()
+  })
+
+  it('an update without a snapshot keeps the stored snapshot', async () => {
+    const s = f.store()
+    await s.upsertTenant({ ...fabrikam, snapshot: sampleSnapshot() })
+    f.clock.advance(60_000)
+    const t = await s.upsertTenant({ ...fabrikam, displayName: 'Fabrikam Ltd', licence: 'mdo-p1' })
+    expect(t.displayName).toBe('Fabrikam Ltd')
+    expect(t.licence).toBe('mdo-p1')
+    expect(t.snapshot).toEqual(sampleSnapshot())
+    expect(t.lastDiscoveredAt).toBe('2026-11-20T09:00:00.000Z')
+  })
+})
+
+describeStores('plans', (f) => {
+  it('saving the same plan twice stores it once', async () => {
+    const s = f.store()
+    const p = samplePlan()
+    expect(await s.savePlan(p)).toEqual({ hash: p.hash, created: true })
+    expect(await s.savePlan(structuredClone(p))).toEqual({ hash: p.hash, created: false })
+    expect(await s.getPlan(p.hash)).toEqual(p)
+    expect(await s.listPlans(p.tenant.id)).toEqual([
+      { hash: p.hash, tenantId: p.tenant.id, vendorId: p.vendor.id, createdAt: p.createdAt },
+    ])
+  })
+
+  it('refuses a plan whose hash does not match its content', async () => {
+    const s = f.store()
+    const p = { ...samplePlan(), notices: ['edited'] }
+    const err = await s.savePlan(p).catch((e: unknown) => e)
+    expect(isPassageError(err, 'PASSAGE_E_PLAN_TAMPERED')).toBe(true)
+    expect(await s.getPlan(p.hash)).toBeUndefined()
+  })
+})
