@@ -10,17 +10,21 @@ const layers = ['core', 'catalog', 'exchange', 'store', 'sandbox', 'app', 'cli',
 /** Import patterns that reach into the given layers' folders. */
 const into = (...names) => names.flatMap((n) => [`**/${n}`, `**/${n}/**`])
 
-/** A no-restricted-imports rule that forbids the given layers (and optional extra patterns). */
-function forbid(layer, names, extra = [], paths = []) {
+/**
+ * A no-restricted-imports rule that forbids the given layers (and optional extra patterns).
+ * `allow` un-forbids import paths (gitignore negations), for a layer's own sub-folders that share
+ * a layer's name (src/sandbox/exchange, src/sandbox/server); `files` narrows where it applies.
+ */
+function forbid(layer, names, extra = [], paths = [], allow = [], files = null) {
   return {
-    files: [`src/${layer}/**/*.ts`, `src/${layer}/**/*.tsx`],
+    files: files ?? [`src/${layer}/**/*.ts`, `src/${layer}/**/*.tsx`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: into(...names),
+              group: [...into(...names), ...allow.map((a) => `!${a}`)],
               message: `Layer rule (design.md): src/${layer} may not import ${names.join(', ')}.`,
             },
             ...extra,
@@ -93,6 +97,24 @@ export default tseslint.config(
     'sandbox',
     layers.filter((l) => !['core', 'sandbox'].includes(l)),
     [plannerAndSurfaces],
+  ),
+  // The sandbox's own exchange/ (the engine) and server/ folders share names with layers: allow
+  // them by their relative paths (from src/sandbox/*.ts, and from one folder down).
+  forbid(
+    'sandbox',
+    layers.filter((l) => !['core', 'sandbox'].includes(l)),
+    [plannerAndSurfaces],
+    [],
+    ['./exchange', './exchange/**', './server', './server/**'],
+    ['src/sandbox/*.ts'],
+  ),
+  forbid(
+    'sandbox',
+    layers.filter((l) => !['core', 'sandbox'].includes(l)),
+    [plannerAndSurfaces],
+    [],
+    ['../exchange', '../exchange/**', '../server', '../server/**'],
+    ['src/sandbox/*/**/*.ts', 'src/sandbox/*/**/*.tsx'],
   ),
   forbid('app', ['cli', 'server']),
   forbid('cli', ['server']),

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander'
+import { registerExplainCommand } from './commands/explain.js'
 import { registerPlanCommand } from './commands/plan.js'
+import { registerSimulateCommand } from './commands/simulate.js'
+import { registerSandboxCommand } from './commands/sandbox.js'
 import { registerVendorCommands } from './commands/vendors.js'
 import { reportError } from './output.js'
 
@@ -17,6 +20,9 @@ export function buildProgram(): Command {
     .exitOverride()
   registerVendorCommands(program)
   registerPlanCommand(program)
+  registerSimulateCommand(program)
+  registerExplainCommand(program)
+  registerSandboxCommand(program)
   return program
 }
 

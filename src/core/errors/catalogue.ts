@@ -231,6 +231,31 @@ export const CATALOGUE = {
     title: 'Cannot reach the service',
     hint: 'Check the network connection, proxy and base URLs; for the sandbox, check that it is running and that its CA is given.',
   },
+  PASSAGE_E_NOT_CONNECTED: {
+    kind: 'user',
+    title: 'No tenant is connected',
+    hint: 'Run `passage connect --tenant <name>` first (or pass --tenant for one connected before).',
+  },
+  PASSAGE_E_PLAN_DRIFT: {
+    kind: 'user',
+    title: 'The tenant changed since the plan was made',
+    hint: 'Re-plan: run `passage plan` again against the tenant as it is now, review, and apply the new plan.',
+  },
+  PASSAGE_E_RUN_UNKNOWN: {
+    kind: 'user',
+    title: 'No such run',
+    hint: 'Run `passage runs` to list the runs of the tenant.',
+  },
+  PASSAGE_E_ROLLBACK_INCOMPLETE: {
+    kind: 'remote',
+    title: 'Part of the rollback could not be done',
+    hint: 'Run `passage rollback` again; it continues where it stopped. The details name what is left.',
+  },
+  PASSAGE_E_CONFIRM: {
+    kind: 'user',
+    title: 'Confirmation needed',
+    hint: 'Run it again in a terminal to confirm, or pass --yes.',
+  },
 } as const satisfies Record<string, CatalogueEntry>
 
 export type ErrorCode = keyof typeof CATALOGUE

@@ -1,0 +1,78 @@
+/** Device-code sessions (RFC 8628 as Entra runs it), in memory. */
+import { randomSecret, userCode } from './ids.js'
+
+export type DeviceState = 'pending' | 'approved' | 'declined' | 'redeemed'
+
+export interface DeviceSession {
+  deviceCode: string
+  userCode: string
+  clientId: string
+  scope: string
+  /** The tenant the flow was started for, or null for `common` / `organizations`. */
+  tenantId: string | null
+  createdAt: number
+  expiresAt: number
+  /** Seconds the client must wait between polls (grows by 5 after each slow_down). */
+  interval: number
+  lastPollAt: number | null
+  state: DeviceState
+  /** The browser flow's handle once the code was entered (hidden in the forms). */
+  flow: string | null
+  /** The account picked on the device-login page. */
+  selected: { tenantId: string; upn: string } | null
+}
+
+export class DeviceSessions {
+  private readonly byDeviceCode = new Map<string, DeviceSession>()
+
+  create(opts: {
+    clientId: string
+    scope: string
+    tenantId: string | null
+    nowMs: number
+    lifetimeSeconds: number
+    intervalSeconds: number
+  }): DeviceSession {
+    this.purge(opts.nowMs)
+    let code = userCode()
+    while (this.byUserCode(code) !== null) code = userCode()
+    const session: DeviceSession = {
+      deviceCode: randomSecret(48),
+      userCode: code,
+      clientId: opts.clientId,
+      scope: opts.scope,
+      tenantId: opts.tenantId,
+      createdAt: opts.nowMs,
+      expiresAt: opts.nowMs + opts.lifetimeSeconds * 1000,
+      interval: opts.intervalSeconds,
+      lastPollAt: null,
+      state: 'pending',
+      flow: null,
+      selected: null,
+    }
+    this.byDeviceCode.set(session.deviceCode, session)
+    return session
+  }
+
+  byDevice(deviceCode: string): DeviceSession | null {
+    return this.byDeviceCode.get(deviceCode) ?? null
+  }
+
+  byUserCode(code: string): DeviceSession | null {
+    const wanted = code.toUpperCase().replace(/[\s-]/g, '')
+    for (const s of this.byDeviceCode.values()) if (s.userCode === wanted) return s
+    return null
+  }
+
+  byFlow(flow: string): DeviceSession | null {
+    if (flow === '') return null
+    for (const s of this.byDeviceCode.values()) if (s.flow === flow) return s
+    return null
+  }
+
+  /** Forgets sessions an hour after they expired (polls until then still get expired_token). */
+  private purge(nowMs: number): void {
+    for (const [k, s] of this.byDeviceCode)
+      if (s.expiresAt + 3600_000 < nowMs) this.byDeviceCode.delete(k)
+  }
+}

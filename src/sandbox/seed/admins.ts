@@ -1,0 +1,57 @@
+import type { DirectoryRoleName, SandboxAdmin } from '../contracts.js'
+import type { TenantSnapshot } from '../../core/model/snapshot.js'
+import { deterministicGuid } from './guid.js'
+
+interface AdminSeed {
+  local: string
+  displayName: string
+  roles: DirectoryRoleName[]
+  exchangeApiEnabled: boolean
+}
+
+/** The six people every seeded tenant has: one per role the tests need, plus two refusals. */
+const ADMIN_SEEDS: readonly AdminSeed[] = [
+  {
+    local: 'admin',
+    displayName: 'Global Administrator',
+    roles: ['Global Administrator'],
+    exchangeApiEnabled: true,
+  },
+  {
+    local: 'exchange',
+    displayName: 'Exchange Administrator',
+    roles: ['Exchange Administrator'],
+    exchangeApiEnabled: true,
+  },
+  {
+    local: 'security',
+    displayName: 'Security Administrator',
+    roles: ['Security Administrator'],
+    exchangeApiEnabled: true,
+  },
+  {
+    local: 'reader',
+    displayName: 'Security Reader',
+    roles: ['Security Reader'],
+    exchangeApiEnabled: true,
+  },
+  { local: 'user', displayName: 'Ordinary User', roles: [], exchangeApiEnabled: true },
+  {
+    // Set-User -EXOModuleEnabled $false: the role is there, the API is not (reference §1.8 (5)).
+    local: 'blocked',
+    displayName: 'Exchange Administrator (API access disabled)',
+    roles: ['Exchange Administrator'],
+    exchangeApiEnabled: false,
+  },
+]
+
+/** The seeded admins of a tenant, with GUIDs derived from the tenant id (stable across runs). */
+export function seedAdmins(snapshot: TenantSnapshot): SandboxAdmin[] {
+  return ADMIN_SEEDS.map((a) => ({
+    upn: `${a.local}@${snapshot.tenant.name}`,
+    displayName: a.displayName,
+    objectId: deterministicGuid('sandbox-admin', snapshot.tenant.id, a.local),
+    roles: [...a.roles],
+    exchangeApiEnabled: a.exchangeApiEnabled,
+  }))
+}

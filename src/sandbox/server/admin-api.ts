@@ -1,0 +1,409 @@
+/**
+ * The Exchange Online admin API (reference §1): InvokeCommand with `$select` and paging, `$batch`,
+ * and EXOModuleFile, behind bearer authentication, per-tenant throttling and fault injection.
+ *
+ * - `POST /adminapi/{beta|v1.0}/{tenant}/InvokeCommand[?$select=A,B][&$skiptoken=...]`: body
+ *   `{"CmdletInput":{"CmdletName","Parameters"}}`. `Prefer: odata.maxpagesize=N` (1..1000, answered
+ *   by `Preference-Applied`) pages the result; `@odata.nextLink` carries an opaque `$skiptoken`
+ *   (the offset and a hash of the body), to be POSTed with the same body. Without Prefer, pages
+ *   hold 1000 objects.
+ * - `POST /adminapi/{beta|v1.0}/{tenant}/$batch`: `{"requests":[{id,method:"POST",url,body,headers}]}`,
+ *   at most 10 (11+ is a 400). `url` may be absolute, `/adminapi/...` or relative (`InvokeCommand`)
+ *   and must name the batch's tenant. Answers `{"responses":[{id,status,headers,body}]}`. Items run
+ *   in order; without `Prefer: odata.continue-on-error` the batch stops after the first failure
+ *   (OData JSON batch semantics).
+ * - `GET /adminapi/{beta|v1.0}/{tenant}/EXOModuleFile?Version=3.7.1` (header `CommandName: *` or a
+ *   comma-separated list of names): `{"@odata.context", "value":[{"Version", "TenantId",
+ *   "exportedCmdlets": "Get-AcceptedDomain,Get-TransportRule,...", "cmdlets":[{"name",
+ *   "parameters":[...]}]}]}`: what this caller may run, by licence and role. `exportedCmdlets` is
+ *   the comma-separated string real clients split (reference §1.2); `cmdlets` adds parameters.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { Caller, CmdletOutcome, SandboxTenant } from '../contracts.js'
+import type { ForcedCmdletFault } from '../faults/index.js'
+import { THROTTLE_TEXT } from './budget.js'
+import { authenticate, EXCHANGE_AUDIENCE, findTenant, type ServerContext } from './context.js'
+import { installFaultHooks } from './fault-hooks.js'
+import {
+  applySelect,
+  callHash,
+  cmdletErrorBody,
+  decodeSkipToken,
+  encodeSkipToken,
+  frontEndError,
+  type HttpAnswer,
+  parsePrefer,
+  parseSelect,
+} from './shapes.js'
+
+/** Largest page a client may ask for with `Prefer: odata.maxpagesize` (ExoHelper: max 1000). */
+export const MAX_PAGE_SIZE = 1000
+/** Requests per `$batch` (CIPP sends 10; the real limit is unconfirmed). */
+export const MAX_BATCH = 10
+
+const CmdletInput = z.object({
+  CmdletInput: z.object({
+    CmdletName: z
+      .string({ error: 'CmdletName must be a string' })
+      .regex(/^[A-Za-z]+-[A-Za-z0-9]+$/, 'CmdletName must be a cmdlet name (Verb-Noun)'),
+    Parameters: z
+      .record(z.string(), z.unknown(), { error: 'Parameters must be an object' })
+      .nullish(),
+  }),
+})
+
+const BatchBody = z.object({
+  requests: z
+    .array(
+      z.object({
+        id: z.union([z.string().min(1), z.number()]).transform(String),
+        method: z.string().default('POST'),
+        url: z.string().min(1),
+        body: z.unknown().optional(),
+        headers: z.record(z.string(), z.string()).optional(),
+      }),
+    )
+    .min(1, 'the batch has no requests'),
+})
+
+const json = { 'content-type': 'application/json; charset=utf-8' }
+
+const badRequest = (message: string): HttpAnswer => ({
+  status: 400,
+  headers: json,
+  body: frontEndError('BadRequest', message),
+})
+
+const issueText = (e: z.ZodError) =>
+  e.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')
+
+/** A forced cmdlet failure from the fault spec, shaped like the engine's outcomes. */
+function forcedOutcome(
+  f: ForcedCmdletFault,
+  cmdlet: string,
+  params: Record<string, unknown>,
+): Extract<CmdletOutcome, { ok: false }> {
+  if ('status' in f)
+    return {
+      ok: false,
+      status: f.status,
+      exId: null,
+      exceptionType: 'Microsoft.Exchange.Admin.OData.Core.ODataServiceException',
+      text: `Sandbox fault: ${cmdlet} failed with HTTP ${f.status}.`,
+      code: f.status >= 500 ? 'InternalServerError' : 'BadRequest',
+    }
+  const notFound = f.exId === 'ExBDDC58' || f.exId === 'Ex6F9304'
+  const identity = typeof params.Identity === 'string' ? params.Identity : cmdlet
+  return {
+    ok: false,
+    status: 400,
+    exId: f.exId,
+    exceptionType: notFound
+      ? 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException'
+      : 'Microsoft.Exchange.Configuration.Tasks.TaskException',
+    text: notFound
+      ? `The operation couldn't be performed because object '${identity}' couldn't be found on 'SANDBOX01A001DC01.sandbox.local'.`
+      : `Sandbox fault: ${cmdlet} failed (${f.exId}).`,
+    code: 'InternalServerError',
+  }
+}
+
+/** One InvokeCommand call, as a route or a `$batch` item runs it. */
+export interface InvokeRequest {
+  version: string
+  tenantKey: string
+  tenant: SandboxTenant
+  caller: Caller
+  body: unknown
+  select: unknown
+  skipToken: unknown
+  prefer: unknown
+}
+
+/** Runs one InvokeCommand request and shapes its answer. */
+export function runInvoke(ctx: ServerContext, r: InvokeRequest): HttpAnswer {
+  const parsed = CmdletInput.safeParse(r.body)
+  if (!parsed.success)
+    return badRequest(`The request body is not a valid CmdletInput: ${issueText(parsed.error)}`)
+  const cmdlet = parsed.data.CmdletInput.CmdletName
+  const params = parsed.data.CmdletInput.Parameters ?? {}
+  const base = `${ctx.baseUrl()}/adminapi/${r.version}/${r.tenantKey}`
+  const hash = callHash(cmdlet, params)
+  let skip = 0
+  if (r.skipToken !== undefined) {
+    const t = typeof r.skipToken === 'string' ? decodeSkipToken(r.skipToken) : null
+    if (!t) return badRequest('The $skiptoken is not valid.')
+    if (t.hash !== hash)
+      return badRequest('The $skiptoken belongs to another request: POST the same body again.')
+    if (ctx.engine.isWrite(cmdlet))
+      return badRequest(`${cmdlet} changes state and has no further pages.`)
+    skip = t.skip
+  }
+  const forced = ctx.faults.forCmdlet(cmdlet)
+  let outcome: CmdletOutcome
+  if (forced) outcome = forcedOutcome(forced, cmdlet, params)
+  else {
+    try {
+      outcome = ctx.engine.invoke(r.tenant, r.caller, cmdlet, params, ctx.now())
+    } catch (e) {
+      return {
+        status: 500,
+        headers: json,
+        body: frontEndError(
+          'InternalServerError',
+          `Sandbox engine failure in ${cmdlet}: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      }
+    }
+  }
+  if (!outcome.ok)
+    return { status: outcome.status, headers: json, body: cmdletErrorBody(outcome, cmdlet) }
+  if (ctx.engine.isWrite(cmdlet)) ctx.persist()
+  const prefer = parsePrefer(r.prefer)
+  const headers: Record<string, string> = { ...json }
+  let pageSize = MAX_PAGE_SIZE
+  if (prefer.maxPageSize !== null) {
+    pageSize = Math.min(Math.max(prefer.maxPageSize, 1), MAX_PAGE_SIZE)
+    headers['preference-applied'] = `odata.maxpagesize=${pageSize}`
+  }
+  const select = parseSelect(r.select)
+  const page = outcome.value.slice(skip, skip + pageSize).map((o) => applySelect(o, select))
+  const body: Record<string, unknown> = {
+    '@odata.context': `${base}/$metadata#Collection(Exchange.GenericHashTable)`,
+    value: page,
+  }
+  if (skip + pageSize < outcome.value.length) {
+    const q = new URLSearchParams()
+    if (typeof r.select === 'string' && r.select) q.set('$select', r.select)
+    q.set('$skiptoken', encodeSkipToken(skip + pageSize, hash))
+    body['@odata.nextLink'] = `${base}/InvokeCommand?${q.toString()}`
+  }
+  if (outcome.warnings.length) body['@adminapi.warnings'] = outcome.warnings
+  return { status: 200, headers, body }
+}
+
+const send = (reply: FastifyReply, a: HttpAnswer) =>
+  reply.code(a.status).headers(a.headers).send(a.body)
+
+type TenantParams = { version: string; tenant: string }
+type Query = Record<string, unknown>
+
+/** Resolves `url` of a batch item against the batch's own path. */
+function batchTarget(
+  url: string,
+  base: string,
+): { version: string; tenantKey: string; query: URLSearchParams } | null {
+  let u: URL
+  try {
+    u = new URL(url, `${base}/`)
+  } catch {
+    return null
+  }
+  const m = /^\/adminapi\/(beta|v1\.0)\/([^/]+)\/InvokeCommand$/i.exec(u.pathname)
+  if (!m?.[1] || !m[2]) return null
+  return { version: m[1], tenantKey: decodeURIComponent(m[2]), query: u.searchParams }
+}
+
+const header = (headers: Record<string, string> | undefined, name: string) =>
+  Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1]
+
+/** Registers the admin API routes in their own scope (hooks apply to them only). */
+export function registerAdminApi(app: FastifyInstance, ctx: ServerContext): void {
+  void app.register(async (api) => {
+    if (ctx.faults.spec.scope === 'adminapi') installFaultHooks(api, ctx)
+    installBudgetHook(api, ctx)
+    api.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+      const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500
+      void reply
+        .code(status)
+        .send(frontEndError(status === 500 ? 'InternalServerError' : 'BadRequest', err.message))
+    })
+    api.setNotFoundHandler((req, reply) => {
+      void reply.code(404).send(frontEndError('NotFound', `No resource at ${req.url}.`))
+    })
+
+    api.post<{ Params: TenantParams; Querystring: Query }>(
+      '/adminapi/:version/:tenant/InvokeCommand',
+      async (request, reply) => {
+        if (!versionOk(request, reply)) return reply
+        const who = await authenticate(
+          ctx,
+          request,
+          reply,
+          EXCHANGE_AUDIENCE,
+          request.params.tenant,
+        )
+        if (!who) return reply
+        return send(
+          reply,
+          runInvoke(ctx, {
+            version: request.params.version,
+            tenantKey: request.params.tenant,
+            tenant: who.tenant,
+            caller: who.caller,
+            body: request.body,
+            select: request.query.$select,
+            skipToken: request.query.$skiptoken,
+            prefer: request.headers.prefer,
+          }),
+        )
+      },
+    )
+
+    api.post<{ Params: TenantParams }>(
+      '/adminapi/:version/:tenant/$batch',
+      async (request, reply) => {
+        if (!versionOk(request, reply)) return reply
+        const who = await authenticate(
+          ctx,
+          request,
+          reply,
+          EXCHANGE_AUDIENCE,
+          request.params.tenant,
+        )
+        if (!who) return reply
+        const parsed = BatchBody.safeParse(request.body)
+        if (!parsed.success)
+          return send(reply, badRequest(`The batch body is not valid: ${issueText(parsed.error)}`))
+        const items = parsed.data.requests
+        if (items.length > MAX_BATCH)
+          return send(
+            reply,
+            badRequest(
+              `The batch has ${items.length} requests; at most ${MAX_BATCH} are allowed in one batch.`,
+            ),
+          )
+        const ids = new Set(items.map((i) => i.id))
+        if (ids.size !== items.length)
+          return send(reply, badRequest('Request ids in a batch must be unique.'))
+        const { continueOnError } = parsePrefer(request.headers.prefer)
+        const base = `${ctx.baseUrl()}/adminapi/${request.params.version}/${request.params.tenant}`
+        const responses: {
+          id: string
+          status: number
+          headers: Record<string, string>
+          body: unknown
+        }[] = []
+        for (const item of items) {
+          let a: HttpAnswer
+          const target = batchTarget(item.url, base)
+          if (item.method.toUpperCase() !== 'POST')
+            a = {
+              status: 405,
+              headers: json,
+              body: frontEndError('MethodNotAllowed', `${item.method} is not allowed in a batch.`),
+            }
+          else if (!target) a = badRequest(`'${item.url}' is not an InvokeCommand URL.`)
+          else if (findTenant(ctx.world(), target.tenantKey) !== who.tenant)
+            a = badRequest(`'${item.url}' names another tenant than the batch.`)
+          else {
+            let body = item.body
+            if (typeof body === 'string') {
+              try {
+                body = JSON.parse(body) as unknown
+              } catch {
+                body = undefined
+              }
+            }
+            a = runInvoke(ctx, {
+              version: target.version,
+              tenantKey: target.tenantKey,
+              tenant: who.tenant,
+              caller: who.caller,
+              body,
+              select: target.query.get('$select') ?? undefined,
+              skipToken: target.query.get('$skiptoken') ?? undefined,
+              prefer: header(item.headers, 'prefer'),
+            })
+          }
+          responses.push({ id: item.id, status: a.status, headers: a.headers, body: a.body })
+          if (a.status >= 400 && !continueOnError) break
+        }
+        return reply.code(200).headers(json).send({ responses })
+      },
+    )
+
+    api.get<{ Params: TenantParams; Querystring: Query }>(
+      '/adminapi/:version/:tenant/EXOModuleFile',
+      async (request, reply) => {
+        if (!versionOk(request, reply)) return reply
+        const who = await authenticate(
+          ctx,
+          request,
+          reply,
+          EXCHANGE_AUDIENCE,
+          request.params.tenant,
+        )
+        if (!who) return reply
+        if (!who.caller.exchangeApiEnabled)
+          return reply
+            .code(403)
+            .headers(json)
+            .send(
+              frontEndError(
+                'Forbidden',
+                `The user ${who.caller.name} isn't allowed to use the Exchange Online admin API: Exchange API access (EXOModuleEnabled) is disabled for this user.`,
+              ),
+            )
+        let cmdlets = ctx.engine.moduleFile(who.tenant, who.caller)
+        const wanted = request.headers.commandname
+        if (typeof wanted === 'string' && wanted.trim() && wanted.trim() !== '*') {
+          const names = new Set(wanted.split(',').map((s) => s.trim().toLowerCase()))
+          cmdlets = cmdlets.filter((c) => names.has(c.name.toLowerCase()))
+        }
+        const version = typeof request.query.Version === 'string' ? request.query.Version : '3.7.1'
+        return reply
+          .code(200)
+          .headers(json)
+          .send({
+            '@odata.context': `${ctx.baseUrl()}/adminapi/${request.params.version}/${who.tenant.snapshot.tenant.id}/$metadata#EXOModuleFile`,
+            value: [
+              {
+                Version: version,
+                TenantId: who.tenant.snapshot.tenant.id,
+                exportedCmdlets: cmdlets.map((c) => c.name).join(','),
+                cmdlets: cmdlets.map((c) => ({ name: c.name, parameters: c.parameters })),
+              },
+            ],
+          })
+      },
+    )
+  })
+}
+
+function versionOk(
+  request: FastifyRequest<{ Params: TenantParams }>,
+  reply: FastifyReply,
+): boolean {
+  if (request.params.version === 'beta' || request.params.version === 'v1.0') return true
+  void reply
+    .code(404)
+    .send(frontEndError('NotFound', `Unknown admin API version '${request.params.version}'.`))
+  return false
+}
+
+/** Per-tenant concurrency and rate budget: 429 with Retry-After when exceeded (§1.8 (6)). */
+function installBudgetHook(api: FastifyInstance, ctx: ServerContext): void {
+  api.addHook('onRequest', async (request, reply) => {
+    const params = request.params as Partial<TenantParams> | undefined
+    const key = params?.tenant
+    if (!key) return
+    const tenant = findTenant(ctx.world(), key)
+    // An unknown tenant gets no bucket (authentication refuses it anyway).
+    if (!tenant) return
+    const a = ctx.budgets.admit(tenant.snapshot.tenant.id)
+    void reply.header('rate-limit-remaining', String(a.remaining))
+    void reply.header('rate-limit-reset', String(a.resetSeconds))
+    if (!a.ok) {
+      return reply
+        .code(429)
+        .header('retry-after', String(a.retryAfter))
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(frontEndError('TooManyRequests', THROTTLE_TEXT))
+    }
+    const release = a.release
+    reply.raw.once('close', release)
+    reply.raw.once('finish', release)
+  })
+}

@@ -1,0 +1,231 @@
+/**
+ * The sandbox's HTTPS server on loopback: sign-in (identity), Graph, the Exchange admin API,
+ * sandbox-only mail endpoints and `GET /`, with fault injection, per-tenant throttling and
+ * persistence of every write.
+ */
+import { randomUUID } from 'node:crypto'
+import { isIP } from 'node:net'
+import Fastify, { type FastifyInstance } from 'fastify'
+import pino from 'pino'
+import { PassageError } from '../../core/errors/index.js'
+import type { SandboxApp, SandboxWorld } from '../contracts.js'
+import { createEngine } from '../exchange/index.js'
+import { createFaults, formatFaultSpec, type FaultSpec } from '../faults/index.js'
+import { registerGraphRoutes } from '../graph/index.js'
+import { createIdentity } from '../identity/index.js'
+import { openState } from '../state/index.js'
+import { ensureCertificates } from '../tls/index.js'
+import { registerAdminApi } from './admin-api.js'
+import { DEFAULT_LIMITS, TenantBudgets } from './budget.js'
+import type { ServerContext, VerifyResult } from './context.js'
+import { installFaultHooks } from './fault-hooks.js'
+import { registerMailRoutes } from './mail-routes.js'
+
+export { THROTTLE_TEXT, DEFAULT_LIMITS } from './budget.js'
+export { MAX_BATCH, MAX_PAGE_SIZE } from './admin-api.js'
+export { EXCHANGE_AUDIENCE } from './context.js'
+
+/** The Graph audience. */
+export const GRAPH_AUDIENCE = 'https://graph.microsoft.com'
+
+export interface SandboxOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number
+  /** Loopback address to bind: 127.0.0.1 (default), ::1 or localhost. Anything else is refused. */
+  host?: string
+  /** `*.json` or `*.db` state file; null/undefined keeps the world in memory. */
+  stateFile?: string | null
+  /**
+   * Where the CA, server certificate and signing key live. Default: `<stateFile>.d/` with a state
+   * file, in memory without one. null forces memory.
+   */
+  certDir?: string | null
+  /** The world to start from when the state file is missing (default: the seeded tenants). */
+  initialWorld?: () => SandboxWorld
+  /** Latency added to every admin API request, in ms (adds to the spec's `latency`). */
+  latencyMs?: number
+  /** A fault spec (see faults/index.ts), parsed or as a string. */
+  faults?: FaultSpec | string
+  /** Seed of the fault PRNG (default 1). */
+  seed?: number
+  /** Log requests (pino, to standard error). */
+  logger?: boolean
+  /** The clock (default: the real one). */
+  now?: () => Date
+}
+
+export interface RunningSandbox {
+  url: string
+  caPath: string | null
+  caPem: string
+  /** The live world (the engine changes it in place). */
+  world: SandboxWorld
+  /** Where the state is kept (null in memory). */
+  statePath: string | null
+  /** The certificate/key folder (null in memory). */
+  certDir: string | null
+  /** The fault spec in force, as a string ('' for none). */
+  faults: string
+  /** Registers (or replaces) an app for app-only sign-in on a tenant, and saves the world. */
+  addApp(tenant: string, app: SandboxApp): void
+  close(): Promise<void>
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
+
+/** Refuses any bind address other than loopback (the sandbox is never on a network). */
+export function assertLoopback(host: string): void {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
+  if (LOOPBACK.has(h) || (isIP(h) === 4 && h.startsWith('127.'))) return
+  throw new PassageError(
+    'PASSAGE_E_SANDBOX_HOST',
+    `Refusing to listen on '${host}': the sandbox binds loopback only (127.0.0.1 or ::1).`,
+  )
+}
+
+/** Starts the sandbox and resolves once it listens. */
+export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
+  const host = opts.host ?? '127.0.0.1'
+  assertLoopback(host)
+  const faults = createFaults(opts.faults, opts.seed ?? 1)
+  if (opts.latencyMs) faults.spec.latencyMs += opts.latencyMs
+  const store = openState(opts.stateFile ?? null, opts.initialWorld)
+  let world: SandboxWorld
+  let certDir: string | null
+  let certs: Awaited<ReturnType<typeof ensureCertificates>>
+  let identity: Awaited<ReturnType<typeof createIdentity>>
+  const now = opts.now ?? (() => new Date())
+  let baseUrl = ''
+  try {
+    world = store.load()
+    certDir = opts.certDir === undefined ? store.dir : opts.certDir
+    certs = await ensureCertificates(certDir)
+    identity = await createIdentity({
+      world: () => world,
+      baseUrl: () => baseUrl,
+      now,
+      signingKeyDir: certDir,
+    })
+  } catch (e) {
+    store.close()
+    throw e
+  }
+
+  // Typed as the plain instance the route modules take (the https server type differs only in name).
+  const app = Fastify({
+    https: { key: certs.keyPem, cert: certs.certPem },
+    ...(opts.logger
+      ? { loggerInstance: pino({ level: 'info' }, pino.destination(2)) }
+      : { logger: false }),
+    forceCloseConnections: true,
+    bodyLimit: 4 * 1024 * 1024,
+  }) as unknown as FastifyInstance
+
+  const ctx: ServerContext = {
+    world: () => world,
+    engine: createEngine(),
+    faults,
+    budgets: new TenantBudgets({
+      concurrency: faults.spec.concurrency ?? DEFAULT_LIMITS.concurrency,
+      count: faults.spec.budget?.count ?? DEFAULT_LIMITS.count,
+      perMs: faults.spec.budget?.perMs ?? DEFAULT_LIMITS.perMs,
+    }),
+    baseUrl: () => baseUrl,
+    now,
+    newId: randomUUID,
+    verify: async (token, audience, tenant) =>
+      (await identity.verifyAccessToken(token, audience, tenant)) as VerifyResult,
+    persist: () => store.save(world),
+  }
+
+  if (faults.spec.scope === 'all') installFaultHooks(app, ctx)
+  await identity.registerRoutes(app)
+  await registerGraphRoutes(app, identity, () => world)
+  registerAdminApi(app, ctx)
+  registerMailRoutes(app, ctx)
+  app.get('/', async () => describe(world, baseUrl, certs.caPath, formatFaultSpec(faults.spec)))
+
+  try {
+    await app.listen({ port: opts.port ?? 0, host })
+  } catch (e) {
+    store.close()
+    await app.close().catch(() => {})
+    const code = (e as { code?: string }).code
+    throw new PassageError(
+      'PASSAGE_E_SANDBOX_LISTEN',
+      `Cannot listen on ${host}:${opts.port ?? 0}${code ? ` (${code})` : ''}.`,
+      { cause: e },
+    )
+  }
+  const addr = app.server.address()
+  const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 0)
+  const h = host.replace(/^\[|\]$/g, '')
+  baseUrl = `https://${isIP(h) === 6 ? `[${h}]` : h}:${port}`
+
+  let closed = false
+  return {
+    url: baseUrl,
+    caPath: certs.caPath,
+    caPem: certs.caPem,
+    world,
+    statePath: store.path,
+    certDir,
+    faults: formatFaultSpec(faults.spec),
+    addApp(tenant, sandboxApp) {
+      identity.addApp(tenant, sandboxApp)
+      ctx.persist()
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await app.close()
+      store.close()
+    },
+  }
+}
+
+/** `GET /`: what this sandbox serves. */
+export function describe(
+  world: SandboxWorld,
+  baseUrl: string,
+  caPath: string | null,
+  faults: string,
+) {
+  return {
+    name: 'passage sandbox',
+    description:
+      'An emulator of Exchange Online (admin API), Entra ID sign-in and Microsoft Graph for passage. Not Microsoft.',
+    baseUrl,
+    caPath,
+    faults: faults || null,
+    tenants: world.tenants.map((t) => ({
+      id: t.snapshot.tenant.id,
+      name: t.snapshot.tenant.name,
+      displayName: t.snapshot.tenant.displayName,
+      licence: t.snapshot.licence,
+      admins: t.admins.map((a) => ({
+        upn: a.upn,
+        displayName: a.displayName,
+        roles: a.roles,
+        exchangeApiEnabled: a.exchangeApiEnabled,
+      })),
+      apps: t.apps.map((a) => ({
+        clientId: a.clientId,
+        displayName: a.displayName,
+        roles: a.roles,
+      })),
+    })),
+    endpoints: {
+      openidConfiguration: `${baseUrl}/{tenant}/v2.0/.well-known/openid-configuration`,
+      deviceCode: `${baseUrl}/{tenant}/oauth2/v2.0/devicecode`,
+      token: `${baseUrl}/{tenant}/oauth2/v2.0/token`,
+      deviceLogin: `${baseUrl}/devicelogin`,
+      invokeCommand: `${baseUrl}/adminapi/beta/{tenant}/InvokeCommand`,
+      batch: `${baseUrl}/adminapi/beta/{tenant}/$batch`,
+      moduleFile: `${baseUrl}/adminapi/v1.0/{tenant}/EXOModuleFile`,
+      graph: `${baseUrl}/v1.0`,
+      messages: `${baseUrl}/sandbox/{tenant}/messages`,
+    },
+    audiences: { exchange: 'https://outlook.office365.com', graph: GRAPH_AUDIENCE },
+  }
+}
