@@ -1,0 +1,249 @@
+/**
+ * Sign-in with @azure/msal-node (reference §1.5, §1.6): device code for an admin, or app-only
+ * with a certificate. Tokens stay in msal's in-memory cache and are refreshed silently; the
+ * result is a TokenProvider for the Exchange and Graph clients.
+ */
+import { createPrivateKey, X509Certificate } from 'node:crypto'
+import {
+  ConfidentialClientApplication,
+  LogLevel,
+  PublicClientApplication,
+  type AccountInfo,
+  type Configuration,
+  type ICachePlugin,
+} from '@azure/msal-node'
+import { PassageError } from '../core/errors/index.js'
+import {
+  defaultScope,
+  EXO_POWERSHELL_CLIENT_ID,
+  isMicrosoftAuthority,
+  resolveEndpoints,
+  type Audience,
+  type ExchangeEndpoints,
+} from './config.js'
+import { readClaims } from './claims.js'
+import { createHttpClient, type HttpClient } from './http.js'
+import { msalNetworkModule } from './msal-network.js'
+import { signInError } from './signin-errors.js'
+import type { TokenProvider, TokenRequestOptions } from './tokens.js'
+
+/** Options common to both sign-ins. */
+export interface SignInOptions {
+  /** Base URLs (the authority is used here) and the CA to trust. */
+  endpoints?: Partial<ExchangeEndpoints>
+  /** Tenant GUID or domain; device code also takes `organizations` (the default there). */
+  tenant?: string
+  /** App (client) id. Default for device code: the Exchange Online PowerShell module's. */
+  clientId?: string
+  /**
+   * Hook for the opt-in encrypted token cache (msal's ICachePlugin: beforeCacheAccess /
+   * afterCacheAccess). Absent, the default, tokens live in memory only. Not implemented here.
+   */
+  cachePlugin?: ICachePlugin
+  /** The HTTP client (default: node:https trusting `endpoints.ca`). */
+  http?: HttpClient
+}
+
+/** What the admin must be shown to complete a device-code sign-in. */
+export interface DeviceCodePrompt {
+  /** The code to enter (the CLI prints it and copies it to the clipboard). */
+  userCode: string
+  /** The page to open (https://microsoft.com/devicelogin, or the sandbox's). */
+  verificationUri: string
+  /** Entra's own sentence with both. */
+  message: string
+  /** Seconds until the code expires. */
+  expiresIn: number
+}
+
+/** A signed-in session: a token provider plus who signed in. */
+export interface SignedIn extends TokenProvider {
+  kind: 'user' | 'app'
+  /** Tenant GUID. */
+  tenantId: string
+  /** UPN of the signed-in admin (null for app-only). */
+  username: string | null
+  clientId: string
+  /** Forgets every token (in memory). */
+  signOut(): Promise<void>
+}
+
+/** Options of the device-code sign-in. */
+export interface DeviceCodeOptions extends SignInOptions {
+  /** Called once with the code to show; may be async (copying to the clipboard). */
+  onCode: (prompt: DeviceCodePrompt) => void | Promise<void>
+  /** Cancels the wait for the admin. */
+  signal?: AbortSignal
+  /** Stop waiting after this many seconds (default: until the code expires). */
+  timeoutSeconds?: number
+}
+
+/** Options of the app-only sign-in with a certificate. */
+export interface CertificateOptions extends SignInOptions {
+  tenant: string
+  clientId: string
+  /** The certificate registered on the app (PEM); sent as x5c, and gives the thumbprint. */
+  certificatePem: string
+  /** Its private key (PEM, PKCS#8 or PKCS#1, optionally encrypted with `passphrase`). */
+  privateKeyPem: string
+  passphrase?: string
+  /** SHA-256 thumbprint (hex); computed from the certificate when absent. */
+  thumbprintSha256?: string
+}
+
+/** msal configuration shared by both flows. */
+function msalConfig(opts: SignInOptions, clientId: string, tenant: string): Configuration {
+  const endpoints = resolveEndpoints(opts.endpoints)
+  const http = opts.http ?? createHttpClient(endpoints.ca ? { ca: endpoints.ca } : {})
+  const authority = `${endpoints.authority}/${tenant}`
+  const known = isMicrosoftAuthority(endpoints.authority)
+  return {
+    auth: {
+      clientId,
+      authority,
+      // A non-Microsoft authority (the sandbox) is trusted by name, so msal skips Microsoft's
+      // instance discovery and reads the authority's own openid-configuration through the
+      // network module below (which trusts the given CA).
+      ...(known ? {} : { knownAuthorities: [new URL(endpoints.authority).host] }),
+    },
+    ...(opts.cachePlugin ? { cache: { cachePlugin: opts.cachePlugin } } : {}),
+    system: {
+      networkClient: msalNetworkModule(http),
+      loggerOptions: {
+        logLevel: LogLevel.Error,
+        piiLoggingEnabled: false,
+        // msal's messages may name accounts; passage logs its own events instead.
+        loggerCallback: () => {},
+      },
+    },
+  }
+}
+
+/** Signs an admin in with a device code (§1.6); resolves once the admin has approved. */
+export async function signInWithDeviceCode(opts: DeviceCodeOptions): Promise<SignedIn> {
+  const endpoints = resolveEndpoints(opts.endpoints)
+  const clientId = opts.clientId ?? EXO_POWERSHELL_CLIENT_ID
+  const pca = new PublicClientApplication(
+    msalConfig({ ...opts, endpoints }, clientId, opts.tenant ?? 'organizations'),
+  )
+  const request = {
+    scopes: [defaultScope('exchange', endpoints)],
+    deviceCodeCallback: (r: {
+      userCode: string
+      verificationUri: string
+      message: string
+      expiresIn: number
+    }) => {
+      // msal does not await the callback; a failing callback must not break the sign-in.
+      Promise.resolve(
+        opts.onCode({
+          userCode: r.userCode,
+          verificationUri: r.verificationUri,
+          message: r.message,
+          expiresIn: r.expiresIn,
+        }),
+      ).catch(() => {})
+    },
+    ...(opts.timeoutSeconds ? { timeout: opts.timeoutSeconds } : {}),
+    cancel: false,
+  }
+  // msal polls until `cancel` is set on the request object it was given.
+  const onAbort = () => {
+    request.cancel = true
+  }
+  opts.signal?.addEventListener('abort', onAbort, { once: true })
+  let account: AccountInfo | null
+  let tenantId: string
+  try {
+    const result = await pca.acquireTokenByDeviceCode(request)
+    if (!result?.account) throw new Error('sign-in returned no account')
+    account = result.account
+    tenantId = result.tenantId || account.tenantId
+  } catch (e) {
+    throw signInError(e)
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort)
+  }
+  const current = account
+  return {
+    kind: 'user',
+    tenantId,
+    username: current.username || null,
+    clientId,
+    async getToken(audience: Audience, o: TokenRequestOptions = {}) {
+      try {
+        const r = await pca.acquireTokenSilent({
+          account: current,
+          scopes: [defaultScope(audience, endpoints)],
+          ...(o.forceRefresh ? { forceRefresh: true } : {}),
+        })
+        return r.accessToken
+      } catch (e) {
+        throw signInError(e)
+      }
+    },
+    async signOut() {
+      const cache = pca.getTokenCache()
+      for (const a of await cache.getAllAccounts()) await cache.removeAccount(a)
+    },
+  }
+}
+
+/** Signs an app in with its certificate (app-only, client credentials). */
+export async function signInWithCertificate(opts: CertificateOptions): Promise<SignedIn> {
+  const endpoints = resolveEndpoints(opts.endpoints)
+  let privateKey: string
+  let thumbprintSha256: string
+  try {
+    // msal takes PKCS#8 only; accept PKCS#1 and encrypted keys too.
+    privateKey = createPrivateKey({
+      key: opts.privateKeyPem,
+      ...(opts.passphrase ? { passphrase: opts.passphrase } : {}),
+    })
+      .export({ type: 'pkcs8', format: 'pem' })
+      .toString()
+    thumbprintSha256 =
+      opts.thumbprintSha256?.replace(/[:\s]/g, '') ??
+      new X509Certificate(opts.certificatePem).fingerprint256.replace(/:/g, '')
+  } catch (e) {
+    throw new PassageError(
+      'PASSAGE_E_INPUT',
+      `The certificate or its private key cannot be read: ${e instanceof Error ? e.message : String(e)}`,
+      {
+        hint: 'Give the certificate and its private key as PEM files (and the passphrase if the key is encrypted).',
+      },
+    )
+  }
+  const base = msalConfig({ ...opts, endpoints }, opts.clientId, opts.tenant)
+  const cca = new ConfidentialClientApplication({
+    ...base,
+    auth: {
+      ...base.auth,
+      clientCertificate: { thumbprintSha256, privateKey, x5c: opts.certificatePem },
+    },
+  })
+  const provider = {
+    kind: 'app' as const,
+    tenantId: opts.tenant,
+    username: null,
+    clientId: opts.clientId,
+    async getToken(audience: Audience, o: TokenRequestOptions = {}) {
+      try {
+        const r = await cca.acquireTokenByClientCredential({
+          scopes: [defaultScope(audience, endpoints)],
+          ...(o.forceRefresh ? { skipCache: true } : {}),
+        })
+        if (!r) throw new Error('sign-in returned no token')
+        return r.accessToken
+      } catch (e) {
+        throw signInError(e)
+      }
+    },
+    async signOut() {
+      cca.clearCache()
+    },
+  }
+  // Sign in now, so that a refused certificate fails here rather than at the first call.
+  const token = await provider.getToken('exchange')
+  return { ...provider, tenantId: readClaims(token)?.tenantId ?? opts.tenant }
+}

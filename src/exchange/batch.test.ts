@@ -1,0 +1,215 @@
+/** `$batch` against a local HTTP peer: splitting, per-item outcomes, item retries, paging. */
+import { afterEach, describe, expect, it } from 'vitest'
+import type { CmdletCall } from '../core/cmdlet.js'
+import {
+  fixedTokens,
+  page,
+  recordingSleep,
+  startPeer,
+  TENANT,
+  type Handler,
+  type Peer,
+} from '../../test/exchange/peer.js'
+import { ExchangeClient } from './client.js'
+import { Semaphore } from './semaphore.js'
+
+let peer: Peer | null = null
+let client: ExchangeClient | null = null
+afterEach(async () => {
+  client?.close()
+  await peer?.close()
+  peer = null
+})
+
+interface BatchReq {
+  requests: {
+    id: string
+    method: string
+    url: string
+    body: { CmdletInput: { CmdletName: string; Parameters: Record<string, unknown> } }
+    headers: Record<string, string>
+  }[]
+}
+
+async function setup(handler: Handler) {
+  peer = await startPeer(handler)
+  const sleep = recordingSleep()
+  client = new ExchangeClient({
+    tokens: fixedTokens(),
+    endpoints: { exchangeBase: peer.url },
+    tenant: TENANT,
+    sleep,
+    random: () => 0.5,
+    concurrency: new Semaphore(3),
+  })
+  return { peer, client, sleep }
+}
+
+const gets = (n: number): CmdletCall[] =>
+  Array.from({ length: n }, (_, i) => ({
+    cmdlet: 'Get-TransportRule',
+    params: { Identity: `r${i}` },
+  }))
+
+/** Answers every item with its own Identity echoed back. */
+const echo: Handler = (req) => {
+  const body = req.json as BatchReq
+  return {
+    body: {
+      responses: body.requests.map((r) => ({
+        id: r.id,
+        status: 200,
+        headers: {},
+        body: page([{ Name: r.body.CmdletInput.Parameters.Identity }]),
+      })),
+    },
+  }
+}
+
+describe('$batch', () => {
+  it('splits 23 calls into batches of 10, 10 and 3 and keeps the order of results', async () => {
+    const { peer, client } = await setup(echo)
+    const out = await client.batch(gets(23))
+    expect(peer.received).toHaveLength(3)
+    const sizes = peer.received
+      .map((r) => (r.json as BatchReq).requests.length)
+      .sort((a, b) => b - a)
+    expect(sizes).toEqual([10, 10, 3])
+    expect(out.map((o) => (o.ok ? o.objects[0]?.Name : null))).toEqual(
+      gets(23).map((c) => c.params.Identity),
+    )
+    const first = peer.received[0]!
+    expect(first.url).toBe(`/adminapi/beta/${TENANT}/$batch`)
+    expect(first.headers.prefer).toContain('odata.continue-on-error')
+    const item = (first.json as BatchReq).requests[0]!
+    expect(item.method).toBe('POST')
+    expect(item.url).toBe(`${peer.url}/adminapi/beta/${TENANT}/InvokeCommand`)
+    expect(item.body.CmdletInput.CmdletName).toBe('Get-TransportRule')
+  })
+
+  it('honours a smaller batch size', async () => {
+    const { peer, client } = await setup(echo)
+    await client.batch(gets(5), { batchSize: 2 })
+    expect(peer.received.map((r) => (r.json as BatchReq).requests.length).sort()).toEqual([1, 2, 2])
+  })
+
+  it('gives each item its own outcome: one not found, the others fine', async () => {
+    const { client } = await setup((req) => {
+      const body = req.json as BatchReq
+      return {
+        body: {
+          responses: body.requests.map((r) =>
+            r.id === '1'
+              ? {
+                  id: r.id,
+                  status: 400,
+                  headers: {},
+                  body: {
+                    error: {
+                      code: 'InternalServerError',
+                      message: 'Error executing cmdlet',
+                      details: [
+                        {
+                          message:
+                            "ExBDDC58|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The operation couldn't be performed because object 'r1' couldn't be found on 'DC'.",
+                        },
+                      ],
+                    },
+                  },
+                }
+              : { id: r.id, status: 200, headers: {}, body: page([{ Name: 'x' }]) },
+          ),
+        },
+      }
+    })
+    const out = await client.batch(gets(3))
+    expect(out[0]?.ok).toBe(true)
+    expect(out[2]?.ok).toBe(true)
+    const bad = out[1]
+    expect(bad?.ok).toBe(false)
+    if (bad && !bad.ok) {
+      expect(bad.error.code).toBe('PASSAGE_E_EXO_NOT_FOUND')
+      expect(bad.error.details).toMatchObject({ exId: 'ExBDDC58', cmdlet: 'Get-TransportRule' })
+    }
+  })
+
+  it('sends throttled and missing items again in a later batch, after Retry-After', async () => {
+    const { peer, client, sleep } = await setup((req, n) => {
+      const body = req.json as BatchReq
+      if (n === 1)
+        return {
+          body: {
+            responses: [
+              {
+                id: body.requests[0]!.id,
+                status: 200,
+                headers: {},
+                body: page([{ Name: 'first' }]),
+              },
+              {
+                id: body.requests[1]!.id,
+                status: 429,
+                headers: { 'Retry-After': '3' },
+                body: { error: { code: 'TooManyRequests' } },
+              },
+              // the third is missing: the service stopped
+            ],
+          },
+        }
+      return echo(req, n)
+    })
+    const out = await client.batch(gets(3))
+    expect(out.every((o) => o.ok)).toBe(true)
+    expect(peer.received).toHaveLength(2)
+    expect((peer.received[1]!.json as BatchReq).requests.map((r) => r.id)).toEqual(['1', '2'])
+    expect(sleep.waits).toEqual([3000])
+  })
+
+  it('follows an item’s next link with InvokeCommand', async () => {
+    let base = ''
+    const { peer, client } = await setup((req) => {
+      if (req.url.endsWith('$batch'))
+        return {
+          body: {
+            responses: [
+              {
+                id: '0',
+                status: 200,
+                headers: {},
+                body: page([{ Name: 'p1' }], {
+                  '@odata.nextLink': `${base}/adminapi/beta/${TENANT}/InvokeCommand?$skiptoken=2`,
+                }),
+              },
+            ],
+          },
+        }
+      return { body: page([{ Name: 'p2' }]) }
+    })
+    base = peer.url
+    const [only] = await client.batch([{ cmdlet: 'Get-TransportRule', params: {} }])
+    expect(only).toEqual({ ok: true, objects: [{ Name: 'p1' }, { Name: 'p2' }], warnings: [] })
+    expect(peer.received[1]!.json).toEqual({
+      CmdletInput: { CmdletName: 'Get-TransportRule', Parameters: {} },
+    })
+  })
+
+  it('fails every item of a batch that fails as a whole', async () => {
+    const { client } = await setup(() => ({
+      status: 403,
+      body: {
+        error: { code: 'Forbidden', message: 'User is not allowed to call Get-TransportRule' },
+      },
+    }))
+    const out = await client.batch(gets(2))
+    expect(out.map((o) => (o.ok ? 'ok' : o.error.code))).toEqual([
+      'PASSAGE_E_EXO_ROLE_MISSING',
+      'PASSAGE_E_EXO_ROLE_MISSING',
+    ])
+  })
+
+  it('returns nothing for no calls, without a request', async () => {
+    const { peer, client } = await setup(echo)
+    expect(await client.batch([])).toEqual([])
+    expect(peer.received).toHaveLength(0)
+  })
+})

@@ -1,0 +1,235 @@
+/**
+ * `$batch` (reference §1.2): independent calls sent together, at most 10 per batch (CIPP's size;
+ * the real limit is unconfirmed), batches in parallel under the tenant's concurrency cap. Items
+ * that are throttled or fail transiently are sent again in a later batch; items with further
+ * pages are followed one by one with InvokeCommand.
+ */
+import type { CmdletCall } from '../core/cmdlet.js'
+import { PassageError } from '../core/errors/index.js'
+import { invokeBody } from './encode.js'
+import { mapExchangeError } from './errors.js'
+import {
+  collectPages,
+  isIdempotent,
+  pageOf,
+  post,
+  type AdminApi,
+  type CmdletResult,
+  type InvokeOptions,
+} from './invoke.js'
+import { backoffMs, classifyStatus, retryAfterMs } from './retry.js'
+
+/** The most requests one `$batch` carries. */
+export const MAX_BATCH_SIZE = 10
+
+/** One call's outcome in a batch: its result, or its own error (the others are unaffected). */
+export type BatchOutcome = ({ ok: true } & CmdletResult) | { ok: false; error: PassageError }
+
+/** Options of a batch. */
+export interface BatchOptions extends Omit<InvokeOptions, 'idempotent'> {
+  /** Requests per batch, 1..10 (default 10). */
+  batchSize?: number
+}
+
+/** One sub-response of a `$batch`. */
+interface BatchItemResponse {
+  id: string
+  status: number
+  headers: Record<string, string>
+  body: unknown
+}
+
+/** Runs calls in batches; outcomes come back in the order of `calls`. */
+export async function batch(
+  api: AdminApi,
+  calls: CmdletCall[],
+  opts: BatchOptions = {},
+): Promise<BatchOutcome[]> {
+  if (calls.length === 0) return []
+  const size = Math.min(MAX_BATCH_SIZE, Math.max(1, opts.batchSize ?? MAX_BATCH_SIZE))
+  const tenant = await api.tenant(opts.signal)
+  const outcomes: BatchOutcome[] = new Array<BatchOutcome>(calls.length)
+  const chunks: number[][] = []
+  for (let i = 0; i < calls.length; i += size)
+    chunks.push(calls.slice(i, i + size).map((_, j) => i + j))
+  await Promise.all(chunks.map((chunk) => runChunk(api, tenant, calls, chunk, outcomes, opts)))
+  return outcomes
+}
+
+async function runChunk(
+  api: AdminApi,
+  tenant: string,
+  calls: CmdletCall[],
+  indexes: number[],
+  outcomes: BatchOutcome[],
+  opts: BatchOptions,
+): Promise<void> {
+  const policy = api.deps.retry
+  let pending = indexes
+  for (let round = 1; pending.length > 0; round++) {
+    const url = api.url('InvokeCommand', tenant, opts.select)
+    const requests = pending.map((i) => ({
+      id: String(i),
+      method: 'POST',
+      url,
+      body: invokeBody(calls[i]!),
+      headers: { 'Content-Type': 'application/json', Prefer: `odata.maxpagesize=${api.pageSize}` },
+    }))
+    let responses: BatchItemResponse[]
+    try {
+      const res = await post(api, {
+        cmdlet: null,
+        what: `$batch (${[...new Set(pending.map((i) => calls[i]!.cmdlet))].join(', ')})`,
+        tenant,
+        url: () => api.url('$batch', tenant),
+        body: JSON.stringify({ requests }),
+        idempotent: pending.every((i) => isIdempotent(calls[i]!.cmdlet)),
+        signal: opts.signal,
+        // Without continue-on-error the service stops at the first failing item (§1.4).
+        headers: { prefer: `odata.maxpagesize=${api.pageSize}, odata.continue-on-error` },
+      })
+      responses = parseBatch(res.text)
+    } catch (e) {
+      // The batch itself failed for good (after the transport's own retries): so does each item.
+      const error =
+        e instanceof PassageError ? e : new PassageError('PASSAGE_E_INTERNAL', String(e))
+      for (const i of pending) outcomes[i] = { ok: false, error }
+      return
+    }
+    const byId = new Map(responses.map((r) => [r.id, r]))
+    const again: number[] = []
+    let waitMs = 0
+    for (const i of pending) {
+      const call = calls[i]!
+      const r = byId.get(String(i))
+      // No answer: the service stopped at an earlier failure; the call did not run.
+      if (!r) {
+        again.push(i)
+        continue
+      }
+      const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body ?? '')
+      if (r.status >= 200 && r.status < 300) {
+        outcomes[i] = await itemResult(api, tenant, call, r.body, opts.signal)
+        continue
+      }
+      const cls = classifyStatus(r.status, text)
+      const retryable =
+        cls === 'throttled' ||
+        cls === 'unavailable' ||
+        (cls === 'ambiguous' && isIdempotent(call.cmdlet))
+      if (retryable && round < policy.maxAttempts) {
+        again.push(i)
+        const asked = retryAfterMs(lower(r.headers), policy, api.deps.now())
+        waitMs = Math.max(waitMs, asked ?? backoffMs(round, policy, api.deps.random))
+        continue
+      }
+      outcomes[i] = {
+        ok: false,
+        error: mapExchangeError({
+          status: r.status,
+          text,
+          headers: lower(r.headers),
+          cmdlet: call.cmdlet,
+          mayHaveRun: cls === 'ambiguous' && !isIdempotent(call.cmdlet),
+        }),
+      }
+    }
+    if (again.length && round >= policy.maxAttempts) {
+      for (const i of again)
+        outcomes[i] ??= {
+          ok: false,
+          error: new PassageError(
+            'PASSAGE_E_THROTTLED',
+            `Exchange Online did not run ${calls[i]!.cmdlet} in a batch after ${round} tries.`,
+            { details: { cmdlet: calls[i]!.cmdlet, attempts: round } },
+          ),
+        }
+      return
+    }
+    if (again.length) {
+      if (waitMs === 0) waitMs = backoffMs(round, policy, api.deps.random)
+      api.deps.onEvent?.({
+        type: 'retry',
+        what: `$batch items (${again.length})`,
+        attempt: round,
+        waitMs,
+        reason: 'batch-items',
+      })
+      try {
+        await api.deps.sleep(waitMs, opts.signal)
+      } catch {
+        // cancelled: the next post reports it
+      }
+    }
+    pending = again
+  }
+}
+
+async function itemResult(
+  api: AdminApi,
+  tenant: string,
+  call: CmdletCall,
+  body: unknown,
+  signal?: AbortSignal,
+): Promise<BatchOutcome> {
+  try {
+    let parsed = body
+    if (typeof body === 'string') {
+      try {
+        parsed = JSON.parse(body) as unknown
+      } catch {
+        return { ok: true, objects: [], warnings: body.trim() ? [body.trim()] : [] }
+      }
+    }
+    const page = pageOf(parsed, call.cmdlet)
+    const result = await collectPages(
+      api,
+      call.cmdlet,
+      tenant,
+      JSON.stringify(invokeBody(call)),
+      page,
+      signal,
+    )
+    return { ok: true, ...result }
+  } catch (e) {
+    return {
+      ok: false,
+      error: e instanceof PassageError ? e : new PassageError('PASSAGE_E_INTERNAL', String(e)),
+    }
+  }
+}
+
+function parseBatch(text: string): BatchItemResponse[] {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw new PassageError(
+      'PASSAGE_E_EXO_FAILED',
+      'Exchange Online answered a $batch with a body that is not JSON.',
+    )
+  }
+  const list = (body as { responses?: unknown } | null)?.responses
+  if (!Array.isArray(list))
+    throw new PassageError(
+      'PASSAGE_E_EXO_FAILED',
+      'Exchange Online answered a $batch without responses.',
+    )
+  return list
+    .filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null)
+    .map((r) => ({
+      id: String(r.id),
+      status: typeof r.status === 'number' ? r.status : Number(r.status) || 0,
+      headers:
+        typeof r.headers === 'object' && r.headers !== null
+          ? (r.headers as Record<string, string>)
+          : {},
+      body: r.body,
+    }))
+}
+
+function lower(h: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(h)) if (typeof v === 'string') out[k.toLowerCase()] = v
+  return out
+}

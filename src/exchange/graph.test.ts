@@ -1,0 +1,187 @@
+/** Graph reads against a local HTTP peer: licences, roles (Graph and token), organisation, domains. */
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  fixedTokens,
+  recordingSleep,
+  startPeer,
+  TENANT,
+  type Handler,
+  type Peer,
+} from '../../test/exchange/peer.js'
+import { GraphClient } from './graph.js'
+import type { TokenProvider } from './tokens.js'
+
+let peer: Peer | null = null
+let graph: GraphClient | null = null
+afterEach(async () => {
+  graph?.close()
+  await peer?.close()
+  peer = null
+})
+
+async function setup(handler: Handler, tokens: TokenProvider = fixedTokens()) {
+  peer = await startPeer(handler)
+  graph = new GraphClient({
+    tokens,
+    endpoints: { graphBase: peer.url },
+    sleep: recordingSleep(),
+    random: () => 0.5,
+  })
+  return { peer, graph }
+}
+
+const EXO_ADMIN = '29232cdf-9323-42fd-ade2-1d097af3e4de'
+const SEC_ADMIN = '194ae4cb-b126-40b2-bd5b-6091b380977d'
+
+describe('GraphClient', () => {
+  it('detects the licence from subscribedSkus, following next links', async () => {
+    let base = ''
+    const { peer, graph } = await setup((req) =>
+      req.url.includes('skiptoken')
+        ? {
+            body: {
+              value: [
+                {
+                  skuPartNumber: 'ENTERPRISEPREMIUM',
+                  capabilityStatus: 'Enabled',
+                  servicePlans: [
+                    {
+                      servicePlanName: 'THREAT_INTELLIGENCE',
+                      servicePlanId: '8e0c0a52-6a6c-4d40-8370-dd62790dcd70',
+                      provisioningStatus: 'Success',
+                    },
+                  ],
+                },
+              ],
+            },
+          }
+        : {
+            body: {
+              value: [
+                {
+                  skuPartNumber: 'EXCHANGESTANDARD',
+                  capabilityStatus: 'Enabled',
+                  servicePlans: [],
+                },
+              ],
+              '@odata.nextLink': `${base}/v1.0/subscribedSkus?$skiptoken=x`,
+            },
+          },
+    )
+    base = peer.url
+    expect(await graph.licence()).toEqual({
+      licence: 'mdo-p2',
+      skus: ['EXCHANGESTANDARD', 'ENTERPRISEPREMIUM'],
+      defenderFrom: ['ENTERPRISEPREMIUM'],
+    })
+    expect(peer.received[0]!.url).toBe(
+      '/v1.0/subscribedSkus?$select=skuId,skuPartNumber,capabilityStatus,servicePlans',
+    )
+    expect(peer.received[0]!.headers.authorization).toMatch(/^Bearer /)
+  })
+
+  it('reads delegated roles from /me/transitiveMemberOf with ConsistencyLevel: eventual', async () => {
+    const { peer, graph } = await setup(() => ({
+      body: { value: [{ displayName: 'Exchange Administrator', roleTemplateId: EXO_ADMIN }] },
+    }))
+    expect(await graph.roles()).toEqual({
+      roles: ['Exchange Administrator'],
+      roleTemplateIds: [EXO_ADMIN],
+      source: 'graph',
+    })
+    const r = peer.received[0]!
+    expect(r.url).toBe(
+      '/v1.0/me/transitiveMemberOf/microsoft.graph.directoryRole?$count=true&$select=displayName,roleTemplateId',
+    )
+    expect(r.headers.consistencylevel).toBe('eventual')
+  })
+
+  it('reads app-only roles from the token, without calling Graph', async () => {
+    const { peer, graph } = await setup(
+      () => ({ status: 500 }),
+      fixedTokens({ tid: TENANT, roles: ['Exchange.ManageAsApp'], wids: [SEC_ADMIN] }),
+    )
+    expect(await graph.roles()).toEqual({
+      roles: ['Security Administrator'],
+      roleTemplateIds: [SEC_ADMIN],
+      source: 'token',
+    })
+    expect(peer.received).toHaveLength(0)
+  })
+
+  it('falls back to the token’s wids when Graph refuses, and reports the refusal otherwise', async () => {
+    const denied: Handler = () => ({
+      status: 403,
+      body: {
+        error: {
+          code: 'Authorization_RequestDenied',
+          message: 'Insufficient privileges to complete the operation.',
+        },
+      },
+    })
+    const a = await setup(
+      denied,
+      fixedTokens({ tid: TENANT, upn: 'a@b.c', scp: 'x', wids: [EXO_ADMIN] }),
+    )
+    expect((await a.graph.roles()).source).toBe('token')
+    await a.peer.close()
+    const b = await setup(denied)
+    await expect(b.graph.roles()).rejects.toMatchObject({ code: 'PASSAGE_E_GRAPH_DENIED' })
+  })
+
+  it('reads the organisation and its domains', async () => {
+    const { graph } = await setup((req) =>
+      req.url.startsWith('/v1.0/organization')
+        ? {
+            body: {
+              value: [
+                {
+                  id: TENANT,
+                  displayName: 'Contoso',
+                  verifiedDomains: [
+                    { name: 'contoso.onmicrosoft.com', isInitial: true, isDefault: false },
+                    { name: 'contoso.com', isInitial: false, isDefault: true },
+                  ],
+                },
+              ],
+            },
+          }
+        : {
+            body: {
+              value: [
+                {
+                  id: 'Contoso.com',
+                  isDefault: true,
+                  isInitial: false,
+                  isVerified: true,
+                  supportedServices: ['Email'],
+                },
+              ],
+            },
+          },
+    )
+    expect(await graph.organization()).toEqual({
+      id: TENANT,
+      displayName: 'Contoso',
+      initialDomain: 'contoso.onmicrosoft.com',
+      defaultDomain: 'contoso.com',
+    })
+    expect(await graph.domains()).toEqual([
+      {
+        id: 'contoso.com',
+        isDefault: true,
+        isInitial: false,
+        isVerified: true,
+        supportedServices: ['Email'],
+      },
+    ])
+  })
+
+  it('retries a throttled Graph read', async () => {
+    const { peer, graph } = await setup((_r, n) =>
+      n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { body: { value: [] } },
+    )
+    expect(await graph.domains()).toEqual([])
+    expect(peer.received).toHaveLength(2)
+  })
+})

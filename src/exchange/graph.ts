@@ -1,0 +1,191 @@
+/**
+ * Microsoft Graph, for what the admin API does not tell (reference §2): the tenant's licences
+ * (subscribedSkus), the signed-in admin's directory roles, the organisation and its domains.
+ */
+import { isPassageError, PassageError } from '../core/errors/index.js'
+import { readClaims } from './claims.js'
+import { resolveEndpoints, type ExchangeEndpoints } from './config.js'
+import { mapGraphError } from './errors.js'
+import { createHttpClient, type HttpClient } from './http.js'
+import { detectLicence, type LicenceInfo, type SubscribedSku } from './licence.js'
+import type { RetryPolicy, Sleep } from './retry.js'
+import { roleName } from './roles.js'
+import type { TokenProvider } from './tokens.js'
+import { send, transportDeps, type TransportDeps, type TransportEvent } from './transport.js'
+
+/** How to build a Graph client. */
+export interface GraphClientOptions {
+  tokens: TokenProvider
+  endpoints?: Partial<ExchangeEndpoints>
+  http?: HttpClient
+  retry?: Partial<RetryPolicy>
+  timeoutMs?: number
+  sleep?: Sleep
+  random?: () => number
+  now?: () => number
+  onEvent?: (e: TransportEvent) => void
+}
+
+/** The signed-in identity's directory roles. */
+export interface RolesInfo {
+  /** Display names (Exchange Administrator, ...). */
+  roles: string[]
+  roleTemplateIds: string[]
+  /** Where they came from: Graph (/me), or the token's `wids` (app-only, or Graph refused). */
+  source: 'graph' | 'token'
+}
+
+/** The organisation (tenant) as Graph describes it. */
+export interface OrganizationInfo {
+  id: string
+  displayName: string
+  /** The `*.onmicrosoft.com` domain. */
+  initialDomain: string | null
+  defaultDomain: string | null
+}
+
+/** One domain of the tenant. */
+export interface DomainInfo {
+  id: string
+  isDefault: boolean
+  isInitial: boolean
+  isVerified: boolean
+  supportedServices: string[]
+}
+
+/** Graph v1.0 reads. */
+export class GraphClient {
+  readonly endpoints: ExchangeEndpoints
+  private readonly deps: TransportDeps
+  private readonly ownsHttp: boolean
+
+  constructor(opts: GraphClientOptions) {
+    this.endpoints = resolveEndpoints(opts.endpoints)
+    const http = opts.http ?? createHttpClient(this.endpoints.ca ? { ca: this.endpoints.ca } : {})
+    this.ownsHttp = opts.http === undefined
+    this.deps = transportDeps({
+      http,
+      tokens: opts.tokens,
+      ...(opts.retry ? { retry: opts.retry } : {}),
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(opts.sleep ? { sleep: opts.sleep } : {}),
+      ...(opts.random ? { random: opts.random } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+    })
+  }
+
+  /** GETs a collection, following `@odata.nextLink` on the Graph host. */
+  async list<T = Record<string, unknown>>(
+    path: string,
+    opts: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+  ): Promise<T[]> {
+    const out: T[] = []
+    const base = new URL(this.endpoints.graphBase)
+    let url: string | null = `${this.endpoints.graphBase}/v1.0/${path.replace(/^\//, '')}`
+    for (let pages = 0; url; pages++) {
+      const current: string = url
+      const target = new URL(current)
+      if (target.origin !== base.origin || pages >= 100)
+        throw new PassageError(
+          'PASSAGE_E_GRAPH_FAILED',
+          `Graph paging of ${path} went astray; stopped.`,
+        )
+      const res = await send(this.deps, {
+        method: 'GET',
+        url: () => current,
+        headers: { accept: 'application/json', ...opts.headers },
+        audience: 'graph',
+        what: path.split('?')[0] ?? path,
+        idempotent: true,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        mapError: (r) => mapGraphError(r.status, r.text, path.split('?')[0] ?? path),
+      })
+      const body = JSON.parse(res.text) as { value?: T[]; '@odata.nextLink'?: string }
+      out.push(...(body.value ?? []))
+      url = body['@odata.nextLink'] ?? null
+    }
+    return out
+  }
+
+  /** The tenant's licence level (§2.1). Needs Organization.Read.All. */
+  async licence(signal?: AbortSignal): Promise<LicenceInfo> {
+    const skus = await this.list<SubscribedSku>(
+      'subscribedSkus?$select=skuId,skuPartNumber,capabilityStatus,servicePlans',
+      signal ? { signal } : {},
+    )
+    return detectLicence(skus)
+  }
+
+  /**
+   * The signed-in identity's directory roles (§2.2). Delegated: `/me/transitiveMemberOf` cast to
+   * directoryRole (needs ConsistencyLevel: eventual and $count). App-only, or when Graph refuses
+   * a delegated read: the token's `wids` claim, when it carries one.
+   */
+  async roles(signal?: AbortSignal): Promise<RolesInfo> {
+    const claims = readClaims(await this.deps.tokens.getToken('exchange', signal ? { signal } : {}))
+    const fromToken = (): RolesInfo => ({
+      roles: (claims?.roleTemplateIds ?? []).map(roleName),
+      roleTemplateIds: claims?.roleTemplateIds ?? [],
+      source: 'token',
+    })
+    if (claims?.appOnly) return fromToken()
+    try {
+      const roles = await this.list<{ displayName?: string; roleTemplateId?: string }>(
+        'me/transitiveMemberOf/microsoft.graph.directoryRole?$count=true&$select=displayName,roleTemplateId',
+        { headers: { consistencylevel: 'eventual' }, ...(signal ? { signal } : {}) },
+      )
+      const ids = roles.map((r) => r.roleTemplateId ?? '').filter(Boolean)
+      return {
+        roles: roles.map((r) =>
+          r.roleTemplateId ? roleName(r.roleTemplateId) : (r.displayName ?? '(unknown role)'),
+        ),
+        roleTemplateIds: ids,
+        source: 'graph',
+      }
+    } catch (e) {
+      const refused =
+        isPassageError(e, 'PASSAGE_E_GRAPH_DENIED') || isPassageError(e, 'PASSAGE_E_SIGNIN')
+      if (refused && claims && claims.roleTemplateIds.length > 0) return fromToken()
+      throw e
+    }
+  }
+
+  /** The organisation: id, name and its initial and default domains. */
+  async organization(signal?: AbortSignal): Promise<OrganizationInfo> {
+    const orgs = await this.list<{
+      id?: string
+      displayName?: string
+      verifiedDomains?: { name?: string; isDefault?: boolean; isInitial?: boolean }[]
+    }>('organization?$select=id,displayName,verifiedDomains', signal ? { signal } : {})
+    const org = orgs[0]
+    if (!org?.id)
+      throw new PassageError('PASSAGE_E_GRAPH_FAILED', 'Graph returned no organization.')
+    const domains = org.verifiedDomains ?? []
+    return {
+      id: org.id,
+      displayName: org.displayName ?? org.id,
+      initialDomain: domains.find((d) => d.isInitial)?.name ?? null,
+      defaultDomain: domains.find((d) => d.isDefault)?.name ?? null,
+    }
+  }
+
+  /** The tenant's domains (§2: accepted domains as Entra knows them). Needs Domain.Read.All. */
+  async domains(signal?: AbortSignal): Promise<DomainInfo[]> {
+    const list = await this.list<Partial<DomainInfo>>('domains', signal ? { signal } : {})
+    return list
+      .filter((d) => typeof d.id === 'string')
+      .map((d) => ({
+        id: d.id!.toLowerCase(),
+        isDefault: d.isDefault === true,
+        isInitial: d.isInitial === true,
+        isVerified: d.isVerified === true,
+        supportedServices: Array.isArray(d.supportedServices) ? d.supportedServices : [],
+      }))
+  }
+
+  /** Closes idle connections (only those of a client this one created). */
+  close(): void {
+    if (this.ownsHttp) this.deps.http.close()
+  }
+}

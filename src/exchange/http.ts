@@ -1,0 +1,217 @@
+/**
+ * One HTTP(S) request, on node:https with an Agent that trusts an extra CA when given one.
+ *
+ * Why not `fetch`: Node 20's fetch takes a `dispatcher`, but the only way to build one that trusts
+ * a CA is undici's `Agent`, which Node bundles internally without exporting it; using it would
+ * mean adding undici as a dependency. node:https takes `ca` on an Agent natively, scoped to the
+ * connections made through that Agent, with no process-wide switch. The same function serves the
+ * admin API, Graph and msal's network module (auth.ts), so all three trust the same CA.
+ */
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import { rootCertificates } from 'node:tls'
+import { gunzipSync, inflateSync } from 'node:zlib'
+
+/** A request to send. */
+export interface HttpRequest {
+  method: 'GET' | 'POST'
+  url: string
+  headers?: Record<string, string>
+  body?: string
+  /** Aborts the request (the caller's overall deadline or cancellation). */
+  signal?: AbortSignal
+  /** Time-out of this one attempt, in ms (no time-out when absent). */
+  timeoutMs?: number
+}
+
+/** A response, its body read as text. Header names are lower case. */
+export interface HttpResponse {
+  status: number
+  headers: Record<string, string>
+  text: string
+}
+
+/** Why a request got no response. */
+export type HttpFailureKind = 'timeout' | 'aborted' | 'connect' | 'reset' | 'tls' | 'other'
+
+/** A request that got no HTTP response (connection refused or reset, time-out, abort, TLS). */
+export class HttpFailure extends Error {
+  override readonly name = 'HttpFailure'
+  constructor(
+    message: string,
+    readonly kind: HttpFailureKind,
+    /** The system error code (ECONNRESET, ...), when there is one. */
+    readonly code: string | undefined,
+    /**
+     * False when the server cannot have acted on the request: refused before connecting, or a
+     * reused keep-alive socket that the server had already closed (the request never reached it).
+     */
+    readonly maybeReceived: boolean,
+  ) {
+    super(message)
+  }
+}
+
+/** Sends HTTP requests. */
+export interface HttpClient {
+  request(req: HttpRequest): Promise<HttpResponse>
+  /** Closes idle connections. */
+  close(): void
+}
+
+/** Responses larger than this are refused (Exchange pages are at most a few MB). */
+const MAX_BODY = 64 * 1024 * 1024
+
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+])
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT'])
+
+/** Creates a client; with `ca`, TLS trusts that CA besides Node's bundled roots. */
+export function createHttpClient(opts: { ca?: string; maxSockets?: number } = {}): HttpClient {
+  const https = new HttpsAgent({
+    keepAlive: true,
+    maxSockets: opts.maxSockets ?? 16,
+    // Node's roots plus the given CA: a sandbox CA (or a corporate TLS proxy's) for these
+    // connections only, without losing Microsoft's public roots.
+    ...(opts.ca ? { ca: [...rootCertificates, opts.ca] } : {}),
+  })
+  const http = new HttpAgent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16 })
+  return {
+    request: (req) => send(req, req.url.startsWith('https:') ? https : http),
+    close() {
+      https.destroy()
+      http.destroy()
+    },
+  }
+}
+
+function send(req: HttpRequest, agent: HttpAgent | HttpsAgent): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(req.url)
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      reject(new HttpFailure(`Unsupported URL scheme ${url.protocol}`, 'other', undefined, false))
+      return
+    }
+    if (req.signal?.aborted) {
+      reject(new HttpFailure('The request was cancelled.', 'aborted', undefined, false))
+      return
+    }
+    const headers: Record<string, string> = {
+      'accept-encoding': 'gzip, deflate',
+      ...lowerKeys(req.headers ?? {}),
+    }
+    const body = req.body === undefined ? undefined : Buffer.from(req.body, 'utf8')
+    if (body) headers['content-length'] = String(body.length)
+    const make = url.protocol === 'https:' ? httpsRequest : httpRequest
+    let settled = false
+    let timer: NodeJS.Timeout | undefined
+    const finish = (err: HttpFailure | null, res?: HttpResponse) => {
+      if (settled) return
+      settled = true
+      if (timer) clearTimeout(timer)
+      req.signal?.removeEventListener('abort', onAbort)
+      if (err) reject(err)
+      else if (res) resolve(res)
+    }
+    const r = make(url, { method: req.method, headers, agent }, (res) => read(res, finish))
+    const onAbort = () => {
+      finish(new HttpFailure('The request was cancelled.', 'aborted', undefined, true))
+      r.destroy()
+    }
+    req.signal?.addEventListener('abort', onAbort, { once: true })
+    if (req.timeoutMs !== undefined && req.timeoutMs > 0) {
+      timer = setTimeout(() => {
+        finish(
+          new HttpFailure(
+            `No response within ${Math.round(req.timeoutMs! / 1000)} s.`,
+            'timeout',
+            undefined,
+            true,
+          ),
+        )
+        r.destroy()
+      }, req.timeoutMs)
+    }
+    r.on('error', (e: NodeJS.ErrnoException) => finish(classify(e, r.reusedSocket)))
+    r.end(body)
+  })
+}
+
+function read(
+  res: IncomingMessage,
+  finish: (err: HttpFailure | null, res?: HttpResponse) => void,
+): void {
+  const chunks: Buffer[] = []
+  let size = 0
+  res.on('data', (c: Buffer) => {
+    size += c.length
+    if (size > MAX_BODY) {
+      finish(new HttpFailure('The response is too large.', 'other', undefined, true))
+      res.destroy()
+      return
+    }
+    chunks.push(c)
+  })
+  res.on('error', (e: NodeJS.ErrnoException) => finish(classify(e, false, true)))
+  res.on('close', () => {
+    if (!res.complete)
+      finish(new HttpFailure('The connection closed mid-response.', 'reset', 'ECONNRESET', true))
+  })
+  res.on('end', () => {
+    const headers: Record<string, string> = {}
+    for (const [k, v] of Object.entries(res.headers))
+      if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v
+    finish(null, {
+      status: res.statusCode ?? 0,
+      headers,
+      text: decode(Buffer.concat(chunks), headers['content-encoding']).toString('utf8'),
+    })
+  })
+}
+
+/**
+ * Decompresses a body. Some Exchange error bodies claim gzip but are not compressed (reference
+ * §1.4): when decompression fails, the bytes are used as they are.
+ */
+function decode(buf: Buffer, encoding: string | undefined): Buffer {
+  const e = (encoding ?? '').trim().toLowerCase()
+  if (buf.length === 0 || (e !== 'gzip' && e !== 'deflate')) return buf
+  try {
+    return e === 'gzip' ? gunzipSync(buf) : inflateSync(buf)
+  } catch {
+    return buf
+  }
+}
+
+function classify(e: NodeJS.ErrnoException, reused: boolean, midResponse = false): HttpFailure {
+  const code = e.code
+  if (code && CONNECT_CODES.has(code))
+    return new HttpFailure(`Cannot connect: ${e.message}`, 'connect', code, false)
+  if (
+    code &&
+    (code.startsWith('ERR_TLS') ||
+      /CERT|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|HOSTNAME_MISMATCH/.test(code))
+  )
+    return new HttpFailure(`TLS failure: ${e.message}`, 'tls', code, false)
+  if ((code && RESET_CODES.has(code)) || e.message === 'socket hang up')
+    return new HttpFailure(
+      `The connection was closed: ${e.message}`,
+      'reset',
+      code ?? 'ECONNRESET',
+      // A reused keep-alive socket the server had closed: the request never reached it (Node's
+      // documented retry case for `request.reusedSocket`).
+      midResponse || !reused,
+    )
+  return new HttpFailure(e.message, 'other', code, true)
+}
+
+function lowerKeys(h: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = v
+  return out
+}

@@ -1,0 +1,58 @@
+/** msal's network module on passage's HTTP client: JSON bodies, and slow_down while polling. */
+import { afterEach, describe, expect, it } from 'vitest'
+import { recordingSleep, startPeer, type Peer } from '../../test/exchange/peer.js'
+import { createHttpClient } from './http.js'
+import { msalNetworkModule } from './msal-network.js'
+
+let peer: Peer | null = null
+afterEach(async () => {
+  await peer?.close()
+  peer = null
+})
+
+const POLL = 'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=x'
+
+describe('msalNetworkModule', () => {
+  it('returns status, headers and the parsed body', async () => {
+    peer = await startPeer(() => ({ headers: { 'x-ms-request-id': 'r' }, body: { a: 1 } }))
+    const net = msalNetworkModule(createHttpClient())
+    const r = await net.sendGetRequestAsync<{ a: number }>(`${peer.url}/x`)
+    expect(r.status).toBe(200)
+    expect(r.body).toEqual({ a: 1 })
+    expect(r.headers['x-ms-request-id']).toBe('r')
+  })
+
+  it('waits 5 s more at each slow_down and polls again (RFC 8628 §3.5)', async () => {
+    peer = await startPeer((_r, n) =>
+      n <= 2
+        ? { status: 400, body: { error: 'slow_down' } }
+        : { status: 400, body: { error: 'authorization_pending' } },
+    )
+    const sleep = recordingSleep()
+    const net = msalNetworkModule(createHttpClient(), { sleep })
+    const r = await net.sendPostRequestAsync<{ error: string }>(`${peer.url}/token`, { body: POLL })
+    expect(r.body.error).toBe('authorization_pending')
+    expect(sleep.waits).toEqual([5000, 10000])
+    // Later polls keep the longer interval.
+    await net.sendPostRequestAsync(`${peer.url}/token`, { body: POLL })
+    expect(sleep.waits).toEqual([5000, 10000, 10000])
+  })
+
+  it('leaves other POSTs alone', async () => {
+    peer = await startPeer(() => ({ status: 400, body: { error: 'slow_down' } }))
+    const sleep = recordingSleep()
+    const net = msalNetworkModule(createHttpClient(), { sleep })
+    const r = await net.sendPostRequestAsync<{ error: string }>(`${peer.url}/token`, {
+      body: 'grant_type=refresh_token',
+    })
+    expect(r.body.error).toBe('slow_down')
+    expect(sleep.waits).toEqual([])
+  })
+
+  it('turns a body that is not JSON into an error msal can read', async () => {
+    peer = await startPeer(() => ({ status: 502, body: 'Bad gateway' }))
+    const net = msalNetworkModule(createHttpClient())
+    const r = await net.sendGetRequestAsync<{ error: string }>(`${peer.url}/x`)
+    expect(r.body.error).toBe('invalid_response')
+  })
+})

@@ -1,0 +1,65 @@
+/**
+ * msal-node's network module on passage's HTTP client, so that sign-in trusts the same CA as the
+ * API calls (msal's own fetch-based client cannot take one), and so that the device-code poll
+ * honours `slow_down` (RFC 8628 §3.5, reference §1.6), which msal treats as a failure.
+ */
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
+import type { HttpClient } from './http.js'
+import { realSleep, type Sleep } from './retry.js'
+
+const DEVICE_CODE_GRANT = 'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code'
+
+/** Options of the network module. */
+export interface MsalNetworkOptions {
+  /** Time-out of each request, in ms (default 60 s). */
+  timeoutMs?: number
+  sleep?: Sleep
+}
+
+/** An INetworkModule for msal-node. */
+export function msalNetworkModule(http: HttpClient, opts: MsalNetworkOptions = {}): INetworkModule {
+  const sleep = opts.sleep ?? realSleep
+  const timeoutMs = opts.timeoutMs ?? 60_000
+  // Extra wait between device-code polls, grown by 5 s at each slow_down.
+  let slowDownMs = 0
+
+  const sendOnce = async <T>(
+    method: 'GET' | 'POST',
+    url: string,
+    options: NetworkRequestOptions | undefined,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> => {
+    const res = await http.request({
+      method,
+      url,
+      headers: options?.headers ?? {},
+      ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
+      timeoutMs: timeout ?? timeoutMs,
+    })
+    let body: unknown = {}
+    if (res.text.trim()) {
+      try {
+        body = JSON.parse(res.text)
+      } catch {
+        // msal reads `error` from the body; a non-JSON answer becomes a plain server error.
+        body = { error: 'invalid_response', error_description: res.text.slice(0, 400) }
+      }
+    }
+    return { status: res.status, headers: res.headers, body: body as T }
+  }
+
+  return {
+    sendGetRequestAsync: (url, options, timeout) => sendOnce('GET', url, options, timeout),
+    async sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions) {
+      const polling = options?.body?.includes(DEVICE_CODE_GRANT) === true
+      if (polling && slowDownMs > 0) await sleep(slowDownMs)
+      for (let i = 0; ; i++) {
+        const res = await sendOnce<T>('POST', url, options)
+        const error = (res.body as { error?: unknown } | null)?.error
+        if (!polling || error !== 'slow_down' || i >= 10) return res
+        slowDownMs += 5000
+        await sleep(slowDownMs)
+      }
+    },
+  }
+}
