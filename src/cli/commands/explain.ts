@@ -18,7 +18,7 @@ export function registerExplainCommand(program: Command): void {
   program
     .command('explain')
     .description(
-      "Explain a delivered message's headers: the recipient tenant's verdict, why, and whether a vendor's configuration took effect.",
+      "explain a delivered message's headers: the tenant's verdict, why, and whether a vendor's setup took effect",
     )
     .argument('<file>', 'a header block or a whole .eml file, or - for standard input')
     .option('--vendor <id>', 'check that this vendor’s configuration took effect')

@@ -126,7 +126,7 @@ export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
     .description(
-      "Show where a vendor's typical messages land in a tenant now and after a plan, without touching the tenant.",
+      "show where a vendor's typical messages land now and after a plan, without touching the tenant",
     )
     .argument('<vendor>', "vendor id from 'passage vendors', or custom with --vendor-file")
     .requiredOption('--tenant-snapshot <file>', 'tenant snapshot JSON (or - for standard input)')
