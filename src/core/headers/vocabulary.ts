@@ -1,3 +1,4 @@
+import { CATEGORY_ORDER } from '../evaluator/types.js'
 /**
  * What the values of X-Forefront-Antispam-Report and the SCL mean, per message-headers §1.1 and
  * §1.3. Meanings are plain-English paraphrases; (3p) marks third-party readings, (obs) values
@@ -93,18 +94,7 @@ export const UNOVERRIDABLE_CATS: ReadonlySet<string> = new Set([
 ])
 
 /** Processing order of verdicts, first wins (message-headers §1.1, exchange-online-api §4.1). */
-export const CAT_ORDER: readonly string[] = [
-  'MALW',
-  'HPHSH',
-  'PHSH',
-  'HSPM',
-  'SPOOF',
-  'UIMP',
-  'DIMP',
-  'GIMP',
-  'SPM',
-  'BULK',
-]
+export const CAT_ORDER: readonly string[] = CATEGORY_ORDER
 
 /** SFTY values: phishing safety level (message-headers §1.1). */
 export const SFTY_MEANINGS: Readonly<Record<string, string>> = {
