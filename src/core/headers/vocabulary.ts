@@ -1,9 +1,10 @@
-import { CATEGORY_ORDER } from '../evaluator/types.js'
 /**
  * What the values of X-Forefront-Antispam-Report and the SCL mean, per message-headers §1.1 and
  * §1.3. Meanings are plain-English paraphrases; (3p) marks third-party readings, (obs) values
  * seen in samples but not documented.
  */
+
+import { CATEGORY_ORDER } from '../evaluator/types.js'
 
 /** SFV values: how the spam verdict was reached (message-headers §1.1). SKI is context-dependent. */
 export const SFV_MEANINGS: Readonly<Record<string, string>> = {
