@@ -1,5 +1,5 @@
 # passage plan for Trustifi in northwindtraders.onmicrosoft.com
-# plan hash 76ec78be2200e6cf977d33919aac69302a1c64b15b7b1eb665a2ad1486124779, made 2026-11-20T09:00:00Z, mode recipe
+# plan hash e8c7d350add769c6a36f7682438ecec313d3e8c21ae197c50f48182590870ea4, made 2026-11-20T09:00:00Z, mode recipe
 # Equivalent Exchange Online PowerShell. Review it before you run it.
 #Requires -Modules ExchangeOnlineManagement
 $ErrorActionPreference = 'Stop'
@@ -19,49 +19,17 @@ Set-HostedContentFilterPolicy -Identity 'Default' -SpamZapEnabled $false
 # risk high: Spam found after delivery is no longer pulled back for any sender covered by those policies.
 Set-HostedContentFilterPolicy -Identity 'Northwind Anti-spam' -SpamZapEnabled $false
 
-# [c03] Allow any sender sent through 3.93.243.0/24 (external spoof)
-# risk high: Any sender domain may be spoofed from 3.93.243.0/24; Microsoft documents this for in-and-out relays, but if the /24 is shared cloud space, others in it are allowed too.
-New-TenantAllowBlockListSpoofItems -Identity 'Default' -Action 'Allow' -SpoofType 'External' -SpoofedUser '*' -SendingInfrastructure '3.93.243.0/24'
-
-# [c04] Allow any sender sent through 3.93.243.0/24 (internal spoof)
-# risk high: Any sender domain may be spoofed from 3.93.243.0/24; Microsoft documents this for in-and-out relays, but if the /24 is shared cloud space, others in it are allowed too.
-New-TenantAllowBlockListSpoofItems -Identity 'Default' -Action 'Allow' -SpoofType 'Internal' -SpoofedUser '*' -SendingInfrastructure '3.93.243.0/24'
-
-# [c05] Allow any sender sent through 3.93.139.0/24 (external spoof)
-# risk high: Any sender domain may be spoofed from 3.93.139.0/24; Microsoft documents this for in-and-out relays, but if the /24 is shared cloud space, others in it are allowed too.
-New-TenantAllowBlockListSpoofItems -Identity 'Default' -Action 'Allow' -SpoofType 'External' -SpoofedUser '*' -SendingInfrastructure '3.93.139.0/24'
-
-# [c06] Allow any sender sent through 3.93.139.0/24 (internal spoof)
-# risk high: Any sender domain may be spoofed from 3.93.139.0/24; Microsoft documents this for in-and-out relays, but if the /24 is shared cloud space, others in it are allowed too.
-New-TenantAllowBlockListSpoofItems -Identity 'Default' -Action 'Allow' -SpoofType 'Internal' -SpoofedUser '*' -SendingInfrastructure '3.93.139.0/24'
-
-# [c07] Allow any sender sent through 54.195.145.0/24 (external spoof)
-# risk high: Any sender domain may be spoofed from 54.195.145.0/24; Microsoft documents this for in-and-out relays, but if the /24 is shared cloud space, others in it are allowed too.
-New-TenantAllowBlockListSpoofItems -Identity 'Default' -Action 'Allow' -SpoofType 'External' -SpoofedUser '*' -SendingInfrastructure '54.195.145.0/24'
-
-# [c08] Allow any sender sent through 54.195.145.0/24 (internal spoof)
-# risk high: Any sender domain may be spoofed from 54.195.145.0/24; Microsoft documents this for in-and-out relays, but if the /24 is shared cloud space, others in it are allowed too.
-New-TenantAllowBlockListSpoofItems -Identity 'Default' -Action 'Allow' -SpoofType 'Internal' -SpoofedUser '*' -SendingInfrastructure '54.195.145.0/24'
-
-# [c09] Allow any sender sent through 3.251.32.0/24 (external spoof)
-# risk high: Any sender domain may be spoofed from 3.251.32.0/24; Microsoft documents this for in-and-out relays, but if the /24 is shared cloud space, others in it are allowed too.
-New-TenantAllowBlockListSpoofItems -Identity 'Default' -Action 'Allow' -SpoofType 'External' -SpoofedUser '*' -SendingInfrastructure '3.251.32.0/24'
-
-# [c10] Allow any sender sent through 3.251.32.0/24 (internal spoof)
-# risk high: Any sender domain may be spoofed from 3.251.32.0/24; Microsoft documents this for in-and-out relays, but if the /24 is shared cloud space, others in it are allowed too.
-New-TenantAllowBlockListSpoofItems -Identity 'Default' -Action 'Allow' -SpoofType 'Internal' -SpoofedUser '*' -SendingInfrastructure '3.251.32.0/24'
-
-# [c11] Create mail flow rule 'passage: Trustifi skip Safe Links' to skip Safe Links for Trustifi
+# [c03] Create mail flow rule 'passage: Trustifi skip Safe Links' to skip Safe Links for Trustifi
 # risk high: Turns Safe Links off for the vendor’s mail; the header is undocumented by Microsoft (ORCA 189-2).
 # trips ORCA 189-2: Safe Links bypassed by a mail flow rule
 New-TransportRule -Name 'passage: Trustifi skip Safe Links' -Priority 22 -Mode 'Enforce' -Comments 'managed-by=passage vendor=trustifi: skip Safe Links for Trustifi' -SenderIpRanges @('3.93.243.176','3.93.139.220','54.195.145.1','3.251.32.127') -SetHeaderName 'X-MS-Exchange-Organization-SkipSafeLinksProcessing' -SetHeaderValue '1' -Enabled $true
 
-# [c12] Create mail flow rule 'passage: Trustifi skip Safe Attachments' to skip Safe Attachments for Trustifi
+# [c04] Create mail flow rule 'passage: Trustifi skip Safe Attachments' to skip Safe Attachments for Trustifi
 # risk high: Turns attachment detonation off for the vendor’s mail; the header is undocumented by Microsoft (ORCA 189).
 # trips ORCA 189: Safe Attachments bypassed by a mail flow rule
 New-TransportRule -Name 'passage: Trustifi skip Safe Attachments' -Priority 23 -Mode 'Enforce' -Comments 'managed-by=passage vendor=trustifi: skip Safe Attachments for Trustifi' -SenderIpRanges @('3.93.243.176','3.93.139.220','54.195.145.1','3.251.32.127') -SetHeaderName 'X-MS-Exchange-Organization-SkipSafeAttachmentProcessing' -SetHeaderValue '1' -Enabled $true
 
-# [c13] Create mail flow rule 'passage: Trustifi Inbound Bypass Clutter' to bypass spam filtering (SCL -1) and bypass Clutter for Trustifi
+# [c05] Create mail flow rule 'passage: Trustifi Inbound Bypass Clutter' to bypass spam filtering (SCL -1) and bypass Clutter for Trustifi
 # risk medium: Skips spam filtering for mail from the vendor’s IPs (and, for senders, only when DMARC passes); malware and high-confidence phish are still caught. Scanners flag every SCL -1 rule.
 # trips Maester MT.1043: Mail flow rules must not set SCL -1
 # trips ORCA 118-2: SCL -1 rule scoped by sender IP only

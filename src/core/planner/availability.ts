@@ -86,7 +86,13 @@ export function availability(id: MechanismId, ctx: PlanContext): Availability {
     case 'tabl-spoof-allow':
       if (!ips.length && !vendor.sending.dkimDomains.length)
         return no(`${vendor.name} has no sending infrastructure (IPs or DKIM domain) to pair with`)
-      if (vendor.category !== 'inbound-relay' && !vendor.sending.headerFromDomains.length)
+      // A spoofed-sender entry names one external domain or one internal address (reference
+      // §3.4); a relay hands back mail from every sender, and no wildcard is documented.
+      if (vendor.category === 'inbound-relay')
+        return no(
+          `${vendor.name} returns mail from every sender, and a spoofed-sender entry takes one external domain or one internal address (no documented wildcard)`,
+        )
+      if (!vendor.sending.headerFromDomains.length)
         return no(
           `${vendor.name} sends as your own domains: fix SPF and DKIM for them instead of allowing spoofing`,
         )

@@ -57,7 +57,7 @@ function tablAllows(
 
 function spoofInfrastructure(ctx: PlanContext): string[] {
   const v = ctx.vendor
-  if (v.sending.dkimDomains.length && v.category !== 'inbound-relay') return v.sending.dkimDomains
+  if (v.sending.dkimDomains.length) return v.sending.dkimDomains
   const out: string[] = []
   for (const ip of v.sending.ips) {
     const e = parseIpEntry(ip)
@@ -97,38 +97,26 @@ export function buildListMechanism(
         'URL',
       )
     case 'tabl-spoof-allow': {
-      const relay = v.category === 'inbound-relay'
-      // In-and-out routing (Microsoft, mdo-integrate-security-service): allow any spoofed sender from
-      // the relay's return infrastructure, as External and Internal entries.
-      const users = relay ? ['*'] : v.sending.headerFromDomains
       const out: Draft[] = []
-      for (const user of users)
-        for (const infra of spoofInfrastructure(ctx))
-          for (const type of relay
-            ? (['External', 'Internal'] as const)
-            : [isOwnDomain(ctx, user) ? ('Internal' as const) : ('External' as const)]) {
-            const item = {
-              Action: 'Allow',
-              SpoofType: type,
-              SpoofedUser: user,
-              SendingInfrastructure: infra,
-            }
-            if (st.tabl.spoofItems.some((s) => spoofKey(s) === spoofKey(item))) continue
-            const draft = create(
+      for (const user of v.sending.headerFromDomains)
+        for (const infra of spoofInfrastructure(ctx)) {
+          const type = isOwnDomain(ctx, user) ? ('Internal' as const) : ('External' as const)
+          const item = {
+            Action: 'Allow',
+            SpoofType: type,
+            SpoofedUser: user,
+            SendingInfrastructure: infra,
+          }
+          if (st.tabl.spoofItems.some((s) => spoofKey(s) === spoofKey(item))) continue
+          out.push(
+            create(
               'tabl-spoof',
               item,
               meta,
-              `Allow ${user === '*' ? 'any sender' : user} sent through ${infra} (${type.toLowerCase()} spoof)`,
-            )
-            // A wildcard entry lets anyone who sends from that /24 spoof any domain: when the relay
-            // runs on shared cloud addresses, that is far more than the relay.
-            if (user === '*')
-              draft.riskOverride = {
-                level: 'high',
-                reason: `Any sender domain may be spoofed from ${infra}; Microsoft documents this for in-and-out relays, but if the /24 is shared cloud space, others in it are allowed too.`,
-              }
-            out.push(draft)
-          }
+              `Allow ${user} sent through ${infra} (${type.toLowerCase()} spoof)`,
+            ),
+          )
+        }
       return out
     }
     case 'advanced-delivery': {

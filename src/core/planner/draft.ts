@@ -8,8 +8,6 @@ import { applyUpdate } from '../surfaces/apply.js'
 export type Draft = Omit<Change, 'id' | 'calls' | 'risk' | 'limits' | 'baselines' | 'dependsOn'> & {
   /** Targets (surface:key) of other drafts that must be applied first. */
   after_targets?: string[]
-  /** Overrides the mechanism's risk when this particular change is riskier than the mechanism. */
-  riskOverride?: Change['risk']
 }
 
 /** Meta shared by the drafts of one mechanism. */

@@ -93,17 +93,17 @@ describe('plan: Trustifi recipe on a tenant with a relay rule', () => {
     expect(r.changes[0]?.after?.StopRuleProcessing).toBe(false)
   })
 
-  it('adds the spoofed-sender pair and the ZAP change when asked', () => {
-    const r = plan(
-      vendor(RELAY),
-      { mode: 'recipe', protections: ['anti-spam', 'clutter', 'spoof', 'zap'] },
-      snapshot,
-      { now: NOW },
-    )
-    const spoof = r.changes.filter((c) => c.surface === 'tabl-spoof')
-    expect(spoof.map((c) => c.after?.SpoofType)).toEqual(
-      expect.arrayContaining(['External', 'Internal']),
-    )
+  it('refuses spoofed-sender allows for a relay, saying why, and plans ZAP when asked', () => {
+    const asked = () =>
+      plan(
+        vendor(RELAY),
+        { mode: 'recipe', protections: ['anti-spam', 'clutter', 'spoof', 'zap'] },
+        snapshot,
+        { now: NOW },
+      )
+    expect(asked).toThrow(/returns mail from every sender/)
+    const r = plan(vendor(RELAY), { mode: 'recipe', protections: ['zap'] }, snapshot, { now: NOW })
+    expect(r.changes.some((c) => c.surface === 'tabl-spoof')).toBe(false)
     expect(
       r.changes.some((c) => c.surface === 'anti-spam' && c.set?.SpamZapEnabled === false),
     ).toBe(true)

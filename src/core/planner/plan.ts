@@ -114,10 +114,20 @@ function select(ctx: PlanContext, choices: Choices): Selection {
       const reasons = passedOver.map((p) => `${p.mechanism}: ${p.reason}`).join('; ')
       if (explicit || forced) {
         const refusal = refusals[0]
-        if (refusal)
-          throw new PassageError(refusal.code, `${def.title}: ${refusal.reason}.`, {
-            details: { protection: def.id, passedOver },
-          })
+        if (refusal) {
+          // Say why the safer mechanisms do not work either, not only why the last one is refused.
+          const others = passedOver.filter((p) => p.reason !== refusal.reason)
+          const why = others.length
+            ? ` (${others.map((p) => `${p.mechanism}: ${p.reason}`).join('; ')})`
+            : ''
+          throw new PassageError(
+            refusal.code,
+            `${def.title}: ${refusal.reason.replace(/\.$/, '')}${why}.`,
+            {
+              details: { protection: def.id, passedOver },
+            },
+          )
+        }
         throw new PassageError(
           'PASSAGE_E_MECHANISM_UNAVAILABLE',
           `No way to adjust ${def.title.toLowerCase()} for ${ctx.vendor.name} in this tenant (${reasons}).`,
@@ -245,7 +255,7 @@ export function plan(
   let working = snapshot
   drafts.forEach((d, i) => {
     const id = `c${String(i + 1).padStart(2, '0')}`
-    const { after_targets, riskOverride, ...rest } = d
+    const { after_targets, ...rest } = d
     const dependsOn = (after_targets ?? [])
       .map((t) => changes.find((c) => `${c.surface}:${c.target}` === t)?.id)
       .filter((x): x is string => x !== undefined)
@@ -258,7 +268,7 @@ export function plan(
       ...rest,
       id,
       calls: [],
-      risk: riskOverride ?? { level: mech.risk, reason: mech.riskReason },
+      risk: { level: mech.risk, reason: mech.riskReason },
       limits: [],
       baselines: [],
       dependsOn,

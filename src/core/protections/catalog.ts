@@ -279,7 +279,7 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = {
     riskReason: 'Anyone could spoof any domain to every user.',
     needsDefender: false,
     refused:
-      'Switching spoof intelligence off lets anyone spoof any domain to every user; passage plans a spoofed-sender allow for the vendor instead.',
+      'Switching spoof intelligence off lets anyone spoof any domain to every user; passage plans spoofed-sender allows for the vendor’s own domains instead, where they apply',
   },
   'safe-list': {
     id: 'safe-list',
