@@ -1,4 +1,5 @@
 import { PassageError } from '../core/errors/index.js'
+import type { TenantSnapshot } from '../core/model/snapshot.js'
 import { plan } from '../core/planner/plan.js'
 import type { Choices, Plan } from '../core/planner/types.js'
 import { ProtectionId } from '../core/protections/ids.js'
@@ -30,13 +31,20 @@ export function parseProtections(items: readonly string[]): ProtectionId[] {
 
 /** Loads the snapshot and vendor, then plans: the `plan` use case against a snapshot file. */
 export function planFromSnapshot(req: PlanRequest): Plan {
+  return planForSnapshot(loadSnapshot(req.snapshotPath), req)
+}
+
+/** Plans against a snapshot at hand (a fresh discovery of the connected tenant, or a file's). */
+export function planForSnapshot(
+  snapshot: TenantSnapshot,
+  req: Omit<PlanRequest, 'snapshotPath'>,
+): Plan {
   if (req.mode !== 'recommended' && req.mode !== 'recipe')
     throw new PassageError(
       'PASSAGE_E_INPUT',
       `--mechanism takes recommended or recipe, got '${req.mode}'.`,
     )
   const vendor = chooseVendor(req.vendor, req.params, req.vendorFile)
-  const snapshot = loadSnapshot(req.snapshotPath)
   const choices: Choices = {
     mode: req.mode,
     ...(req.protections ? { protections: parseProtections(req.protections) } : {}),

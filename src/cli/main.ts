@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander'
+import { registerApplyCommand } from './commands/apply.js'
+import { registerCheckCommand } from './commands/check.js'
+import { registerConnectCommand } from './commands/connect.js'
+import { registerDemoCommand } from './commands/demo.js'
+import { registerDiscoverCommand } from './commands/discover.js'
 import { registerExplainCommand } from './commands/explain.js'
+import { registerRollbackCommand } from './commands/rollback.js'
+import { registerRunsCommand } from './commands/runs.js'
+import { registerTestCommand } from './commands/test.js'
 import { registerPlanCommand } from './commands/plan.js'
 import { registerSimulateCommand } from './commands/simulate.js'
 import { registerSandboxCommand } from './commands/sandbox.js'
@@ -17,12 +25,24 @@ export function buildProgram(): Command {
     )
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
+    .option(
+      '--db <path|url>',
+      'the store: a SQLite file or a postgres:// URL (default: PASSAGE_DB, else ~/.passage/passage.db)',
+    )
     .exitOverride()
   registerVendorCommands(program)
   registerPlanCommand(program)
   registerSimulateCommand(program)
   registerExplainCommand(program)
   registerSandboxCommand(program)
+  registerConnectCommand(program)
+  registerDiscoverCommand(program)
+  registerApplyCommand(program)
+  registerCheckCommand(program)
+  registerTestCommand(program)
+  registerRollbackCommand(program)
+  registerRunsCommand(program)
+  registerDemoCommand(program)
   return program
 }
 

@@ -121,9 +121,25 @@ function initial(dialect: DialectName): Migration {
   }
 }
 
+/** Version 2: connection profiles (where and how to sign in to a tenant; never secrets). */
+const connections: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('connections')
+      .addColumn('tenant_id', 'text', (c) => c.primaryKey())
+      .addColumn('tenant_name', 'text', (c) => c.notNull())
+      .addColumn('profile_json', 'text', (c) => c.notNull())
+      .addColumn('last_used_at', 'text', (c) => c.notNull())
+      .execute()
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable('connections').execute()
+  },
+}
+
 /** Every migration, by version name; append new ones, never edit released ones. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
-  return { '0001_initial': initial(dialect) }
+  return { '0001_initial': initial(dialect), '0002_connections': connections }
 }
 
 /** PostgreSQL's current schema, where unqualified CREATE TABLE puts tables. */

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import { PassageError } from '../core/errors/index.js'
 import { auditStore } from './audit.js'
+import { connectionStore } from './connections.js'
 import type { StoreContext } from './context.js'
 import { guardMethods, redactUrl, storeError } from './errors.js'
 import { journalStore } from './journal.js'
@@ -111,6 +112,7 @@ export async function openStore(location?: string, opts: OpenStoreOptions = {}):
     ...journalStore(ctx),
     ...auditStore(ctx),
     ...leaseStore(ctx),
+    ...connectionStore(ctx),
     async close() {
       if (closed) return
       closed = true

@@ -130,3 +130,12 @@ export interface AuditEvent {
 export type LeaseResult =
   | { ok: true; expiresAt: string }
   | { ok: false; heldBy: string; runId: number | null; expiresAt: string }
+
+/** A saved connection profile (what `passage connect` stored for a tenant). */
+export interface ConnectionRecord {
+  tenantId: string
+  tenantName: string
+  /** The profile as the app saved it (endpoints, auth kind, file paths; never secrets). */
+  profile: JsonObject
+  lastUsedAt: string
+}

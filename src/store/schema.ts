@@ -76,6 +76,14 @@ export interface LeasesTable {
   expires_at: string
 }
 
+/** Row of `connections`: how to reach and sign in to a tenant (paths and ids, never secrets). */
+export interface ConnectionsTable {
+  tenant_id: string
+  tenant_name: string
+  profile_json: string
+  last_used_at: string
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   tenants: TenantsTable
@@ -85,4 +93,5 @@ export interface Database {
   journal: JournalTable
   audit_events: AuditEventsTable
   leases: LeasesTable
+  connections: ConnectionsTable
 }

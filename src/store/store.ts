@@ -1,4 +1,5 @@
 import type { AuditStore } from './audit.js'
+import type { ConnectionStore } from './connections.js'
 import type { JournalStore } from './journal.js'
 import type { LeaseStore } from './lease.js'
 import type { PlanStore } from './plans.js'
@@ -14,7 +15,15 @@ import type { TenantStore } from './tenants.js'
  * rows, STORE_SECRET when asked to store a credential).
  */
 export interface Store
-  extends TenantStore, PlanStore, RunStore, StepStore, JournalStore, AuditStore, LeaseStore {
+  extends
+    TenantStore,
+    PlanStore,
+    RunStore,
+    StepStore,
+    JournalStore,
+    AuditStore,
+    LeaseStore,
+    ConnectionStore {
   /** The engine behind this store. */
   readonly dialect: DialectName
   /** Where the store lives: a file path, `:memory:`, or a URL without its password. */

@@ -1,6 +1,9 @@
 import { Option, type Command } from 'commander'
 import { writeTextAtomic } from '../../app/files.js'
-import { planFromSnapshot } from '../../app/plan-use-case.js'
+import { discover } from '../../app/discover.js'
+import { planForSnapshot, planFromSnapshot } from '../../app/plan-use-case.js'
+import { PassageError } from '../../core/errors/index.js'
+import { progress, sessionFor, withStore } from '../connection.js'
 import { parseParams } from '../../app/vendor-choice.js'
 import type { Plan } from '../../core/planner/types.js'
 import { renderPlanScript } from '../../core/powershell/render.js'
@@ -10,7 +13,8 @@ import { paint, printJson } from '../output.js'
 import { table } from '../table.js'
 
 interface PlanOptions {
-  tenantSnapshot: string
+  tenantSnapshot?: string
+  tenant?: string
   protect?: string
   mechanism: string
   param: string[]
@@ -91,9 +95,13 @@ export function registerPlanCommand(program: Command): void {
       '<vendor>',
       "vendor id (see passage vendors), or 'custom' with --param or --vendor-file",
     )
-    .requiredOption(
+    .option(
       '--tenant-snapshot <file>',
       'tenant snapshot JSON (see examples/), or - for standard input',
+    )
+    .option(
+      '--tenant <name|guid>',
+      'plan against a connected tenant as it is now (discovered fresh) instead of a snapshot file',
     )
     .option(
       '--protect <list>',
@@ -113,16 +121,31 @@ export function registerPlanCommand(program: Command): void {
     )
     .option('--json', 'print the plan as JSON')
     .addOption(new Option('--now <iso>', 'plan as of this time (reproducible plans)').hideHelp())
-    .action((vendor: string, opts: PlanOptions) => {
-      const p = planFromSnapshot({
+    .action(async (vendor: string, opts: PlanOptions, cmd: Command) => {
+      const req = {
         vendor,
         ...(opts.vendorFile ? { vendorFile: opts.vendorFile } : {}),
         params: parseParams(opts.param),
-        snapshotPath: opts.tenantSnapshot,
         ...(opts.protect ? { protections: opts.protect.split(',').filter(Boolean) } : {}),
         mode: opts.mechanism,
         now: opts.now ?? new Date().toISOString(),
-      })
+      }
+      if (!opts.tenantSnapshot && !opts.tenant)
+        throw new PassageError(
+          'PASSAGE_E_INPUT',
+          'Give --tenant-snapshot <file>, or --tenant <name> to plan against a connected tenant.',
+        )
+      const p = opts.tenantSnapshot
+        ? planFromSnapshot({ ...req, snapshotPath: opts.tenantSnapshot })
+        : await withStore(cmd, async (store) => {
+            const session = await sessionFor(store, opts.tenant)
+            try {
+              progress('Reading the tenant...')
+              return planForSnapshot((await discover(session, store)).snapshot, req)
+            } finally {
+              session.close()
+            }
+          })
       if (opts.out) writeTextAtomic(opts.out, `${JSON.stringify(p, null, 2)}\n`)
       const script = opts.powershell ? renderPlanScript(p) : ''
       if (opts.powershell && opts.powershell !== '-') writeTextAtomic(opts.powershell, script)

@@ -256,6 +256,16 @@ export const CATALOGUE = {
     title: 'Confirmation needed',
     hint: 'Run it again in a terminal to confirm, or pass --yes.',
   },
+  PASSAGE_E_API_TOKEN: {
+    kind: 'user',
+    title: 'Access token missing or wrong',
+    hint: 'Open the wizard with the address `passage serve` printed (it carries the access token), or restart `passage serve` for a new one.',
+  },
+  PASSAGE_E_API_NOT_FOUND: {
+    kind: 'user',
+    title: 'Not found',
+    hint: 'The wizard asked for something the server does not have (an expired sign-in, job or plan): go back a step and try again.',
+  },
 } as const satisfies Record<string, CatalogueEntry>
 
 export type ErrorCode = keyof typeof CATALOGUE

@@ -1,0 +1,203 @@
+/**
+ * The demo: the whole job on an embedded sandbox, start to finish, with nothing left behind. For
+ * each scenario: device-code sign-in (approved on the sandbox's sign-in page), discover, plan,
+ * simulate, test messages before, apply, check, test messages after, rollback, and proof that the
+ * tenant equals its original state. Reports what happens through events; the CLI prints them.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { canonicalJson } from '../core/hash.js'
+import type { TenantSnapshot } from '../core/model/snapshot.js'
+import type { Choices, Plan } from '../core/planner/types.js'
+import { plan as makePlan } from '../core/planner/plan.js'
+import type { ProtectionId } from '../core/protections/ids.js'
+import { afterChanges, simulate, typicalMessages, type Simulation } from '../core/simulate/index.js'
+import type { DeviceCodePrompt } from '../exchange/index.js'
+import { startSandbox } from '../sandbox/index.js'
+import { openStore } from '../store/index.js'
+import { apply, type ApplyResult, type StepEvent } from './apply.js'
+import { check, type CheckResult } from './check.js'
+import { discover } from './discover.js'
+import { rollback, type RollbackResult, type RollbackStep } from './rollback.js'
+import { approveOnSandbox } from './sandbox-approval.js'
+import { connect, newProfile } from './session.js'
+import { testDelivery, type DeliveryReport } from './test-delivery.js'
+import { chooseVendor } from './vendor-choice.js'
+
+/** One vendor on one sandbox tenant. */
+export interface DemoScenario {
+  /** Prefix of the seeded tenant's name. */
+  tenant: string
+  vendor: string
+  params: Record<string, string>
+  mode: Choices['mode']
+  protections?: ProtectionId[]
+}
+
+/**
+ * The demo's scenarios: Trustifi's own recipe on the gateway tenant (the planner says which items
+ * it cannot do safely, such as spoofed-sender allows for a relay), ContactMonkey's recommended
+ * plan on the Defender tenant with a Standard preset.
+ */
+export const DEMO_SCENARIOS: DemoScenario[] = [
+  {
+    tenant: 'northwindtraders',
+    vendor: 'trustifi',
+    params: {},
+    mode: 'recipe',
+  },
+  {
+    tenant: 'contoso',
+    vendor: 'contactmonkey',
+    params: { region: 'us', dedicatedIp: '167.89.10.20' },
+    mode: 'recommended',
+  },
+]
+
+/** What the demo reports as it goes. */
+export type DemoEvent =
+  | { type: 'sandbox'; url: string; tenants: string[] }
+  | { type: 'scenario'; tenant: string; vendor: string }
+  | { type: 'device-code'; prompt: DeviceCodePrompt; upn: string; url: string }
+  | { type: 'signed-in'; actor: string; tenantId: string }
+  | {
+      type: 'discovered'
+      snapshot: TenantSnapshot
+      calls: number
+      ms: number
+      coManagers: string[]
+    }
+  | { type: 'planned'; plan: Plan }
+  | { type: 'simulated'; simulation: Simulation }
+  | { type: 'delivery'; when: 'before' | 'after'; report: DeliveryReport }
+  | { type: 'phase'; name: 'apply' | 'rollback' }
+  | { type: 'step'; event: StepEvent }
+  | { type: 'applied'; result: ApplyResult }
+  | { type: 'checked'; result: CheckResult }
+  | { type: 'rollback-step'; step: RollbackStep }
+  | { type: 'rolled-back'; result: RollbackResult }
+  | { type: 'compared'; tenant: string; equal: boolean; differences: string[] }
+
+/** The demo's outcome: true when every tenant ended equal to its original state. */
+export interface DemoResult {
+  equal: boolean
+  ms: number
+}
+
+/** Canonical JSON of what passage may change: the surfaces and the presets. */
+export function surfaceJson(s: TenantSnapshot): string {
+  return canonicalJson({ state: s.state, presets: s.presets })
+}
+
+/** The top-level surfaces whose JSON differs (for a readable report when they do). */
+function differences(a: TenantSnapshot, b: TenantSnapshot): string[] {
+  const keys = Object.keys(a.state) as (keyof TenantSnapshot['state'])[]
+  return keys.filter((k) => canonicalJson(a.state[k]) !== canonicalJson(b.state[k]))
+}
+
+/** Runs the demo (see the module comment). */
+export async function runDemo(
+  emit: (e: DemoEvent) => void,
+  scenarios: DemoScenario[] = DEMO_SCENARIOS,
+): Promise<DemoResult> {
+  const started = Date.now()
+  const dir = mkdtempSync(join(tmpdir(), 'passage-demo-'))
+  const sb = await startSandbox({ port: 0 })
+  const store = await openStore(join(dir, 'passage.db'))
+  let equal = true
+  try {
+    emit({
+      type: 'sandbox',
+      url: sb.url,
+      tenants: sb.world.tenants.map((t) => t.snapshot.tenant.name),
+    })
+    for (const sc of scenarios) {
+      const tenant = sb.world.tenants.find((t) => t.snapshot.tenant.name.startsWith(sc.tenant))
+      if (!tenant) throw new Error(`the sandbox has no tenant ${sc.tenant}`)
+      const name = tenant.snapshot.tenant.name
+      emit({ type: 'scenario', tenant: name, vendor: sc.vendor })
+      const upn = `exchange@${name}`
+      let approval: Promise<void> = Promise.resolve()
+      const session = await connect(
+        store,
+        newProfile({ tenant: name, sandboxUrl: sb.url, auth: { kind: 'device' } }),
+        {
+          caPem: sb.caPem,
+          onCode: (prompt) => {
+            emit({ type: 'device-code', prompt, upn, url: sb.url })
+            approval = approveOnSandbox(sb.url, sb.caPem, prompt.userCode, upn)
+          },
+        },
+      )
+      await approval
+      try {
+        emit({ type: 'signed-in', actor: session.actor, tenantId: session.tenantId })
+        const d = await discover(session, store)
+        const original = d.snapshot
+        emit({
+          type: 'discovered',
+          snapshot: original,
+          calls: d.calls,
+          ms: d.ms,
+          coManagers: d.coManagers.map((c) => c.tool),
+        })
+        const vendor = chooseVendor(sc.vendor, sc.params)
+        const now = new Date().toISOString()
+        const p = makePlan(
+          vendor,
+          { mode: sc.mode, ...(sc.protections ? { protections: sc.protections } : {}) },
+          original,
+          { now },
+        )
+        emit({ type: 'planned', plan: p })
+        const messages = typicalMessages(vendor, original)
+        emit({
+          type: 'simulated',
+          simulation: simulate(original, afterChanges(original, p.changes), messages, now),
+        })
+        const beforeSend = new Date(Date.now() - 1000)
+        emit({
+          type: 'delivery',
+          when: 'before',
+          report: await testDelivery(session, vendor, original, { send: true, since: beforeSend }),
+        })
+        emit({ type: 'phase', name: 'apply' })
+        const applied = await apply(session, store, p, {
+          onStep: (event) => emit({ type: 'step', event }),
+        })
+        emit({ type: 'applied', result: applied })
+        emit({ type: 'checked', result: await check(session, store, p) })
+        const afterApply = (await discover(session, store)).snapshot
+        const afterSend = new Date()
+        emit({
+          type: 'delivery',
+          when: 'after',
+          report: await testDelivery(session, vendor, afterApply, { send: true, since: afterSend }),
+        })
+        emit({ type: 'phase', name: 'rollback' })
+        const rb = await rollback(session, store, {
+          runId: applied.runId,
+          onStep: (step) => emit({ type: 'rollback-step', step }),
+        })
+        emit({ type: 'rolled-back', result: rb })
+        const end = (await discover(session, store)).snapshot
+        const same = surfaceJson(end) === surfaceJson(original)
+        equal &&= same
+        emit({
+          type: 'compared',
+          tenant: name,
+          equal: same,
+          differences: differences(original, end),
+        })
+      } finally {
+        session.close()
+      }
+    }
+  } finally {
+    await store.close()
+    await sb.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return { equal, ms: Date.now() - started }
+}

@@ -1,0 +1,181 @@
+/**
+ * Discover: a full tenant snapshot in the planner's format, read with as few round trips as
+ * possible (one `$batch` round of Get-* reads, Graph's licence, roles and organisation beside it),
+ * the MX routing, and the other tools that manage the same objects. Saved on the tenant.
+ */
+import { loadCatalog } from '../catalog/index.js'
+import { isPassageError, parseWith } from '../core/errors/index.js'
+import { hasDefender, type Licence } from '../core/model/licence.js'
+import {
+  SNAPSHOT_VERSION,
+  TenantSnapshot,
+  type MxRouting,
+  type SurfaceState,
+} from '../core/model/snapshot.js'
+import type { RolesInfo } from '../exchange/index.js'
+import type { Store } from '../store/index.js'
+import { detectCoManagers, type CoManager } from './co-managers.js'
+import { lookupMx, routingFromConnectors, routingFromHosts, type GatewayName } from './mx.js'
+import { readTenant } from './read-state.js'
+import type { Session } from './session.js'
+
+/** Options of discover. */
+export interface DiscoverOptions {
+  /** MX routing to use instead of what DNS and the connectors say. */
+  mx?: MxRouting
+  /** Directory groups to use instead of reading them from Graph. */
+  groups?: TenantSnapshot['directory']['groups']
+  /** The clock (ISO); default now. */
+  now?: string
+  /** Skip DNS (tests, sandboxes: their domains are not really theirs). Default: a sandbox skips. */
+  dns?: boolean
+}
+
+/** What discover found. */
+export interface Discovery {
+  snapshot: TenantSnapshot
+  coManagers: CoManager[]
+  /** The signed-in admin's roles (null when Graph would not say). */
+  roles: RolesInfo | null
+  /** SKUs that gave the Defender plan. */
+  defenderFrom: string[]
+  /** Where the MX routing came from. */
+  mxSource: 'override' | 'dns' | 'connector' | 'default'
+  /** Cmdlet calls and Graph requests made, and the wall time. */
+  calls: number
+  ms: number
+}
+
+/** The catalog's gateway vendors (their names identify MX hosts and connectors). */
+export function gatewayNames(): GatewayName[] {
+  return loadCatalog()
+    .filter((v) => v.category === 'gateway-mx')
+    .map((v) => ({ id: v.id, name: v.name }))
+}
+
+/** The groups policies and presets scope by, with their members from Graph when it answers. */
+async function readGroups(
+  session: Session,
+  addresses: string[],
+): Promise<TenantSnapshot['directory']['groups']> {
+  const out = await Promise.all(
+    addresses.map(async (address) => {
+      try {
+        const found = await session.graph.list<{
+          mail?: string
+          members?: { mail?: string; userPrincipalName?: string }[]
+        }>(
+          `groups?$filter=mail eq '${address.replace(/'/g, "''")}'&$expand=members($select=mail,userPrincipalName)`,
+        )
+        const g = found[0]
+        if (!g) return null
+        const members = (g.members ?? [])
+          .map((m) => (m.mail ?? m.userPrincipalName ?? '').toLowerCase())
+          .filter(Boolean)
+        return { address, members }
+      } catch {
+        // Groups are optional: without Group.Read.All (or in the sandbox) the list stays empty.
+        return null
+      }
+    }),
+  )
+  return out.filter((g): g is { address: string; members: string[] } => g !== null)
+}
+
+function scopedGroups(state: SurfaceState, presets: TenantSnapshot['presets']): string[] {
+  const all = [
+    ...presets.flatMap((p) => p.SentToMemberOf),
+    ...state.antiSpam.rules.flatMap((r) => r.SentToMemberOf),
+    ...state.antiPhish.rules.flatMap((r) => r.SentToMemberOf),
+  ]
+  return [...new Set(all.map((a) => a.toLowerCase()))]
+}
+
+/** Reads the tenant into a validated snapshot, and saves it on the tenant in the store. */
+export async function discover(
+  session: Session,
+  store: Store | null,
+  opts: DiscoverOptions = {},
+): Promise<Discovery> {
+  const started = Date.now()
+  const [read, licenceInfo, roles, org] = await Promise.all([
+    readTenant(session.exo, { defender: 'probe' }),
+    session.graph.licence().catch((e: unknown) => {
+      if (isPassageError(e, 'PASSAGE_E_GRAPH_DENIED')) return null
+      throw e
+    }),
+    session.graph.roles().catch(() => null),
+    session.graph.organization(),
+  ])
+  // Without Graph's word on the licence, the Defender cmdlets' existence is the next best sign.
+  const licence: Licence = licenceInfo?.licence ?? (read.defenderReadable ? 'mdo-p1' : 'eop')
+  const state: SurfaceState = hasDefender(licence)
+    ? read.state
+    : { ...read.state, safeLinks: null, safeAttachments: null, atpPolicy: null }
+  const presets = hasDefender(licence) ? read.presets : read.presets.filter((p) => p.Kind === 'EOP')
+  const accepted = read.acceptedDomains.length
+    ? read.acceptedDomains
+    : [
+        {
+          DomainName: org.initialDomain ?? session.tenantId,
+          DomainType: 'Authoritative' as const,
+          Default: true,
+        },
+      ]
+  const defaultDomain = (accepted.find((d) => d.Default) ?? accepted[0])!.DomainName
+  const gateways = gatewayNames()
+  let mx: MxRouting
+  let mxSource: Discovery['mxSource']
+  const useDns = opts.dns ?? !session.sandbox
+  const groupsPromise = opts.groups
+    ? Promise.resolve(opts.groups)
+    : readGroups(session, scopedGroups(state, presets))
+  const hosts = !opts.mx && useDns ? await lookupMx(defaultDomain) : []
+  const fromDns = routingFromHosts(hosts, gateways, state.inboundConnectors)
+  const fromConnector = routingFromConnectors(state.inboundConnectors, gateways)
+  if (opts.mx) [mx, mxSource] = [opts.mx, 'override']
+  else if (fromDns) [mx, mxSource] = [fromDns, 'dns']
+  else if (fromConnector) [mx, mxSource] = [fromConnector, 'connector']
+  else [mx, mxSource] = [{ route: 'microsoft', hosts: [] }, 'default']
+  const groups = await groupsPromise
+  const snapshot = parseWith(
+    TenantSnapshot,
+    {
+      format: 'passage.snapshot',
+      version: SNAPSHOT_VERSION,
+      capturedAt: opts.now ?? new Date().toISOString(),
+      tenant: {
+        id: session.tenantId,
+        name: org.initialDomain ?? session.profile.tenantName ?? session.tenantId,
+        displayName: org.displayName,
+      },
+      licence,
+      skus: licenceInfo?.skus ?? [],
+      acceptedDomains: accepted,
+      mx,
+      presets,
+      directory: { groups },
+      state,
+    },
+    'PASSAGE_E_SNAPSHOT_INVALID',
+    'The discovered snapshot',
+  )
+  if (store)
+    await store.upsertTenant({
+      id: snapshot.tenant.id,
+      name: snapshot.tenant.name,
+      displayName: snapshot.tenant.displayName,
+      licence: snapshot.licence,
+      snapshot,
+      discoveredAt: snapshot.capturedAt,
+    })
+  return {
+    snapshot,
+    coManagers: detectCoManagers(state),
+    roles,
+    defenderFrom: licenceInfo?.defenderFrom ?? [],
+    mxSource,
+    calls: read.calls + 3,
+    ms: Date.now() - started,
+  }
+}

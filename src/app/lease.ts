@@ -1,0 +1,56 @@
+/**
+ * One run at a time per tenant: the store's lease, taken for the run and renewed while it works.
+ */
+import { randomUUID } from 'node:crypto'
+import { leaseHeldError, type Store } from '../store/index.js'
+
+/** A held lease: whether it was lost, and how to attach the run and give it up. */
+export interface HeldLease {
+  holder: string
+  /** True once a renewal failed (another process took the tenant): stop starting work. */
+  lost(): boolean
+  /** Attaches the run id (so `passage runs` and a refusal can name it). */
+  attach(runId: number): Promise<void>
+  release(): Promise<void>
+}
+
+/** Default lease time: a crashed run frees its tenant after this long. */
+export const LEASE_TTL_MS = 60_000
+
+/** Takes the tenant's lease or throws PASSAGE_E_LEASE_HELD naming who holds it. */
+export async function takeLease(
+  store: Store,
+  tenantId: string,
+  actor: string,
+  ttlMs = LEASE_TTL_MS,
+): Promise<HeldLease> {
+  const holder = `${actor} pid ${process.pid} ${randomUUID().slice(0, 8)}`
+  const got = await store.acquireLease(tenantId, holder, null, ttlMs)
+  if (!got.ok) throw leaseHeldError(tenantId, got)
+  let lost = false
+  // Renew at a third of the lease time, so that two renewals may fail before it lapses.
+  const timer = setInterval(
+    () => {
+      store.renewLease(tenantId, holder, ttlMs).then(
+        (ok) => {
+          if (!ok) lost = true
+        },
+        () => {},
+      )
+    },
+    Math.max(1000, Math.floor(ttlMs / 3)),
+  )
+  timer.unref()
+  return {
+    holder,
+    lost: () => lost,
+    async attach(runId) {
+      const r = await store.acquireLease(tenantId, holder, runId, ttlMs)
+      if (!r.ok) lost = true
+    },
+    async release() {
+      clearInterval(timer)
+      await store.releaseLease(tenantId, holder).catch(() => false)
+    },
+  }
+}

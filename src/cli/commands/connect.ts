@@ -1,0 +1,83 @@
+import type { Command } from 'commander'
+import { connect, newProfile, type AuthProfile } from '../../app/session.js'
+import { PassageError } from '../../core/errors/index.js'
+import { licenceName } from '../../core/model/licence.js'
+import { showDeviceCode, progress, withStore } from '../connection.js'
+import { printJson } from '../output.js'
+
+interface ConnectOptions {
+  tenant?: string
+  sandbox?: string
+  ca?: string
+  appId?: string
+  certificate?: string
+  key?: string
+  json?: boolean
+}
+
+/** `passage connect`: sign in to a tenant and save how (never the tokens). */
+export function registerConnectCommand(program: Command): void {
+  program
+    .command('connect')
+    .description('sign in to a tenant (device code, or an app certificate) and save the connection')
+    .option('--tenant <name|guid>', 'the tenant: contoso.onmicrosoft.com or its GUID')
+    .option('--sandbox <url>', "the sandbox's base URL instead of Microsoft's")
+    .option('--ca <file>', "the sandbox's CA certificate (PEM) to trust")
+    .option('--app-id <id>', 'app-only sign-in: the app (client) id')
+    .option('--certificate <pem>', "app-only: the app's certificate file")
+    .option('--key <pem>', "app-only: the certificate's private key file (never stored)")
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: ConnectOptions, cmd: Command) => {
+      if (opts.sandbox && !opts.ca)
+        throw new PassageError('PASSAGE_E_INPUT', 'A sandbox needs its CA: give --ca <file>.', {
+          hint: '`passage sandbox` prints the path of its CA certificate.',
+        })
+      const appOnly = opts.appId || opts.certificate || opts.key
+      if (appOnly && !(opts.appId && opts.certificate && opts.key))
+        throw new PassageError(
+          'PASSAGE_E_INPUT',
+          'App-only sign-in needs --app-id, --certificate and --key together.',
+        )
+      const auth: AuthProfile = appOnly
+        ? {
+            kind: 'certificate',
+            clientId: opts.appId!,
+            certificateFile: opts.certificate!,
+            keyFile: opts.key!,
+          }
+        : { kind: 'device' }
+      const profile = newProfile({
+        ...(opts.tenant ? { tenant: opts.tenant } : {}),
+        ...(opts.sandbox ? { sandboxUrl: opts.sandbox } : {}),
+        ...(opts.ca ? { caFile: opts.ca } : {}),
+        auth,
+      })
+      await withStore(cmd, async (store) => {
+        progress(`Connecting to ${opts.sandbox ?? 'Microsoft 365'}...`)
+        const session = await connect(store, profile, { onCode: showDeviceCode })
+        try {
+          const [roles, licence] = await Promise.all([
+            session.graph.roles().catch(() => null),
+            session.graph.licence().catch(() => null),
+          ])
+          const out = {
+            ok: true,
+            tenant: { id: session.tenantId, name: session.profile.tenantName },
+            actor: session.actor,
+            roles: roles?.roles ?? null,
+            licence: licence?.licence ?? null,
+            store: store.location,
+          }
+          if (opts.json) printJson(out)
+          else {
+            console.log(`Connected to ${out.tenant.name} (${out.tenant.id}) as ${out.actor}.`)
+            if (out.roles) console.log(`Roles: ${out.roles.join(', ') || 'none'}`)
+            if (out.licence) console.log(`Licence: ${licenceName(out.licence)}`)
+            console.log(`Saved in ${store.location} (no tokens are stored).`)
+          }
+        } finally {
+          session.close()
+        }
+      })
+    })
+}

@@ -1,0 +1,61 @@
+import type { Command } from 'commander'
+import { rollback, runToUndo } from '../../app/rollback.js'
+import { PassageError } from '../../core/errors/index.js'
+import { confirmOrYes, progress, sessionFor, withStore } from '../connection.js'
+import { printJson } from '../output.js'
+import { stepLine } from '../steps.js'
+
+/** `passage rollback [run]`: undo exactly what an apply changed, from its journal. */
+export function registerRollbackCommand(program: Command): void {
+  program
+    .command('rollback')
+    .description('undo what an apply changed, from its journal (default: the last apply)')
+    .argument('[run]', 'the apply run id (see passage runs)')
+    .option('--tenant <name|guid>', 'a tenant connected before (default: the last one)')
+    .option('--yes', 'do not ask for confirmation')
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        runArg: string | undefined,
+        opts: { tenant?: string; yes?: boolean; json?: boolean },
+        cmd: Command,
+      ) => {
+        const runId = runArg === undefined ? undefined : Number(runArg)
+        if (runId !== undefined && !Number.isInteger(runId))
+          throw new PassageError('PASSAGE_E_INPUT', `'${runArg}' is not a run id.`)
+        await withStore(cmd, async (store) => {
+          const tenant =
+            opts.tenant ?? (runId !== undefined ? (await store.getRun(runId))?.tenantId : undefined)
+          const session = await sessionFor(store, tenant)
+          try {
+            const target = await runToUndo(store, session.tenantId, runId)
+            if (
+              target.status !== 'rolled-back' &&
+              !(await confirmOrYes(
+                `Undo apply run ${target.id} on ${session.profile.tenantName}?`,
+                opts.yes,
+              ))
+            ) {
+              progress('Nothing undone.')
+              process.exitCode = 2
+              return
+            }
+            const r = await rollback(session, store, {
+              runId: target.id,
+              onStep: (s) => progress(stepLine(s)),
+            })
+            if (opts.json) printJson(r)
+            else if (r.status === 'noop')
+              console.log(`Run ${r.appliedRun} was already rolled back; nothing to do.`)
+            else
+              console.log(
+                `Rollback of run ${r.appliedRun}: ${r.status} (run ${r.runId}, ${r.ms} ms).`,
+              )
+            if (r.status === 'failed') process.exitCode = 3
+          } finally {
+            session.close()
+          }
+        })
+      },
+    )
+}

@@ -1,0 +1,93 @@
+/**
+ * What the tenant commands share: the store (--db / PASSAGE_DB), signing in with a saved
+ * profile (the device code shown clearly on standard error and copied to the clipboard where a
+ * clipboard tool exists), progress lines, and confirmation.
+ */
+import { spawnSync } from 'node:child_process'
+import { confirm, isCancel } from '@clack/prompts'
+import type { Command } from 'commander'
+import { loadProfile, openSession, type Session } from '../app/session.js'
+import { PassageError } from '../core/errors/index.js'
+import type { DeviceCodePrompt } from '../exchange/index.js'
+import { openStore, type Store } from '../store/index.js'
+import { paint } from './output.js'
+
+/** Writes a progress line to standard error (standard output stays for results and --json). */
+export function progress(line: string): void {
+  process.stderr.write(`${line}\n`)
+}
+
+/** The store of the --db global option (or PASSAGE_DB, or ~/.passage/passage.db). */
+export function storeFor(cmd: Command): Promise<Store> {
+  const db = cmd.optsWithGlobals<{ db?: string }>().db
+  return openStore(db)
+}
+
+/** Runs `fn` with the store open, closing it afterwards. */
+export async function withStore<T>(cmd: Command, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await storeFor(cmd)
+  try {
+    return await fn(store)
+  } finally {
+    await store.close()
+  }
+}
+
+/** Copies text to the clipboard with the first tool present; silently does nothing otherwise. */
+export function copyToClipboard(text: string): boolean {
+  const tools: [string, string[]][] =
+    process.platform === 'darwin'
+      ? [['pbcopy', []]]
+      : process.platform === 'win32'
+        ? [['clip', []]]
+        : [
+            ['wl-copy', []],
+            ['xclip', ['-selection', 'clipboard']],
+            ['xsel', ['--clipboard', '--input']],
+          ]
+  for (const [cmd, args] of tools) {
+    const r = spawnSync(cmd, args, {
+      input: text,
+      timeout: 1500,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    })
+    if (!r.error && r.status === 0) return true
+  }
+  return false
+}
+
+/** Shows a device code: the code and the page, plainly, on standard error. */
+export function showDeviceCode(p: DeviceCodePrompt): void {
+  const copied = copyToClipboard(p.userCode)
+  progress(
+    [
+      '',
+      paint('bold', 'Sign in to continue', process.stderr),
+      `  open   ${paint('cyan', p.verificationUri, process.stderr)}`,
+      `  code   ${paint('bold', p.userCode, process.stderr)}${copied ? '  (copied to the clipboard)' : ''}`,
+      `  The code expires in ${Math.round(p.expiresIn / 60)} minutes.`,
+      '',
+    ].join('\n'),
+  )
+}
+
+/** Signs in with the saved profile of a tenant (or the last connected one). */
+export async function sessionFor(store: Store, tenant?: string): Promise<Session> {
+  const profile = await loadProfile(store, tenant)
+  progress(
+    `Signing in to ${profile.tenantName ?? profile.tenant} (${profile.auth.kind === 'device' ? 'device code' : 'app certificate'})...`,
+  )
+  return openSession(profile, { onCode: showDeviceCode })
+}
+
+/**
+ * Asks for confirmation on a terminal; without one, --yes is required. Returns false when the
+ * user declines.
+ */
+export async function confirmOrYes(message: string, yes: boolean | undefined): Promise<boolean> {
+  if (yes) return true
+  if (!process.stdin.isTTY || !process.stderr.isTTY)
+    throw new PassageError('PASSAGE_E_CONFIRM', `${message} Standard input is not a terminal.`)
+  const answer = await confirm({ message, output: process.stderr })
+  return !isCancel(answer) && answer === true
+}

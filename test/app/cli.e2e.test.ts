@@ -1,0 +1,147 @@
+/**
+ * End to end through the built CLI (npm test builds dist/ first): `passage demo` on its own, and
+ * connect / discover / plan --tenant / apply / check / rollback / runs against a sandbox with an
+ * app certificate and a SQLite store in a temporary folder.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createAppCredentials } from '../../src/sandbox/identity/index.js'
+import { sandbox, tenantNamed, worldState, type Sandbox } from './helpers.js'
+
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js')
+
+/** Runs the CLI asynchronously (the sandbox answers from this process meanwhile). */
+function passage(
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, NO_COLOR: '1', PASSAGE_DB: '' },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+describe('passage demo', () => {
+  it('runs the whole job on its own, exits 0 and ends equal to the original', async () => {
+    const started = Date.now()
+    const r = await passage('demo')
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const lines = r.stdout.trim().split('\n')
+    expect(lines.at(-1)).toMatch(/every tenant is equal to the original\.$/)
+    expect(r.stdout).toContain(
+      'Approving as exchange@northwindtraders.onmicrosoft.com on https://127.0.0.1:',
+    )
+    expect(r.stdout).toContain('green:')
+    expect(Date.now() - started).toBeLessThan(60_000)
+  }, 90_000)
+})
+
+describe('the tenant commands', () => {
+  let s: Sandbox
+  let dir: string
+  let db: string
+  let common: string[]
+
+  beforeAll(async () => {
+    s = await sandbox()
+    dir = mkdtempSync(join(tmpdir(), 'passage-cli-'))
+    db = join(dir, 'passage.db')
+    const t = tenantNamed(s, 'contoso')
+    const creds = createAppCredentials({
+      displayName: 'passage cli e2e',
+      appRoles: ['Exchange.ManageAsApp', 'Organization.Read.All', 'Domain.Read.All'],
+      roles: ['Exchange Administrator'],
+    })
+    s.sb.addApp(t.snapshot.tenant.name, creds.app)
+    writeFileSync(join(dir, 'ca.pem'), s.sb.caPem)
+    writeFileSync(join(dir, 'cert.pem'), creds.certificatePem)
+    writeFileSync(join(dir, 'key.pem'), creds.privateKeyPem, { mode: 0o600 })
+    common = ['--db', db]
+    const r = await passage(
+      ...common,
+      'connect',
+      '--tenant',
+      t.snapshot.tenant.name,
+      '--sandbox',
+      s.sb.url,
+      '--ca',
+      join(dir, 'ca.pem'),
+      '--app-id',
+      creds.app.clientId,
+      '--certificate',
+      join(dir, 'cert.pem'),
+      '--key',
+      join(dir, 'key.pem'),
+      '--json',
+    )
+    expect(r.stderr).not.toContain('error')
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, licence: 'mdo-p2' })
+  }, 30_000)
+
+  afterAll(async () => {
+    await s?.close()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('discover, plan --tenant, apply --yes, check, rollback --yes, runs', async () => {
+    const t = tenantNamed(s, 'contoso')
+    const original = worldState(t)
+    const d = await passage(...common, 'discover', '--out', join(dir, 'snap.json'))
+    expect(d.code).toBe(0)
+    expect(d.stdout).toContain('Defender for Office 365 Plan 2')
+    const planFile = join(dir, 'plan.json')
+    const p = await passage(
+      ...common,
+      'plan',
+      'contactmonkey',
+      '--tenant',
+      t.snapshot.tenant.name,
+      '--param',
+      'region=us',
+      '--param',
+      'dedicatedIp=167.89.10.20',
+      '--out',
+      planFile,
+    )
+    expect(p.code).toBe(0)
+    // Without a terminal, apply asks for --yes.
+    const refused = await passage(...common, 'apply', planFile)
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('PASSAGE_E_CONFIRM')
+    expect(worldState(t)).toBe(original)
+    const a = await passage(...common, 'apply', planFile, '--yes')
+    expect(a.code).toBe(0)
+    expect(a.stderr).toContain('✓ c01')
+    expect(a.stdout).toMatch(/done, 5\/5 changes/)
+    const c = await passage(...common, 'check', '--json')
+    expect(c.code).toBe(0)
+    expect(JSON.parse(c.stdout)).toMatchObject({ green: true })
+    const rb = await passage(...common, 'rollback', '--yes')
+    expect(rb.code).toBe(0)
+    expect(worldState(t)).toBe(original)
+    const again = await passage(...common, 'rollback', '--yes')
+    expect(again.stdout).toContain('already rolled back')
+    const runs = await passage(...common, 'runs', '--json')
+    expect(
+      (JSON.parse(runs.stdout) as { kind: string; status: string }[]).map(
+        (r) => `${r.kind}:${r.status}`,
+      ),
+    ).toEqual(expect.arrayContaining(['apply:rolled-back', 'check:done', 'rollback:done']))
+  }, 60_000)
+
+  it('a user error: apply of a plan file that is not there (exit 2)', async () => {
+    const r = await passage(...common, 'apply', join(dir, 'missing.json'), '--yes')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('PASSAGE_E_FILE')
+  })
+})
