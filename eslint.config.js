@@ -119,4 +119,23 @@ export default tseslint.config(
   forbid('app', ['cli', 'server']),
   forbid('cli', ['server']),
   forbid('server', ['cli']),
+  // web/ is the browser front end: it reaches src/ only through the HTTP API (design.md).
+  {
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/*', '**/src/**', 'node:*', '!./**'],
+              message:
+                'web/ talks to src/ only through the HTTP API; no Node modules in the browser.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 )

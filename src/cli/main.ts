@@ -12,6 +12,7 @@ import { registerTestCommand } from './commands/test.js'
 import { registerPlanCommand } from './commands/plan.js'
 import { registerSimulateCommand } from './commands/simulate.js'
 import { registerSandboxCommand } from './commands/sandbox.js'
+import { registerServeCommand } from './commands/serve.js'
 import { registerVendorCommands } from './commands/vendors.js'
 import { reportError } from './output.js'
 
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerRollbackCommand(program)
   registerRunsCommand(program)
   registerDemoCommand(program)
+  registerServeCommand(program)
   return program
 }
 

@@ -1,0 +1,73 @@
+/** Runs history: past applies, checks and rollbacks with their plans and steps; undo an apply. */
+import type { FastifyInstance } from 'fastify'
+import { rollback } from '../../app/rollback.js'
+import { PassageError } from '../../core/errors/index.js'
+import { MECHANISMS, protectionDef } from '../../core/protections/index.js'
+import { parseBody } from '../errors.js'
+import { RollbackRequest, RunIdParam, RunsQuery } from '../schemas.js'
+import { connectionOf, sessionOf, type ServerState } from '../state.js'
+
+export function registerRunRoutes(app: FastifyInstance, state: ServerState): void {
+  app.get('/api/runs', async (req) => {
+    const q = parseBody(RunsQuery, req.query)
+    const conn = connectionOf(state, q.connection)
+    const runs = await state.store.listRuns(conn.tenant.id, 200)
+    const plans = new Map<string, { vendor: string; changes: number } | null>()
+    for (const r of runs)
+      if (r.planHash && !plans.has(r.planHash)) {
+        const p = await state.store.getPlan(r.planHash)
+        plans.set(r.planHash, p ? { vendor: p.vendor.name, changes: p.changes.length } : null)
+      }
+    return {
+      tenant: conn.tenant,
+      runs: runs.map((r) => ({
+        ...r,
+        plan: r.planHash ? (plans.get(r.planHash) ?? null) : null,
+        canUndo: r.kind === 'apply' && r.status !== 'rolled-back',
+      })),
+    }
+  })
+
+  app.get('/api/runs/:id', async (req) => {
+    const { id } = parseBody(RunIdParam, req.params)
+    const q = parseBody(RunsQuery, req.query)
+    const conn = connectionOf(state, q.connection)
+    const run = await state.store.getRun(id)
+    if (!run || run.tenantId !== conn.tenant.id)
+      throw new PassageError('PASSAGE_E_RUN_UNKNOWN', `No run ${id} for ${conn.tenant.name}.`)
+    const steps = await state.store.listSteps(id)
+    const p = run.planHash ? await state.store.getPlan(run.planHash) : undefined
+    return {
+      run,
+      steps,
+      plan: p
+        ? {
+            hash: p.hash,
+            vendor: p.vendor,
+            mode: p.mode,
+            createdAt: p.createdAt,
+            protections: p.protections.map((x) => ({
+              title: protectionDef(x.protection).title,
+              mechanism: MECHANISMS[x.mechanism].title,
+              risk: x.risk,
+            })),
+            changes: p.changes.map((c) => ({
+              id: c.id,
+              summary: c.summary,
+              risk: c.risk.level,
+              op: c.op,
+            })),
+          }
+        : null,
+    }
+  })
+
+  app.post('/api/runs/:id/rollback', async (req) => {
+    const { id } = parseBody(RunIdParam, req.params)
+    const body = parseBody(RollbackRequest, req.body)
+    const conn = connectionOf(state, body.connection)
+    const session = sessionOf(conn)
+    const r = await rollback(session, state.store, { runId: id })
+    return { rollback: r }
+  })
+}

@@ -1,0 +1,171 @@
+import { useCallback, useEffect, useState, type ReactNode } from 'react'
+import { api } from './api'
+import { asApiError, ErrorPanel } from './components'
+import type {
+  ApiErrorBody,
+  Discovery,
+  PlanResult,
+  SandboxInfo,
+  Vendor,
+  VendorChoice,
+} from './types'
+import { VendorStep } from './steps/VendorStep'
+import { SignInStep } from './steps/SignInStep'
+import { DiscoveryStep } from './steps/DiscoveryStep'
+import { ProtectionsStep, type Selection } from './steps/ProtectionsStep'
+import { SummaryStep } from './steps/SummaryStep'
+import { ApplyStep } from './steps/ApplyStep'
+import { TestStep } from './steps/TestStep'
+import { HistoryStep } from './steps/HistoryStep'
+
+export const STEPS = [
+  'Vendor',
+  'Sign in',
+  'Discovery',
+  'Protections',
+  'Summary',
+  'Apply and check',
+  'Test delivery',
+  'History and undo',
+] as const
+
+export interface Connection {
+  id: string
+  actor: string
+  tenant: string
+}
+
+export interface Wizard {
+  info: { sandbox: SandboxInfo | null } | null
+  vendor: Vendor | null
+  choice: VendorChoice | null
+  connection: Connection | null
+  discovery: Discovery | null
+  selection: Selection | null
+  planResult: PlanResult | null
+  job: { id: string; planHash: string } | null
+}
+
+const EMPTY: Wizard = {
+  info: null,
+  vendor: null,
+  choice: null,
+  connection: null,
+  discovery: null,
+  selection: null,
+  planResult: null,
+  job: null,
+}
+
+export function App({ hasToken }: { hasToken: boolean }) {
+  const [step, setStep] = useState(0)
+  const [reached, setReached] = useState(0)
+  const [w, setW] = useState<Wizard>(EMPTY)
+  const [fatal, setFatal] = useState<ApiErrorBody | null>(null)
+
+  useEffect(() => {
+    if (!hasToken) return
+    api<{ sandbox: SandboxInfo | null }>('GET', '/api/info')
+      .then((info) => setW((x) => ({ ...x, info })))
+      .catch((e: unknown) => setFatal(asApiError(e)))
+  }, [hasToken])
+
+  const update = useCallback((patch: Partial<Wizard>) => setW((x) => ({ ...x, ...patch })), [])
+  const go = useCallback((n: number) => {
+    setStep(n)
+    setReached((r) => Math.max(r, n))
+    window.scrollTo({ top: 0 })
+  }, [])
+
+  if (!hasToken)
+    return (
+      <Shell sandbox={false}>
+        <ErrorPanel
+          error={{
+            code: 'PASSAGE_E_API_TOKEN',
+            title: 'Open the wizard with its address',
+            message: 'This page was opened without its access token.',
+            hint: 'Use the full address that `passage serve` printed in your terminal (it ends in #token=…).',
+          }}
+        />
+      </Shell>
+    )
+
+  const props = { w, update, go }
+  return (
+    <Shell sandbox={!!w.info?.sandbox}>
+      <nav className="stepper" aria-label="Wizard steps">
+        <ol>
+          {STEPS.map((label, i) => (
+            <li key={label} className={i === step ? 'current' : i <= reached ? 'reached' : ''}>
+              <button
+                type="button"
+                onClick={() => setStep(i)}
+                disabled={i > reached}
+                aria-current={i === step ? 'step' : undefined}
+              >
+                <span className="num" aria-hidden="true">
+                  {i + 1}
+                </span>
+                <span className="label">{label}</span>
+              </button>
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <main id="main" className="content" data-step={step + 1}>
+        <p className="step-count">
+          Step {step + 1} of {STEPS.length}
+        </p>
+        <ErrorPanel error={fatal} />
+        {step === 0 && <VendorStep {...props} />}
+        {step === 1 && <SignInStep {...props} />}
+        {step === 2 && <DiscoveryStep {...props} />}
+        {step === 3 && <ProtectionsStep {...props} />}
+        {step === 4 && <SummaryStep {...props} />}
+        {step === 5 && <ApplyStep {...props} />}
+        {step === 6 && <TestStep {...props} />}
+        {step === 7 && <HistoryStep {...props} />}
+      </main>
+    </Shell>
+  )
+}
+
+export interface StepProps {
+  w: Wizard
+  update: (patch: Partial<Wizard>) => void
+  go: (step: number) => void
+}
+
+function Shell({ sandbox, children }: { sandbox: boolean; children: ReactNode }) {
+  return (
+    <div className="app">
+      <a className="skip" href="#main">
+        Skip to the current step
+      </a>
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo" aria-hidden="true">
+            ⇢
+          </span>
+          <span>
+            <strong>Passage</strong>
+            <span className="tagline">
+              {' '}
+              Let a trusted email service through Microsoft Defender, safely
+            </span>
+          </span>
+        </div>
+        {sandbox && (
+          <span
+            className="badge sandbox"
+            title="Changes go to an emulated tenant, not Microsoft 365"
+          >
+            Sandbox
+          </span>
+        )}
+      </header>
+      {children}
+    </div>
+  )
+}

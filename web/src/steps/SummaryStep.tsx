@@ -1,0 +1,328 @@
+import { useState, type KeyboardEvent } from 'react'
+import { download, saveText } from '../api'
+import {
+  ActionBadge,
+  Actions,
+  asApiError,
+  Empty,
+  ErrorPanel,
+  RiskBadge,
+  StepHeader,
+} from '../components'
+import type { ApiErrorBody, Change, JsonValue } from '../types'
+import type { StepProps } from '../App'
+
+const TABS = ['Changes', 'PowerShell', 'What happens to the mail'] as const
+
+function show(v: JsonValue | undefined): string {
+  if (v === undefined || v === null) return '—'
+  if (Array.isArray(v)) return v.length ? v.map((x) => show(x)).join(', ') : '(empty)'
+  if (typeof v === 'object') return JSON.stringify(v)
+  return String(v)
+}
+
+/** The fields a change sets, with their value before and after. */
+function fieldDiff(c: Change): { field: string; before: string; after: string }[] {
+  const before = c.before ?? {}
+  const after = c.after ?? {}
+  const keys = new Set<string>([
+    ...Object.keys(c.set ?? {}),
+    ...Object.keys(c.add ?? {}),
+    ...Object.keys(c.remove ?? {}),
+  ])
+  if (c.op === 'create' || c.op === 'remove' || keys.size === 0)
+    for (const k of new Set([...Object.keys(before), ...Object.keys(after)]))
+      if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) keys.add(k)
+  return [...keys]
+    .filter((k) => !['Guid', 'Identity', 'WhenChanged', 'DistinguishedName'].includes(k))
+    .map((k) => ({
+      field: k,
+      before: c.op === 'create' ? '—' : show(before[k]),
+      after: c.op === 'remove' ? '—' : show(after[k]),
+    }))
+}
+
+const OP: Record<Change['op'], string> = { create: 'Create', update: 'Change', remove: 'Remove' }
+
+export function SummaryStep({ w, go }: StepProps) {
+  const [tab, setTab] = useState(0)
+  const [error, setError] = useState<ApiErrorBody | null>(null)
+  const r = w.planResult
+  if (!r || !w.connection)
+    return (
+      <section>
+        <StepHeader title="Summary" intro="Choose the protections first." />
+        <Actions>
+          <button type="button" className="primary" onClick={() => go(3)}>
+            Go to protections
+          </button>
+        </Actions>
+      </section>
+    )
+  const p = r.plan
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return
+    const n = (tab + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length
+    setTab(n)
+    document.getElementById(`tab-${n}`)?.focus()
+  }
+  const ps = async () => {
+    try {
+      await download(
+        '/api/plan/powershell',
+        { connection: w.connection!.id, planHash: p.hash },
+        'passage-plan.ps1',
+      )
+    } catch (e) {
+      setError(asApiError(e))
+    }
+  }
+  const baselines = p.changes.flatMap((c) => c.baselines.map((b) => ({ ...b, change: c.id })))
+  const limits = p.changes.flatMap((c) => c.limits.map((l) => ({ ...l, change: c.id })))
+
+  return (
+    <section>
+      <StepHeader
+        title={`Review: ${p.changes.length} change${p.changes.length === 1 ? '' : 's'} for ${p.vendor.name}`}
+        intro={`This is exactly what passage will change in ${p.tenant.name}, and nothing else. Every change is recorded first so that you can undo it.`}
+      />
+      <div className="panel">
+        <h3>Protections covered</h3>
+        <ul>
+          {p.protections.map((x) => (
+            <li key={x.protection}>
+              <strong>{r.titles.protections[x.protection] ?? x.protection}</strong>:{' '}
+              {r.titles.mechanisms[x.mechanism] ?? x.mechanism} <RiskBadge risk={x.risk} />
+              <br />
+              <span className="small muted">
+                {x.why}
+                {x.vendorRecipe
+                  ? ` (the vendor’s recipe would use ${r.titles.mechanisms[x.vendorRecipe] ?? x.vendorRecipe})`
+                  : ''}
+              </span>
+            </li>
+          ))}
+        </ul>
+        {p.skipped.length > 0 && (
+          <>
+            <h4>Not possible here</h4>
+            <ul>
+              {p.skipped.map((s) => (
+                <li key={s.protection}>
+                  <strong>{r.titles.protections[s.protection] ?? s.protection}</strong>: {s.reason}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
+      <div role="tablist" aria-label="Plan views" className="tabs" onKeyDown={onKey}>
+        {TABS.map((t, i) => (
+          <button
+            key={t}
+            id={`tab-${i}`}
+            role="tab"
+            type="button"
+            aria-selected={tab === i}
+            aria-controls={`tabpanel-${i}`}
+            tabIndex={tab === i ? 0 : -1}
+            onClick={() => setTab(i)}
+          >
+            {t}
+          </button>
+        ))}
+      </div>
+      <div
+        role="tabpanel"
+        id={`tabpanel-${tab}`}
+        aria-labelledby={`tab-${tab}`}
+        className="tabpanel"
+      >
+        {tab === 0 && (
+          <>
+            {p.changes.length === 0 && (
+              <Empty>
+                Your tenant already lets {p.vendor.name} through: there is nothing to change.
+              </Empty>
+            )}
+            <ol className="changes">
+              {p.changes.map((c) => (
+                <li key={c.id} className="panel change" data-change={c.id}>
+                  <div className="change-head">
+                    <span className="op">{OP[c.op]}</span>
+                    <strong>{c.summary}</strong>
+                    <RiskBadge risk={c.risk.level} />
+                  </div>
+                  <p className="small muted">{c.risk.reason}</p>
+                  <div className="table-wrap">
+                    <table className="table diff">
+                      <caption className="sr-only">Before and after of {c.target}</caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">Setting</th>
+                          <th scope="col">Before</th>
+                          <th scope="col">After</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {fieldDiff(c).map((d) => (
+                          <tr key={d.field}>
+                            <th scope="row">{d.field}</th>
+                            <td>{d.before}</td>
+                            <td>{d.after}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                  {c.baselines.length > 0 && (
+                    <p className="small">
+                      Baseline checks it trips:{' '}
+                      {c.baselines.map((b) => `${b.scanner} ${b.check} (${b.title})`).join('; ')}
+                    </p>
+                  )}
+                  {c.limits.length > 0 && (
+                    <p className="small">
+                      Microsoft limits:{' '}
+                      {c.limits
+                        .map((l) => `${l.limit}: ${l.before} → ${l.after} of ${l.max}`)
+                        .join('; ')}
+                    </p>
+                  )}
+                </li>
+              ))}
+            </ol>
+            <div className="two-col">
+              <div className="panel">
+                <h3>Baseline checks this plan will trip</h3>
+                {baselines.length === 0 ? (
+                  <Empty>None: ORCA, CIS, CISA ScubaGear and Maester stay as they are.</Empty>
+                ) : (
+                  <ul>
+                    {baselines.map((b) => (
+                      <li key={`${b.change}:${b.scanner}:${b.check}`}>
+                        {b.scanner} {b.check}: {b.title}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </div>
+              <div className="panel">
+                <h3>Microsoft limits</h3>
+                {limits.length === 0 ? (
+                  <Empty>No list or count limit is touched.</Empty>
+                ) : (
+                  <ul>
+                    {limits.map((l) => (
+                      <li key={`${l.change}:${l.limit}`}>
+                        {l.limit}: {l.before} → {l.after} of {l.max}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </div>
+            </div>
+            {p.notices.length > 0 && (
+              <div className="panel notice">
+                <h3>Good to know</h3>
+                <ul>
+                  {p.notices.map((n) => (
+                    <li key={n}>{n}</li>
+                  ))}
+                </ul>
+              </div>
+            )}
+          </>
+        )}
+        {tab === 1 && (
+          <div className="panel">
+            <p>
+              The same changes as Exchange Online PowerShell, if you prefer to run them yourself (
+              <code>Connect-ExchangeOnline</code> first).
+            </p>
+            <Actions>
+              <button type="button" onClick={ps}>
+                Download PowerShell script
+              </button>
+              <button
+                type="button"
+                onClick={() =>
+                  navigator.clipboard
+                    .writeText(r.powershell)
+                    .catch(() => saveText('passage-plan.ps1', r.powershell))
+                }
+              >
+                Copy
+              </button>
+            </Actions>
+            <pre className="powershell" tabIndex={0} aria-label="PowerShell script">
+              {r.powershell}
+            </pre>
+          </div>
+        )}
+        {tab === 2 && (
+          <div className="panel">
+            <p>
+              Where {p.vendor.name}’s typical messages land today and after this plan, from
+              passage’s model of Defender’s filtering.
+            </p>
+            {!r.simulation || r.simulation.rows.length === 0 ? (
+              <Empty>No typical messages to evaluate for this vendor.</Empty>
+            ) : (
+              <div className="table-wrap">
+                <table className="table" data-testid="simulation">
+                  <thead>
+                    <tr>
+                      <th scope="col">Message</th>
+                      <th scope="col">Recipient</th>
+                      <th scope="col">Today</th>
+                      <th scope="col">After</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {r.simulation.rows.map((row, i) => (
+                      <tr key={`${row.label}:${row.recipient}:${i}`}>
+                        <td>{row.label}</td>
+                        <td>{row.recipient}</td>
+                        <td>
+                          <ActionBadge action={row.before.action} />
+                          {row.before.decidedBy && (
+                            <span className="small muted"> {row.before.decidedBy.name}</span>
+                          )}
+                        </td>
+                        <td>
+                          {row.after ? <ActionBadge action={row.after.action} /> : '—'}
+                          {row.fixed && <span className="badge ok">fixed</span>}
+                          {row.unfixable && (
+                            <span className="badge risk-high">no allow can fix this</span>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </div>
+        )}
+      </div>
+      <ErrorPanel error={error} />
+      <Actions>
+        <button type="button" onClick={() => go(3)}>
+          Change the choices
+        </button>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => go(5)}
+          disabled={p.changes.length === 0}
+        >
+          Apply {p.changes.length} change{p.changes.length === 1 ? '' : 's'}
+        </button>
+      </Actions>
+      <p className="muted small">
+        Plan {p.hash.slice(0, 12)} · {p.mode === 'recipe' ? 'vendor recipe' : 'least risky'}
+      </p>
+    </section>
+  )
+}
