@@ -48,8 +48,10 @@ function run(
   if (!mayRun(caller, def)) return notAllowed(def.name)
   const given = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}
   const params = bindParams(paramsIn(def, tenant.snapshot.licence), given)
-  const snapshot = structuredClone(tenant.snapshot)
-  const mail = structuredClone(tenant.mail)
+  // Writes work on a copy committed only when valid; reads see the live state (the result is copied
+  // below), which keeps large tenants and mail stores cheap to query.
+  const snapshot = def.write ? structuredClone(tenant.snapshot) : tenant.snapshot
+  const mail = def.write ? structuredClone(tenant.mail) : tenant.mail
   let counter = 0
   const ctx: Ctx = {
     snapshot,
@@ -66,7 +68,9 @@ function run(
         JSON.stringify(raw),
       ),
   }
-  const value = def.run(ctx, params) ?? []
+  const out = def.run(ctx, params) ?? []
+  // A read's result must never alias the live state it was read from.
+  const value = def.write ? out : structuredClone(out)
   if (def.write) {
     const parsed = TenantSnapshot.safeParse(snapshot)
     if (!parsed.success)
