@@ -43,8 +43,8 @@ export class HttpFailure extends Error {
     /** The system error code (ECONNRESET, ...), when there is one. */
     readonly code: string | undefined,
     /**
-     * False when the server cannot have acted on the request: refused before connecting, or a
-     * reused keep-alive socket that the server had already closed (the request never reached it).
+     * False when the server cannot have acted on the request (refused before connecting, TLS
+     * failure). A reset, even of a reused keep-alive socket, may come after the server acted.
      */
     readonly maybeReceived: boolean,
   ) {
@@ -137,7 +137,7 @@ function send(req: HttpRequest, agent: HttpAgent | HttpsAgent): Promise<HttpResp
         r.destroy()
       }, req.timeoutMs)
     }
-    r.on('error', (e: NodeJS.ErrnoException) => finish(classify(e, r.reusedSocket)))
+    r.on('error', (e: NodeJS.ErrnoException) => finish(classify(e)))
     r.end(body)
   })
 }
@@ -157,7 +157,7 @@ function read(
     }
     chunks.push(c)
   })
-  res.on('error', (e: NodeJS.ErrnoException) => finish(classify(e, false, true)))
+  res.on('error', (e: NodeJS.ErrnoException) => finish(classify(e)))
   res.on('close', () => {
     if (!res.complete)
       finish(new HttpFailure('The connection closed mid-response.', 'reset', 'ECONNRESET', true))
@@ -188,7 +188,7 @@ function decode(buf: Buffer, encoding: string | undefined): Buffer {
   }
 }
 
-function classify(e: NodeJS.ErrnoException, reused: boolean, midResponse = false): HttpFailure {
+function classify(e: NodeJS.ErrnoException): HttpFailure {
   const code = e.code
   if (code && CONNECT_CODES.has(code))
     return new HttpFailure(`Cannot connect: ${e.message}`, 'connect', code, false)
@@ -203,9 +203,11 @@ function classify(e: NodeJS.ErrnoException, reused: boolean, midResponse = false
       `The connection was closed: ${e.message}`,
       'reset',
       code ?? 'ECONNRESET',
-      // A reused keep-alive socket the server had closed: the request never reached it (Node's
-      // documented retry case for `request.reusedSocket`).
-      midResponse || !reused,
+      // Even on a reused keep-alive socket (Node's documented retry case for
+      // `request.reusedSocket`: the server had closed it) the request may have been received and
+      // run before the reset, so only an idempotent request is sent again (transport.ts); a write
+      // is read back instead of being repeated.
+      true,
     )
   return new HttpFailure(e.message, 'other', code, true)
 }

@@ -83,6 +83,39 @@ describe('faults over HTTP', () => {
     })
   })
 
+  it('fails the n-th call only; drop loses the call, drop-after loses only its answer', async () => {
+    const spec =
+      'cmdlet:Get-AcceptedDomain@2=503,cmdlet:Disable-TransportRule@1=drop,cmdlet:Enable-TransportRule@1=drop-after'
+    await withSandbox(spec, 1, async (sb, t) => {
+      const codes = []
+      for (let i = 0; i < 3; i++)
+        codes.push((await invoke(sb, t, P2.id, 'Get-AcceptedDomain')).status)
+      expect(codes).toEqual([200, 503, 200])
+      const tenant = sb.world.tenants.find((x) => x.snapshot.tenant.id === P2.id)!
+      const rule = tenant.snapshot.state.transportRules[0]!
+      const state = () =>
+        tenant.snapshot.state.transportRules.find((r) => r.Name === rule.Name)?.State
+      const was = state()
+      const reset = (p: Promise<unknown>) =>
+        p.then(
+          () => 'answered',
+          (e: NodeJS.ErrnoException) => e.code ?? 'error',
+        )
+      expect(
+        await reset(invoke(sb, t, P2.id, 'Disable-TransportRule', { Identity: rule.Name })),
+      ).toBe('ECONNRESET')
+      expect(state()).toBe(was)
+      expect(
+        await reset(invoke(sb, t, P2.id, 'Disable-TransportRule', { Identity: rule.Name })),
+      ).toBe('answered')
+      expect(state()).toBe('Disabled')
+      expect(
+        await reset(invoke(sb, t, P2.id, 'Enable-TransportRule', { Identity: rule.Name })),
+      ).toBe('ECONNRESET')
+      expect(state()).toBe('Enabled')
+    })
+  })
+
   it('adds latency, and sends slow bodies that still parse', async () => {
     await withSandbox('latency=120,slowBody=1,slowBodyMs=100', 1, async (sb, t) => {
       const t0 = performance.now()

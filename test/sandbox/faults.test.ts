@@ -113,6 +113,39 @@ describe('fault reproducibility', () => {
     expect(f.forCmdlet('set-hostedconnectionfilterpolicy')).toEqual({ exId: 'ExBDDC58' })
     expect(f.forCmdlet('Get-TransportRule')).toBeNull()
   })
+
+  it('fails only the n-th call of a cmdlet with @n, and drops connections', () => {
+    const s = parseFaultSpec(
+      'cmdlet:New-TransportRule@2=429,cmdlet:New-TransportRule@4=drop,cmdlet:Set-X@1=drop-after',
+    )
+    expect(s.cmdlets).toEqual({
+      'new-transportrule@2': { status: 429 },
+      'new-transportrule@4': { drop: 'before' },
+      'set-x@1': { drop: 'after' },
+    })
+    expect(parseFaultSpec(formatFaultSpec(s))).toEqual(s)
+    const f = createFaults(s)
+    const seen = [1, 2, 3, 4, 5].map(() => f.forCmdlet('new-TransportRule'))
+    expect(seen).toEqual([null, { status: 429 }, null, { drop: 'before' }, null])
+    expect(f.forCmdlet('Set-X')).toEqual({ drop: 'after' })
+    expect(f.forCmdlet('Set-X')).toBeNull()
+    // An always-failing entry still applies to every other call.
+    const g = createFaults('cmdlet:Get-A=503,cmdlet:Get-A@2=drop')
+    expect([1, 2, 3].map(() => g.forCmdlet('Get-A'))).toEqual([
+      { status: 503 },
+      { drop: 'before' },
+      { status: 503 },
+    ])
+  })
+
+  it.each([
+    ['cmdlet:Get-A@0=503', /whole number from 1/],
+    ['cmdlet:Get-A@x=503', /whole number from 1/],
+    ['cmdlet:Get-A@1@2=503', /whole number from 1/],
+    ['cmdlet:Get-A@1=dropped', /drop or drop-after/],
+  ])('refuses %s', (spec, message) => {
+    expect(() => parseFaultSpec(spec)).toThrow(message)
+  })
 })
 
 describe('tenant budgets', () => {

@@ -14,6 +14,12 @@
  * | `slowBodyMs`        | ms                    | total time a slow body takes (default 300)                 |
  * | `scope`             | `adminapi` or `all`   | where faults apply (default the admin API only)            |
  * | `cmdlet:<Name>`     | `Ex123ABC` or status  | that cmdlet always fails with this ExId, or HTTP status    |
+ * | `cmdlet:<Name>@<n>` | the same, or `drop`,  | only the n-th call of that cmdlet fails (counted from the  |
+ * |                     | `drop-after`          | sandbox's start, `$batch` items included)                  |
+ *
+ * Besides an ExId or a status, a cmdlet fault may be `drop` (the connection is destroyed and the
+ * cmdlet does not run) or `drop-after` (the cmdlet runs, then the connection is destroyed before
+ * the answer: the client cannot know whether its write was made).
  *
  * Random faults come from a seeded PRNG: every request in scope draws the same number of values
  * in the same order, so the same seed and the same request order give the same faults.
@@ -21,8 +27,11 @@
 import { z } from 'zod'
 import { PassageError } from '../../core/errors/index.js'
 
-/** A forced failure for one cmdlet: a cmdlet error with this ExId, or a bare HTTP status. */
-export type ForcedCmdletFault = { exId: string } | { status: number }
+/**
+ * A forced failure for one cmdlet: a cmdlet error with this ExId, a bare HTTP status, or a
+ * dropped connection (before the cmdlet runs, or after it ran).
+ */
+export type ForcedCmdletFault = { exId: string } | { status: number } | { drop: 'before' | 'after' }
 
 /** A parsed fault spec. */
 export interface FaultSpec {
@@ -38,7 +47,7 @@ export interface FaultSpec {
   concurrency: number | null
   /** Where faults apply: the admin API (InvokeCommand, $batch, EXOModuleFile) or every route. */
   scope: 'adminapi' | 'all'
-  /** Forced failures by cmdlet name (lower case). */
+  /** Forced failures by cmdlet name (lower case), or `name@n` for the n-th call only. */
   cmdlets: Record<string, ForcedCmdletFault>
 }
 
@@ -76,9 +85,12 @@ const budget = z
 const forced = z.string().transform((v, ctx): ForcedCmdletFault => {
   if (/^Ex[0-9A-F]{6}$/i.test(v)) return { exId: `Ex${v.slice(2).toUpperCase()}` }
   if (/^[45]\d\d$/.test(v)) return { status: Number(v) }
+  if (/^drop$/i.test(v)) return { drop: 'before' }
+  if (/^drop-after$/i.test(v)) return { drop: 'after' }
   ctx.addIssue({
     code: 'custom',
-    message: 'must be an Exchange error id like ExBDDC58 or an HTTP status 400-599',
+    message:
+      'must be an Exchange error id like ExBDDC58, an HTTP status 400-599, drop or drop-after',
   })
   return z.NEVER
 })
@@ -119,19 +131,21 @@ export function parseFaultSpec(spec: string): FaultSpec {
     if (seen.has(key.toLowerCase())) fail(spec, `'${key}' is given twice`)
     seen.add(key.toLowerCase())
     if (/^cmdlet:/i.test(key)) {
-      const name = key.slice('cmdlet:'.length)
+      const [name = '', nth, ...rest] = key.slice('cmdlet:'.length).split('@')
       if (!/^[A-Za-z]+-[A-Za-z0-9]+$/.test(name))
         fail(spec, `'${name}' is not a cmdlet name (Verb-Noun)`)
+      if (nth !== undefined && (rest.length || !/^[1-9]\d{0,6}$/.test(nth)))
+        fail(spec, `${key}: the call number after @ must be a whole number from 1`)
       const r = forced.safeParse(value)
       if (!r.success) fail(spec, `${key}: ${r.error.issues[0]?.message ?? 'invalid'}`)
-      else out.cmdlets[name.toLowerCase()] = r.data
+      else out.cmdlets[`${name.toLowerCase()}${nth === undefined ? '' : `@${nth}`}`] = r.data
       continue
     }
     const k = key.toLowerCase()
     if (!(k in keys))
       fail(
         spec,
-        `unknown key '${key}' (known: latency, rate429, budget, concurrency, err5xx, drop, slowBody, slowBodyMs, scope, cmdlet:<Name>)`,
+        `unknown key '${key}' (known: latency, rate429, budget, concurrency, err5xx, drop, slowBody, slowBodyMs, scope, cmdlet:<Name>, cmdlet:<Name>@<n>)`,
       )
     const r = keys[k as Key].safeParse(value)
     if (!r.success) {
@@ -207,7 +221,10 @@ export interface Faults {
   readonly active: boolean
   /** The next request's fate; always draws three values, whatever the spec. */
   next(): FaultDecision
-  /** The forced failure for a cmdlet, if the spec names it. */
+  /**
+   * The forced failure for a call of a cmdlet, if the spec names it (counts the call: a spec
+   * with `<Name>@<n>` fails its n-th call only).
+   */
   forCmdlet(cmdlet: string): ForcedCmdletFault | null
 }
 
@@ -215,6 +232,7 @@ export interface Faults {
 export function createFaults(spec: FaultSpec | string | undefined | null, seed = 1): Faults {
   const s: FaultSpec = { ...toFaultSpec(spec) }
   const random = seededRandom(seed)
+  const calls = new Map<string, number>()
   return {
     spec: s,
     active: s.rate429 > 0 || s.err5xx > 0 || s.drop > 0 || s.slowBody > 0,
@@ -229,7 +247,10 @@ export function createFaults(spec: FaultSpec | string | undefined | null, seed =
       return { fail, slowBody: c < s.slowBody, status5xx: b < 0.5 ? 500 : 503 }
     },
     forCmdlet(cmdlet) {
-      return s.cmdlets[cmdlet.toLowerCase()] ?? null
+      const name = cmdlet.toLowerCase()
+      const n = (calls.get(name) ?? 0) + 1
+      calls.set(name, n)
+      return s.cmdlets[`${name}@${n}`] ?? s.cmdlets[name] ?? null
     },
   }
 }
@@ -246,6 +267,8 @@ export function formatFaultSpec(s: FaultSpec): string {
   if (s.slowBody) parts.push(`slowBody=${s.slowBody}`, `slowBodyMs=${s.slowBodyMs}`)
   if (s.scope !== 'adminapi') parts.push(`scope=${s.scope}`)
   for (const [name, f] of Object.entries(s.cmdlets))
-    parts.push(`cmdlet:${name}=${'exId' in f ? f.exId : f.status}`)
+    parts.push(
+      `cmdlet:${name}=${'exId' in f ? f.exId : 'status' in f ? f.status : f.drop === 'before' ? 'drop' : 'drop-after'}`,
+    )
   return parts.join(',')
 }

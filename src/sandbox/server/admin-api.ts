@@ -80,7 +80,7 @@ const issueText = (e: z.ZodError) =>
 
 /** A forced cmdlet failure from the fault spec, shaped like the engine's outcomes. */
 function forcedOutcome(
-  f: ForcedCmdletFault,
+  f: Exclude<ForcedCmdletFault, { drop: unknown }>,
   cmdlet: string,
   params: Record<string, unknown>,
 ): Extract<CmdletOutcome, { ok: false }> {
@@ -141,8 +141,11 @@ export function runInvoke(ctx: ServerContext, r: InvokeRequest): HttpAnswer {
     skip = t.skip
   }
   const forced = ctx.faults.forCmdlet(cmdlet)
+  // A dropped connection: before the cmdlet runs, or once it ran (its answer lost).
+  const drop = forced && 'drop' in forced ? forced.drop : null
+  if (drop === 'before') return { ...badRequest('dropped'), drop: true }
   let outcome: CmdletOutcome
-  if (forced) outcome = forcedOutcome(forced, cmdlet, params)
+  if (forced && !('drop' in forced)) outcome = forcedOutcome(forced, cmdlet, params)
   else {
     try {
       outcome = ctx.engine.invoke(r.tenant, r.caller, cmdlet, params, ctx.now())
@@ -158,7 +161,12 @@ export function runInvoke(ctx: ServerContext, r: InvokeRequest): HttpAnswer {
     }
   }
   if (!outcome.ok)
-    return { status: outcome.status, headers: json, body: cmdletErrorBody(outcome, cmdlet) }
+    return {
+      status: outcome.status,
+      headers: json,
+      body: cmdletErrorBody(outcome, cmdlet),
+      ...(drop ? { drop: true as const } : {}),
+    }
   if (ctx.engine.isWrite(cmdlet)) ctx.persist()
   const prefer = parsePrefer(r.prefer)
   const headers: Record<string, string> = { ...json }
@@ -180,11 +188,18 @@ export function runInvoke(ctx: ServerContext, r: InvokeRequest): HttpAnswer {
     body['@odata.nextLink'] = `${base}/InvokeCommand?${q.toString()}`
   }
   if (outcome.warnings.length) body['@adminapi.warnings'] = outcome.warnings
-  return { status: 200, headers, body }
+  return { status: 200, headers, body, ...(drop ? { drop: true as const } : {}) }
 }
 
-const send = (reply: FastifyReply, a: HttpAnswer) =>
-  reply.code(a.status).headers(a.headers).send(a.body)
+/** Sends an answer, or destroys the connection for a dropped one. */
+function send(reply: FastifyReply, a: HttpAnswer) {
+  if (a.drop) {
+    reply.hijack()
+    reply.raw.socket?.destroy()
+    return reply
+  }
+  return reply.code(a.status).headers(a.headers).send(a.body)
+}
 
 type TenantParams = { version: string; tenant: string }
 type Query = Record<string, unknown>
@@ -317,6 +332,8 @@ export function registerAdminApi(app: FastifyInstance, ctx: ServerContext): void
               prefer: header(item.headers, 'prefer'),
             })
           }
+          // A dropped item loses the whole batch's answer.
+          if (a.drop) return send(reply, a)
           responses.push({ id: item.id, status: a.status, headers: a.headers, body: a.body })
           if (a.status >= 400 && !continueOnError) break
         }

@@ -52,6 +52,10 @@ export interface SandboxOptions {
   logger?: boolean
   /** The clock (default: the real one). */
   now?: () => Date
+  /** Device code lifetime in seconds (default 900). */
+  deviceCodeLifetimeSeconds?: number
+  /** The `interval` of device-code responses, in seconds (default 5). */
+  pollIntervalSeconds?: number
 }
 
 export interface RunningSandbox {
@@ -105,6 +109,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       baseUrl: () => baseUrl,
       now,
       signingKeyDir: certDir,
+      ...(opts.deviceCodeLifetimeSeconds !== undefined
+        ? { deviceCodeLifetimeSeconds: opts.deviceCodeLifetimeSeconds }
+        : {}),
+      ...(opts.pollIntervalSeconds !== undefined
+        ? { pollIntervalSeconds: opts.pollIntervalSeconds }
+        : {}),
     })
   } catch (e) {
     store.close()

@@ -13,6 +13,8 @@ export interface HttpAnswer {
   status: number
   headers: Record<string, string>
   body: unknown
+  /** Destroy the connection instead of answering (a `drop` cmdlet fault). */
+  drop?: true
 }
 
 export type ErrorBody = {
