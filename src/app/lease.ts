@@ -2,6 +2,8 @@
  * One run at a time per tenant: the store's lease, taken for the run and renewed while it works.
  */
 import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { leaseHeldError, type Store } from '../store/index.js'
 
 /** A held lease: whether it was lost, and how to attach the run and give it up. */
@@ -24,8 +26,15 @@ export async function takeLease(
   actor: string,
   ttlMs = LEASE_TTL_MS,
 ): Promise<HeldLease> {
-  const holder = `${actor} pid ${process.pid} ${randomUUID().slice(0, 8)}`
-  const got = await store.acquireLease(tenantId, holder, null, ttlMs)
+  const holder = `${actor} on ${hostname()} pid ${process.pid} ${randomUUID().slice(0, 8)}`
+  let got = await store.acquireLease(tenantId, holder, null, ttlMs)
+  if (!got.ok && holderIsDeadHere(got.heldBy)) {
+    // A run on this machine whose process is gone (killed, crashed): shorten its lease, as only
+    // its holder may, then take the tenant. Two racing takers still get one winner.
+    await store.acquireLease(tenantId, got.heldBy, got.runId, 1)
+    await sleep(5)
+    got = await store.acquireLease(tenantId, holder, null, ttlMs)
+  }
   if (!got.ok) throw leaseHeldError(tenantId, got)
   let lost = false
   // Renew at a third of the lease time, so that two renewals may fail before it lapses.
@@ -52,5 +61,23 @@ export async function takeLease(
       clearInterval(timer)
       await store.releaseLease(tenantId, holder).catch(() => false)
     },
+  }
+}
+
+/**
+ * True when a lease holder names this machine and a process that no longer exists, so its run
+ * cannot still be working. Holders from other machines wait for the lease to expire.
+ */
+export function holderIsDeadHere(heldBy: string): boolean {
+  const m = / on (\S+) pid (\d+) /.exec(heldBy)
+  if (!m || m[1] !== hostname()) return false
+  const pid = Number(m[2])
+  if (pid === process.pid) return false
+  try {
+    process.kill(pid, 0)
+    return false
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'ESRCH'
   }
 }

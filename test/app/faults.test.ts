@@ -361,14 +361,11 @@ describe('the CLI killed at step k, then run again', () => {
         expect(first.signal, first.stderr).toBe('SIGKILL')
         expect(killed.at).toBe(k)
 
-        // The dead process still holds the tenant's lease until its TTL (60 s) runs out: a run
-        // started now is refused, naming it. Let the lease lapse (as its holder) instead of waiting.
+        // The dead process still holds the tenant's lease; the next run on this machine sees that
+        // its holder is gone and takes the tenant over at once.
         store = await openStore(db)
-        const lease = await store.getLease(tenantId)
-        expect(lease?.holder).toMatch(/pid \d+/)
-        expect((await store.acquireLease(tenantId, lease!.holder, null, 1)).ok).toBe(true)
+        expect((await store.getLease(tenantId))?.holder).toMatch(/ on \S+ pid \d+ /)
         await store.close()
-        await sleep(5)
 
         const second = await passage(args)
         expect(second.code, second.stderr).toBe(0)
