@@ -1,8 +1,13 @@
 /**
  * Connect: a connection profile per tenant (where its services are and how to sign in, with file
  * paths but never secrets), saved in the store, and `openSession`, which signs in and returns
- * the Exchange and Graph clients. Tokens live in memory only, for the life of the session.
+ * the Exchange and Graph clients. Tokens live in memory only, for the life of the session, unless
+ * the profile (`connect --token-cache`) or PASSAGE_TOKEN_CACHE=1 opts into the token cache: then
+ * msal's cache is kept in a file encrypted with a key derived from PASSAGE_TOKEN_CACHE_KEY, and a
+ * device-code profile signs in silently from it when it can.
  */
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { z } from 'zod'
 import type { JsonObject } from '../core/change.js'
 import { PassageError, parseWith } from '../core/errors/index.js'
@@ -11,10 +16,16 @@ import {
   GraphClient,
   MICROSOFT_ENDPOINTS,
   resolveEndpoints,
+  checkPassphrase,
+  deleteTokenCacheFile,
+  fileTokenCache,
+  signInFromCache,
   signInWithCertificate,
   signInWithDeviceCode,
   type DeviceCodePrompt,
   type ExchangeEndpoints,
+  type FileTokenCache,
+  type ScryptCost,
   type SignedIn,
   type TransportEvent,
 } from '../exchange/index.js'
@@ -57,6 +68,8 @@ export const ConnectionProfile = z.object({
   auth: AuthProfile,
   /** Who signed in last (UPN or app id), for the audit trail and runs. */
   lastActor: z.string().nullable().default(null),
+  /** Keep tokens in the encrypted token cache (`connect --token-cache`); never the key itself. */
+  tokenCache: z.boolean().default(false),
 })
 export type ConnectionProfile = z.infer<typeof ConnectionProfile>
 
@@ -72,6 +85,10 @@ export interface Session {
   actor: string
   /** True when the endpoints are not Microsoft's (a sandbox). */
   sandbox: boolean
+  /** The token cache file in use, or null when tokens live in memory only. */
+  tokenCache: string | null
+  /** True when the sign-in came silently from the token cache (no device code). */
+  fromCache: boolean
   close(): void
 }
 
@@ -88,6 +105,60 @@ export interface OpenSessionOptions {
   onEvent?: (e: TransportEvent) => void
   /** Client tuning (tests use quick retries). */
   retry?: ConstructorParameters<typeof ExchangeClient>[0]['retry']
+  /**
+   * Where PASSAGE_TOKEN_CACHE, PASSAGE_TOKEN_CACHE_KEY and PASSAGE_TOKEN_CACHE_FILE are read: the
+   * CLI passes process.env. Absent (the demo, the wizard), none is set: the cache is off unless
+   * the profile asks for it, and then refused for want of a passphrase.
+   */
+  env?: Env
+  /** scrypt's cost for a new token cache file (tests lower it). */
+  tokenCacheCost?: ScryptCost
+}
+
+type Env = Record<string, string | undefined>
+
+/**
+ * The token cache file: PASSAGE_TOKEN_CACHE_FILE (a leading `~/` is the home folder), else
+ * ~/.passage/tokens.cache.
+ */
+export function tokenCachePath(env: Env = process.env, home: string = homedir()): string {
+  const fromEnv = env.PASSAGE_TOKEN_CACHE_FILE?.trim()
+  if (fromEnv) return fromEnv.startsWith('~/') ? join(home, fromEnv.slice(2)) : fromEnv
+  return join(home, '.passage', 'tokens.cache')
+}
+
+/**
+ * Whether a profile uses the token cache: PASSAGE_TOKEN_CACHE=1 (or true, yes, on) turns it on
+ * for every profile, =0 (or false, no, off) off; otherwise the profile's `tokenCache` decides.
+ */
+export function tokenCacheWanted(profile: ConnectionProfile, env: Env = process.env): boolean {
+  const v = env.PASSAGE_TOKEN_CACHE?.trim().toLowerCase()
+  if (v && ['1', 'true', 'yes', 'on'].includes(v)) return true
+  if (v && ['0', 'false', 'no', 'off'].includes(v)) return false
+  return profile.tokenCache
+}
+
+/**
+ * The token cache plugin for a profile, or null when it keeps tokens in memory. Refuses (a
+ * PASSAGE_E_TOKEN_CACHE_KEY with its hint) when the cache is wanted without a passphrase.
+ */
+export function tokenCacheFor(
+  profile: ConnectionProfile,
+  env: Env = process.env,
+  cost?: ScryptCost,
+): FileTokenCache | null {
+  if (!tokenCacheWanted(profile, env)) return null
+  return fileTokenCache({
+    path: tokenCachePath(env),
+    passphrase: checkPassphrase(env.PASSAGE_TOKEN_CACHE_KEY),
+    ...(cost ? { cost } : {}),
+  })
+}
+
+/** Signs out of the token cache: deletes its file. Needs no passphrase. */
+export function deleteTokenCache(env: Env = process.env): { file: string; deleted: boolean } {
+  const file = tokenCachePath(env)
+  return { file, deleted: deleteTokenCacheFile(file) }
 }
 
 /** The endpoints (with the CA) a profile points at. */
@@ -107,6 +178,8 @@ export function newProfile(input: {
   sandboxUrl?: string
   caFile?: string
   auth: AuthProfile
+  /** Opt into the encrypted token cache. */
+  tokenCache?: boolean
 }): ConnectionProfile {
   if (input.sandboxUrl && !input.tenant)
     throw new PassageError('PASSAGE_E_INPUT', 'Connecting to a sandbox needs --tenant.', {
@@ -135,30 +208,55 @@ export function newProfile(input: {
     caFile: input.caFile ?? null,
     auth: input.auth,
     lastActor: null,
+    tokenCache: input.tokenCache ?? false,
   }
 }
 
-/** Signs in per the profile and returns the clients. Tokens stay in memory. */
+/**
+ * Signs in per the profile and returns the clients. Tokens stay in memory, unless the token cache
+ * is on: then a device-code profile first tries a silent sign-in from the cached account, and
+ * asks for a device code only when the cache has none (or its refresh token expired).
+ */
 export async function openSession(
   profile: ConnectionProfile,
   opts: OpenSessionOptions = {},
 ): Promise<Session> {
   const endpoints = profileEndpoints(profile, opts.caPem)
-  let signedIn: SignedIn
+  const cache = tokenCacheFor(profile, opts.env ?? {}, opts.tokenCacheCost)
+  const cachePlugin = cache ? { cachePlugin: cache } : {}
+  let signedIn: SignedIn | null = null
+  let fromCache = false
   if (profile.auth.kind === 'device') {
-    const onCode = opts.onCode
-    if (!onCode)
-      throw new PassageError(
-        'PASSAGE_E_INTERNAL',
-        'A device-code sign-in needs somewhere to show the code.',
-      )
-    signedIn = await signInWithDeviceCode({
-      endpoints,
-      tenant: profile.tenantId ?? profile.tenant,
-      ...(profile.auth.clientId ? { clientId: profile.auth.clientId } : {}),
-      onCode,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    })
+    const clientId = profile.auth.clientId ? { clientId: profile.auth.clientId } : {}
+    if (cache && profile.tenantId) {
+      signedIn = await signInFromCache({
+        endpoints,
+        tenant: profile.tenantId,
+        ...clientId,
+        ...(profile.lastActor ? { username: profile.lastActor } : {}),
+        cachePlugin: cache,
+      })
+      fromCache = signedIn !== null
+    } else if (cache) {
+      // A cache that cannot be read fails now, not after the admin has entered a code.
+      await cache.check()
+    }
+    if (!signedIn) {
+      const onCode = opts.onCode
+      if (!onCode)
+        throw new PassageError(
+          'PASSAGE_E_INTERNAL',
+          'A device-code sign-in needs somewhere to show the code.',
+        )
+      signedIn = await signInWithDeviceCode({
+        endpoints,
+        tenant: profile.tenantId ?? profile.tenant,
+        ...clientId,
+        onCode,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...cachePlugin,
+      })
+    }
   } else {
     signedIn = await signInWithCertificate({
       endpoints,
@@ -167,6 +265,7 @@ export async function openSession(
       certificatePem: readText(profile.auth.certificateFile),
       privateKeyPem: readText(profile.auth.keyFile),
       ...(opts.passphrase ? { passphrase: opts.passphrase } : {}),
+      ...cachePlugin,
     })
   }
   const tenantId = signedIn.tenantId
@@ -186,6 +285,8 @@ export async function openSession(
     tenantId,
     actor: signedIn.username ?? `app:${signedIn.clientId}`,
     sandbox: !isMicrosoft(profile),
+    tokenCache: cache?.path ?? null,
+    fromCache,
     close() {
       exo.close()
       graph.close()
@@ -224,7 +325,11 @@ export async function connect(
       actor: session.actor,
       action: 'connect',
       tenantId: session.tenantId,
-      details: { exchangeBase: saved.endpoints.exchangeBase, auth: saved.auth.kind },
+      details: {
+        exchangeBase: saved.endpoints.exchangeBase,
+        auth: saved.auth.kind,
+        tokenCache: saved.tokenCache,
+      },
     })
     session.profile = saved
     return session

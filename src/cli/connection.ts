@@ -77,7 +77,9 @@ export async function sessionFor(store: Store, tenant?: string): Promise<Session
   progress(
     `Signing in to ${profile.tenantName ?? profile.tenant} (${profile.auth.kind === 'device' ? 'device code' : 'app certificate'})...`,
   )
-  return openSession(profile, { onCode: showDeviceCode })
+  const session = await openSession(profile, { onCode: showDeviceCode, env: process.env })
+  if (session.fromCache) progress(`Signed in as ${session.actor} from the token cache.`)
+  return session
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Sign-in with @azure/msal-node (reference §1.5, §1.6): device code for an admin, or app-only
- * with a certificate. Tokens stay in msal's in-memory cache and are refreshed silently; the
- * result is a TokenProvider for the Exchange and Graph clients.
+ * with a certificate. Tokens stay in msal's in-memory cache and are refreshed silently, unless an
+ * (encrypted) cache plugin is given: then a later process can sign in silently from it
+ * (`signInFromCache`). The result is a TokenProvider for the Exchange and Graph clients.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto'
 import {
@@ -36,8 +37,8 @@ export interface SignInOptions {
   /** App (client) id. Default for device code: the Exchange Online PowerShell module's. */
   clientId?: string
   /**
-   * Hook for the opt-in encrypted token cache (msal's ICachePlugin: beforeCacheAccess /
-   * afterCacheAccess). Absent, the default, tokens live in memory only. Not implemented here.
+   * The opt-in encrypted token cache (msal's ICachePlugin: beforeCacheAccess / afterCacheAccess;
+   * see token-cache.ts). Absent, the default, tokens live in memory only.
    */
   cachePlugin?: ICachePlugin
   /** The HTTP client (default: node:https trusting `endpoints.ca`). */
@@ -152,7 +153,7 @@ export async function signInWithDeviceCode(opts: DeviceCodeOptions): Promise<Sig
     request.cancel = true
   }
   opts.signal?.addEventListener('abort', onAbort, { once: true })
-  let account: AccountInfo | null
+  let account: AccountInfo
   let tenantId: string
   try {
     const result = await pca.acquireTokenByDeviceCode(request)
@@ -164,16 +165,26 @@ export async function signInWithDeviceCode(opts: DeviceCodeOptions): Promise<Sig
   } finally {
     opts.signal?.removeEventListener('abort', onAbort)
   }
-  const current = account
+  return userSession(pca, account, tenantId, clientId, endpoints)
+}
+
+/** The SignedIn of an admin's account in a public client's cache (tokens refreshed silently). */
+function userSession(
+  pca: PublicClientApplication,
+  account: AccountInfo,
+  tenantId: string,
+  clientId: string,
+  endpoints: ExchangeEndpoints,
+): SignedIn {
   return {
     kind: 'user',
     tenantId,
-    username: current.username || null,
+    username: account.username || null,
     clientId,
     async getToken(audience: Audience, o: TokenRequestOptions = {}) {
       try {
         const r = await pca.acquireTokenSilent({
-          account: current,
+          account,
           scopes: [defaultScope(audience, endpoints)],
           ...(o.forceRefresh ? { forceRefresh: true } : {}),
         })
@@ -186,6 +197,49 @@ export async function signInWithDeviceCode(opts: DeviceCodeOptions): Promise<Sig
       const cache = pca.getTokenCache()
       for (const a of await cache.getAllAccounts()) await cache.removeAccount(a)
     },
+  }
+}
+
+/** Options of the silent sign-in from a persistent cache. */
+export interface CachedSignInOptions extends SignInOptions {
+  cachePlugin: ICachePlugin
+  /** Tenant GUID: only an account of this tenant is used. */
+  tenant: string
+  /** Prefer this account (UPN) when the cache holds several for the tenant. */
+  username?: string
+}
+
+/**
+ * Signs an admin in silently from the persistent cache (acquireTokenSilent with the cached
+ * account, refreshing with its refresh token when needed). Null when the cache holds no usable
+ * account for the tenant (none, or its refresh token expired or was revoked): then sign in with a
+ * device code. A cache that cannot be read (wrong passphrase, changed file) throws.
+ */
+export async function signInFromCache(opts: CachedSignInOptions): Promise<SignedIn | null> {
+  const endpoints = resolveEndpoints(opts.endpoints)
+  const clientId = opts.clientId ?? EXO_POWERSHELL_CLIENT_ID
+  const pca = new PublicClientApplication(msalConfig({ ...opts, endpoints }, clientId, opts.tenant))
+  const tenant = opts.tenant.toLowerCase()
+  const accounts = (await pca.getTokenCache().getAllAccounts()).filter(
+    (a) => a.tenantId.toLowerCase() === tenant,
+  )
+  const wanted = opts.username?.toLowerCase()
+  const account =
+    accounts.find((a) => wanted !== undefined && a.username.toLowerCase() === wanted) ??
+    (accounts.length === 1 ? accounts[0] : undefined)
+  if (!account) return null
+  try {
+    const r = await pca.acquireTokenSilent({
+      account,
+      scopes: [defaultScope('exchange', endpoints)],
+    })
+    return userSession(pca, account, r.tenantId || account.tenantId, clientId, endpoints)
+  } catch (e) {
+    if (e instanceof PassageError) throw e
+    // Only a network failure is worth reporting; anything else means "sign in again".
+    const mapped = signInError(e)
+    if (mapped.code === 'PASSAGE_E_NETWORK') throw mapped
+    return null
   }
 }
 

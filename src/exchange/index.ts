@@ -17,14 +17,29 @@ export {
 } from './config.js'
 export type { TokenProvider, TokenRequestOptions } from './tokens.js'
 export {
+  signInFromCache,
   signInWithCertificate,
   signInWithDeviceCode,
+  type CachedSignInOptions,
   type CertificateOptions,
   type DeviceCodeOptions,
   type DeviceCodePrompt,
   type SignedIn,
   type SignInOptions,
 } from './auth.js'
+export {
+  checkPassphrase,
+  deleteTokenCacheFile,
+  fileTokenCache,
+  openTokenCache,
+  sealTokenCache,
+  DEFAULT_SCRYPT_COST,
+  MIN_PASSPHRASE_LENGTH,
+  TOKEN_CACHE_VERSION,
+  type FileTokenCache,
+  type FileTokenCacheOptions,
+  type ScryptCost,
+} from './token-cache.js'
 export { APP_ANCHOR_MAILBOX, ExchangeClient, type ExchangeClientOptions } from './client.js'
 export { isIdempotent, type CmdletResult, type ExoObject, type InvokeOptions } from './invoke.js'
 export { MAX_BATCH_SIZE, type BatchOptions, type BatchOutcome } from './batch.js'

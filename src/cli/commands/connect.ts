@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { connect, newProfile, type AuthProfile } from '../../app/session.js'
+import { connect, deleteTokenCache, newProfile, type AuthProfile } from '../../app/session.js'
 import { PassageError } from '../../core/errors/index.js'
 import { licenceName } from '../../core/model/licence.js'
 import { showDeviceCode, progress, withStore } from '../connection.js'
@@ -12,10 +12,12 @@ interface ConnectOptions {
   appId?: string
   certificate?: string
   key?: string
+  tokenCache?: boolean
+  signOut?: boolean
   json?: boolean
 }
 
-/** `passage connect`: sign in to a tenant and save how (never the tokens). */
+/** `passage connect`: sign in to a tenant and save how (tokens only in the opt-in cache). */
 export function registerConnectCommand(program: Command): void {
   program
     .command('connect')
@@ -26,8 +28,19 @@ export function registerConnectCommand(program: Command): void {
     .option('--app-id <id>', 'app-only sign-in: the app (client) id')
     .option('--certificate <pem>', "app-only: the app's certificate file")
     .option('--key <pem>', "app-only: the certificate's private key file (never stored)")
+    .option(
+      '--token-cache',
+      'keep tokens in a file encrypted with PASSAGE_TOKEN_CACHE_KEY, so later commands sign in silently',
+    )
+    .option('--sign-out', 'delete the token cache file (signs out every cached account)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: ConnectOptions, cmd: Command) => {
+      if (opts.signOut) {
+        const { file, deleted } = deleteTokenCache(process.env)
+        if (opts.json) printJson({ ok: true, signedOut: true, file, deleted })
+        else console.log(deleted ? `Signed out: deleted ${file}.` : `No token cache at ${file}.`)
+        return
+      }
       if (opts.sandbox && !opts.ca)
         throw new PassageError('PASSAGE_E_INPUT', 'A sandbox needs its CA: give --ca <file>.', {
           hint: '`passage sandbox` prints the path of its CA certificate.',
@@ -51,10 +64,14 @@ export function registerConnectCommand(program: Command): void {
         ...(opts.sandbox ? { sandboxUrl: opts.sandbox } : {}),
         ...(opts.ca ? { caFile: opts.ca } : {}),
         auth,
+        tokenCache: opts.tokenCache === true,
       })
       await withStore(cmd, async (store) => {
         progress(`Connecting to ${opts.sandbox ?? 'Microsoft 365'}...`)
-        const session = await connect(store, profile, { onCode: showDeviceCode })
+        const session = await connect(store, profile, {
+          onCode: showDeviceCode,
+          env: process.env,
+        })
         try {
           const [roles, licence] = await Promise.all([
             session.graph.roles().catch(() => null),
@@ -67,13 +84,18 @@ export function registerConnectCommand(program: Command): void {
             roles: roles?.roles ?? null,
             licence: licence?.licence ?? null,
             store: store.location,
+            tokenCache: session.tokenCache,
           }
           if (opts.json) printJson(out)
           else {
             console.log(`Connected to ${out.tenant.name} (${out.tenant.id}) as ${out.actor}.`)
             if (out.roles) console.log(`Roles: ${out.roles.join(', ') || 'none'}`)
             if (out.licence) console.log(`Licence: ${licenceName(out.licence)}`)
-            console.log(`Saved in ${store.location} (no tokens are stored).`)
+            console.log(
+              session.tokenCache
+                ? `Saved in ${store.location}; tokens are kept encrypted in ${session.tokenCache} (\`passage connect --sign-out\` deletes them).`
+                : `Saved in ${store.location} (no tokens are stored).`,
+            )
           }
         } finally {
           session.close()

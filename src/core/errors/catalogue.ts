@@ -266,6 +266,21 @@ export const CATALOGUE = {
     title: 'Not found',
     hint: 'The wizard asked for something the server does not have (an expired sign-in, job or plan): go back a step and try again.',
   },
+  PASSAGE_E_TOKEN_CACHE_KEY: {
+    kind: 'user',
+    title: 'The token cache needs a passphrase',
+    hint: 'Set PASSAGE_TOKEN_CACHE_KEY to a passphrase of 8 characters or more (from a secrets manager, not typed on the command line), or connect again without --token-cache (PASSAGE_TOKEN_CACHE=0 turns it off for one command).',
+  },
+  PASSAGE_E_TOKEN_CACHE_LOCKED: {
+    kind: 'user',
+    title: 'The token cache cannot be opened with this passphrase',
+    hint: 'Set PASSAGE_TOKEN_CACHE_KEY to the passphrase the cache was written with, or delete the cache with `passage connect --sign-out` (or remove the file named) and sign in again.',
+  },
+  PASSAGE_E_TOKEN_CACHE_CORRUPT: {
+    kind: 'user',
+    title: 'The token cache file is damaged or was changed',
+    hint: 'Delete it with `passage connect --sign-out` (or remove the file named) and sign in again.',
+  },
 } as const satisfies Record<string, CatalogueEntry>
 
 export type ErrorCode = keyof typeof CATALOGUE

@@ -1,0 +1,150 @@
+/**
+ * The opt-in token cache end to end through the built CLI (npm test builds dist/ first), against
+ * a sandbox: `connect --token-cache` with a device code (approved on the sandbox's sign-in page
+ * like an admin would), then `discover` in a new process signs in silently, without a new code.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { approveDeviceCode } from '../exchange/sandbox-helpers.js'
+import { sandbox, tenantNamed, type Sandbox } from './helpers.js'
+
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js')
+const KEY = 'e2e passphrase, long enough'
+
+interface Result {
+  code: number | null
+  stdout: string
+  stderr: string
+  /** The device codes the CLI printed. */
+  codes: string[]
+}
+
+/**
+ * Runs the CLI; each device code it prints is handed to `onCode` (which may approve it, or end
+ * the process).
+ */
+function passage(
+  env: Record<string, string>,
+  args: string[],
+  onCode?: (code: string, kill: () => void) => void,
+): Promise<Result> {
+  return new Promise((resolve) => {
+    const base = { ...process.env }
+    for (const k of Object.keys(base)) if (k.startsWith('PASSAGE_')) delete base[k]
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...base, NO_COLOR: '1', ...env },
+    })
+    let stdout = ''
+    let stderr = ''
+    const codes: string[] = []
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+      for (const m of stderr.matchAll(/^\s+code\s+(\S+)/gm))
+        if (!codes.includes(m[1]!)) {
+          codes.push(m[1]!)
+          onCode?.(m[1]!, () => child.kill())
+        }
+    })
+    child.on('close', (code) => resolve({ code, stdout, stderr, codes }))
+  })
+}
+
+describe('passage connect --token-cache', () => {
+  let s: Sandbox
+  let dir: string
+  let name: string
+  let upn: string
+  let env: Record<string, string>
+  let target: string[]
+
+  beforeAll(async () => {
+    s = await sandbox()
+    dir = mkdtempSync(join(tmpdir(), 'passage-tc-cli-'))
+    name = tenantNamed(s, 'contoso').snapshot.tenant.name
+    upn = `exchange@${name}`
+    writeFileSync(join(dir, 'ca.pem'), s.sb.caPem)
+    env = {
+      PASSAGE_DB: join(dir, 'passage.db'),
+      PASSAGE_TOKEN_CACHE_FILE: join(dir, 'home', '.passage', 'tokens.cache'),
+    }
+    target = ['--tenant', name, '--sandbox', s.sb.url, '--ca', join(dir, 'ca.pem')]
+  })
+
+  afterAll(async () => {
+    await s?.close()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('refuses without PASSAGE_TOKEN_CACHE_KEY, before any code, writing nothing', async () => {
+    const r = await passage(env, ['connect', ...target, '--token-cache'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('PASSAGE_E_TOKEN_CACHE_KEY')
+    expect(r.stderr).toContain('PASSAGE_TOKEN_CACHE_KEY')
+    expect(r.codes).toEqual([])
+    expect(() => statSync(env.PASSAGE_TOKEN_CACHE_FILE!)).toThrow()
+  }, 30_000)
+
+  it('connect with a device code, then discover in a new process without a code', async () => {
+    const withKey = { ...env, PASSAGE_TOKEN_CACHE_KEY: KEY }
+    const approvals: Promise<void>[] = []
+    const c = await passage(withKey, ['connect', ...target, '--token-cache', '--json'], (code) =>
+      approvals.push(approveDeviceCode(s, code, upn)),
+    )
+    await Promise.all(approvals)
+    expect(c.stderr).not.toContain('PASSAGE_E')
+    expect(c.code).toBe(0)
+    expect(c.codes).toHaveLength(1)
+    expect(JSON.parse(c.stdout)).toMatchObject({
+      ok: true,
+      actor: upn,
+      tokenCache: env.PASSAGE_TOKEN_CACHE_FILE,
+    })
+    const file = env.PASSAGE_TOKEN_CACHE_FILE!
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    const bytes = readFileSync(file).toString('latin1')
+    expect(bytes).not.toContain(upn)
+    expect(bytes).not.toContain('eyJ')
+
+    const d = await passage(withKey, ['discover', '--json'], () => {
+      throw new Error('discover asked for a device code')
+    })
+    expect(d.stderr).not.toContain('Sign in to continue')
+    expect(d.codes).toEqual([])
+    expect(d.stderr).toContain(`Signed in as ${upn} from the token cache.`)
+    expect(d.code).toBe(0)
+    expect(JSON.parse(d.stdout)).toMatchObject({ snapshot: { tenant: { name } } })
+    for (const out of [c.stdout, c.stderr, d.stdout, d.stderr]) expect(out).not.toContain(KEY)
+  }, 60_000)
+
+  it('a wrong passphrase: a clear error (exit 2), no code asked, the file kept', async () => {
+    const before = readFileSync(env.PASSAGE_TOKEN_CACHE_FILE!)
+    const wrong = 'wrong e2e passphrase here'
+    const r = await passage({ ...env, PASSAGE_TOKEN_CACHE_KEY: wrong }, ['discover'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('PASSAGE_E_TOKEN_CACHE_LOCKED')
+    expect(r.stderr).toContain('--sign-out')
+    expect(r.stderr).not.toContain(wrong)
+    expect(r.codes).toEqual([])
+    expect(readFileSync(env.PASSAGE_TOKEN_CACHE_FILE!).equals(before)).toBe(true)
+  }, 30_000)
+
+  it('connect --sign-out deletes the cache; the next command asks for a code', async () => {
+    const out = await passage(env, ['connect', '--sign-out', '--json'])
+    expect(out.code).toBe(0)
+    expect(JSON.parse(out.stdout)).toEqual({
+      ok: true,
+      signedOut: true,
+      file: env.PASSAGE_TOKEN_CACHE_FILE,
+      deleted: true,
+    })
+    expect(() => statSync(env.PASSAGE_TOKEN_CACHE_FILE!)).toThrow()
+    const d = await passage({ ...env, PASSAGE_TOKEN_CACHE_KEY: KEY }, ['discover'], (_c, kill) =>
+      kill(),
+    )
+    expect(d.codes).toHaveLength(1)
+  }, 30_000)
+})
