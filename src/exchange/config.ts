@@ -95,7 +95,9 @@ function base(url: string, what: string): string {
   } catch {
     throw new PassageError('PASSAGE_E_INPUT', `${what} '${url}' is not a URL.`)
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+  // Plain http only on loopback (local test peers): elsewhere tokens would travel in clear text.
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback))
     throw new PassageError('PASSAGE_E_INPUT', `${what} '${url}' must be an https:// URL.`)
   return `${u.origin}${u.pathname}`.replace(/\/+$/, '')
 }

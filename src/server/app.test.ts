@@ -71,6 +71,51 @@ describe('access token', () => {
     }
   })
 
+  it('refuses API calls whose path is %-encoded to slip past the check', async () => {
+    for (const url of ['/%61pi/info', '/ap%69/vendors', '/%61pi/runs', '/api%2Fvendors']) {
+      const r = await app.inject({ method: 'GET', url })
+      expect(r.statusCode, url).not.toBe(200)
+      expect([401, 404], url).toContain(r.statusCode)
+    }
+    const post = await app.inject({
+      method: 'POST',
+      url: '/%61pi/plan',
+      headers: { 'content-type': 'application/json' },
+      payload: '{}',
+    })
+    expect(post.statusCode).toBe(401)
+  })
+
+  it('refuses other host names (DNS rebinding) and other origins', async () => {
+    const rebound = await app.inject({
+      method: 'GET',
+      url: '/api/vendors',
+      headers: { ...auth, host: 'attacker.example:80' },
+    })
+    expect(rebound.statusCode).toBe(403)
+    expect(rebound.json().error.code).toBe('PASSAGE_E_API_HOST')
+    const cross = await app.inject({
+      method: 'GET',
+      url: '/api/vendors',
+      headers: { ...auth, origin: 'https://attacker.example' },
+    })
+    expect(cross.statusCode).toBe(403)
+    const same = await app.inject({
+      method: 'GET',
+      url: '/api/vendors',
+      headers: { ...auth, host: '127.0.0.1:80', origin: 'http://127.0.0.1:80' },
+    })
+    expect(same.statusCode).toBe(200)
+  })
+
+  it('answers a malformed address in the catalogue shape, with the security headers', async () => {
+    const r = await app.inject({ method: 'GET', url: '/api/vendors/%ZZ' })
+    expect(r.statusCode).toBe(400)
+    expect(r.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY)
+    expect(r.json().error.code).toBe('PASSAGE_E_INPUT')
+    expect(r.body).not.toContain('%ZZ')
+  })
+
   it('accepts Authorization: Bearer and X-Passage-Token', async () => {
     expect(
       (await app.inject({ method: 'GET', url: '/api/vendors', headers: auth })).statusCode,

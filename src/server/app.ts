@@ -3,7 +3,7 @@
  * routes/), the built front end, the access token on every API call and the security headers on
  * every response. `buildServer` makes it without listening (tests use `inject`).
  */
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import { parseBody, statusOf, toApiError } from './errors.js'
 import { registerApplyRoutes } from './routes/apply.js'
 import { registerCheckRoutes } from './routes/check.js'
@@ -14,7 +14,7 @@ import { registerPlanRoutes } from './routes/plan.js'
 import { registerRunRoutes } from './routes/runs.js'
 import { registerSignInRoutes } from './routes/signin.js'
 import { registerVendorRoutes } from './routes/vendors.js'
-import { requireToken, SECURITY_HEADERS } from './security.js'
+import { isApiRequest, requireOwnHost, requireToken, SECURITY_HEADERS } from './security.js'
 import type { ServerState } from './state.js'
 import { registerStatic } from './static.js'
 
@@ -29,6 +29,8 @@ export interface ServerOptions {
   https?: { cert: string; key: string }
   /** Log requests (never their bodies or headers) to standard error. */
   logger?: boolean
+  /** The address given with --host, accepted as a Host header besides the loopback names. */
+  host?: string | null
 }
 
 /** Largest request body accepted (pasted headers are the biggest). */
@@ -40,6 +42,8 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     logger: opts.logger
       ? {
           level: 'info',
+          // Standard error, so that standard output keeps only the wizard's address.
+          stream: process.stderr,
           serializers: {
             req: (r: { method: string; url: string }) => ({
               method: r.method,
@@ -50,14 +54,32 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
       : false,
     bodyLimit: BODY_LIMIT,
     ...(opts.https ? { https: opts.https } : {}),
+    // Requests the router cannot even parse (a malformed %-escape) get the catalogue's shape too,
+    // without echoing the URL.
+    frameworkErrors: (_error, _req, reply) => {
+      const r = reply as unknown as FastifyReply
+      r.headers(SECURITY_HEADERS).code(400)
+      void r.send({
+        error: {
+          code: 'PASSAGE_E_INPUT',
+          title: 'Invalid input',
+          message: 'The request address is malformed.',
+          hint: 'Open the wizard at the address `passage serve` printed.',
+        },
+      })
+    },
   }) as unknown as FastifyInstance
 
   app.addHook('onRequest', async (_req, reply) => {
     reply.headers(SECURITY_HEADERS)
   })
+  app.addHook('onRequest', requireOwnHost(opts.host ?? null))
   app.addHook('onRequest', requireToken(opts.token))
   app.addHook('onSend', async (req, reply) => {
-    if (req.url.startsWith('/api')) reply.header('cache-control', 'no-store')
+    // Also here, for answers that did not pass the onRequest hooks.
+    for (const [k, v] of Object.entries(SECURITY_HEADERS))
+      if (!reply.hasHeader(k)) reply.header(k, v)
+    if (isApiRequest(req)) reply.header('cache-control', 'no-store')
   })
   // Only JSON bodies are accepted on the API (no form posts from other sites).
   app.removeAllContentTypeParsers()
@@ -102,7 +124,9 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
       }
     }
     const err = toApiError(e)
-    if (err.code === 'PASSAGE_E_INTERNAL') app.log.error({ err: e }, 'internal error')
+    // Only the name and message: an error's properties and causes may carry request data.
+    if (err.code === 'PASSAGE_E_INTERNAL')
+      app.log.error({ name: (e as Error).name, message: (e as Error).message }, 'internal error')
     reply.code(statusOf(err))
     return { error: err }
   })

@@ -23,6 +23,7 @@ export interface ApiError {
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   PASSAGE_E_API_TOKEN: 401,
+  PASSAGE_E_API_HOST: 403,
   PASSAGE_E_API_NOT_FOUND: 404,
   PASSAGE_E_NOT_CONNECTED: 409,
   PASSAGE_E_RUN_UNKNOWN: 404,

@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
     token,
     webRoot: webRoot(),
     logger: args.log,
+    host: args.host,
     ...(https ? { https } : {}),
   })
   await app.listen({ port: args.port, host: args.host })

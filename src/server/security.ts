@@ -51,12 +51,68 @@ export function tokenMatches(presented: string | null, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
+/**
+ * True when a request is for the API. The router decodes the path before matching (`/%61pi/x`
+ * reaches `/api/x`), so this looks at the route that matched and at the decoded path, and treats
+ * a path it cannot decode as an API call: the check fails closed.
+ */
+export function isApiRequest(req: FastifyRequest): boolean {
+  const route = req.routeOptions.url
+  if (route !== undefined && (route === '/api' || route.startsWith('/api/'))) return true
+  const raw = req.url.split('?')[0] ?? ''
+  let path: string
+  try {
+    path = decodeURIComponent(raw)
+  } catch {
+    return true
+  }
+  return path === '/api' || path.startsWith('/api/')
+}
+
 /** An onRequest hook refusing /api calls without the token. */
 export function requireToken(token: string) {
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const path = req.url.split('?')[0] ?? ''
-    if (path !== '/api' && !path.startsWith('/api/')) return
+    if (!isApiRequest(req)) return
     if (!tokenMatches(tokenOf(req), token))
       throw new PassageError('PASSAGE_E_API_TOKEN', 'This request has no valid access token.')
+  }
+}
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]'])
+
+/**
+ * An onRequest hook refusing requests addressed to another host name (DNS rebinding: a web page
+ * whose name resolves to 127.0.0.1 would otherwise talk to the wizard) or sent from another
+ * origin. `host` is the address given with --host, if any.
+ */
+export function requireOwnHost(host: string | null) {
+  const names = new Set(LOOPBACK_NAMES)
+  if (host) names.add(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host)
+  return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const header = req.headers.host ?? ''
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(header)
+    const port = req.socket.localPort
+    const ok =
+      m !== null &&
+      names.has((m[1] ?? '').toLowerCase()) &&
+      (port === undefined || m[2] === undefined || Number(m[2]) === port)
+    if (!ok)
+      throw new PassageError(
+        'PASSAGE_E_API_HOST',
+        `Requests must be addressed to this wizard, not '${header}'.`,
+      )
+    const origin = req.headers.origin
+    if (origin !== undefined && origin !== 'null') {
+      let same = false
+      try {
+        // Compare as URLs so that default ports (:80, :443) normalise the same way.
+        const o = new URL(origin)
+        same = o.host === new URL(`${o.protocol}//${header}`).host
+      } catch {
+        same = false
+      }
+      if (!same)
+        throw new PassageError('PASSAGE_E_API_HOST', `Requests from ${origin} are not accepted.`)
+    }
   }
 }

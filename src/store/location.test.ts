@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { redactUrl } from './errors.js'
 import { defaultStoreLocation, ensureDefaultFolder, isPostgresUrl } from './location.js'
-import { findSecret } from './secrets.js'
+import { findSecret, redactSecrets } from './secrets.js'
 
 describe('store location', () => {
   it('defaults to ~/.passage/passage.db', () => {
@@ -52,6 +52,18 @@ describe('secret guard', () => {
     expect(findSecret({ a: { b: [{ Access_Token: 'x' }] } })).toBe('$.a.b[0].Access_Token')
     expect(findSecret({ 'refresh-token': 'x' })).toBe('$.refresh-token')
     expect(findSecret({ PrivateKey: 'x' })).toBe('$.PrivateKey')
+    expect(findSecret({ passphrase: 'x' })).toBe('$.passphrase')
+    expect(findSecret({ device_code: 'x' })).toBe('$.device_code')
+  })
+
+  it('finds a token inside longer text and redacts it from error messages', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl'
+    expect(findSecret({ note: `sent Authorization: Bearer ${jwt}` })).toBe('$.note')
+    const msg = redactSecrets(`call failed with Bearer ${jwt} and token ${jwt}`)
+    expect(msg).not.toContain('eyJ')
+    expect(msg).toContain('[redacted]')
+    expect(redactSecrets('Exchange says: object not found')).toBe('Exchange says: object not found')
+    expect(redactSecrets(null)).toBeNull()
   })
 
   it('lets ordinary Exchange objects and empty credential fields through', () => {

@@ -10,6 +10,7 @@ import {
   type RunStatus,
 } from './records.js'
 import type { RunsTable } from './schema.js'
+import { redactSecrets } from './secrets.js'
 
 /** Runs: createRun, finishRun, resumeRun, getRun, listRuns, lastAppliedRun. */
 export interface RunStore {
@@ -83,7 +84,7 @@ export function runStore(ctx: StoreContext): RunStore {
           status,
           finished_at: eb.fn.coalesce('finished_at', eb.val(ctx.now())),
           error_code: error?.code ?? null,
-          error_message: error?.message ?? null,
+          error_message: redactSecrets(error?.message),
         }))
         .where('id', '=', runId)
         .execute()

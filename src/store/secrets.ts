@@ -16,10 +16,17 @@ const SECRET_KEYS = new Set([
   'privatekey',
   'apikey',
   'certificatepassword',
+  'passphrase',
+  'devicecode',
+  'usercode',
+  'credential',
+  'credentials',
+  'assertion',
+  'cookie',
 ])
 
-/** A JWT (what bearer tokens look like) or an `Authorization: Bearer` value. */
-const SECRET_VALUE = /^(bearer\s+\S{20,}|eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]*)/i
+/** A JWT (what bearer tokens look like) or an `Authorization: Bearer` value, anywhere in a string. */
+const SECRET_VALUE = /(\bbearer\s+\S{20,}|eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]*)/i
 const PEM_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/
 
 const normalise = (key: string) => key.toLowerCase().replace(/[-_.\s]/g, '')
@@ -57,5 +64,16 @@ export function assertNoSecrets(value: unknown, what: string): void {
       'PASSAGE_E_STORE_SECRET',
       `Refused to store ${what}: ${at} looks like a token, password or key.`,
       { details: { what, path: at } },
+    )
+}
+
+/** Free text (an error message) with token- and key-looking parts replaced, for storing. */
+export function redactSecrets(text: string | null | undefined): string | null {
+  if (text === null || text === undefined) return null
+  return text
+    .replace(new RegExp(SECRET_VALUE.source, 'gi'), '[redacted]')
+    .replace(
+      /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+      '[redacted key]',
     )
 }

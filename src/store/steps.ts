@@ -2,6 +2,7 @@ import type { StoreContext } from './context.js'
 import { oneOf } from './json.js'
 import { STEP_STATUSES, type StepInput, type StepRecord } from './records.js'
 import type { StepsTable } from './schema.js'
+import { redactSecrets } from './secrets.js'
 
 /** Steps: recordStep, listSteps. */
 export interface StepStore {
@@ -36,7 +37,7 @@ export function stepStore(ctx: StoreContext): StepStore {
         change_id: step.changeId,
         status: step.status,
         error_code: step.error?.code ?? null,
-        error_message: step.error?.message ?? null,
+        error_message: redactSecrets(step.error?.message),
         started_at: step.startedAt ?? null,
         finished_at:
           step.finishedAt !== undefined

@@ -261,6 +261,11 @@ export const CATALOGUE = {
     title: 'Access token missing or wrong',
     hint: 'Open the wizard with the address `passage serve` printed (it carries the access token), or restart `passage serve` for a new one.',
   },
+  PASSAGE_E_API_HOST: {
+    kind: 'user',
+    title: 'Request addressed to another host or sent from another site',
+    hint: 'Open the wizard at the exact address `passage serve` printed; other sites and host names are refused.',
+  },
   PASSAGE_E_API_NOT_FOUND: {
     kind: 'user',
     title: 'Not found',

@@ -125,7 +125,21 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   const app = Fastify({
     https: { key: certs.keyPem, cert: certs.certPem },
     ...(opts.logger
-      ? { loggerInstance: pino({ level: 'info' }, pino.destination(2)) }
+      ? {
+          // Paths only: a query string may carry a sign-in code.
+          loggerInstance: pino(
+            {
+              level: 'info',
+              serializers: {
+                req: (r: { method: string; url: string }) => ({
+                  method: r.method,
+                  url: r.url.split('?')[0],
+                }),
+              },
+            },
+            pino.destination(2),
+          ),
+        }
       : { logger: false }),
     forceCloseConnections: true,
     bodyLimit: 4 * 1024 * 1024,
