@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { loadSnapshot } from '../src/app/snapshot-file.js'
 import { getVendor, loadCatalog } from '../src/catalog/index.js'
 import { isPassageError } from '../src/core/errors/index.js'
@@ -16,6 +16,12 @@ const NOW = '2026-11-20T09:00:00Z'
 const examplesDir = join(import.meta.dirname, '..', 'examples')
 const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.json'))
 
+// A refusal counts as a pass only when it is the exception: most combinations must plan.
+const outcomes = { planned: 0, refused: 0 }
+afterAll(() => {
+  expect(outcomes.planned).toBeGreaterThan(outcomes.refused * 3)
+})
+
 describe.each(loadCatalog().map((v) => v.id))('vendor %s', (id) => {
   const vendor = resolveVendor(getVendor(id), sampleParams(getVendor(id).params))
   describe.each(examples)('on %s', (file) => {
@@ -28,8 +34,10 @@ describe.each(loadCatalog().map((v) => v.id))('vendor %s', (id) => {
           p = plan(vendor, { mode }, snapshot, { now: NOW })
         } catch (e) {
           expect(isPassageError(e) && e.kind === 'user', String(e)).toBe(true)
+          outcomes.refused++
           return
         }
+        outcomes.planned++
         expect(planHashValid(p)).toBe(true)
         for (const c of p.changes) {
           expect(c.calls.length).toBeGreaterThan(0)

@@ -65,7 +65,11 @@ describe.each(vendors)('%s', (id) => {
         for (const r of sim.rows) {
           // Advanced delivery is the one documented override of high-confidence phish, and only
           // for phishing simulations; malware is never delivered.
-          if (simulation) continue
+          if (simulation) {
+            // Advanced delivery is the documented override for simulations: they arrive.
+            expect(r.after?.action, `${r.label} -> ${r.recipient}`).toBe('inbox')
+            continue
+          }
           if (kind === 'high-confidence-phish' && r.after?.action === 'inbox') {
             // Behind a gateway, an SCL -1 rule lets high-confidence phish through (secure by
             // default does not hold): the plan must say so.
