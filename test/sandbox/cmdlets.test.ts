@@ -205,12 +205,21 @@ describe('every cmdlet, happy path', () => {
     const name = 'passage conformance quarantine'
     await ok(P2, 'New-QuarantinePolicy', { Name: name, EndUserQuarantinePermissionsValue: 43 })
     await ok(P2, 'Set-QuarantinePolicy', { Identity: name, ESNEnabled: true })
+    expect(await ok(P2, 'Get-QuarantinePolicy', { Identity: name })).toMatchObject([
+      { Name: name, ESNEnabled: true, EndUserQuarantinePermissionsValue: 43 },
+    ])
     await ok(P2, 'Remove-QuarantinePolicy', { Identity: name })
+    expect(
+      (await ok(P2, 'Get-QuarantinePolicy')).some((q) => (q as { Name?: string }).Name === name),
+    ).toBe(false)
   })
 
   it('inbound connectors, accepted domains and preset rules', async () => {
     const connector = field(await ok(GW, 'Get-InboundConnector'), 'Name')
     await ok(GW, 'Set-InboundConnector', { Identity: connector, EFSkipLastIP: true })
+    expect(await ok(GW, 'Get-InboundConnector', { Identity: connector })).toMatchObject([
+      { Name: connector, EFSkipLastIP: true },
+    ])
     await ok(P2, 'Get-InboundConnector')
     await ok(P2, 'Get-AcceptedDomain')
     await ok(P2, 'Get-EOPProtectionPolicyRule')
