@@ -9,7 +9,6 @@ import { batch, type BatchOptions, type BatchOutcome } from './batch.js'
 import { readClaims } from './claims.js'
 import { normaliseTenant, resolveEndpoints, type ExchangeEndpoints } from './config.js'
 import { mapExchangeError } from './errors.js'
-import { createHttpClient, type HttpClient } from './http.js'
 import {
   invoke,
   type AdminApi,
@@ -17,17 +16,19 @@ import {
   type ExoObject,
   type InvokeOptions,
 } from './invoke.js'
-import type { RetryPolicy, Sleep } from './retry.js'
 import { DEFAULT_TENANT_CONCURRENCY, Semaphore, tenantSemaphore } from './semaphore.js'
-import type { TokenProvider } from './tokens.js'
-import { send, transportDeps, type TransportDeps, type TransportEvent } from './transport.js'
+import {
+  clientTransport,
+  send,
+  type ClientTransportOptions,
+  type TransportDeps,
+} from './transport.js'
 
 /** The system mailbox app-only clients anchor on (reference §1.4, CIPP and ScubaGear). */
 export const APP_ANCHOR_MAILBOX = 'SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}'
 
 /** How to build a client. Only `tokens` is required. */
-export interface ExchangeClientOptions {
-  tokens: TokenProvider
+export interface ExchangeClientOptions extends ClientTransportOptions {
   /** Base URLs (Microsoft's by default) and the CA to trust. */
   endpoints?: Partial<ExchangeEndpoints>
   /** Tenant GUID or domain for the URL; default: the token's `tid`. */
@@ -43,18 +44,8 @@ export interface ExchangeClientOptions {
   pageSize?: number
   /** Pages one call may read before giving up (default 1000). */
   maxPages?: number
-  retry?: Partial<RetryPolicy>
-  /** Time-out of each HTTP attempt in ms (default 120 s). */
-  timeoutMs?: number
-  /** For tests: the clock's sleep, the jitter's randomness, the clock, request ids. */
-  sleep?: Sleep
-  random?: () => number
-  now?: () => number
+  /** For tests: request ids. */
   newId?: () => string
-  /** Sends the requests (default: node:https trusting `endpoints.ca`). */
-  http?: HttpClient
-  /** Retries, redirects and token refreshes, for progress and logs (never a token). */
-  onEvent?: (e: TransportEvent) => void
 }
 
 /** The Exchange admin API: cmdlets one by one or in batches. */
@@ -75,18 +66,9 @@ export class ExchangeClient implements AdminApi {
 
   constructor(opts: ExchangeClientOptions) {
     this.endpoints = resolveEndpoints(opts.endpoints)
-    const http = opts.http ?? createHttpClient(this.endpoints.ca ? { ca: this.endpoints.ca } : {})
-    this.ownsHttp = opts.http === undefined
-    this.deps = transportDeps({
-      http,
-      tokens: opts.tokens,
-      ...(opts.retry ? { retry: opts.retry } : {}),
-      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-      ...(opts.sleep ? { sleep: opts.sleep } : {}),
-      ...(opts.random ? { random: opts.random } : {}),
-      ...(opts.now ? { now: opts.now } : {}),
-      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
-    })
+    const t = clientTransport(opts, this.endpoints)
+    this.deps = t.deps
+    this.ownsHttp = t.ownsHttp
     this.fixedTenant = opts.tenant ? normaliseTenant(opts.tenant) : null
     this.anchorOverride = opts.anchor
     this.pageSize = Math.min(1000, Math.max(1, opts.pageSize ?? 1000))

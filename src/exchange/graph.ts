@@ -6,24 +6,18 @@ import { isPassageError, PassageError } from '../core/errors/index.js'
 import { readClaims } from './claims.js'
 import { resolveEndpoints, type ExchangeEndpoints } from './config.js'
 import { mapGraphError } from './errors.js'
-import { createHttpClient, type HttpClient } from './http.js'
 import { detectLicence, type LicenceInfo, type SubscribedSku } from './licence.js'
-import type { RetryPolicy, Sleep } from './retry.js'
 import { roleName } from './roles.js'
-import type { TokenProvider } from './tokens.js'
-import { send, transportDeps, type TransportDeps, type TransportEvent } from './transport.js'
+import {
+  clientTransport,
+  send,
+  type ClientTransportOptions,
+  type TransportDeps,
+} from './transport.js'
 
 /** How to build a Graph client. */
-export interface GraphClientOptions {
-  tokens: TokenProvider
+export interface GraphClientOptions extends ClientTransportOptions {
   endpoints?: Partial<ExchangeEndpoints>
-  http?: HttpClient
-  retry?: Partial<RetryPolicy>
-  timeoutMs?: number
-  sleep?: Sleep
-  random?: () => number
-  now?: () => number
-  onEvent?: (e: TransportEvent) => void
 }
 
 /** The signed-in identity's directory roles. */
@@ -61,18 +55,9 @@ export class GraphClient {
 
   constructor(opts: GraphClientOptions) {
     this.endpoints = resolveEndpoints(opts.endpoints)
-    const http = opts.http ?? createHttpClient(this.endpoints.ca ? { ca: this.endpoints.ca } : {})
-    this.ownsHttp = opts.http === undefined
-    this.deps = transportDeps({
-      http,
-      tokens: opts.tokens,
-      ...(opts.retry ? { retry: opts.retry } : {}),
-      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-      ...(opts.sleep ? { sleep: opts.sleep } : {}),
-      ...(opts.random ? { random: opts.random } : {}),
-      ...(opts.now ? { now: opts.now } : {}),
-      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
-    })
+    const t = clientTransport(opts, this.endpoints)
+    this.deps = t.deps
+    this.ownsHttp = t.ownsHttp
   }
 
   /** GETs a collection, following `@odata.nextLink` on the Graph host. */

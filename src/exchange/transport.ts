@@ -5,9 +5,9 @@
  * API, the regional redirect (§1.2).
  */
 import { PassageError } from '../core/errors/index.js'
-import type { Audience } from './config.js'
+import type { Audience, ExchangeEndpoints } from './config.js'
 import { networkError } from './errors.js'
-import { HttpFailure, type HttpClient, type HttpResponse } from './http.js'
+import { createHttpClient, HttpFailure, type HttpClient, type HttpResponse } from './http.js'
 import {
   backoffMs,
   classifyStatus,
@@ -87,6 +87,46 @@ export function transportDeps(
     random: d.random ?? Math.random,
     now: d.now ?? Date.now,
     ...(d.onEvent ? { onEvent: d.onEvent } : {}),
+  }
+}
+
+/** The transport options the admin API client and the Graph client both take. */
+export interface ClientTransportOptions {
+  tokens: TokenProvider
+  /** Sends the requests (default: node:https trusting `endpoints.ca`). */
+  http?: HttpClient
+  retry?: Partial<RetryPolicy>
+  /** Time-out of each HTTP attempt in ms (default 120 s). */
+  timeoutMs?: number
+  /** For tests: the clock's sleep, the jitter's randomness, the clock. */
+  sleep?: Sleep
+  random?: () => number
+  now?: () => number
+  /** Retries, redirects and token refreshes, for progress and logs (never a token). */
+  onEvent?: (e: TransportEvent) => void
+}
+
+/**
+ * A client's transport: the HTTP client given, or one of its own trusting the endpoints' CA
+ * (`ownsHttp`: the client closes it).
+ */
+export function clientTransport(
+  opts: ClientTransportOptions,
+  endpoints: ExchangeEndpoints,
+): { deps: TransportDeps; ownsHttp: boolean } {
+  const http = opts.http ?? createHttpClient(endpoints.ca ? { ca: endpoints.ca } : {})
+  return {
+    ownsHttp: opts.http === undefined,
+    deps: transportDeps({
+      http,
+      tokens: opts.tokens,
+      ...(opts.retry ? { retry: opts.retry } : {}),
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(opts.sleep ? { sleep: opts.sleep } : {}),
+      ...(opts.random ? { random: opts.random } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+    }),
   }
 }
 
