@@ -1,11 +1,12 @@
-import { TenantSnapshot, type TenantSnapshotInput } from '../model/snapshot.js'
+import type { TenantSnapshot } from '../model/snapshot.js'
 import type { TransportRuleInput } from '../model/transport-rule.js'
+import { makeSnapshot, NOW, type SnapshotOptions } from '../model/test-fixtures.js'
 import { evaluate } from './evaluate.js'
 import { TestMessage, type TestMessageInput } from './message.js'
 import type { Evaluation, RecipientEvaluation } from './types.js'
 
 /** The fixed "now" of evaluator tests. */
-export const NOW = '2026-11-20T09:00:00Z'
+export { NOW }
 
 /** The vendor's sending IP in tests (TEST-NET-3). */
 export const VENDOR_IP = '203.0.113.10'
@@ -13,44 +14,7 @@ export const VENDOR_IP = '203.0.113.10'
 /** The gateway's egress IP in tests (TEST-NET-2). */
 export const GATEWAY_IP = '198.51.100.7'
 
-type StateInput = NonNullable<TenantSnapshotInput['state']>
-
-/** Options of the snapshot builder: top-level overrides, a partial state and rules. */
-export type SnapshotOptions = Omit<Partial<TenantSnapshotInput>, 'state'> & {
-  state?: Partial<StateInput>
-  rules?: TransportRuleInput[]
-}
-
-/** A valid EOP-only tenant snapshot (parsed, so defaults apply), overridable per test. */
-export function makeSnapshot(over: SnapshotOptions = {}): TenantSnapshot {
-  const { rules, state, ...rest } = over
-  return TenantSnapshot.parse({
-    version: 1,
-    capturedAt: NOW,
-    tenant: {
-      id: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
-      name: 'fabrikam.onmicrosoft.com',
-      displayName: 'Fabrikam',
-    },
-    licence: 'eop',
-    acceptedDomains: [
-      { DomainName: 'fabrikam.com', Default: true },
-      { DomainName: 'fabrikam.onmicrosoft.com' },
-    ],
-    mx: { route: 'microsoft', hosts: ['fabrikam-com.mail.protection.outlook.com'] },
-    ...rest,
-    state: {
-      antiSpam: { policies: [{ Name: 'Default', IsDefault: true }] },
-      antiPhish: { policies: [{ Name: 'Office365 AntiPhish Default', IsDefault: true }] },
-      quarantinePolicies: [
-        { Name: 'AdminOnlyAccessPolicy', EndUserQuarantinePermissionsValue: 0 },
-        { Name: 'DefaultFullAccessPolicy', EndUserQuarantinePermissionsValue: 39 },
-      ],
-      ...(rules ? { transportRules: rules } : {}),
-      ...(state ?? {}),
-    },
-  })
-}
+export { makeSnapshot, type SnapshotOptions }
 
 /** A Defender P2 tenant with the Built-in protection Safe Links / Safe Attachments policies. */
 export function makeDefenderSnapshot(over: SnapshotOptions = {}): TenantSnapshot {

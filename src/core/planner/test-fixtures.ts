@@ -1,43 +1,11 @@
-import { TenantSnapshot, type TenantSnapshotInput } from '../model/snapshot.js'
+import type { TenantSnapshot, TenantSnapshotInput } from '../model/snapshot.js'
+import { makeSnapshot, NOW } from '../model/test-fixtures.js'
 import type { TransportRuleInput } from '../model/transport-rule.js'
 import { VendorProfile, type VendorProfileInput } from '../vendor/profile.js'
 import { resolveVendor, type ResolvedVendor } from '../vendor/resolve.js'
 
-/** The fixed "now" of planner tests. */
-export const NOW = '2026-11-20T09:00:00Z'
-
-/** A valid tenant snapshot with defaults, overridable per test. */
-export function makeSnapshot(
-  over: Partial<TenantSnapshotInput> & { rules?: TransportRuleInput[] } = {},
-): TenantSnapshot {
-  const { rules, ...rest } = over
-  return TenantSnapshot.parse({
-    version: 1,
-    capturedAt: NOW,
-    tenant: {
-      id: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
-      name: 'fabrikam.onmicrosoft.com',
-      displayName: 'Fabrikam',
-    },
-    licence: 'eop',
-    acceptedDomains: [
-      { DomainName: 'fabrikam.com', Default: true },
-      { DomainName: 'fabrikam.onmicrosoft.com' },
-    ],
-    mx: { route: 'microsoft', hosts: ['fabrikam-com.mail.protection.outlook.com'] },
-    ...rest,
-    state: {
-      antiSpam: { policies: [{ Name: 'Default', IsDefault: true }] },
-      antiPhish: { policies: [{ Name: 'Office365 AntiPhish Default', IsDefault: true }] },
-      quarantinePolicies: [
-        { Name: 'AdminOnlyAccessPolicy', EndUserQuarantinePermissionsValue: 0 },
-        { Name: 'DefaultFullAccessPolicy', EndUserQuarantinePermissionsValue: 39 },
-      ],
-      ...(rules ? { transportRules: rules } : {}),
-      ...(rest.state ?? {}),
-    },
-  })
-}
+/** The fixed "now" and the snapshot builder shared by core tests. */
+export { NOW, makeSnapshot }
 
 /** A Defender P1 variant of makeSnapshot with a custom Safe Links policy in force. */
 export function makeDefenderSnapshot(
