@@ -7,6 +7,7 @@ import { list } from './common.js'
 import { ConnectionFilterPolicy } from './connection-filter.js'
 import { InboundConnector } from './inbound-connector.js'
 import { Licence } from './licence.js'
+import { MalwareFilterPolicy, MalwareFilterRule } from './malware-filter.js'
 import { PresetRule } from './preset.js'
 import { QuarantinePolicy } from './quarantine-policy.js'
 import { SafeAttachmentPolicy, SafeAttachmentRule } from './safe-attachments.js'
@@ -49,6 +50,8 @@ export const SurfaceState = z.object({
   connectionFilter: ConnectionFilterPolicy.prefault({}),
   antiSpam: policyPair(AntiSpamPolicy, AntiSpamRule).prefault({}),
   antiPhish: policyPair(AntiPhishPolicy, AntiPhishRule).prefault({}),
+  /** Anti-malware policies (read only: passage never changes them). */
+  malware: policyPair(MalwareFilterPolicy, MalwareFilterRule).prefault({}),
   /** null when the tenant has no Defender for Office 365 (the cmdlets do not exist). */
   safeLinks: policyPair(SafeLinksPolicy, SafeLinksRule).nullable().default(null),
   safeAttachments: policyPair(SafeAttachmentPolicy, SafeAttachmentRule).nullable().default(null),
