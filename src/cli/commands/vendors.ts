@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { getVendor, loadCatalog } from '../../catalog/index.js'
-import { MECHANISMS, PROTECTIONS } from '../../core/protections/catalog.js'
+import { MECHANISMS } from '../../core/mechanisms/index.js'
+import { PROTECTIONS } from '../../core/protections/definitions.js'
 import { paint, printJson } from '../output.js'
 import { table } from '../table.js'
 

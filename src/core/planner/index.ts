@@ -1,5 +1,6 @@
 export * from './availability.js'
-export * from './build-rules.js'
 export * from './context.js'
+export * from './diagnostics.js'
 export * from './plan.js'
+export * from './safety.js'
 export * from './types.js'

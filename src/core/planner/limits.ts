@@ -7,7 +7,7 @@ import { CONNECTION_FILTER_LIMITS } from '../model/connection-filter.js'
 import type { TenantSnapshot } from '../model/snapshot.js'
 import { TABL_LIMITS, TABL_RULES } from '../model/tabl.js'
 import { TRANSPORT_RULE_LIMITS } from '../model/transport-rule.js'
-import { strs } from '../surfaces/surface.js'
+import { strs } from '../surfaces/index.js'
 
 function listNote(change: Change, field: string, limit: string, max: number): LimitNote | null {
   if (!change.add?.[field] && change.op !== 'create') return null

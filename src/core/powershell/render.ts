@@ -1,5 +1,5 @@
 import type { CmdletCall } from '../cmdlet.js'
-import type { Plan } from '../planner/types.js'
+import type { Plan } from '../plan-format.js'
 import { psParam, psString } from './quote.js'
 
 /** One cmdlet call as a PowerShell command line. */

@@ -3,7 +3,7 @@ import type { Action, Category, RecipientEvaluation, TraceObject } from '../eval
 import type { Change } from '../change.js'
 import { parseWith } from '../errors/index.js'
 import { TenantSnapshot } from '../model/snapshot.js'
-import { applyChanges } from '../surfaces/apply.js'
+import { applyChanges } from '../surfaces/index.js'
 import type { TypicalMessage } from './typical.js'
 
 /** Where one recipient's copy lands in one configuration. */

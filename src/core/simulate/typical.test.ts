@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { makeSnapshot } from '../planner/test-fixtures.js'
+import { makeSnapshot } from '../model/test-fixtures.js'
 import { VendorProfile } from '../vendor/profile.js'
 import { resolveVendor } from '../vendor/resolve.js'
 import { defaultRecipients, typicalMessages } from './typical.js'
