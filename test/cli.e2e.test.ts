@@ -8,10 +8,13 @@ import { describe, expect, it } from 'vitest'
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js')
 const NOW = '2026-11-20T09:00:00Z'
 
+const E2E_DB = join(mkdtempSync(join(tmpdir(), 'passage-e2e-')), 'passage.db')
+
 function passage(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    // Plans written with --out are signed with a key from the store: a store of this run's own.
+    env: { ...process.env, NO_COLOR: '1', PASSAGE_DB: E2E_DB },
   })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }

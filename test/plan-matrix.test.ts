@@ -4,11 +4,12 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { loadSnapshot } from '../src/app/snapshot-file.js'
 import { getVendor, loadCatalog } from '../src/catalog/index.js'
 import { isPassageError } from '../src/core/errors/index.js'
+import { guardPlan } from '../src/core/planner/guard.js'
 import { plan, planHashValid } from '../src/core/planner/plan.js'
 import type { Plan } from '../src/core/planner/types.js'
 import { renderPlanScript } from '../src/core/powershell/render.js'
 import { resolveVendor } from '../src/core/vendor/resolve.js'
-import { applyChanges, inverseChanges } from '../src/core/surfaces/apply.js'
+import { applyChanges, applyThenUndo } from '../src/core/surfaces/index.js'
 import { sampleParams } from './helpers/sample-params.js'
 
 // Every vendor of the catalog against every example snapshot, in both modes.
@@ -39,13 +40,15 @@ describe.each(loadCatalog().map((v) => v.id))('vendor %s', (id) => {
         }
         outcomes.planned++
         expect(planHashValid(p)).toBe(true)
+        // What apply re-checks before writing: every plan passage makes passes its own guard.
+        expect(guardPlan(p, vendor, snapshot, NOW)).toEqual([])
         for (const c of p.changes) {
           expect(c.calls.length).toBeGreaterThan(0)
           expect(c.risk.reason).not.toBe('')
         }
         const applied = applyChanges(snapshot, p.changes)
         expect(plan(vendor, { mode }, applied, { now: NOW }).changes).toEqual([])
-        expect(applyChanges(applied, inverseChanges(p.changes))).toEqual(snapshot)
+        expect(applyThenUndo(snapshot, p.changes).restored).toEqual(snapshot)
         expect(renderPlanScript(p)).toMatch(/^Connect-ExchangeOnline/m)
       },
     )

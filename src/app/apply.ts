@@ -1,34 +1,31 @@
 /**
- * Apply: runs a frozen plan through the Exchange admin API. It refuses a tampered plan or one
- * whose prior state drifted, holds the tenant's lease, journals each object's prior state before
- * changing it, runs independent changes in parallel and dependent ones in order, and returns a
- * result per step instead of throwing halfway. An interrupted or failed run of the same plan is
- * resumed from its journal: what is already in effect is not done again.
+ * Apply: runs a frozen plan through the Exchange admin API. It refuses a tampered plan, one whose
+ * changes are not what passage would plan for this vendor and tenant (planner/guard.ts), and one
+ * whose prior state drifted; it holds the tenant's lease, journals each object's prior state
+ * before changing it, runs independent changes in parallel and dependent ones in order, and
+ * returns a result per step instead of throwing halfway. An interrupted or failed run of the same
+ * plan is resumed from its journal: what is already in effect is not done again.
  */
 import type { Change } from '../core/change.js'
-import { isPassageError, PassageError, type ErrorCode } from '../core/errors/index.js'
+import { PassageError } from '../core/errors/index.js'
 import { hasDefender } from '../core/model/licence.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
+import { guardPlan, type GuardDiagnostic } from '../core/planner/guard.js'
 import { planHashValid } from '../core/planner/plan.js'
 import type { Plan } from '../core/planner/types.js'
-import { applyChange } from '../core/surfaces/apply.js'
+import { applyChange, inEffect, objectOf } from '../core/surfaces/snapshot-edit.js'
+import { isSurfaceKind, surfaceOf } from '../core/surfaces/registry.js'
+import type { DriftField } from '../core/surfaces/surface.js'
+import type { ResolvedVendor } from '../core/vendor/resolve.js'
 import type { RunRecord, Store } from '../store/index.js'
-import { currentObject, driftOf, inEffect, type DriftField } from './drift.js'
+import { runStep, stepError, type StepResult } from './apply-step.js'
 import { takeLease } from './lease.js'
-import { readTenant, snapshotOf } from './read-state.js'
+import { vendorOfPlan } from './plan-vendor.js'
+import { readTenant, snapshotAround } from './read-state.js'
 import { runSchedule, type ScheduledStatus } from './schedule.js'
 import type { Session } from './session.js'
 
-/** One step's result. */
-export interface StepResult {
-  changeId: string
-  summary: string
-  status: ScheduledStatus
-  /** Why a done step ran no cmdlet (resumed: it was in effect already). */
-  note?: string
-  error?: { code: ErrorCode; message: string; hint: string }
-  ms?: number
-}
+export type { StepResult } from './apply-step.js'
 
 /** Progress of one step, for the CLI's lines. */
 export type StepEvent =
@@ -56,16 +53,11 @@ export interface ApplyOptions {
   concurrency?: number
   onStep?: (e: StepEvent) => void
   leaseTtlMs?: number
+  /** The vendor the plan is for (default: resolved again from the catalog). */
+  vendor?: ResolvedVendor
 }
 
 const RESUMABLE = new Set(['failed', 'interrupted', 'running'])
-
-function errorOf(e: unknown): NonNullable<StepResult['error']> {
-  const err = isPassageError(e)
-    ? e
-    : new PassageError('PASSAGE_E_INTERNAL', e instanceof Error ? e.message : String(e))
-  return { code: err.code, message: err.message, hint: err.hint }
-}
 
 /** Refuses a plan that is tampered with or for another tenant. */
 export function checkPlan(plan: Plan, tenantId: string): void {
@@ -94,19 +86,135 @@ export function driftError(drift: DriftField[]): PassageError {
   )
 }
 
+/** The guard's refusal: every reason, the first one's code (a safety refusal or a forgery). */
+export function guardError(found: GuardDiagnostic[]): PassageError {
+  const first = found[0]
+  const shown = found.slice(0, 10).map((d) => `  ${d.message}`)
+  const more = found.length > 10 ? `\n  ... and ${found.length - 10} more` : ''
+  return new PassageError(
+    first?.code ?? 'PASSAGE_E_PLAN_FORGED',
+    `Refused: the plan asks for what passage would not plan; nothing was applied:\n${shown.join('\n')}${more}`,
+    { details: { diagnostics: found } },
+  )
+}
+
 /** The newest apply run of this plan, if any. */
 async function previousRun(store: Store, plan: Plan): Promise<RunRecord | undefined> {
   const runs = await store.listRuns(plan.tenant.id, 500)
   return runs.find((r) => r.kind === 'apply' && r.planHash === plan.hash)
 }
 
-/** Reads the surfaces a plan touches. */
-async function readFor(session: Session, plan: Plan, changes: readonly Change[] = plan.changes) {
+/** Reads the surfaces changes touch (and, for the guard, the tenant context). */
+async function readFor(
+  session: Session,
+  plan: Plan,
+  changes: readonly Change[],
+  context = false,
+): Promise<{ snapshot: TenantSnapshot; calls: number }> {
+  // A surface the plan names that passage does not know is the guard's to refuse, not a read.
+  const surfaces = new Set(changes.map((c) => c.surface).filter(isSurfaceKind))
+  // The guard accepts the gateway's addresses only where its inbound connector lists them.
+  if (context) surfaces.add('inbound-connector')
   const read = await readTenant(session.exo, {
-    surfaces: [...new Set(changes.map((c) => c.surface))],
+    surfaces: [...surfaces],
+    context,
     defender: hasDefender(plan.tenant.licence),
   })
-  return { snapshot: snapshotOf(plan.tenant, read), calls: read.calls }
+  return { snapshot: snapshotAround(plan.tenant, read), calls: read.calls }
+}
+
+/** What an interrupted run left: its steps done, the changes it journaled. */
+interface Resumption {
+  run: RunRecord | undefined
+  done: Set<string>
+  journaled: Set<string>
+}
+
+async function resumption(store: Store, prev: RunRecord | undefined): Promise<Resumption> {
+  const run = prev !== undefined && RESUMABLE.has(prev.status) ? prev : undefined
+  if (!run) return { run, done: new Set(), journaled: new Set() }
+  const steps = await store.listSteps(run.id)
+  const journal = await store.getJournal(run.id)
+  return {
+    run,
+    done: new Set(steps.filter((s) => s.status === 'done').map((s) => s.changeId)),
+    journaled: new Set(journal.map((j) => j.changeId)),
+  }
+}
+
+/**
+ * Drift: each change not yet begun is compared with what the plan saw. A change the interrupted
+ * run had begun (journaled) is judged by whether it is in effect instead.
+ */
+function driftAndAlready(
+  plan: Plan,
+  now: TenantSnapshot,
+  r: Resumption,
+): { drift: DriftField[]; already: Set<string> } {
+  const drift: DriftField[] = []
+  const already = new Set<string>()
+  for (const c of plan.changes) {
+    if (r.done.has(c.id)) continue
+    if (r.journaled.has(c.id)) {
+      if (inEffect(now, c)) already.add(c.id)
+      continue
+    }
+    drift.push(...surfaceOf(c.surface).drift(c.before, objectOf(now, c), c))
+  }
+  return { drift, already }
+}
+
+/** The result of a plan that had been applied already. */
+async function alreadyApplied(store: Store, plan: Plan, prev: RunRecord, started: number) {
+  const steps = await store.listSteps(prev.id)
+  const result: ApplyResult = {
+    runId: prev.id,
+    planHash: plan.hash,
+    tenantId: plan.tenant.id,
+    status: 'done',
+    resumed: false,
+    alreadyApplied: true,
+    steps: plan.changes.map((c) => ({
+      changeId: c.id,
+      summary: c.summary,
+      status: steps.find((s) => s.changeId === c.id)?.status === 'done' ? 'done' : 'not-run',
+    })),
+    calls: 0,
+    ms: Date.now() - started,
+  }
+  return result
+}
+
+/** Records the tenant and the plan, and starts (or resumes) the run. */
+async function startRun(
+  store: Store,
+  session: Session,
+  plan: Plan,
+  resuming: RunRecord | undefined,
+): Promise<RunRecord> {
+  if (!(await store.getTenant(plan.tenant.id)))
+    await store.upsertTenant({
+      id: plan.tenant.id,
+      name: plan.tenant.name,
+      displayName: plan.tenant.name,
+      licence: plan.tenant.licence,
+    })
+  await store.savePlan(plan)
+  const run = resuming
+    ? ((await store.resumeRun(resuming.id)) ?? resuming)
+    : await store.createRun({
+        tenantId: plan.tenant.id,
+        planHash: plan.hash,
+        kind: 'apply',
+        actor: session.actor,
+      })
+  await store.audit({
+    actor: session.actor,
+    action: resuming ? 'apply.resume' : 'apply.start',
+    tenantId: plan.tenant.id,
+    details: { runId: run.id, plan: plan.hash, vendor: plan.vendor.id },
+  })
+  return run
 }
 
 /** Applies a plan (or resumes its interrupted run). See the module comment. */
@@ -118,81 +226,25 @@ export async function apply(
 ): Promise<ApplyResult> {
   const started = Date.now()
   checkPlan(plan, session.tenantId)
+  const vendor = opts.vendor ?? vendorOfPlan(plan)
   const lease = await takeLease(store, plan.tenant.id, session.actor, opts.leaseTtlMs)
   let calls = 0
   try {
     const prev = await previousRun(store, plan)
-    if (prev?.status === 'done') {
-      const steps = await store.listSteps(prev.id)
-      return {
-        runId: prev.id,
-        planHash: plan.hash,
-        tenantId: plan.tenant.id,
-        status: 'done',
-        resumed: false,
-        alreadyApplied: true,
-        steps: plan.changes.map((c) => ({
-          changeId: c.id,
-          summary: c.summary,
-          status: steps.find((s) => s.changeId === c.id)?.status === 'done' ? 'done' : 'not-run',
-        })),
-        calls: 0,
-        ms: Date.now() - started,
-      }
-    }
-    const resuming = prev !== undefined && RESUMABLE.has(prev.status) ? prev : undefined
-    const priorSteps = resuming ? await store.listSteps(resuming.id) : []
-    const journaled = new Set(
-      resuming ? (await store.getJournal(resuming.id)).map((j) => j.changeId) : [],
-    )
-    const doneBefore = new Set(priorSteps.filter((s) => s.status === 'done').map((s) => s.changeId))
-
-    const first = await readFor(session, plan)
+    if (prev?.status === 'done') return await alreadyApplied(store, plan, prev, started)
+    const resume = await resumption(store, prev)
+    const first = await readFor(session, plan, plan.changes, true)
     calls += first.calls
-    let working: TenantSnapshot = first.snapshot
-    // Drift: compare each change not yet begun with what the plan saw. A change the interrupted
-    // run had begun (journaled) is judged by whether it is in effect instead.
-    const drift: DriftField[] = []
-    const already = new Set<string>()
-    for (const c of plan.changes) {
-      if (doneBefore.has(c.id)) continue
-      if (journaled.has(c.id) && inEffect(working, c)) {
-        already.add(c.id)
-        continue
-      }
-      if (journaled.has(c.id)) continue
-      drift.push(...driftOf(c, currentObject(working, c)))
-    }
+    const refused = guardPlan(plan, vendor, first.snapshot, new Date().toISOString())
+    if (refused.length) throw guardError(refused)
+    const { drift, already } = driftAndAlready(plan, first.snapshot, resume)
     if (drift.length) throw driftError(drift)
 
-    const existing = await store.getTenant(plan.tenant.id)
-    if (!existing)
-      await store.upsertTenant({
-        id: plan.tenant.id,
-        name: plan.tenant.name,
-        displayName: plan.tenant.name,
-        licence: plan.tenant.licence,
-      })
-    await store.savePlan(plan)
-    const run = resuming
-      ? ((await store.resumeRun(resuming.id)) ?? resuming)
-      : await store.createRun({
-          tenantId: plan.tenant.id,
-          planHash: plan.hash,
-          kind: 'apply',
-          actor: session.actor,
-        })
+    const run = await startRun(store, session, plan, resume.run)
     await lease.attach(run.id)
-    await store.audit({
-      actor: session.actor,
-      action: resuming ? 'apply.resume' : 'apply.start',
-      tenantId: plan.tenant.id,
-      details: { runId: run.id, plan: plan.hash, vendor: plan.vendor.id },
-    })
-
-    const results = new Map<string, StepResult>()
     // The working snapshot follows our own writes, so that a second change of one object
     // journals the state the first one left (the true prior of that step).
+    let working = first.snapshot
     const follow = (c: Change) => {
       try {
         working = applyChange(working, c)
@@ -200,126 +252,54 @@ export async function apply(
         // A created object already there (resumed): the state read is already right.
       }
     }
+    const results = new Map<string, StepResult>()
     const work = async (c: Change): Promise<boolean> => {
       opts.onStep?.({ type: 'start', change: c })
       const t0 = Date.now()
       const startedAt = new Date().toISOString()
-      const finish = async (r: StepResult) => {
-        r.ms = Date.now() - t0
-        results.set(c.id, r)
-        await store.recordStep(run.id, {
-          changeId: c.id,
-          status: r.status,
-          error: r.error ? { code: r.error.code, message: r.error.message } : null,
-          startedAt,
-        })
-        opts.onStep?.({ type: 'end', change: c, result: r })
-        return r.status === 'done'
-      }
-      // The prior state goes to the journal before anything is written (insert-or-ignore: a
-      // resumed run keeps the first, true prior).
-      await store.journalPrior(run.id, c.id, c.surface, c.target, currentObject(working, c))
-      if (already.has(c.id)) {
-        follow(c)
-        return finish({
-          changeId: c.id,
-          summary: c.summary,
-          status: 'done',
-          note: 'already in effect (resumed)',
-        })
-      }
-      try {
-        for (const call of c.calls) {
-          calls++
-          await session.exo.invoke(call)
-        }
-        follow(c)
-        return finish({ changeId: c.id, summary: c.summary, status: 'done' })
-      } catch (e) {
-        // A write that may have run before the connection failed: read back before judging.
-        if (isPassageError(e) && e.details?.mayHaveRun === true) {
-          try {
-            const back = await readFor(session, plan, [c])
+      const r = await runStep(
+        {
+          session,
+          store,
+          runId: run.id,
+          priorOf: (x) => objectOf(working, x),
+          alreadyDone: (x) => already.has(x.id),
+          readBack: async (x) => {
+            const back = await readFor(session, plan, [x])
             calls += back.calls
-            if (inEffect(back.snapshot, c)) {
-              follow(c)
-              return finish({
-                changeId: c.id,
-                summary: c.summary,
-                status: 'done',
-                note: 'in effect on read-back after an ambiguous failure',
-              })
-            }
-          } catch {
-            // The read-back failed too: report the original failure.
-          }
-        }
-        return finish({ changeId: c.id, summary: c.summary, status: 'failed', error: errorOf(e) })
-      }
+            return inEffect(back.snapshot, x)
+          },
+          counted: () => void calls++,
+        },
+        c,
+      )
+      if (r.status === 'done') follow(c)
+      r.ms = Date.now() - t0
+      results.set(c.id, r)
+      await store.recordStep(run.id, {
+        changeId: c.id,
+        status: r.status,
+        error: r.error ? { code: r.error.code, message: r.error.message } : null,
+        startedAt,
+      })
+      opts.onStep?.({ type: 'end', change: c, result: r })
+      return r.status === 'done'
     }
-    const known = new Map<string, ScheduledStatus>([...doneBefore].map((id) => [id, 'done']))
+    const known = new Map<string, ScheduledStatus>([...resume.done].map((id) => [id, 'done']))
     const statuses = await runSchedule(plan.changes, work, {
       ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
       known,
       stop: lease.lost,
     })
-    const steps: StepResult[] = []
-    for (const c of plan.changes) {
-      const s = statuses.get(c.id) ?? 'not-run'
-      const r = results.get(c.id)
-      if (r) steps.push(r)
-      else if (s === 'done')
-        steps.push({
-          changeId: c.id,
-          summary: c.summary,
-          status: 'done',
-          note: 'done in an earlier attempt',
-        })
-      else {
-        const lost = lease.lost()
-        const step: StepResult = {
-          changeId: c.id,
-          summary: c.summary,
-          status: 'not-run',
-          ...(lost
-            ? {
-                error: errorOf(
-                  new PassageError(
-                    'PASSAGE_E_LEASE_HELD',
-                    'The tenant lease was lost during the run.',
-                  ),
-                ),
-              }
-            : {}),
-        }
-        steps.push(step)
-        await store.recordStep(run.id, { changeId: c.id, status: 'not-run' })
-      }
-    }
-    const failed = steps.find((s) => s.status === 'failed')
+    const steps = await stepsOf(store, run.id, plan, statuses, results, lease.lost())
     const status = steps.every((s) => s.status === 'done') ? 'done' : 'failed'
-    await store.finishRun(
-      run.id,
-      status,
-      failed?.error ? { code: failed.error.code, message: failed.error.message } : null,
-    )
-    await store.audit({
-      actor: session.actor,
-      action: `apply.${status}`,
-      tenantId: plan.tenant.id,
-      details: {
-        runId: run.id,
-        plan: plan.hash,
-        done: steps.filter((s) => s.status === 'done').length,
-        failed: steps.filter((s) => s.status === 'failed').length,
-      },
-    })
+    await finishApply(store, session, plan, run.id, steps, status)
     return {
       runId: run.id,
       planHash: plan.hash,
       tenantId: plan.tenant.id,
       status,
-      resumed: resuming !== undefined,
+      resumed: resume.run !== undefined,
       alreadyApplied: false,
       steps,
       calls,
@@ -328,4 +308,67 @@ export async function apply(
   } finally {
     await lease.release()
   }
+}
+
+/** Every change's step result, recording the ones that never ran. */
+async function stepsOf(
+  store: Store,
+  runId: number,
+  plan: Plan,
+  statuses: Map<string, ScheduledStatus>,
+  results: Map<string, StepResult>,
+  leaseLost: boolean,
+): Promise<StepResult[]> {
+  const steps: StepResult[] = []
+  for (const c of plan.changes) {
+    const r = results.get(c.id)
+    if (r) steps.push(r)
+    else if ((statuses.get(c.id) ?? 'not-run') === 'done')
+      steps.push({
+        changeId: c.id,
+        summary: c.summary,
+        status: 'done',
+        note: 'done in an earlier attempt',
+      })
+    else {
+      const lost = leaseLost
+        ? {
+            error: stepError(
+              new PassageError('PASSAGE_E_LEASE_HELD', 'The tenant lease was lost during the run.'),
+            ),
+          }
+        : {}
+      steps.push({ changeId: c.id, summary: c.summary, status: 'not-run', ...lost })
+      await store.recordStep(runId, { changeId: c.id, status: 'not-run' })
+    }
+  }
+  return steps
+}
+
+/** Closes the run and audits its outcome. */
+async function finishApply(
+  store: Store,
+  session: Session,
+  plan: Plan,
+  runId: number,
+  steps: StepResult[],
+  status: 'done' | 'failed',
+): Promise<void> {
+  const failed = steps.find((s) => s.status === 'failed')
+  await store.finishRun(
+    runId,
+    status,
+    failed?.error ? { code: failed.error.code, message: failed.error.message } : null,
+  )
+  await store.audit({
+    actor: session.actor,
+    action: `apply.${status}`,
+    tenantId: plan.tenant.id,
+    details: {
+      runId,
+      plan: plan.hash,
+      done: steps.filter((s) => s.status === 'done').length,
+      failed: steps.filter((s) => s.status === 'failed').length,
+    },
+  })
 }

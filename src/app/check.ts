@@ -1,16 +1,34 @@
 /**
  * Check configuration: read back every object a plan changed and verify that it is in effect for
- * its recipients (see check-findings.ts). Without a plan, the tenant's last applied plan: a drift
- * check. Recorded as a `check` run.
+ * its recipients: each change's surface verifies it (in effect, enabled, not expiring, not
+ * overridden by a preset), and mail flow rules keep the plan's order. Without a plan, the
+ * tenant's last applied plan: a drift check. Recorded as a `check` run.
  */
 import { PassageError } from '../core/errors/index.js'
 import { hasDefender } from '../core/model/licence.js'
 import { planHashValid } from '../core/planner/plan.js'
 import type { Plan } from '../core/planner/types.js'
+import type { TenantSnapshot } from '../core/model/snapshot.js'
+import { surfaceOf } from '../core/surfaces/registry.js'
+import { objectOf } from '../core/surfaces/snapshot-edit.js'
+import type { Finding } from '../core/surfaces/surface.js'
+import { ruleOrderFindings } from '../core/surfaces/transport-rule.js'
 import type { Store } from '../store/index.js'
-import { checkFindings, type CheckFinding } from './check-findings.js'
-import { readTenant, snapshotOf } from './read-state.js'
+import { readTenant, snapshotAround } from './read-state.js'
 import type { Session } from './session.js'
+
+/** One reason a change is not (or soon no longer) in effect, with its diagnosis and fix. */
+export type CheckFinding = Finding
+
+/** Every finding of a plan against the tenant as read back; empty means green. Pure. */
+export function checkFindings(snapshot: TenantSnapshot, plan: Plan, nowMs: number): Finding[] {
+  return [
+    ...plan.changes.flatMap((c) =>
+      surfaceOf(c.surface).verify(objectOf(snapshot, c), c, { snapshot, nowMs }),
+    ),
+    ...ruleOrderFindings(plan.changes, (c) => objectOf(snapshot, c)),
+  ]
+}
 
 /** What check found. */
 export interface CheckResult {
@@ -67,7 +85,7 @@ export async function check(
   const read = await readTenant(session.exo, {
     defender: hasDefender(plan.tenant.licence),
   })
-  const snapshot = snapshotOf(plan.tenant, read)
+  const snapshot = snapshotAround(plan.tenant, read)
   const findings = checkFindings(snapshot, plan, (opts.now?.() ?? new Date()).getTime())
   await store.savePlan(plan)
   const run = await store.createRun({

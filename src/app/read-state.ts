@@ -3,8 +3,7 @@
  * in one `$batch` round (independent Get-* calls, ten per batch, batches in parallel). Discover,
  * apply, check and rollback all read through here, so they see objects the same way.
  */
-import type { SurfaceKind } from '../core/change.js'
-import type { CmdletCall } from '../core/cmdlet.js'
+import type { JsonObject, SurfaceKind } from '../core/change.js'
 import { isPassageError, parseWith, PassageError } from '../core/errors/index.js'
 import { PresetRule } from '../core/model/preset.js'
 import {
@@ -13,56 +12,25 @@ import {
   type AcceptedDomain,
   type TenantSnapshot,
 } from '../core/model/snapshot.js'
+import { ALL_SURFACES, surfaceOf } from '../core/surfaces/registry.js'
+import { ruleState } from '../core/surfaces/rule-state.js'
+import type { SurfaceRead } from '../core/surfaces/surface.js'
 import type { ExchangeClient, ExoObject } from '../exchange/index.js'
 
-/** The Get-* reads, by name. `defender` ones exist only with Defender for Office 365. */
-const READS = {
-  acceptedDomains: { cmdlet: 'Get-AcceptedDomain', params: {} },
-  transportRules: { cmdlet: 'Get-TransportRule', params: { ResultSize: 'Unlimited' } },
-  connectionFilter: { cmdlet: 'Get-HostedConnectionFilterPolicy', params: {} },
-  antiSpamPolicies: { cmdlet: 'Get-HostedContentFilterPolicy', params: {} },
-  antiSpamRules: { cmdlet: 'Get-HostedContentFilterRule', params: {} },
-  antiPhishPolicies: { cmdlet: 'Get-AntiPhishPolicy', params: {} },
-  antiPhishRules: { cmdlet: 'Get-AntiPhishRule', params: {} },
-  tablSender: { cmdlet: 'Get-TenantAllowBlockListItems', params: { ListType: 'Sender' } },
-  tablUrl: { cmdlet: 'Get-TenantAllowBlockListItems', params: { ListType: 'Url' } },
-  tablFileHash: { cmdlet: 'Get-TenantAllowBlockListItems', params: { ListType: 'FileHash' } },
-  tablIp: { cmdlet: 'Get-TenantAllowBlockListItems', params: { ListType: 'IP' } },
-  tablSpoof: { cmdlet: 'Get-TenantAllowBlockListSpoofItems', params: {} },
-  quarantinePolicies: { cmdlet: 'Get-QuarantinePolicy', params: {} },
-  phishSimPolicy: { cmdlet: 'Get-PhishSimOverridePolicy', params: {} },
-  phishSimRule: { cmdlet: 'Get-ExoPhishSimOverrideRule', params: {} },
-  secOpsPolicy: { cmdlet: 'Get-SecOpsOverridePolicy', params: {} },
-  inboundConnectors: { cmdlet: 'Get-InboundConnector', params: {} },
-  eopPresets: { cmdlet: 'Get-EOPProtectionPolicyRule', params: {} },
-  safeLinksPolicies: { cmdlet: 'Get-SafeLinksPolicy', params: {}, defender: true },
-  safeLinksRules: { cmdlet: 'Get-SafeLinksRule', params: {}, defender: true },
-  safeAttachmentPolicies: { cmdlet: 'Get-SafeAttachmentPolicy', params: {}, defender: true },
-  safeAttachmentRules: { cmdlet: 'Get-SafeAttachmentRule', params: {}, defender: true },
-  atpPolicy: { cmdlet: 'Get-AtpPolicyForO365', params: {}, defender: true },
-  atpPresets: { cmdlet: 'Get-ATPProtectionPolicyRule', params: {}, defender: true },
-} as const satisfies Record<string, CmdletCall & { defender?: boolean }>
-
-type ReadName = keyof typeof READS
-
-/** True for a read that exists only with Defender for Office 365. */
-const defenderOnly = (n: ReadName): boolean => 'defender' in READS[n]
-
-/** Which reads each surface needs. */
-const READS_OF: Record<SurfaceKind, ReadName[]> = {
-  'transport-rule': ['transportRules'],
-  'connection-filter': ['connectionFilter'],
-  'anti-spam': ['antiSpamPolicies', 'antiSpamRules'],
-  'anti-phish': ['antiPhishPolicies', 'antiPhishRules'],
-  'safe-links': ['safeLinksPolicies', 'safeLinksRules'],
-  'safe-attachments': ['safeAttachmentPolicies', 'safeAttachmentRules'],
-  'tabl-item': ['tablSender', 'tablUrl', 'tablFileHash', 'tablIp'],
-  'tabl-spoof': ['tablSpoof'],
-  'quarantine-policy': ['quarantinePolicies'],
-  'phish-sim-policy': ['phishSimPolicy'],
-  'phish-sim-rule': ['phishSimRule'],
-  'inbound-connector': ['inboundConnectors'],
-}
+/**
+ * Reads that are tenant context rather than a surface: accepted domains, preset security policy
+ * rules, the tenant-wide ATP policy. Each surface names its own reads (core/surfaces).
+ */
+const CONTEXT_READS: readonly SurfaceRead[] = [
+  { name: 'acceptedDomains', call: { cmdlet: 'Get-AcceptedDomain', params: {} } },
+  { name: 'eopPresets', call: { cmdlet: 'Get-EOPProtectionPolicyRule', params: {} } },
+  { name: 'atpPolicy', call: { cmdlet: 'Get-AtpPolicyForO365', params: {} }, defender: true },
+  {
+    name: 'atpPresets',
+    call: { cmdlet: 'Get-ATPProtectionPolicyRule', params: {} },
+    defender: true,
+  },
+]
 
 /** What one read round returns. */
 export interface TenantRead {
@@ -79,25 +47,13 @@ export interface TenantRead {
 export interface ReadOptions {
   /** Only these surfaces (default: all, plus accepted domains and presets). */
   surfaces?: readonly SurfaceKind[]
+  /** With `surfaces`, also read the tenant context (accepted domains, presets, ATP policy). */
+  context?: boolean
   /**
    * Whether to read the Defender-only surfaces: true, false, or 'probe' (read them in the same
    * round and take a licence refusal as "no Defender"). Default 'probe'.
    */
   defender?: boolean | 'probe'
-}
-
-/** Exchange's Enabled/Disabled, whatever shape it came in. */
-function ruleState(v: unknown): 'Enabled' | 'Disabled' {
-  return v === 'Disabled' || v === false ? 'Disabled' : 'Enabled'
-}
-
-/** Small normalisations of what real Exchange returns, before the model's schema reads it. */
-function normaliseRule(o: ExoObject): ExoObject {
-  const out: ExoObject = { ...o }
-  if ('State' in o) out.State = ruleState(o.State)
-  if (typeof o.Priority === 'string') out.Priority = Number(o.Priority)
-  if (typeof o.SetSCL === 'string') out.SetSCL = Number(o.SetSCL)
-  return out
 }
 
 function presetsOf(objects: ExoObject[], kind: 'EOP' | 'ATP'): PresetRule[] {
@@ -117,78 +73,44 @@ function presetsOf(objects: ExoObject[], kind: 'EOP' | 'ATP'): PresetRule[] {
  * its error (missing role, API disabled, ...), except Defender-only reads when probing.
  */
 export async function readTenant(exo: ExchangeClient, opts: ReadOptions = {}): Promise<TenantRead> {
-  const wanted = new Set<ReadName>(
-    opts.surfaces ? opts.surfaces.flatMap((k) => READS_OF[k]) : (Object.keys(READS) as ReadName[]),
-  )
+  const surfaces = opts.surfaces ? opts.surfaces.map(surfaceOf) : ALL_SURFACES
   const defender = opts.defender ?? 'probe'
-  const names = [...wanted].filter((n) => !defenderOnly(n) || defender !== false)
-  const outcomes = await exo.batch(names.map((n) => ({ ...READS[n] })))
-  const got = new Map<ReadName, ExoObject[]>()
+  const wanted = [
+    ...surfaces.flatMap((s) => s.reads),
+    ...(opts.surfaces && !opts.context ? [] : CONTEXT_READS),
+  ]
+  const reads = wanted.filter((r) => !r.defender || defender !== false)
+  const outcomes = await exo.batch(reads.map((r) => ({ ...r.call })))
+  const got = new Map<string, JsonObject[]>()
   let defenderReadable = defender !== false
-  names.forEach((n, i) => {
+  reads.forEach((r, i) => {
     const o = outcomes[i]
-    if (!o) throw new PassageError('PASSAGE_E_INTERNAL', `no outcome for ${READS[n].cmdlet}`)
-    if (o.ok) got.set(n, o.objects)
+    if (!o) throw new PassageError('PASSAGE_E_INTERNAL', `no outcome for ${r.call.cmdlet}`)
+    if (o.ok) got.set(r.name, o.objects as JsonObject[])
     else if (
-      defenderOnly(n) &&
+      r.defender &&
       defender === 'probe' &&
       (isPassageError(o.error, 'PASSAGE_E_LICENCE_MISSING') ||
         isPassageError(o.error, 'PASSAGE_E_EXO_NOT_FOUND'))
     )
       defenderReadable = false
-    // A phishing simulation rule or SecOps policy that does not exist reads as not found.
-    else if (
-      (n === 'phishSimRule' || n === 'phishSimPolicy' || n === 'secOpsPolicy') &&
-      isPassageError(o.error, 'PASSAGE_E_EXO_NOT_FOUND')
-    )
-      got.set(n, [])
+    // A singleton that does not exist yet (phishing simulation rule, SecOps policy) reads as
+    // not found.
+    else if (r.notFoundIsEmpty && isPassageError(o.error, 'PASSAGE_E_EXO_NOT_FOUND'))
+      got.set(r.name, [])
     else throw o.error
   })
-  const list = (n: ReadName) => got.get(n) ?? []
-  const withDefender = defenderReadable && names.some(defenderOnly)
-  const raw = {
-    transportRules: list('transportRules').map(normaliseRule),
-    connectionFilter: list('connectionFilter')[0] ?? {},
-    antiSpam: {
-      policies: list('antiSpamPolicies'),
-      rules: list('antiSpamRules').map(normaliseRule),
-    },
-    antiPhish: {
-      policies: list('antiPhishPolicies'),
-      rules: list('antiPhishRules').map(normaliseRule),
-    },
-    safeLinks:
-      withDefender && (wanted.has('safeLinksPolicies') || !opts.surfaces)
-        ? {
-            policies: list('safeLinksPolicies'),
-            rules: list('safeLinksRules').map(normaliseRule),
-          }
-        : null,
-    safeAttachments:
-      withDefender && (wanted.has('safeAttachmentPolicies') || !opts.surfaces)
-        ? {
-            policies: list('safeAttachmentPolicies'),
-            rules: list('safeAttachmentRules').map(normaliseRule),
-          }
-        : null,
-    tabl: {
-      items: [
-        ...list('tablSender'),
-        ...list('tablUrl'),
-        ...list('tablFileHash'),
-        ...list('tablIp'),
-      ],
-      spoofItems: list('tablSpoof'),
-    },
-    quarantinePolicies: list('quarantinePolicies'),
-    advancedDelivery: {
-      phishSimPolicy: list('phishSimPolicy')[0] ?? null,
-      phishSimRule: list('phishSimRule')[0] ?? null,
-      secOpsPolicy: list('secOpsPolicy')[0] ?? null,
-    },
-    inboundConnectors: list('inboundConnectors'),
-    atpPolicy: withDefender ? (list('atpPolicy')[0] ?? null) : null,
-  }
+  const list = (name: string) => got.get(name) ?? []
+  const withDefender = defenderReadable && reads.some((r) => r.defender)
+  const raw: Record<string, unknown> = {}
+  for (const s of surfaces)
+    for (const [field, value] of Object.entries(s.load(list, withDefender))) {
+      const prev = raw[field]
+      // Two surfaces may fill one part of the state (TABL items and spoof entries).
+      raw[field] =
+        isRecord(prev) && isRecord(value) ? { ...prev, ...value } : (value ?? prev ?? null)
+    }
+  raw.atpPolicy = withDefender ? (list('atpPolicy')[0] ?? null) : null
   const state = parseWith(SurfaceState, raw, 'PASSAGE_E_SNAPSHOT_INVALID', 'The tenant as read')
   const acceptedDomains = list('acceptedDomains').map((d) => ({
     DomainName: String(d.DomainName ?? d.Name ?? ''),
@@ -201,15 +123,18 @@ export async function readTenant(exo: ExchangeClient, opts: ReadOptions = {}): P
     ...presetsOf(list('eopPresets'), 'EOP'),
     ...(withDefender ? presetsOf(list('atpPresets'), 'ATP') : []),
   ]
-  return { state, acceptedDomains, presets, defenderReadable, calls: names.length }
+  return { state, acceptedDomains, presets, defenderReadable, calls: reads.length }
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v)
+
 /**
- * A snapshot around a state just read, for the pure functions that take one (verifyChange,
+ * A snapshot around a state just read, for the pure functions that take one (inEffect,
  * applyChange): the plan's tenant and licence, and what was read. Not validated: only its
  * `state` is looked at.
  */
-export function snapshotOf(
+export function snapshotAround(
   tenant: { id: string; name: string; licence: TenantSnapshot['licence'] },
   read: TenantRead,
 ): TenantSnapshot {

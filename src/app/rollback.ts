@@ -1,28 +1,31 @@
 /**
  * Rollback: restores exactly the prior state of what an apply run changed, from its journal, in
- * reverse order, even after a partial apply. The apply run is then marked `rolled-back`, and a
- * second rollback of it is a no-op. Recorded as a `rollback` run with a step per change.
+ * reverse order, even after a partial apply, with each surface's three-way undo (the one the
+ * property tests exercise): a field someone changed after apply keeps their value and the step
+ * is a `conflict` (unless forced). The apply run is then marked `rolled-back`, and a second
+ * rollback of it is a no-op. Recorded as a `rollback` run with a step per change.
  */
 import type { Change } from '../core/change.js'
 import { isPassageError, PassageError, type ErrorCode } from '../core/errors/index.js'
 import { hasDefender } from '../core/model/licence.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
 import type { Plan } from '../core/planner/types.js'
-import { applyChange } from '../core/surfaces/apply.js'
+import { applyChange, undoIn } from '../core/surfaces/snapshot-edit.js'
+import type { UndoConflict } from '../core/surfaces/surface.js'
 import type { RunRecord, Store } from '../store/index.js'
-import { currentObject } from './drift.js'
 import { takeLease } from './lease.js'
-import { readTenant, snapshotOf } from './read-state.js'
-import { restoreOf } from './restore.js'
+import { readTenant, snapshotAround } from './read-state.js'
 import type { Session } from './session.js'
 
 /** One undone change. */
 export interface RollbackStep {
   changeId: string
   summary: string
-  status: 'done' | 'failed' | 'not-run'
+  status: 'done' | 'failed' | 'not-run' | 'conflict'
   /** Cmdlets run to restore it (0 when it was already as it was). */
   calls: number
+  /** Fields someone changed since apply, left as they set them (status `conflict`). */
+  conflicts?: UndoConflict[]
   note?: string
   error?: { code: ErrorCode; message: string; hint: string }
 }
@@ -33,7 +36,8 @@ export interface RollbackResult {
   appliedRun: number
   /** The rollback run (null for a no-op). */
   runId: number | null
-  status: 'done' | 'failed' | 'noop'
+  /** `conflict`: everything else was undone, but some fields keep values set since apply. */
+  status: 'done' | 'failed' | 'noop' | 'conflict'
   steps: RollbackStep[]
   ms: number
 }
@@ -44,6 +48,8 @@ export interface RollbackOptions {
   runId?: number
   onStep?: (step: RollbackStep) => void
   leaseTtlMs?: number
+  /** Put prior values back even over changes made since apply. */
+  force?: boolean
 }
 
 /** The apply run to undo: the given one, or the tenant's newest apply. */
@@ -104,7 +110,7 @@ export async function rollback(
       surfaces: [...new Set(changes.map((c) => c.surface))],
       defender: hasDefender(plan.tenant.licence),
     })
-    let working: TenantSnapshot = snapshotOf(plan.tenant, read)
+    let working: TenantSnapshot = snapshotAround(plan.tenant, read)
     const run = await store.createRun({
       tenantId: session.tenantId,
       planHash: plan.hash,
@@ -114,6 +120,7 @@ export async function rollback(
     await lease.attach(run.id)
     const steps: RollbackStep[] = []
     let failed = false
+    let conflicted = false
     for (const entry of journal) {
       const change = byId.get(entry.changeId)
       if (!change) continue
@@ -128,7 +135,7 @@ export async function rollback(
         await store.recordStep(run.id, { changeId: change.id, status: 'not-run' })
         continue
       }
-      const restore = restoreOf(change, entry.prior, currentObject(working, change))
+      const restore = undoIn(working, change, entry.prior, { force: opts.force === true })
       if (restore.note) step.note = restore.note
       try {
         for (const call of restore.calls) {
@@ -141,9 +148,24 @@ export async function rollback(
           } catch {
             // The working copy is only a guide for later entries of the same object.
           }
-        step.status = 'done'
-        await store.recordStep(run.id, { changeId: change.id, status: 'done' })
-        await store.recordStep(target.id, { changeId: change.id, status: 'rolled-back' })
+        if (restore.conflicts.length) {
+          conflicted = true
+          step.status = 'conflict'
+          step.conflicts = restore.conflicts
+          // The store records it as failed with the conflict's code: a rollback can finish it.
+          await store.recordStep(run.id, {
+            changeId: change.id,
+            status: 'failed',
+            error: {
+              code: 'PASSAGE_E_ROLLBACK_CONFLICT',
+              message: conflictText(restore.conflicts),
+            },
+          })
+        } else {
+          step.status = 'done'
+          await store.recordStep(run.id, { changeId: change.id, status: 'done' })
+          await store.recordStep(target.id, { changeId: change.id, status: 'rolled-back' })
+        }
       } catch (e) {
         failed = true
         step.status = 'failed'
@@ -159,15 +181,21 @@ export async function rollback(
       }
       opts.onStep?.(step)
     }
-    const status = failed ? 'failed' : 'done'
+    const status = failed ? 'failed' : conflicted ? 'conflict' : 'done'
     await store.finishRun(
       run.id,
-      status,
+      status === 'done' ? 'done' : 'failed',
       failed
         ? { code: 'PASSAGE_E_ROLLBACK_INCOMPLETE', message: 'some changes were not undone' }
-        : null,
+        : conflicted
+          ? {
+              code: 'PASSAGE_E_ROLLBACK_CONFLICT',
+              message: 'some fields were changed since apply and were left as they are',
+            }
+          : null,
     )
-    if (!failed) await store.finishRun(target.id, 'rolled-back')
+    // With conflicts left, the apply run stays undoable: `rollback --force` finishes it.
+    if (status === 'done') await store.finishRun(target.id, 'rolled-back')
     await store.audit({
       actor: session.actor,
       action: `rollback.${status}`,
@@ -178,4 +206,14 @@ export async function rollback(
   } finally {
     await lease.release()
   }
+}
+
+/** The conflicts of a step, in words: each field with passage's value and the one it has now. */
+export function conflictText(conflicts: readonly UndoConflict[]): string {
+  return conflicts
+    .map(
+      (c) =>
+        `${c.field}: passage set ${JSON.stringify(c.passage)}, it is now ${JSON.stringify(c.current)} (was ${JSON.stringify(c.prior)} before)`,
+    )
+    .join('; ')
 }

@@ -52,7 +52,8 @@ async function main(argv: string[]): Promise<number> {
   const program = buildProgram()
   try {
     await program.parseAsync(argv)
-    return 0
+    // A command that ran to its end may still have set its outcome (3: a failed run, ...).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2
     return reportError(e, argv.includes('--json'))

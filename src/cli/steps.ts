@@ -7,6 +7,7 @@ const MARK: Record<string, string> = {
   done: '✓',
   failed: '✗',
   'not-run': '·',
+  conflict: '!',
 }
 
 /** The line for a finished step. */
@@ -15,7 +16,7 @@ export function stepLine(r: StepResult | RollbackStep): string {
   const styled =
     r.status === 'done'
       ? paint('green', mark, process.stderr)
-      : r.status === 'failed'
+      : r.status === 'failed' || r.status === 'conflict'
         ? paint('red', mark, process.stderr)
         : paint('dim', mark, process.stderr)
   const extra = [r.note, r.error ? `${r.error.code}: ${r.error.message}` : undefined]

@@ -15,6 +15,7 @@ export type SurfaceKind =
   | 'phish-sim-policy'
   | 'phish-sim-rule'
   | 'inbound-connector'
+  | 'malware-filter'
 
 /** How risky a change is for the tenant. */
 export type RiskLevel = 'low' | 'medium' | 'high' | 'critical'

@@ -137,9 +137,28 @@ const connections: Migration = {
   },
 }
 
+/** Version 3: keys this installation made for itself (the plan-signing key). */
+const localKeys: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('local_keys')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('key_hex', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute()
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable('local_keys').execute()
+  },
+}
+
 /** Every migration, by version name; append new ones, never edit released ones. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
-  return { '0001_initial': initial(dialect), '0002_connections': connections }
+  return {
+    '0001_initial': initial(dialect),
+    '0002_connections': connections,
+    '0003_local_keys': localKeys,
+  }
 }
 
 /** PostgreSQL's current schema, where unqualified CREATE TABLE puts tables. */

@@ -6,6 +6,7 @@ import pg from 'pg'
 import { PassageError } from '../core/errors/index.js'
 import { auditStore } from './audit.js'
 import { connectionStore } from './connections.js'
+import { localKeyStore } from './local-keys.js'
 import type { StoreContext } from './context.js'
 import { guardMethods, redactUrl, storeError } from './errors.js'
 import { journalStore } from './journal.js'
@@ -113,6 +114,7 @@ export async function openStore(location?: string, opts: OpenStoreOptions = {}):
     ...auditStore(ctx),
     ...leaseStore(ctx),
     ...connectionStore(ctx),
+    ...localKeyStore(ctx),
     async close() {
       if (closed) return
       closed = true

@@ -84,6 +84,16 @@ export interface ConnectionsTable {
   last_used_at: string
 }
 
+/**
+ * Row of `local_keys`: keys this installation made for itself (the plan-signing key). They sign
+ * passage's own files; they are no credential to any service.
+ */
+export interface LocalKeysTable {
+  name: string
+  key_hex: string
+  created_at: string
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   tenants: TenantsTable
@@ -94,4 +104,5 @@ export interface Database {
   audit_events: AuditEventsTable
   leases: LeasesTable
   connections: ConnectionsTable
+  local_keys: LocalKeysTable
 }

@@ -2,6 +2,7 @@ import type { AuditStore } from './audit.js'
 import type { ConnectionStore } from './connections.js'
 import type { JournalStore } from './journal.js'
 import type { LeaseStore } from './lease.js'
+import type { LocalKeyStore } from './local-keys.js'
 import type { PlanStore } from './plans.js'
 import type { RunStore } from './runs.js'
 import type { DialectName } from './schema.js'
@@ -23,7 +24,8 @@ export interface Store
     JournalStore,
     AuditStore,
     LeaseStore,
-    ConnectionStore {
+    ConnectionStore,
+    LocalKeyStore {
   /** The engine behind this store. */
   readonly dialect: DialectName
   /** Where the store lives: a file path, `:memory:`, or a URL without its password. */

@@ -4,10 +4,11 @@
  * app certificate and a SQLite store in a temporary folder.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { contentHash } from '../../src/core/hash.js'
 import { createAppCredentials } from '../../src/sandbox/identity/index.js'
 import { sandbox, tenantNamed, worldState, type Sandbox } from './helpers.js'
 
@@ -137,6 +138,103 @@ describe('the tenant commands', () => {
         (r) => `${r.kind}:${r.status}`,
       ),
     ).toEqual(expect.arrayContaining(['apply:rolled-back', 'check:done', 'rollback:done']))
+  }, 60_000)
+
+  it('apply refuses an edited or foreign plan file (exit 2) until it is re-signed, and still re-checks it', async () => {
+    const t = tenantNamed(s, 'contoso')
+    const original = worldState(t)
+    const planFile = join(dir, 'signed.json')
+    const p = await passage(
+      ...common,
+      'plan',
+      'contactmonkey',
+      '--tenant',
+      t.snapshot.tenant.name,
+      '--param',
+      'region=us',
+      '--param',
+      'dedicatedIp=167.89.10.20',
+      '--out',
+      planFile,
+    )
+    expect(p.code).toBe(0)
+    const signed = JSON.parse(readFileSync(planFile, 'utf8')) as Record<string, unknown>
+    expect(String(signed.signature)).toMatch(/^hmac-sha256:[0-9a-f]{64}$/)
+    // An attacker adds a private range to the IP Allow List and recomputes the hash.
+    const { signature: _sig, hash: _hash, ...body } = signed
+    const changes = body.changes as Record<string, unknown>[]
+    const cf = { Name: 'Default', IPAllowList: [], IPBlockList: [], EnableSafeList: false }
+    const forgedChange = {
+      ...changes[0],
+      id: 'c99',
+      surface: 'connection-filter',
+      op: 'update',
+      target: 'default',
+      summary: 'Tidy up',
+      before: cf,
+      after: { ...cf, IPAllowList: ['10.0.0.0/24'] },
+      add: { IPAllowList: ['10.0.0.0/24'] },
+      dependsOn: [],
+      calls: [
+        {
+          cmdlet: 'Set-HostedConnectionFilterPolicy',
+          params: { Identity: 'Default', IPAllowList: { kind: 'hashtable', Add: ['10.0.0.0/24'] } },
+        },
+      ],
+    }
+    delete (forgedChange as Record<string, unknown>).set
+    const forgedBody = { ...body, changes: [...changes, forgedChange] }
+    const forged = join(dir, 'forged.json')
+    writeFileSync(
+      forged,
+      JSON.stringify({ ...forgedBody, hash: contentHash(forgedBody), signature: signed.signature }),
+    )
+    const unsigned = await passage(...common, 'apply', forged, '--yes')
+    expect(unsigned.code).toBe(2)
+    expect(unsigned.stderr).toContain('PASSAGE_E_PLAN_UNSIGNED')
+    expect(worldState(t)).toBe(original)
+    // Someone re-signs it without looking: apply still derives and re-checks every change.
+    const resigned = await passage(...common, 'plan', '--resign', forged, '--yes')
+    expect(resigned.code).toBe(0)
+    const refused = await passage(...common, 'apply', forged, '--yes', '--json')
+    expect(refused.code).toBe(2)
+    expect(refused.stdout + refused.stderr).toContain('PASSAGE_E_REFUSED_ADDRESS')
+    expect(refused.stdout + refused.stderr).toContain('c99')
+    expect(worldState(t)).toBe(original)
+  }, 60_000)
+
+  it('rollback after an admin edit: a conflict (exit 3), the admin value kept; --force restores', async () => {
+    const t = tenantNamed(s, 'contoso')
+    const original = worldState(t)
+    const planFile = join(dir, 'rule.json')
+    const p = await passage(
+      ...common,
+      'plan',
+      'contactmonkey',
+      '--tenant',
+      t.snapshot.tenant.name,
+      '--param',
+      'region=us',
+      '--param',
+      'dedicatedIp=167.89.10.20',
+      '--out',
+      planFile,
+    )
+    expect(p.code).toBe(0)
+    expect((await passage(...common, 'apply', planFile, '--yes')).code).toBe(0)
+    // The admin takes over passage's mail flow rule (its marker goes).
+    const rule = t.snapshot.state.transportRules.find((r) =>
+      r.Comments?.includes('managed-by=passage'),
+    )
+    expect(rule).toBeDefined()
+    rule!.Comments = 'owned by the mail team now'
+    const rb = await passage(...common, 'rollback', '--yes')
+    expect(rb.code).toBe(3)
+    expect(rb.stdout).toContain('Left as someone set them after apply')
+    expect(t.snapshot.state.transportRules.some((r) => r.Name === rule!.Name)).toBe(true)
+    const forced = await passage(...common, 'rollback', '--yes', '--force')
+    expect(forced.code).toBe(0)
+    expect(worldState(t)).toBe(original)
   }, 60_000)
 
   it('a user error: apply of a plan file that is not there (exit 2)', async () => {

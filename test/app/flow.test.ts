@@ -18,7 +18,7 @@ import { canonicalJson } from '../../src/core/hash.js'
 import type { TenantSnapshot } from '../../src/core/model/snapshot.js'
 import { plan } from '../../src/core/planner/plan.js'
 import type { Choices, Plan } from '../../src/core/planner/types.js'
-import { tablKey } from '../../src/core/surfaces/tabl.js'
+import { tablKey } from '../../src/core/surfaces/tabl-item.js'
 import type { SandboxTenant } from '../../src/sandbox/contracts.js'
 import type { Store } from '../../src/store/index.js'
 import {

@@ -12,6 +12,16 @@ interface DiscoverOptions {
   json?: boolean
 }
 
+/** What the default anti-malware policy does with common attachment types, in words. */
+function malwareNote(s: TenantSnapshot): string {
+  const d = s.state.malware.policies.find((p) => p.IsDefault)
+  if (!d) return ''
+  const filter = d.EnableFileFilter
+    ? `file filter ${d.FileTypeAction === 'Quarantine' ? 'quarantines' : 'rejects'} ${d.FileTypes.length} types`
+    : 'file filter off'
+  return `; default: ${filter}, malware to ${d.QuarantineTag}`
+}
+
 /** One line per surface: how many objects it holds. */
 export function surfaceCounts(s: TenantSnapshot): string[] {
   const st = s.state
@@ -21,6 +31,7 @@ export function surfaceCounts(s: TenantSnapshot): string[] {
     `anti-phishing policies   ${st.antiPhish.policies.length} (${st.antiPhish.rules.length} rules)`,
     `Safe Links policies      ${st.safeLinks ? st.safeLinks.policies.length : 'n/a (no Defender)'}`,
     `Safe Attachments         ${st.safeAttachments ? st.safeAttachments.policies.length : 'n/a (no Defender)'}`,
+    `anti-malware policies    ${st.malware.policies.length} (${st.malware.rules.length} rules)${malwareNote(s)}`,
     `allow/block entries      ${st.tabl.items.length} (+${st.tabl.spoofItems.length} spoof)`,
     `IP allow list            ${st.connectionFilter.IPAllowList.length}`,
     `quarantine policies      ${st.quarantinePolicies.length}`,

@@ -1,13 +1,16 @@
 import { Option, type Command } from 'commander'
 import { writeTextAtomic } from '../../app/files.js'
+import { loadPlanFile } from '../../app/plan-file.js'
+import { signedPlanText, signPlan } from '../../app/plan-signing.js'
 import { discover } from '../../app/discover.js'
 import { planForSnapshot, planFromSnapshot } from '../../app/plan-use-case.js'
 import { PassageError } from '../../core/errors/index.js'
-import { progress, sessionFor, withStore } from '../connection.js'
+import { confirmOrYes, progress, sessionFor, withStore } from '../connection.js'
 import { parseParams } from '../../app/vendor-choice.js'
 import type { Plan } from '../../core/planner/types.js'
 import { renderPlanScript } from '../../core/powershell/render.js'
-import { protectionDef, MECHANISMS } from '../../core/protections/catalog.js'
+import { MECHANISMS } from '../../core/mechanisms/index.js'
+import { protectionDef } from '../../core/protections/definitions.js'
 import { licenceName } from '../../core/model/licence.js'
 import { paint, printJson } from '../output.js'
 import { table } from '../table.js'
@@ -23,6 +26,28 @@ interface PlanOptions {
   powershell?: string
   json?: boolean
   now?: string
+  resign?: string
+  yes?: boolean
+}
+
+/** `passage plan --resign <file>`: review a plan made elsewhere and sign it here. */
+async function resign(file: string, opts: PlanOptions, cmd: Command): Promise<void> {
+  const { plan } = loadPlanFile(file)
+  if (!opts.json) process.stderr.write(`${formatPlan(plan)}\n\n`)
+  if (
+    !(await confirmOrYes(
+      `Sign this plan for ${plan.tenant.name} with this installation's key?`,
+      opts.yes,
+    ))
+  ) {
+    progress('Not signed.')
+    process.exitCode = 2
+    return
+  }
+  const signature = await withStore(cmd, (store) => signPlan(store, plan))
+  writeTextAtomic(file, signedPlanText(plan, signature))
+  if (opts.json) printJson({ file, hash: plan.hash, signature })
+  else console.log(`${file} signed by this installation (plan hash ${plan.hash}).`)
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v]
@@ -92,7 +117,7 @@ export function registerPlanCommand(program: Command): void {
       'plan the safest changes that let a vendor through, with their risks and the equivalent PowerShell',
     )
     .argument(
-      '<vendor>',
+      '[vendor]',
       "vendor id (see passage vendors), or 'custom' with --param or --vendor-file",
     )
     .option(
@@ -120,8 +145,26 @@ export function registerPlanCommand(program: Command): void {
       'write the equivalent PowerShell script to a file, or - for standard output',
     )
     .option('--json', 'print the plan as JSON')
+    .option(
+      '--resign <file>',
+      'review a plan file made on another machine (or edited) and sign it with this installation’s key, so that apply accepts it here',
+    )
+    .option('--yes', 'with --resign: sign without asking')
     .addOption(new Option('--now <iso>', 'plan as of this time (reproducible plans)').hideHelp())
-    .action(async (vendor: string, opts: PlanOptions, cmd: Command) => {
+    .addHelpText(
+      'after',
+      `
+--out writes the plan signed with a key this installation keeps in its store: passage apply
+refuses a plan file that was edited or made elsewhere. To pass a plan between machines, plan where
+you apply (passage plan --tenant ...), or review it there and run: passage plan --resign <file>`,
+    )
+    .action(async (vendor: string | undefined, opts: PlanOptions, cmd: Command) => {
+      if (opts.resign) return resign(opts.resign, opts, cmd)
+      if (!vendor)
+        throw new PassageError(
+          'PASSAGE_E_INPUT',
+          'Name the vendor to plan for (passage vendors lists them), or --resign <file>.',
+        )
       const req = {
         vendor,
         ...(opts.vendorFile ? { vendorFile: opts.vendorFile } : {}),
@@ -146,7 +189,10 @@ export function registerPlanCommand(program: Command): void {
               session.close()
             }
           })
-      if (opts.out) writeTextAtomic(opts.out, `${JSON.stringify(p, null, 2)}\n`)
+      if (opts.out) {
+        const signature = await withStore(cmd, (store) => signPlan(store, p))
+        writeTextAtomic(opts.out, signedPlanText(p, signature))
+      }
       const script = opts.powershell ? renderPlanScript(p) : ''
       if (opts.powershell && opts.powershell !== '-') writeTextAtomic(opts.powershell, script)
       if (opts.json) printJson(p)

@@ -13,11 +13,15 @@ export function registerRollbackCommand(program: Command): void {
     .argument('[run]', 'the apply run id (see passage runs)')
     .option('--tenant <name|guid>', 'a tenant connected before (default: the last one)')
     .option('--yes', 'do not ask for confirmation')
+    .option(
+      '--force',
+      'put prior values back even where someone changed them after apply (default: leave them and report a conflict)',
+    )
     .option('--json', 'print the result as JSON')
     .action(
       async (
         runArg: string | undefined,
-        opts: { tenant?: string; yes?: boolean; json?: boolean },
+        opts: { tenant?: string; yes?: boolean; json?: boolean; force?: boolean },
         cmd: Command,
       ) => {
         const runId = runArg === undefined ? undefined : Number(runArg)
@@ -42,6 +46,7 @@ export function registerRollbackCommand(program: Command): void {
             }
             const r = await rollback(session, store, {
               runId: target.id,
+              force: opts.force === true,
               onStep: (s) => progress(stepLine(s)),
             })
             if (opts.json) printJson(r)
@@ -51,7 +56,20 @@ export function registerRollbackCommand(program: Command): void {
               console.log(
                 `Rollback of run ${r.appliedRun}: ${r.status} (run ${r.runId}, ${r.ms} ms).`,
               )
-            if (r.status === 'failed') process.exitCode = 3
+            if (!opts.json && r.status === 'conflict')
+              console.log(
+                [
+                  'Left as someone set them after apply (not undone):',
+                  ...r.steps.flatMap((s) =>
+                    (s.conflicts ?? []).map(
+                      (c) =>
+                        `  ${s.changeId} ${s.summary}: ${c.field} is ${JSON.stringify(c.current)} (passage set ${JSON.stringify(c.passage)}, it was ${JSON.stringify(c.prior)})`,
+                    ),
+                  ),
+                  'Run `passage rollback --force` to put the prior values back over them.',
+                ].join('\n'),
+              )
+            if (r.status === 'failed' || r.status === 'conflict') process.exitCode = 3
           } finally {
             session.close()
           }

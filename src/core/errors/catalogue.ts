@@ -116,6 +116,16 @@ export const CATALOGUE = {
     title: 'Plan hash does not match its content',
     hint: 'The plan was edited after it was made; create it again with `passage plan`.',
   },
+  PASSAGE_E_PLAN_UNSIGNED: {
+    kind: 'user',
+    title: 'The plan is not signed by this passage',
+    hint: 'Plan where you apply, or review the plan and sign it here with `passage plan --resign <file>`.',
+  },
+  PASSAGE_E_PLAN_FORGED: {
+    kind: 'user',
+    title: 'The plan asks for something passage would not plan',
+    hint: 'Nothing was applied. Re-plan with `passage plan`; passage derives every cmdlet call itself and never runs calls a plan file lists.',
+  },
   PASSAGE_E_SANDBOX_HOST: {
     kind: 'user',
     title: 'The sandbox binds loopback only',
@@ -250,6 +260,11 @@ export const CATALOGUE = {
     kind: 'remote',
     title: 'Part of the rollback could not be done',
     hint: 'Run `passage rollback` again; it continues where it stopped. The details name what is left.',
+  },
+  PASSAGE_E_ROLLBACK_CONFLICT: {
+    kind: 'remote',
+    title: 'Someone changed what passage set since it was applied',
+    hint: 'Their values were left as they are. Review the conflicts; run `passage rollback --force` to put the prior values back over them.',
   },
   PASSAGE_E_CONFIRM: {
     kind: 'user',

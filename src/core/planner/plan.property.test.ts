@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { isPassageError } from '../errors/index.js'
 import { ProtectionId } from '../protections/ids.js'
-import { applyChange, applyChanges, inverseChange } from '../surfaces/apply.js'
+import { applyChange, applyChanges, objectOf, undoIn } from '../surfaces/index.js'
 import type { Plan } from './types.js'
 import { plan } from './plan.js'
 import {
@@ -114,7 +114,10 @@ describe('planner properties', () => {
         let state = snapshot
         for (const change of p.changes) {
           const next = applyChange(state, change)
-          expect(applyChange(next, inverseChange(change))).toEqual(state)
+          // The undo rollback ships: three-way, from the journaled prior and the object now.
+          const undo = undoIn(next, change, objectOf(state, change))
+          expect(undo.conflicts).toEqual([])
+          expect(undo.change ? applyChange(next, undo.change) : next).toEqual(state)
           inverted++
           state = next
         }

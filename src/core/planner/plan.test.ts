@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isPassageError, type ErrorCode } from '../errors/index.js'
-import { applyChanges, inverseChanges } from '../surfaces/apply.js'
+import { applyChanges, applyThenUndo } from '../surfaces/index.js'
 import { planHashValid, plan } from './plan.js'
 import {
   COMMS,
@@ -85,7 +85,7 @@ describe('plan: Trustifi recipe on a tenant with a relay rule', () => {
   it('is empty once applied, and undoing restores the tenant', () => {
     const applied = applyChanges(snapshot, p.changes)
     expect(plan(vendor(RELAY), recipe, applied, { now: NOW }).changes).toEqual([])
-    expect(applyChanges(applied, inverseChanges(p.changes))).toEqual(snapshot)
+    expect(applyThenUndo(snapshot, p.changes).restored).toEqual(snapshot)
   })
 
   it('the recommended plan does not stop rule processing', () => {
@@ -209,10 +209,10 @@ describe('plan: mechanisms by tenant', () => {
       { now: NOW },
     )
     expect(p.changes[0]?.add).toEqual({ IPAllowList: RELAY.sending?.ips })
-    const applied = applyChanges(snapshot, p.changes)
-    expect(
-      applyChanges(applied, inverseChanges(p.changes)).state.connectionFilter.IPAllowList,
-    ).toEqual(['167.89.10.20', '192.0.2.1'])
+    expect(applyThenUndo(snapshot, p.changes).restored.state.connectionFilter.IPAllowList).toEqual([
+      '167.89.10.20',
+      '192.0.2.1',
+    ])
   })
 })
 

@@ -1,7 +1,9 @@
 import type { Change, JsonObject } from '../change.js'
-import { SWITCH, type CmdletCall, type CmdletValue } from '../cmdlet.js'
+import type { CmdletCall, CmdletValue } from '../cmdlet.js'
 import type { TransportRule } from '../model/transport-rule.js'
-import { identityOf, str, type Surface } from './surface.js'
+import { defineSurface } from './define.js'
+import { normaliseRule } from './rule-state.js'
+import { identityOf, str, type Finding } from './surface.js'
 
 /** Condition, exception and action parameters New-/Set-TransportRule take, in the order printed. */
 export const RULE_PARAMS = [
@@ -89,23 +91,86 @@ function updateCalls(change: Change): CmdletCall[] {
   return calls
 }
 
-/** Mail flow rules (reference §3.1). */
-export const transportRuleSurface: Surface = {
+/** Mail flow rules (reference §3.1). Passage creates its own, and changes or removes only those. */
+export const transportRuleSurface = defineSurface({
   kind: 'transport-rule',
   title: 'Mail flow rule',
   mdoOnly: false,
-  reads: [{ cmdlet: 'Get-TransportRule', params: { ResultSize: 'Unlimited' } }],
+  reads: [
+    {
+      name: 'transportRules',
+      call: { cmdlet: 'Get-TransportRule', params: { ResultSize: 'Unlimited' } },
+    },
+  ],
+  load: (got) => ({ transportRules: got('transportRules').map(normaliseRule) }),
   objects: (s) => s.transportRules as unknown as JsonObject[],
   withObjects: (s, objects) => ({ ...s, transportRules: objects as unknown as TransportRule[] }),
   key: (o) => str(o, 'Name').toLowerCase(),
   ordered: true,
+  ops: ['create', 'update', 'remove'],
+  fields: [...RULE_PARAMS, 'Priority', 'Mode', 'Comments', 'State'],
   calls(change) {
     if (change.op === 'create') return createCalls(change.after ?? {})
     if (change.op === 'remove')
       return [{ cmdlet: 'Remove-TransportRule', params: { Identity: identityOf(change) } }]
     return updateCalls(change)
   },
-}
+  extraFindings(obj, change) {
+    const f = (problem: string, diagnosis: string, fix: string): Finding => ({
+      changeId: change.id,
+      target: change.target,
+      problem,
+      diagnosis,
+      fix,
+    })
+    const out: Finding[] = []
+    const name = str(obj, 'Name')
+    if (obj.State === 'Disabled')
+      out.push(
+        f(
+          `Mail flow rule '${name}' is disabled`,
+          'A disabled rule does nothing.',
+          `Enable-TransportRule -Identity '${name}'`,
+        ),
+      )
+    if (typeof obj.Mode === 'string' && obj.Mode !== 'Enforce')
+      out.push(
+        f(
+          `Mail flow rule '${name}' is in ${obj.Mode} mode`,
+          'A rule in audit mode only logs; it does not act.',
+          `Set-TransportRule -Identity '${name}' -Mode Enforce`,
+        ),
+      )
+    return out
+  },
+})
 
-/** `-Switch` helper re-exported for surfaces that need it. */
-export { SWITCH }
+/**
+ * The mail flow rules of a plan that are no longer in the plan's relative order (rules run by
+ * priority, and one that stops processing may hide the next): `current` finds each rule now.
+ */
+export function ruleOrderFindings(
+  changes: readonly Change[],
+  current: (c: Change) => JsonObject | null,
+): Finding[] {
+  const out: Finding[] = []
+  let last = -1
+  let lastName = ''
+  for (const c of changes) {
+    if (c.surface !== 'transport-rule' || c.op === 'remove') continue
+    const obj = current(c)
+    if (!obj || typeof obj.Priority !== 'number') continue
+    if (obj.Priority < last)
+      out.push({
+        changeId: c.id,
+        target: c.target,
+        problem: `Mail flow rule '${str(obj, 'Name')}' now runs before '${lastName}'`,
+        diagnosis:
+          'The rules were reordered after apply; a rule that stops processing may now hide another.',
+        fix: `Set-TransportRule -Identity '${str(obj, 'Name')}' -Priority ${last + 1}`,
+      })
+    last = obj.Priority
+    lastName = str(obj, 'Name')
+  }
+  return out
+}

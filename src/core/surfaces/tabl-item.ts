@@ -1,7 +1,8 @@
 import type { JsonObject } from '../change.js'
 import { SWITCH, utcDate, type CmdletValue } from '../cmdlet.js'
-import type { TablItem, TablSpoofItem } from '../model/tabl.js'
-import { str, type Surface } from './surface.js'
+import type { TablItem } from '../model/tabl.js'
+import { defineSurface } from './define.js'
+import { str } from './surface.js'
 
 /** Key of a Tenant Allow/Block List entry: list type, subtype, action and value. */
 export function tablKey(o: {
@@ -20,15 +21,21 @@ function expiryParams(o: JsonObject): Record<string, CmdletValue> {
   return { NoExpiration: SWITCH }
 }
 
+/** Days before expiry an allow entry is reported by check. */
+export const EXPIRY_WARNING_DAYS = 7
+
+const LIST_TYPES = ['Sender', 'Url', 'FileHash', 'IP'] as const
+
 /** Tenant Allow/Block List entries (sender, URL, file, IP), reference §3.4. */
-export const tablItemSurface: Surface = {
+export const tablItemSurface = defineSurface({
   kind: 'tabl-item',
   title: 'Tenant Allow/Block List entry',
   mdoOnly: false,
-  reads: ['Sender', 'Url', 'FileHash', 'IP'].map((ListType) => ({
-    cmdlet: 'Get-TenantAllowBlockListItems',
-    params: { ListType },
+  reads: LIST_TYPES.map((ListType) => ({
+    name: `tabl${ListType}`,
+    call: { cmdlet: 'Get-TenantAllowBlockListItems', params: { ListType } },
   })),
+  load: (got) => ({ tabl: { items: LIST_TYPES.flatMap((t) => got(`tabl${t}`)) } }),
   objects: (s) => s.tabl.items as unknown as JsonObject[],
   withObjects: (s, o) => ({ ...s, tabl: { ...s.tabl, items: o as unknown as TablItem[] } }),
   key: (o) =>
@@ -39,6 +46,9 @@ export const tablItemSurface: Surface = {
       Value: str(o, 'Value'),
     }),
   ordered: false,
+  // Entries are created or removed; their values cannot be edited.
+  ops: ['create', 'remove'],
+  fields: [],
   calls(change) {
     const o = change.after ?? change.before ?? {}
     const subType: Record<string, CmdletValue> =
@@ -62,61 +72,21 @@ export const tablItemSurface: Surface = {
       'Tenant Allow/Block List values cannot be edited; passage creates or removes entries',
     )
   },
-}
-
-/** Key of a spoofed-sender entry. */
-export function spoofKey(o: {
-  SpoofType: string
-  Action: string
-  SpoofedUser: string
-  SendingInfrastructure: string
-}): string {
-  return `${o.SpoofType}:${o.Action}:${o.SpoofedUser.toLowerCase()}:${o.SendingInfrastructure.toLowerCase()}`
-}
-
-/** Tenant Allow/Block List spoofed-sender entries, reference §3.4. */
-export const tablSpoofSurface: Surface = {
-  kind: 'tabl-spoof',
-  title: 'Spoofed sender entry',
-  mdoOnly: false,
-  reads: [{ cmdlet: 'Get-TenantAllowBlockListSpoofItems', params: {} }],
-  objects: (s) => s.tabl.spoofItems as unknown as JsonObject[],
-  withObjects: (s, o) => ({
-    ...s,
-    tabl: { ...s.tabl, spoofItems: o as unknown as TablSpoofItem[] },
-  }),
-  key: (o) =>
-    spoofKey({
-      SpoofType: str(o, 'SpoofType'),
-      Action: str(o, 'Action'),
-      SpoofedUser: str(o, 'SpoofedUser'),
-      SendingInfrastructure: str(o, 'SendingInfrastructure'),
-    }),
-  ordered: false,
-  calls(change) {
-    const o = change.after ?? change.before ?? {}
-    if (change.op === 'create')
-      return [
-        {
-          cmdlet: 'New-TenantAllowBlockListSpoofItems',
-          params: {
-            Identity: 'Default',
-            Action: str(o, 'Action'),
-            SpoofType: str(o, 'SpoofType'),
-            SpoofedUser: str(o, 'SpoofedUser'),
-            SendingInfrastructure: str(o, 'SendingInfrastructure'),
-          },
-        },
-      ]
-    if (change.op === 'remove')
-      // Exchange removes spoof entries by their Identity, which it assigns on creation: the journal
-      // records it when the entry is read back after apply.
-      return [
-        {
-          cmdlet: 'Remove-TenantAllowBlockListSpoofItems',
-          params: { Identity: 'Default', Ids: [str(o, 'Identity') || change.target] },
-        },
-      ]
-    throw new Error('spoofed sender entries cannot be edited; passage creates or removes them')
+  extraFindings(obj, change, ctx) {
+    if (typeof obj.RemoveAfter === 'number') return []
+    const exp = typeof obj.ExpirationDate === 'string' ? Date.parse(obj.ExpirationDate) : NaN
+    if (!Number.isFinite(exp) || exp - ctx.nowMs >= EXPIRY_WARNING_DAYS * 86_400_000) return []
+    return [
+      {
+        changeId: change.id,
+        target: change.target,
+        problem: `Allow entry ${str(obj, 'Value')} expires ${new Date(exp).toISOString().slice(0, 10)}`,
+        diagnosis:
+          exp <= ctx.nowMs
+            ? 'It has expired: Microsoft removed the allow.'
+            : `It expires within ${EXPIRY_WARNING_DAYS} days.`,
+        fix: `Extend it: Set-TenantAllowBlockListItems -ListType ${str(obj, 'ListType')} -Entries '${str(obj, 'Value')}' -ExpirationDate <date> (or re-plan: passage uses "remove 45 days after last use" where it can).`,
+      },
+    ]
   },
-}
+})

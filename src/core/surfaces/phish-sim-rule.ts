@@ -1,53 +1,21 @@
 import type { JsonObject } from '../change.js'
 import { PHISH_SIM_POLICY_NAME, type AdvancedDelivery } from '../model/advanced-delivery.js'
-import { identityOf, str, strs, type Surface } from './surface.js'
-
-/** The phishing simulation override policy (one per tenant, forced name), reference §3.8. */
-export const phishSimPolicySurface: Surface = {
-  kind: 'phish-sim-policy',
-  title: 'Phishing simulation override policy',
-  mdoOnly: false,
-  reads: [{ cmdlet: 'Get-PhishSimOverridePolicy', params: {} }],
-  objects: (s) =>
-    s.advancedDelivery.phishSimPolicy
-      ? [s.advancedDelivery.phishSimPolicy as unknown as JsonObject]
-      : [],
-  withObjects: (s, o) => ({
-    ...s,
-    advancedDelivery: {
-      ...s.advancedDelivery,
-      phishSimPolicy: (o[0] ?? null) as unknown as AdvancedDelivery['phishSimPolicy'],
-    },
-  }),
-  key: () => PHISH_SIM_POLICY_NAME.toLowerCase(),
-  ordered: false,
-  calls(change) {
-    if (change.op === 'create')
-      return [
-        {
-          cmdlet: 'New-PhishSimOverridePolicy',
-          params: { Name: PHISH_SIM_POLICY_NAME, Enabled: change.after?.Enabled !== false },
-        },
-      ]
-    if (change.op === 'remove')
-      return [
-        { cmdlet: 'Remove-PhishSimOverridePolicy', params: { Identity: PHISH_SIM_POLICY_NAME } },
-      ]
-    return [
-      {
-        cmdlet: 'Set-PhishSimOverridePolicy',
-        params: { Identity: PHISH_SIM_POLICY_NAME, Enabled: change.after?.Enabled !== false },
-      },
-    ]
-  },
-}
+import { defineSurface } from './define.js'
+import { identityOf, str, strs } from './surface.js'
 
 /** The phishing simulation override rule: domains and sending IPs, reference §3.8. */
-export const phishSimRuleSurface: Surface = {
+export const phishSimRuleSurface = defineSurface({
   kind: 'phish-sim-rule',
   title: 'Phishing simulation override rule',
   mdoOnly: false,
-  reads: [{ cmdlet: 'Get-ExoPhishSimOverrideRule', params: {} }],
+  reads: [
+    {
+      name: 'phishSimRule',
+      call: { cmdlet: 'Get-ExoPhishSimOverrideRule', params: {} },
+      notFoundIsEmpty: true,
+    },
+  ],
+  load: (got) => ({ advancedDelivery: { phishSimRule: got('phishSimRule')[0] ?? null } }),
   objects: (s) =>
     s.advancedDelivery.phishSimRule
       ? [s.advancedDelivery.phishSimRule as unknown as JsonObject]
@@ -61,6 +29,8 @@ export const phishSimRuleSurface: Surface = {
   }),
   key: () => 'phish-sim-rule',
   ordered: false,
+  ops: ['create', 'update', 'remove'],
+  fields: ['Domains', 'SenderIpRanges'],
   calls(change) {
     const o: JsonObject = change.after ?? change.before ?? {}
     if (change.op === 'create')
@@ -96,4 +66,4 @@ export const phishSimRuleSurface: Surface = {
       },
     ]
   },
-}
+})

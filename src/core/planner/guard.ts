@@ -1,0 +1,272 @@
+/**
+ * The guard apply runs before it writes anything: a plan file is data, never trusted. Every
+ * change must be one its surface can carry out (known surface, allowed operation, only fields
+ * the surface lets passage set, objects passage owns), its stored calls must be exactly those the
+ * surface derives, what it grants (addresses, domains) must belong to the vendor and pass the
+ * planner's safety rules against the tenant as read now, and it must stay within Microsoft's
+ * limits. Pure: the tenant and the vendor are passed in.
+ */
+import type { Change, Json } from '../change.js'
+import type { ErrorCode } from '../errors/index.js'
+import { isPassageError } from '../errors/index.js'
+import { canonicalJson } from '../hash.js'
+import { PASSAGE_PREFIX } from '../model/common.js'
+import type { TenantSnapshot } from '../model/snapshot.js'
+import { isSameOrSubdomain, isSharedDomain, isValidDomain } from '../net/domain.js'
+import { entryWithin, isPublic, parseIpEntry } from '../net/ip.js'
+import type { MechanismId } from '../protections/ids.js'
+import {
+  applyChange,
+  applyUpdate,
+  carriesMarker,
+  inEffect,
+  isSurfaceKind,
+  surfaceOf,
+  type Surface,
+} from '../surfaces/index.js'
+import { senderDomains, type ResolvedVendor } from '../vendor/resolve.js'
+import type { PlanContext } from './context.js'
+import { isOwnDomain } from './context.js'
+import { limitsFor } from './limits.js'
+import { safetyRefusals } from './safety.js'
+import type { Plan } from './types.js'
+
+/** One reason apply refuses a plan: which change, which rule, in words. */
+export interface GuardDiagnostic {
+  changeId: string | null
+  code: ErrorCode
+  message: string
+}
+
+/** Surfaces where passage touches only objects it created (carrying its marker). */
+const OWNED: ReadonlySet<Change['surface']> = new Set(['transport-rule', 'quarantine-policy'])
+
+/** Surfaces whose entries may name the tenant's own domains (relay spoof and rule scoping). */
+const OWN_DOMAINS_OK: ReadonlySet<Change['surface']> = new Set(['tabl-spoof', 'transport-rule'])
+
+/** Rule and connector fields that hold free text, not addresses or domains. */
+const TEXT_FIELDS = new Set([
+  'Name',
+  'Comments',
+  'Notes',
+  'AdminDisplayName',
+  'SetHeaderName',
+  'SetHeaderValue',
+  'HeaderMatchesMessageHeader',
+  'HeaderMatchesPatterns',
+  'HeaderContainsMessageHeader',
+  'HeaderContainsWords',
+  'Mode',
+  'State',
+  'FromScope',
+  'SenderAddressLocation',
+  'ListType',
+  'ListSubType',
+  'Action',
+  'SpoofType',
+  'Identity',
+])
+
+const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null)
+
+/** The values a change grants: entries it adds and the values of an object it creates. */
+function granted(change: Change): { field: string; value: string }[] {
+  const out: { field: string; value: string }[] = []
+  const push = (field: string, v: Json | undefined) => {
+    if (TEXT_FIELDS.has(field)) return
+    if (typeof v === 'string') out.push({ field, value: v })
+    else if (Array.isArray(v))
+      for (const x of v) if (typeof x === 'string') out.push({ field, value: x })
+  }
+  for (const [f, entries] of Object.entries(change.add ?? {})) push(f, entries)
+  for (const [f, v] of Object.entries(change.set ?? {})) push(f, v)
+  if (change.op === 'create') for (const [f, v] of Object.entries(change.after ?? {})) push(f, v)
+  return out
+}
+
+/** The host a URL entry (`*.example.com/*`, `https://example.com/x`) names. */
+function hostOf(value: string): string {
+  return value
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/^\*\./, '')
+    .replace(/[/:?#].*$/, '')
+    .replace(/^~/, '')
+    .toLowerCase()
+}
+
+/** The vendor's addresses and domains: what a change for it may grant. */
+interface Scope {
+  ips: ReturnType<typeof parseIpEntry>[]
+  domains: string[]
+  own: (d: string) => boolean
+}
+
+function scopeOf(ctx: PlanContext, tenant: TenantSnapshot): Scope {
+  const v = ctx.vendor
+  // Enhanced filtering skips the gateway's own egress addresses, which the connector lists.
+  const connectorIps = tenant.state.inboundConnectors.flatMap((c) => c.SenderIPAddresses)
+  return {
+    ips: [...v.sending.ips, ...connectorIps].map(parseIpEntry).filter((e) => e !== null),
+    domains: [
+      ...senderDomains(v),
+      ...v.sending.envelopeDomains,
+      ...v.sending.dkimDomains,
+      ...v.sending.linkDomains,
+    ].map((d) => d.toLowerCase()),
+    own: (d) => isOwnDomain(ctx, d),
+  }
+}
+
+/** Why a granted value is out of the vendor's scope or unsafe, or null when it is fine. */
+function valueProblem(
+  change: Change,
+  field: string,
+  value: string,
+  scope: Scope,
+): { code: ErrorCode; why: string } | null {
+  const ip = parseIpEntry(value)
+  if (ip) {
+    if (!isPublic(ip))
+      return {
+        code: 'PASSAGE_E_REFUSED_ADDRESS',
+        why: `${value} is a ${ip.range} address, not a public internet sender`,
+      }
+    // A spoof entry names the sender's /24, which holds the vendor's address rather than
+    // sitting inside it.
+    const fits = (v: NonNullable<Scope['ips'][number]>) =>
+      entryWithin(ip, v) || (field === 'SendingInfrastructure' && entryWithin(v, ip))
+    if (!scope.ips.some((v) => v !== null && fits(v)))
+      return {
+        code: 'PASSAGE_E_PLAN_FORGED',
+        why: `${value} is not one of the vendor's sending addresses`,
+      }
+    return null
+  }
+  const email = value.includes('@') ? (value.split('@').pop() ?? '') : ''
+  const host = email || hostOf(value)
+  if (!isValidDomain(host)) return null
+  if (isSharedDomain(host))
+    return {
+      code: 'PASSAGE_E_REFUSED_SHARED_DOMAIN',
+      why: `${host} is a consumer or shared domain: allowing it allows everyone who sends through it`,
+    }
+  if (scope.own(host))
+    return OWN_DOMAINS_OK.has(change.surface)
+      ? null
+      : {
+          code: 'PASSAGE_E_REFUSED_OWN_DOMAIN',
+          why: `${host} is this tenant's own domain; allow-listing it lets anyone who forges it in`,
+        }
+  if (!scope.domains.some((d) => isSameOrSubdomain(host, d)))
+    return {
+      code: 'PASSAGE_E_PLAN_FORGED',
+      why: `${host} (${field}) is not one of the vendor's domains`,
+    }
+  return null
+}
+
+/** The problems of one change's shape: what its surface can carry out, and its calls. */
+function shapeProblems(surface: Surface, change: Change): string[] {
+  const out: string[] = []
+  if (!surface.ops.includes(change.op))
+    out.push(`passage does not ${change.op} ${surface.title.toLowerCase()}s`)
+  const obj = change.after ?? change.before
+  if (!obj) out.push('it has neither a before nor an after state')
+  else if (surface.key(obj) !== change.target)
+    out.push(`its target '${change.target}' is not the object it describes`)
+  const edited = [
+    ...Object.keys(change.set ?? {}),
+    ...Object.keys(change.add ?? {}),
+    ...Object.keys(change.remove ?? {}),
+  ]
+  const foreign = edited.filter((f) => !surface.fields.includes(f))
+  if (change.op === 'update' && foreign.length)
+    out.push(`it edits ${foreign.join(', ')}, which passage never sets on this surface`)
+  if (change.op === 'update' && change.remove && Object.keys(change.remove).length)
+    out.push('it removes list entries, which a plan never does (only undo does)')
+  if (
+    change.op === 'update' &&
+    change.before &&
+    !same(applyUpdate(change.before, change), change.after)
+  )
+    out.push('its after state does not follow from its before state and its edits')
+  if (OWNED.has(change.surface)) {
+    if (change.op === 'create') {
+      const name = typeof change.after?.Name === 'string' ? change.after.Name : ''
+      if (!carriesMarker(change.after) || !name.toLowerCase().startsWith(PASSAGE_PREFIX))
+        out.push("it creates an object without passage's name prefix and marker")
+    } else if (!carriesMarker(change.before))
+      out.push('it changes an object passage did not create')
+  }
+  if (change.op === 'remove' && !carriesMarker(change.before))
+    out.push('it removes an object passage did not create')
+  if (!out.length) {
+    let derived: unknown
+    try {
+      derived = surface.calls(change)
+    } catch (e) {
+      out.push(`its surface cannot carry it out (${e instanceof Error ? e.message : String(e)})`)
+      return out
+    }
+    if (!same(derived, change.calls))
+      out.push('its stored cmdlet calls differ from the calls passage derives from the change')
+  }
+  return out
+}
+
+/**
+ * Every reason to refuse applying `plan` for `vendor` to the tenant as read now (`tenant`). The
+ * changes already in effect (a resumed run) are checked for shape and scope but not for limits.
+ */
+export function guardPlan(
+  plan: Plan,
+  vendor: ResolvedVendor,
+  tenant: TenantSnapshot,
+  now: string,
+): GuardDiagnostic[] {
+  const out: GuardDiagnostic[] = []
+  const ctx: PlanContext = { snapshot: tenant, vendor, now, mode: plan.mode }
+  const planned = new Set<MechanismId>(plan.protections.map((p) => p.mechanism))
+  const protections = new Set(plan.protections.map((p) => p.protection))
+  if (plan.vendor.id !== vendor.id || plan.vendor.category !== vendor.category)
+    out.push({
+      changeId: null,
+      code: 'PASSAGE_E_PLAN_FORGED',
+      message: `the plan names vendor ${plan.vendor.id} (${plan.vendor.category}), which is not ${vendor.id} (${vendor.category})`,
+    })
+  for (const e of safetyRefusals(ctx, planned))
+    out.push({ changeId: null, code: e.code, message: e.message })
+  const scope = scopeOf(ctx, tenant)
+  let working = tenant
+  for (const change of plan.changes) {
+    const refuse = (code: ErrorCode, why: string) =>
+      out.push({
+        changeId: change.id,
+        code,
+        message: `${change.id} (${change.summary}): ${why}`,
+      })
+    if (!isSurfaceKind(change.surface)) {
+      refuse('PASSAGE_E_PLAN_FORGED', `unknown surface '${String(change.surface)}'`)
+      continue
+    }
+    const surface = surfaceOf(change.surface)
+    for (const why of shapeProblems(surface, change)) refuse('PASSAGE_E_PLAN_FORGED', why)
+    if (!planned.has(change.mechanism))
+      refuse('PASSAGE_E_PLAN_FORGED', `its mechanism ${change.mechanism} is not one the plan chose`)
+    if (change.protections.some((p) => !protections.has(p)))
+      refuse('PASSAGE_E_PLAN_FORGED', 'it serves a protection the plan does not cover')
+    for (const { field, value } of granted(change)) {
+      const p = valueProblem(change, field, value, scope)
+      if (p) refuse(p.code, p.why)
+    }
+    if (inEffect(working, change)) continue
+    try {
+      limitsFor(change, working)
+      working = applyChange(working, change)
+    } catch (e) {
+      if (isPassageError(e)) refuse(e.code, e.message)
+      // Otherwise the change does not apply to the tenant as it is: drift reports it.
+    }
+  }
+  return out
+}

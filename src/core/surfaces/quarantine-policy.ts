@@ -1,0 +1,46 @@
+import type { JsonObject } from '../change.js'
+import type { QuarantinePolicy } from '../model/quarantine-policy.js'
+import { defineSurface } from './define.js'
+import { updateParams } from './list-params.js'
+import { identityOf, str } from './surface.js'
+
+/** Quarantine policies: passage creates its own and updates or removes only those. */
+export const quarantinePolicySurface = defineSurface({
+  kind: 'quarantine-policy',
+  title: 'Quarantine policy',
+  mdoOnly: false,
+  reads: [{ name: 'quarantinePolicies', call: { cmdlet: 'Get-QuarantinePolicy', params: {} } }],
+  load: (got) => ({ quarantinePolicies: got('quarantinePolicies') }),
+  objects: (s) => s.quarantinePolicies as unknown as JsonObject[],
+  withObjects: (s, o) => ({ ...s, quarantinePolicies: o as unknown as QuarantinePolicy[] }),
+  key: (o) => str(o, 'Name').toLowerCase(),
+  ordered: false,
+  ops: ['create', 'update', 'remove'],
+  fields: ['EndUserQuarantinePermissionsValue', 'ESNEnabled'],
+  calls(change) {
+    const o = change.after ?? {}
+    if (change.op === 'create')
+      return [
+        {
+          cmdlet: 'New-QuarantinePolicy',
+          params: {
+            Name: str(o, 'Name'),
+            EndUserQuarantinePermissionsValue:
+              typeof o.EndUserQuarantinePermissionsValue === 'number'
+                ? o.EndUserQuarantinePermissionsValue
+                : 0,
+            ESNEnabled: o.ESNEnabled === true,
+            ...(str(o, 'AdminDisplayName') ? { AdminDisplayName: str(o, 'AdminDisplayName') } : {}),
+          },
+        },
+      ]
+    if (change.op === 'remove')
+      return [{ cmdlet: 'Remove-QuarantinePolicy', params: { Identity: identityOf(change) } }]
+    return [
+      {
+        cmdlet: 'Set-QuarantinePolicy',
+        params: { Identity: identityOf(change), ...updateParams(change) },
+      },
+    ]
+  },
+})

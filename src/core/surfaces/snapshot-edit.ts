@@ -1,0 +1,121 @@
+/**
+ * Pure edits of a tenant snapshot by changes, with Exchange's semantics where they matter
+ * (priorities shift on insert and removal; list edits add only missing entries). The planner
+ * uses them to see what a plan leaves, apply and rollback to follow their own writes, and the
+ * property tests to prove that the shipped undo restores the tenant.
+ */
+import type { Change, JsonObject } from '../change.js'
+import type { TenantSnapshot } from '../model/snapshot.js'
+import { applyUpdate } from './generic/update.js'
+import { effectProblems } from './generic/verify.js'
+import { surfaceOf } from './registry.js'
+import type { Undo } from './surface.js'
+
+export { applyUpdate } from './generic/update.js'
+
+const clone = <T>(v: T): T => structuredClone(v)
+
+function priorityOf(o: JsonObject): number {
+  return typeof o.Priority === 'number' ? o.Priority : 0
+}
+
+/** Shifts priorities as Exchange does when a rule is inserted at `at` (delta +1) or removed (-1). */
+function shift(objects: JsonObject[], from: number, delta: 1 | -1): JsonObject[] {
+  return objects.map((o) => (priorityOf(o) >= from ? { ...o, Priority: priorityOf(o) + delta } : o))
+}
+
+function sortByPriority(objects: JsonObject[]): JsonObject[] {
+  return [...objects].sort((a, b) => priorityOf(a) - priorityOf(b))
+}
+
+/** The object a change targets in a snapshot, or null. */
+export function objectOf(snapshot: TenantSnapshot, change: Pick<Change, 'surface' | 'target'>) {
+  const surface = surfaceOf(change.surface)
+  return surface.objects(snapshot.state).find((o) => surface.key(o) === change.target) ?? null
+}
+
+/** The snapshot as it would be after one change. Pure; throws when the change cannot apply. */
+export function applyChange(snapshot: TenantSnapshot, change: Change): TenantSnapshot {
+  const surface = surfaceOf(change.surface)
+  let objects = surface.objects(snapshot.state).map(clone)
+  const key = change.target
+  const index = objects.findIndex((o) => surface.key(o) === key)
+  if (change.op === 'create') {
+    if (index >= 0) throw new Error(`cannot create ${key}: it exists`)
+    const obj = clone(change.after ?? {})
+    if (surface.ordered) objects = shift(objects, priorityOf(obj), 1)
+    objects.push(obj)
+  } else if (change.op === 'remove') {
+    const found = objects[index]
+    if (!found) throw new Error(`cannot remove ${key}: not found`)
+    objects.splice(index, 1)
+    if (surface.ordered) objects = shift(objects, priorityOf(found) + 1, -1)
+  } else {
+    const found = objects[index]
+    if (!found) throw new Error(`cannot update ${key}: not found`)
+    const updated = applyUpdate(found, change)
+    if (surface.ordered && priorityOf(updated) !== priorityOf(found)) {
+      objects.splice(index, 1)
+      objects = shift(objects, priorityOf(found) + 1, -1)
+      objects = shift(objects, priorityOf(updated), 1)
+      objects.push(updated)
+    } else objects[index] = updated
+  }
+  if (surface.ordered) objects = sortByPriority(objects)
+  return { ...snapshot, state: surface.withObjects(snapshot.state, objects) }
+}
+
+/** Applies changes in order. */
+export function applyChanges(snapshot: TenantSnapshot, changes: readonly Change[]): TenantSnapshot {
+  return changes.reduce(applyChange, snapshot)
+}
+
+/**
+ * The undo of one change in a snapshot, the way rollback does it: the surface's three-way
+ * inverse from the object before the change (`prior`) and the object in `now`.
+ */
+export function undoIn(
+  now: TenantSnapshot,
+  change: Change,
+  prior: JsonObject | null,
+  opts: { force?: boolean } = {},
+): Undo {
+  return surfaceOf(change.surface).inverse(change, prior, objectOf(now, change), opts)
+}
+
+/**
+ * Applies changes to `snapshot`, then undoes them last first exactly as rollback does (journaled
+ * prior of each change, three-way inverse against the state then). Returns the state after the
+ * undo and every undo, for tests and simulations. Pure.
+ */
+export function applyThenUndo(
+  snapshot: TenantSnapshot,
+  changes: readonly Change[],
+): { applied: TenantSnapshot; restored: TenantSnapshot; undos: Undo[] } {
+  const priors: (JsonObject | null)[] = []
+  let working = snapshot
+  for (const c of changes) {
+    priors.push(objectOf(working, c))
+    working = applyChange(working, c)
+  }
+  const applied = working
+  const undos: Undo[] = []
+  for (let i = changes.length - 1; i >= 0; i--) {
+    const c = changes[i] as Change
+    const undo = undoIn(working, c, priors[i] ?? null)
+    undos.push(undo)
+    if (undo.change) working = applyChange(working, undo.change)
+  }
+  return { applied, restored: working, undos }
+}
+
+/**
+ * Whether a change is in effect in a snapshot: a created object exists (never create it twice),
+ * a removed one is gone, an update's fields and entries are there.
+ */
+export function inEffect(snapshot: TenantSnapshot, change: Change): boolean {
+  const cur = objectOf(snapshot, change)
+  if (change.op === 'create') return cur !== null
+  if (change.op === 'remove') return cur === null
+  return effectProblems(cur, change).length === 0
+}
