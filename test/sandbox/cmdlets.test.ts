@@ -100,6 +100,20 @@ describe('every cmdlet, happy path', () => {
     expect(rules[0]).toMatchObject({ Name: name })
   })
 
+  it('anti-malware policies and rules (read only)', async () => {
+    const [policy] = await ok(P2, 'Get-MalwareFilterPolicy', { Identity: 'Default' })
+    expect(policy).toMatchObject({
+      Name: 'Default',
+      IsDefault: true,
+      EnableFileFilter: true,
+      FileTypeAction: 'Reject',
+      QuarantineTag: 'AdminOnlyAccessPolicy',
+      ZapEnabled: true,
+    })
+    expect(policy?.FileTypes).toContain('exe')
+    expect(await ok(P2, 'Get-MalwareFilterRule')).toEqual([])
+  })
+
   it('anti-phish, Safe Links, Safe Attachments (Defender)', async () => {
     const ap = field(await ok(P2, 'Get-AntiPhishPolicy'), 'Name')
     await ok(P2, 'Set-AntiPhishPolicy', { Identity: ap, EnableSpoofIntelligence: true })

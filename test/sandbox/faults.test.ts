@@ -6,7 +6,7 @@ import {
   parseFaultSpec,
   seededRandom,
 } from '../../src/sandbox/faults/index.js'
-import { TenantBudgets } from '../../src/sandbox/server/budget.js'
+import { TenantBudgets } from '../../src/sandbox/http/budget.js'
 
 describe('fault spec parsing', () => {
   it('parses every key of the example spec', () => {

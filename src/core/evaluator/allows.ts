@@ -1,6 +1,6 @@
-import type { AllowKind, CombineInput } from './combine.js'
+import { NEVER_BYPASSED, type AllowKind, type CombineInput } from './outcome.js'
 import { obj, type Trace } from './trace.js'
-import type { Category, Sfv, TraceObject } from './types.js'
+import type { Sfv, TraceObject } from './types.js'
 import type { Verdict } from './verdict.js'
 
 /** A message-level tenant allow that matched. */
@@ -10,9 +10,6 @@ export interface TenantAllow {
   label: string
   object: TraceObject
 }
-
-/** Verdicts no rule, IP allow or allowed sender can bypass (reference §4.3). */
-export const NEVER_BYPASSED: readonly Category[] = ['MALW', 'HPHSH']
 
 /**
  * Applies the tenant's allows to the verdicts (reference §4.3): a mail flow rule SCL -1 (SKN), the

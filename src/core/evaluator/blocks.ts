@@ -1,7 +1,7 @@
 import { obj, type Trace } from './trace.js'
 import { CATEGORY_ORDER, type Category, type TraceObject } from './types.js'
 import { byVerdictOrder, verdict, type Verdict } from './verdict.js'
-import type { CombineInput } from './combine.js'
+import type { CombineInput } from './outcome.js'
 
 /**
  * Adds the tenant's blocks to the filter verdicts (reference §4.4): a Tenant Allow/Block List

@@ -1,54 +1,18 @@
-import type { AdvancedDeliveryMatch } from './advanced-delivery.js'
-import type { ConnectionVerdict } from './connection-filter.js'
-import type { PolicySet } from './policies.js'
-import type { ListHit } from './sender-lists.js'
-import type { TablHits } from './tabl.js'
-import { obj, type Trace } from './trace.js'
-import type { RuleOutcome } from './transport-rules.js'
+import type { TenantAllow } from './allows.js'
+import { applyAllows } from './allows.js'
 import { addBlocks } from './blocks.js'
-import { applyAllows, NEVER_BYPASSED } from './allows.js'
+import {
+  describe,
+  NEVER_BYPASSED,
+  type AllowKind,
+  type CombineInput,
+  type Outcome,
+} from './outcome.js'
+import { obj, type Trace } from './trace.js'
 import type { Action, Category, Sfv, TraceObject } from './types.js'
 import type { Verdict } from './verdict.js'
 
-/** Everything that decides the outcome for one recipient. */
-export interface CombineInput {
-  verdicts: Verdict[]
-  advancedDelivery: AdvancedDeliveryMatch
-  connection: ConnectionVerdict
-  rules: RuleOutcome
-  antiSpamLists: { allow: ListHit | null; block: ListHit | null }
-  tabl: TablHits
-  user: { safe: ListHit | null; blocked: ListHit | null }
-  complexRouting: boolean
-  urls: readonly string[]
-  policies: PolicySet
-}
-
-/** Which mechanism let the message through, if any. */
-export type AllowKind =
-  | 'secops'
-  | 'phish-sim'
-  | 'transport-rule'
-  | 'ip-allow'
-  | 'anti-spam-allow'
-  | 'tabl-allow'
-  | 'user-safe'
-
-/** The outcome for one recipient, before headers are rendered. */
-export interface Outcome {
-  action: Action
-  quarantinePolicy: string | null
-  category: Category
-  detected: Category
-  sfv: Sfv | null
-  scl: number | null
-  /** The allow that decided, if the message got through because of one. */
-  allowedBy: AllowKind | null
-  /** True when a message-level tenant allow skipped spam filtering (SKN/SKI/SKA). */
-  filteringSkipped: boolean
-  /** The object behind the final placement (rule, policy, list entry), or null for a clean Inbox. */
-  decidedBy: TraceObject | null
-}
+export type { AllowKind, CombineInput, Outcome } from './outcome.js'
 
 /** Conventional SCL per verdict; the 2026 docs say SCL no longer decides the verdict in the cloud. */
 const SCL_BY_CATEGORY: Record<Category, number> = {
@@ -76,51 +40,88 @@ function filterSfv(top: Verdict | undefined): Sfv {
  * rule, IP allow or allowed sender (except HC phish with a rule allow under complex routing);
  * blocks beat allows of the same list; user Safe Senders beat tenant blocks but never malware, HC
  * phish or Tenant Allow/Block List blocks; user Blocked Senders beat tenant allows.
+ *
+ * The stages run in Exchange's order; the first that places the message decides.
  */
 export function combine(input: CombineInput, trace: Trace): Outcome {
-  const { verdicts, connection, tabl, user } = input
-  const detected: Category = verdicts[0]?.cat ?? 'NONE'
+  const detected: Category = input.verdicts[0]?.cat ?? 'NONE'
+  return (
+    connectionBlockStage(input, detected, trace) ??
+    advancedDeliveryStage(input, detected, trace) ??
+    tenantListsStage(input, detected, trace)
+  )
+}
+
+/** 1. Connection filter block: the connection is dropped (allow beats block, reference §4.5). */
+function connectionBlockStage(
+  input: CombineInput,
+  detected: Category,
+  trace: Trace,
+): Outcome | null {
+  const { connection, verdicts } = input
+  if (!connection.block || connection.allow) return null
   const never = verdicts.find((v) => NEVER_BYPASSED.includes(v.cat))
   const base = { detected, filteringSkipped: false }
-
-  // 1. Connection filter block: the connection is dropped (allow beats block, reference §4.5).
-  if (connection.block && !connection.allow) {
-    const o = obj('connection-filter', 'Default')
-    if (input.advancedDelivery.kind)
-      trace.uncertain(
-        'block',
-        'The IP Block List is applied before advanced delivery',
-        o,
-        'The reference does not say whether advanced delivery beats the IP Block List',
-      )
-    if (never) {
-      trace.step('block', `IP Block List: ${never.cat} is quarantined rather than dropped`, o)
-      return {
-        ...base,
-        action: 'quarantine',
-        quarantinePolicy: never.quarantineTag,
-        category: never.cat,
-        sfv: filterSfv(never),
-        scl: SCL_BY_CATEGORY[never.cat],
-        allowedBy: null,
-        decidedBy: never.object,
-      }
-    }
-    trace.step('block', 'IP Block List: the message is silently dropped', o)
+  const o = obj('connection-filter', 'Default')
+  if (input.advancedDelivery.kind)
+    trace.uncertain(
+      'block',
+      'The IP Block List is applied before advanced delivery',
+      o,
+      'The reference does not say whether advanced delivery beats the IP Block List',
+    )
+  if (never) {
+    // The common attachments filter may reject (FileTypeAction Reject) rather than quarantine.
+    const rejected = never.action === 'rejected'
+    trace.step(
+      'block',
+      `IP Block List: ${never.cat} is ${rejected ? 'rejected' : 'quarantined'} rather than dropped`,
+      o,
+    )
     return {
       ...base,
-      action: 'dropped',
-      quarantinePolicy: null,
-      category: detected,
-      sfv: null,
-      scl: null,
+      action: rejected ? 'rejected' : 'quarantine',
+      quarantinePolicy: rejected ? null : never.quarantineTag,
+      category: never.cat,
+      sfv: filterSfv(never),
+      scl: SCL_BY_CATEGORY[never.cat],
       allowedBy: null,
-      decidedBy: o,
+      decidedBy: never.object,
     }
   }
+  trace.step('block', 'IP Block List: the message is silently dropped', o)
+  return {
+    ...base,
+    action: 'dropped',
+    quarantinePolicy: null,
+    category: detected,
+    sfv: null,
+    scl: null,
+    allowedBy: null,
+    decidedBy: o,
+  }
+}
 
-  // 2. Advanced delivery (reference §3.8, §4.3): the tenant wins.
+/** 2. Advanced delivery (reference §3.8, §4.3): the tenant wins. */
+function advancedDeliveryStage(
+  input: CombineInput,
+  detected: Category,
+  trace: Trace,
+): Outcome | null {
   const ad = input.advancedDelivery
+  if (ad.kind !== 'secops' && ad.kind !== 'phish-sim') return null
+  const { verdicts } = input
+  const delivered: Outcome = {
+    detected,
+    filteringSkipped: false,
+    action: 'inbox',
+    quarantinePolicy: null,
+    category: detected,
+    sfv: filterSfv(verdicts[0]),
+    scl: SCL_BY_CATEGORY[detected],
+    allowedBy: ad.kind,
+    decidedBy: ad.object,
+  }
   if (ad.kind === 'secops') {
     trace.step(
       'allow',
@@ -128,89 +129,72 @@ export function combine(input: CombineInput, trace: Trace): Outcome {
       ad.object,
     )
     headerUnknown(trace, ad.object)
-    return {
-      ...base,
-      action: 'inbox',
-      quarantinePolicy: null,
-      category: detected,
-      sfv: filterSfv(verdicts[0]),
-      scl: SCL_BY_CATEGORY[detected],
-      allowedBy: 'secops',
-      decidedBy: ad.object,
-    }
+    return delivered
   }
-  if (ad.kind === 'phish-sim') {
-    const malware = verdicts.find((v) => v.cat === 'MALW')
-    if (malware) {
-      trace.uncertain(
-        'verdict',
-        'Malware is still quarantined for a phishing simulation',
-        malware.object,
-        'The precedence table (§4.3) says advanced delivery wins over malware, but §3.8 and §4.7 say malware filtering is skipped only for SecOps mailboxes; the stricter reading is applied',
-      )
-      return {
-        ...base,
-        action: 'quarantine',
-        quarantinePolicy: malware.quarantineTag,
-        category: 'MALW',
-        sfv: filterSfv(verdicts[0]),
-        scl: SCL_BY_CATEGORY.MALW,
-        allowedBy: null,
-        decidedBy: malware.object,
-      }
-    }
-    if (user.blocked)
-      trace.step(
-        'user-lists',
-        'Advanced delivery wins over the recipient’s Blocked Senders',
-        user.blocked.object,
-      )
-    const tablBlock = tabl.senderBlock ?? tabl.urlBlock ?? tabl.ipBlock ?? tabl.spoofBlock
-    if (tablBlock)
-      trace.uncertain(
-        'allow',
-        'Advanced delivery applied despite a Tenant Allow/Block List block',
-        tablBlock.object,
-        'The reference does not rank advanced delivery against TABL blocks; advanced delivery bypasses filtering',
-      )
+  const malware = verdicts.find((v) => v.cat === 'MALW')
+  if (malware) return phishSimMalware(malware, delivered, trace)
+  const { user, tabl } = input
+  if (user.blocked)
     trace.step(
-      'allow',
-      'Phishing simulation override: no filtering action, delivered to the Inbox',
-      ad.object,
+      'user-lists',
+      'Advanced delivery wins over the recipient’s Blocked Senders',
+      user.blocked.object,
     )
-    headerUnknown(trace, ad.object)
-    return {
-      ...base,
-      action: 'inbox',
-      quarantinePolicy: null,
-      category: detected,
-      sfv: filterSfv(verdicts[0]),
-      scl: SCL_BY_CATEGORY[detected],
-      allowedBy: 'phish-sim',
-      decidedBy: ad.object,
-    }
-  }
+  const tablBlock = tabl.senderBlock ?? tabl.urlBlock ?? tabl.ipBlock ?? tabl.spoofBlock
+  if (tablBlock)
+    trace.uncertain(
+      'allow',
+      'Advanced delivery applied despite a Tenant Allow/Block List block',
+      tablBlock.object,
+      'The reference does not rank advanced delivery against TABL blocks; advanced delivery bypasses filtering',
+    )
+  trace.step(
+    'allow',
+    'Phishing simulation override: no filtering action, delivered to the Inbox',
+    ad.object,
+  )
+  headerUnknown(trace, ad.object)
+  return delivered
+}
 
-  // 3. Blocks (reference §4.4), then 4. tenant allows (reference §4.3).
+/** A phishing simulation does not skip malware filtering (only a SecOps mailbox does). */
+function phishSimMalware(malware: Verdict, delivered: Outcome, trace: Trace): Outcome {
+  // The common attachments filter may reject (FileTypeAction Reject) rather than quarantine.
+  const rejected = malware.action === 'rejected'
+  trace.uncertain(
+    'verdict',
+    `Malware is still ${rejected ? 'rejected' : 'quarantined'} for a phishing simulation`,
+    malware.object,
+    'The precedence table (§4.3) says advanced delivery wins over malware, but §3.8 and §4.7 say malware filtering is skipped only for SecOps mailboxes; the stricter reading is applied',
+  )
+  return {
+    ...delivered,
+    action: rejected ? 'rejected' : 'quarantine',
+    quarantinePolicy: rejected ? null : malware.quarantineTag,
+    category: 'MALW',
+    scl: SCL_BY_CATEGORY.MALW,
+    allowedBy: null,
+    decidedBy: malware.object,
+  }
+}
+
+/** The SFV, SCL and deciding allow of a placement; the recipient's lists may change them. */
+interface Stamp {
+  sfv: Sfv
+  scl: number
+  allowedBy: AllowKind | null
+}
+
+/** Builds the outcome from the stamp as it stands when called. */
+type Place = (action: Action, tag: string | null, decidedBy: TraceObject | null) => Outcome
+
+/** 3. Blocks (reference §4.4), 4. tenant allows (reference §4.3), then 5. the recipient's lists. */
+function tenantListsStage(input: CombineInput, detected: Category, trace: Trace): Outcome {
   const { working, ruleBlock } = addBlocks(input, trace)
   const { remaining, primary } = applyAllows(input, working, trace)
-
   const filteringSkipped = primary !== null && primary.kind !== 'tabl-allow'
   const top = remaining[0]
-  let sfv: Sfv = primary
-    ? primary.sfv
-    : top?.source === 'rule-block'
-      ? 'SKS'
-      : top?.source === 'anti-spam-block'
-        ? 'SKB'
-        : filterSfv(top)
-  let scl: number = primary
-    ? -1
-    : top?.source === 'rule-block'
-      ? (ruleBlock ?? 5)
-      : top?.source === 'anti-spam-block'
-        ? 6
-        : SCL_BY_CATEGORY[top?.cat ?? 'NONE']
+  const stamp = stampOf(top, primary, ruleBlock)
   if (primary?.kind === 'transport-rule')
     trace.step(
       'headers',
@@ -218,64 +202,103 @@ export function combine(input: CombineInput, trace: Trace): Outcome {
       primary.object,
       'The stamped SCL may read 0 or 1; SFV:SKN shows the bypass',
     )
-  let allowedBy: AllowKind | null = primary && !top ? primary.kind : null
-  const result = (action: Action, tag: string | null, decidedBy: TraceObject | null): Outcome => ({
+  const place: Place = (action, tag, decidedBy) => ({
     action,
     quarantinePolicy: action === 'quarantine' ? tag : null,
     category: top?.cat ?? 'NONE',
     detected,
-    sfv,
-    scl,
-    allowedBy,
+    sfv: stamp.sfv,
+    scl: stamp.scl,
+    allowedBy: stamp.allowedBy,
     filteringSkipped,
     decidedBy,
   })
+  return top
+    ? userListsOnVerdict(input.user, top, stamp, place, trace)
+    : userListsOnClean(input.user, primary, stamp, place, trace)
+}
 
-  // 5. The recipient's own lists (reference §4.5).
-  if (top) {
-    if (user.safe) {
-      if (!top.overridable.userSafe) {
-        trace.step(
-          'user-lists',
-          `Safe Senders do not override ${top.source === 'tabl-block' || top.source === 'spoof-block' ? 'a Tenant Allow/Block List block' : top.cat}`,
-          user.safe.object,
-        )
-      } else if (user.safe.kind === 'domain' && top.action === 'quarantine') {
-        trace.step(
-          'user-lists',
-          `Safe Senders domain entry '${user.safe.entry}' ignored: the policy action is Quarantine`,
-          user.safe.object,
-        )
-      } else {
-        trace.step(
-          'user-lists',
-          `Safe Senders ('${user.safe.entry}') override ${top.cat}: delivered to the Inbox`,
-          user.safe.object,
-        )
-        sfv = 'SFE'
-        scl = -1
-        allowedBy = 'user-safe'
-        return result('inbox', null, user.safe.object)
-      }
-    }
-    let action = top.action
-    let decider = top.object
-    if (user.blocked && !NEVER_BYPASSED.includes(top.cat) && top.source !== 'tabl-block') {
-      sfv = 'BLK'
-      scl = 6
-      if (action === 'inbox') {
-        action = 'junk'
-        decider = user.blocked.object
-      }
+/** The stamp after blocks and allows: the allow's SFV and SCL -1, a block's, or the filter's. */
+function stampOf(
+  top: Verdict | undefined,
+  primary: TenantAllow | null,
+  ruleBlock: number | null,
+): Stamp {
+  const sfv: Sfv = primary
+    ? primary.sfv
+    : top?.source === 'rule-block'
+      ? 'SKS'
+      : top?.source === 'anti-spam-block'
+        ? 'SKB'
+        : filterSfv(top)
+  const scl: number = primary
+    ? -1
+    : top?.source === 'rule-block'
+      ? (ruleBlock ?? 5)
+      : top?.source === 'anti-spam-block'
+        ? 6
+        : SCL_BY_CATEGORY[top?.cat ?? 'NONE']
+  return { sfv, scl, allowedBy: primary && !top ? primary.kind : null }
+}
+
+/** 5a. A verdict stands: the recipient's Safe Senders may deliver it, Blocked Senders may junk it. */
+function userListsOnVerdict(
+  user: CombineInput['user'],
+  top: Verdict,
+  stamp: Stamp,
+  place: Place,
+  trace: Trace,
+): Outcome {
+  if (user.safe) {
+    if (!top.overridable.userSafe) {
       trace.step(
         'user-lists',
-        `Blocked Senders ('${user.blocked.entry}'): ${action === 'junk' ? 'Junk' : `the policy action (${top.setting})`}`,
-        user.blocked.object,
+        `Safe Senders do not override ${top.source === 'tabl-block' || top.source === 'spoof-block' ? 'a Tenant Allow/Block List block' : top.cat}`,
+        user.safe.object,
       )
+    } else if (user.safe.kind === 'domain' && top.action === 'quarantine') {
+      trace.step(
+        'user-lists',
+        `Safe Senders domain entry '${user.safe.entry}' ignored: the policy action is Quarantine`,
+        user.safe.object,
+      )
+    } else {
+      trace.step(
+        'user-lists',
+        `Safe Senders ('${user.safe.entry}') override ${top.cat}: delivered to the Inbox`,
+        user.safe.object,
+      )
+      Object.assign(stamp, { sfv: 'SFE', scl: -1, allowedBy: 'user-safe' } satisfies Stamp)
+      return place('inbox', null, user.safe.object)
     }
-    trace.step('verdict', `${top.cat}: ${describe(action)} (${top.setting})`, top.object)
-    return result(action, top.quarantineTag, decider)
   }
+  let action = top.action
+  let decider = top.object
+  if (user.blocked && !NEVER_BYPASSED.includes(top.cat) && top.source !== 'tabl-block') {
+    stamp.sfv = 'BLK'
+    stamp.scl = 6
+    if (action === 'inbox') {
+      action = 'junk'
+      decider = user.blocked.object
+    }
+    trace.step(
+      'user-lists',
+      `Blocked Senders ('${user.blocked.entry}'): ${action === 'junk' ? 'Junk' : `the policy action (${top.setting})`}`,
+      user.blocked.object,
+    )
+  }
+  trace.step('verdict', `${top.cat}: ${describe(action)} (${top.setting})`, top.object)
+  return place(action, top.quarantineTag, decider)
+}
+
+/** 5b. Nothing stands (clean, or allowed): Blocked Senders junk it, Safe Senders skip filtering. */
+function userListsOnClean(
+  user: CombineInput['user'],
+  primary: TenantAllow | null,
+  stamp: Stamp,
+  place: Place,
+  trace: Trace,
+): Outcome {
   if (user.blocked) {
     trace.step(
       'user-lists',
@@ -284,10 +307,8 @@ export function combine(input: CombineInput, trace: Trace): Outcome {
         : `Blocked Senders ('${user.blocked.entry}'): Junk`,
       user.blocked.object,
     )
-    sfv = 'BLK'
-    scl = 6
-    allowedBy = null
-    return result('junk', null, user.blocked.object)
+    Object.assign(stamp, { sfv: 'BLK', scl: 6, allowedBy: null } satisfies Stamp)
+    return place('junk', null, user.blocked.object)
   }
   let decider: TraceObject | null = primary?.object ?? null
   if (user.safe && !primary) {
@@ -296,9 +317,7 @@ export function combine(input: CombineInput, trace: Trace): Outcome {
       `Safe Senders ('${user.safe.entry}'): filtering skipped`,
       user.safe.object,
     )
-    sfv = 'SFE'
-    scl = -1
-    allowedBy = 'user-safe'
+    Object.assign(stamp, { sfv: 'SFE', scl: -1, allowedBy: 'user-safe' } satisfies Stamp)
     decider = user.safe.object
   }
   trace.step(
@@ -306,7 +325,7 @@ export function combine(input: CombineInput, trace: Trace): Outcome {
     primary ? `Delivered to the Inbox: ${primary.label}` : 'Delivered to the Inbox',
     primary?.object ?? null,
   )
-  return result('inbox', null, decider)
+  return place('inbox', null, decider)
 }
 
 function headerUnknown(trace: Trace, object: TraceObject | null): void {
@@ -316,15 +335,4 @@ function headerUnknown(trace: Trace, object: TraceObject | null): void {
     object,
     'Advanced delivery has no documented header stamp',
   )
-}
-
-/** Plain words for an action. */
-export function describe(action: Action): string {
-  return {
-    inbox: 'delivered to the Inbox',
-    junk: 'delivered to Junk Email',
-    quarantine: 'quarantined',
-    dropped: 'dropped (not delivered)',
-    rejected: 'rejected (NDR to the sender)',
-  }[action]
 }

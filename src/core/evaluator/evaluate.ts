@@ -10,7 +10,8 @@ import { stampHeaders } from './headers.js'
 import { HeaderMap } from './headers-map.js'
 import { isAcceptedDomain } from './match.js'
 import { domainOf, TestMessage } from './message.js'
-import { selectPolicies, type PolicySet } from './policies.js'
+import { needsMalwarePolicy } from './malware.js'
+import { selectMalwarePolicy, selectPolicies, type PolicySet } from './policies.js'
 import { resolveRouting } from './routing.js'
 import { evaluateSafeLinks } from './safe-links.js'
 import { checkAntiSpamLists, checkUserLists } from './sender-lists.js'
@@ -121,6 +122,9 @@ function recipientEvaluation(
   const trace = new Trace().append(shared.trace)
   const { routing, auth, connection, tabl } = shared
   const policies: PolicySet = selectPolicies(snapshot, recipient, trace)
+  const malware = needsMalwarePolicy(message)
+    ? selectMalwarePolicy(snapshot, recipient, trace)
+    : null
   const ap = policies.antiPhish.policy
 
   const spoofDetected = message.detections.some((d) => d.kind === 'spoof')
@@ -163,6 +167,7 @@ function recipientEvaluation(
     policies,
     snapshot.licence,
     trace,
+    malware,
   )
 
   const outcome = combine(

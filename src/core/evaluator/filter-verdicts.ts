@@ -1,14 +1,19 @@
 import type { Licence } from '../model/licence.js'
+import type { MalwareFilterPolicy } from '../model/malware-filter.js'
 import type { AuthResults } from './auth.js'
 import { impersonationVerdict } from './impersonation.js'
 import type { TestMessage } from './message.js'
-import type { PolicySet } from './policies.js'
+import { fileFilterVerdict, malwareDetectionVerdict } from './malware.js'
+import type { PolicySet, Selected } from './policies.js'
 import { obj, type Trace } from './trace.js'
-import { byVerdictOrder, NEVER, TENANT_AND_USER, verdict, type Verdict } from './verdict.js'
+import { microsoftMalwarePolicy } from './presets.js'
+import { byVerdictOrder, TENANT_AND_USER, verdict, type Verdict } from './verdict.js'
 
 /**
  * The filters' verdicts for the message and the action each gets from the recipient's policies
  * (message-headers §1.5), in verdict order. Also reports the BCL threshold outcome for SRV:BULK.
+ * `malware` is the recipient's anti-malware policy, given when the message has a malware detection
+ * or attachment types (selectMalwarePolicy); the common attachments filter runs first.
  */
 export function filterVerdicts(
   message: TestMessage,
@@ -16,8 +21,11 @@ export function filterVerdicts(
   policies: PolicySet,
   licence: Licence,
   trace: Trace,
+  malware: Selected<MalwareFilterPolicy> | null = null,
 ): { verdicts: Verdict[]; bulkOverThreshold: boolean; bcl: number } {
   const out: Verdict[] = []
+  const fileFilter = malware ? fileFilterVerdict(message, malware, trace) : null
+  if (fileFilter) out.push(fileFilter)
   const stage = 'filter-verdict'
   const as = policies.antiSpam
   const sp = as.policy
@@ -29,27 +37,20 @@ export function filterVerdicts(
     switch (d.kind) {
       case 'none':
         break
-      case 'malware': {
-        const o = obj('anti-malware-policy', 'Default')
+      case 'malware':
+        // Without a selected policy (a caller that does not pass one), Microsoft's Default.
         out.push(
-          verdict(
-            'MALW',
-            'anti-malware',
-            'Quarantine',
-            'AdminOnlyAccessPolicy',
-            o,
-            'filter',
-            NEVER,
+          malwareDetectionVerdict(
+            malware ?? {
+              policy: microsoftMalwarePolicy('Default', true),
+              object: obj('anti-malware-policy', 'Default'),
+              source: 'default',
+              preset: null,
+            },
+            trace,
           ),
         )
-        trace.uncertain(
-          stage,
-          'Malware: quarantined with AdminOnlyAccessPolicy',
-          o,
-          'Anti-malware policies are not in the snapshot; Microsoft’s default quarantine policy is assumed',
-        )
         break
-      }
       case 'high-confidence-phish':
         out.push(
           verdict(

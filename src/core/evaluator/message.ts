@@ -83,6 +83,12 @@ export const TestMessage = z.object({
   recipients: z.array(address).min(1),
   urls: z.array(z.string().trim().min(1)).default([]),
   attachments: z.array(z.string()).default([]),
+  /**
+   * The file types the common attachments filter detects in the attachments (true type, else the
+   * extension: `exe`, `iso`, ...). Optional: without it the filter is not evaluated, since a file
+   * name alone does not give the true type (defender-docs anti-malware-protection-about.md).
+   */
+  attachmentTypes: z.array(z.string().trim().min(1)).optional(),
   /** Headers the sender set, name -> value. */
   headers: z.record(z.string(), z.string()).default({}),
   subject: z.string().default(''),

@@ -1,6 +1,7 @@
 import { AntiPhishPolicy } from '../model/anti-phish.js'
 import { AntiSpamPolicy } from '../model/anti-spam.js'
 import type { PolicyRule } from '../model/common.js'
+import type { MalwareFilterPolicy } from '../model/malware-filter.js'
 import { hasDefender } from '../model/licence.js'
 import type { PresetRule } from '../model/preset.js'
 import { SafeAttachmentPolicy } from '../model/safe-attachments.js'
@@ -8,8 +9,10 @@ import { SafeLinksPolicy } from '../model/safe-links.js'
 import type { TenantSnapshot } from '../model/snapshot.js'
 import { matchRecipientScope } from './match.js'
 import {
+  microsoftMalwarePolicy,
   presetAntiPhish,
   presetAntiSpam,
+  presetMalware,
   presetSafeAttachments,
   presetSafeLinks,
   type PresetLevel,
@@ -287,4 +290,37 @@ export function selectPolicies(
     )
   }
   return { antiSpam, antiPhish, impersonation, safeLinks, safeAttachments }
+}
+
+/**
+ * Selects, for one recipient, the anti-malware policy in force: Strict preset, Standard preset,
+ * then custom policies by their rule's priority (enabled rules only), then the Default policy
+ * (defender-docs anti-malware-protection-about.md, "Priority of anti-malware policies"). Anti-malware
+ * is part of the EOP presets. Separate from selectPolicies so that a message the anti-malware policy
+ * cannot affect keeps its trace unchanged.
+ */
+export function selectMalwarePolicy(
+  snapshot: TenantSnapshot,
+  recipient: string,
+  trace: Trace,
+): Selected<MalwareFilterPolicy> {
+  const m = snapshot.state.malware
+  return pick({
+    snapshot,
+    recipient,
+    trace,
+    label: 'Anti-malware',
+    kind: 'anti-malware-policy',
+    presetKind: 'EOP',
+    fromPreset: (_l, n) => presetMalware(n),
+    policies: m.policies,
+    rules: m.rules,
+    link: (r) => r.MalwareFilterPolicy,
+    fallback: () => {
+      const d = m.policies.find((p) => p.IsDefault)
+      return d
+        ? { policy: d, source: 'default', synthesised: false }
+        : { policy: microsoftMalwarePolicy('Default', true), source: 'default', synthesised: true }
+    },
+  })
 }

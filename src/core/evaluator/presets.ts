@@ -1,5 +1,6 @@
 import { AntiPhishPolicy } from '../model/anti-phish.js'
 import { AntiSpamPolicy } from '../model/anti-spam.js'
+import { MalwareFilterPolicy } from '../model/malware-filter.js'
 import { SafeAttachmentPolicy } from '../model/safe-attachments.js'
 import { SafeLinksPolicy } from '../model/safe-links.js'
 
@@ -73,4 +74,40 @@ export function presetSafeLinks(name: string): SafeLinksPolicy {
 /** Safe Attachments in the presets: on, Block. */
 export function presetSafeAttachments(name: string): SafeAttachmentPolicy {
   return SafeAttachmentPolicy.parse({ Name: name, Enable: true, Action: 'Block' })
+}
+
+/**
+ * Microsoft's default file types of the common attachments filter: the list of the Default policy,
+ * of new custom policies and of the Standard and Strict presets (defender-docs
+ * anti-malware-protection-about.md, "Common attachments filter in anti-malware policies").
+ */
+export const DEFAULT_MALWARE_FILE_TYPES: readonly string[] = [
+  ...['ace', 'ani', 'apk', 'app', 'appx', 'arj', 'bat', 'cab', 'cmd', 'com', 'deb', 'dex', 'dll'],
+  ...['docm', 'elf', 'exe', 'hta', 'img', 'iso', 'jar', 'jnlp', 'kext', 'lha', 'lib', 'library'],
+  ...['lnk', 'lzh', 'macho', 'msc', 'msi', 'msix', 'msp', 'mst', 'pif', 'ppa', 'ppam', 'reg'],
+  ...['rev', 'scf', 'scr', 'sct', 'sys', 'uif', 'vb', 'vbe', 'vbs', 'vxd', 'wsc', 'wsf', 'wsh'],
+  ...['xll', 'xz', 'z'],
+]
+
+/**
+ * The anti-malware settings Microsoft gives the Default policy and the Standard and Strict presets
+ * alike: the common attachments filter on with Reject (NDR), AdminOnlyAccessPolicy, ZAP on
+ * (defender-docs recommended-settings-for-eop-and-office365.md, "EOP anti-malware policy
+ * settings"). Used for a preset, and for a snapshot that lists no Default policy.
+ */
+export function microsoftMalwarePolicy(name: string, isDefault: boolean): MalwareFilterPolicy {
+  return MalwareFilterPolicy.parse({
+    Name: name,
+    IsDefault: isDefault,
+    EnableFileFilter: true,
+    FileTypes: [...DEFAULT_MALWARE_FILE_TYPES],
+    FileTypeAction: 'Reject',
+    QuarantineTag: 'AdminOnlyAccessPolicy',
+    ZapEnabled: true,
+  })
+}
+
+/** Anti-malware in the presets: Microsoft's settings, the same at both levels. */
+export function presetMalware(name: string): MalwareFilterPolicy {
+  return microsoftMalwarePolicy(name, false)
 }

@@ -1,4 +1,4 @@
-import { describe } from './combine.js'
+import { describe } from './outcome.js'
 import type { Evaluation, RecipientEvaluation } from './types.js'
 
 const CATEGORY_WORDS: Record<string, string> = {

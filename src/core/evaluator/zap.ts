@@ -1,5 +1,5 @@
 import type { AntiSpamPolicy } from '../model/anti-spam.js'
-import type { Outcome } from './combine.js'
+import type { Outcome } from './outcome.js'
 import type { Selected } from './policies.js'
 import type { Trace } from './trace.js'
 import type { ZapResult } from './types.js'

@@ -81,7 +81,85 @@ export function analyzeHeaders(input: string, options: AnalyzeOptions = {}): Hea
   }
 }
 
+/** The header fields of each kind, topmost first, capped per kind. */
+interface Routed {
+  hops: ReceivedHop[]
+  raws: { report: RawHeader[]; antispam: RawHeader[]; auth: RawHeader[]; md: RawHeader[] }
+  efc: EnhancedFilteringHeader[]
+  customSpam: string[]
+  atpRaw: RawHeader | null
+}
+
+/** Every Microsoft header, decoded. */
+interface Decoded {
+  hops: ReceivedHop[]
+  efc: EnhancedFilteringHeader[]
+  customSpam: string[]
+  org: ReturnType<typeof decodeOrganization>
+  tenant: ReturnType<typeof findTenantMarkers>
+  reports: ForefrontReport[]
+  antispam: AntispamHeader[]
+  auths: AuthResults[]
+  deliveries: MailboxDelivery[]
+  atp: ReturnType<typeof decodeAtpProperties> | null
+}
+
+/** The stages of an analysis, in order; each adds its findings to `findings`. */
 function analyze(input: string, options: AnalyzeOptions): HeaderAnalysis {
+  const findings: string[] = []
+  const block = readBlock(input, options, findings)
+  const d = decodeAll(block.headers, routeHeaders(block.headers))
+  const trust = decideTrust({
+    hops: d.hops,
+    reports: d.reports,
+    tenant: d.tenant,
+    enhancedFiltering: d.efc,
+    authAs: d.org.authAs,
+  })
+  findings.push(...trust.findings)
+  const ms = trust.microsoftDelivered
+  const auth = chooseAuth(d, ms, findings)
+  const ownAntispam = d.antispam.find((x) => !x.renamed) ?? null
+  const conclusion = concludeTrusted(d, trust, auth, ownAntispam)
+  findings.push(...conclusion.findings)
+  const claimed = claimedVerdict(trust, auth, ownAntispam)
+  const safeLinks = safeLinksOf(block, d, trust, findings)
+
+  const analysis: HeaderAnalysis = {
+    trusted: trust.trusted,
+    trustBasis: trust.basis,
+    tenantIds: trust.tenantIds,
+    direction: conclusion.direction,
+    verdict: conclusion.verdict,
+    verdictBasis: conclusion.verdictBasis,
+    bypass: conclusion.bypass,
+    bypassInferred: conclusion.bypassInferred,
+    category: conclusion.category,
+    scl: conclusion.scl,
+    bcl: conclusion.bcl,
+    auth: auth ? authSummary(auth) : emptyAuth(),
+    safeLinks,
+    evidence: conclusion.evidence,
+    findings: [...new Set(findings)],
+    decoded: decodedOf(d, trust),
+    claimed,
+    input: {
+      headerCount: block.headers.length,
+      truncated: block.inputTruncated,
+      headersTruncated: block.headersTruncated,
+    },
+  }
+  if (options.vendor)
+    analysis.vendorCheck = vendorCheckOf(analysis, options.vendor, block, d, trust, auth)
+  return analysis
+}
+
+/** Parses the header block within `maxBytes`, noting truncation and emptiness. */
+function readBlock(
+  input: string,
+  options: AnalyzeOptions,
+  findings: string[],
+): ReturnType<typeof parseHeaderBlock> {
   const text = typeof input === 'string' ? input : ''
   const requested = options.maxBytes
   const maxBytes =
@@ -89,28 +167,28 @@ function analyze(input: string, options: AnalyzeOptions): HeaderAnalysis {
       ? Math.min(Math.floor(requested), MAX_BYTES_CEILING)
       : DEFAULT_LIMITS.maxBytes
   const block = parseHeaderBlock(text, { maxBytes })
-  const findings: string[] = []
   if (block.inputTruncated)
     findings.push(`The input is longer than ${maxBytes} characters; only the start was read.`)
   if (block.headersTruncated)
     findings.push(`More than ${DEFAULT_LIMITS.maxHeaders} header fields; the rest were ignored.`)
   if (block.headers.length === 0) findings.push('No header fields were found in the input.')
+  return block
+}
 
-  // Route each header to its decoder (topmost first; capped per kind).
-  const hops: ReceivedHop[] = []
-  const raws: { report: RawHeader[]; antispam: RawHeader[]; auth: RawHeader[]; md: RawHeader[] } = {
-    report: [],
-    antispam: [],
-    auth: [],
-    md: [],
+/** Routes each header to its decoder (topmost first; capped per kind). */
+function routeHeaders(headers: readonly RawHeader[]): Routed {
+  const r: Routed = {
+    hops: [],
+    raws: { report: [], antispam: [], auth: [], md: [] },
+    efc: [],
+    customSpam: [],
+    atpRaw: null,
   }
-  const efc: EnhancedFilteringHeader[] = []
-  const customSpam: string[] = []
-  let atpRaw: RawHeader | null = null
-  for (const h of block.headers) {
+  const { raws } = r
+  for (const h of headers) {
     const n = h.lower
     if (n === 'received') {
-      if (hops.length < MAX_HOPS) hops.push(parseReceived(h.value, h.index))
+      if (r.hops.length < MAX_HOPS) r.hops.push(parseReceived(h.value, h.index))
     } else if (n.startsWith('x-forefront-antispam-report')) {
       if (raws.report.length < MAX_OF_KIND) raws.report.push(h)
     } else if (ANTISPAM_NAMES.has(n)) {
@@ -120,98 +198,132 @@ function analyze(input: string, options: AnalyzeOptions): HeaderAnalysis {
     } else if (n === 'x-microsoft-antispam-mailbox-delivery') {
       if (raws.md.length < MAX_OF_KIND) raws.md.push(h)
     } else if (EFC_HEADERS.has(n)) {
-      if (efc.length < MAX_OF_KIND) efc.push(decodeEnhancedFiltering(h.value, h.name, h.index))
+      if (r.efc.length < MAX_OF_KIND) r.efc.push(decodeEnhancedFiltering(h.value, h.name, h.index))
     } else if (n === 'x-ms-exchange-atpmessageproperties') {
-      atpRaw ??= h
+      r.atpRaw ??= h
     } else if (n === 'x-customspam') {
-      if (customSpam.length < MAX_OF_KIND) customSpam.push(h.value.slice(0, 512))
+      if (r.customSpam.length < MAX_OF_KIND) r.customSpam.push(h.value.slice(0, 512))
     }
   }
-  const org = decodeOrganization(block.headers)
-  const tenant = findTenantMarkers(block.headers)
-  const reports: ForefrontReport[] = raws.report.map((h) =>
-    decodeForefrontReport(h.value, h.name, h.index, { authAs: org.authAs }),
-  )
-  const antispam: AntispamHeader[] = raws.antispam.map((h) =>
-    decodeAntispam(h.value, h.name, h.index),
-  )
-  const auths: AuthResults[] = raws.auth.map((h) => decodeAuthResults(h.value, h.name, h.index))
-  const deliveries: MailboxDelivery[] = raws.md.map((h) => decodeMailboxDelivery(h.value, h.index))
-  const atp = atpRaw ? decodeAtpProperties(atpRaw.value, atpRaw.index) : null
+  return r
+}
 
-  // Trust.
-  const trust = decideTrust({ hops, reports, tenant, enhancedFiltering: efc, authAs: org.authAs })
-  findings.push(...trust.findings)
-  const ms = trust.microsoftDelivered
+/** Decodes the routed headers, and the organization and tenant markers of the whole block. */
+function decodeAll(headers: readonly RawHeader[], routed: Routed): Decoded {
+  const { raws, atpRaw } = routed
+  const org = decodeOrganization(headers)
+  return {
+    hops: routed.hops,
+    efc: routed.efc,
+    customSpam: routed.customSpam,
+    org,
+    tenant: findTenantMarkers(headers),
+    reports: raws.report.map((h) =>
+      decodeForefrontReport(h.value, h.name, h.index, { authAs: org.authAs }),
+    ),
+    antispam: raws.antispam.map((h) => decodeAntispam(h.value, h.name, h.index)),
+    auths: raws.auth.map((h) => decodeAuthResults(h.value, h.name, h.index)),
+    deliveries: raws.md.map((h) => decodeMailboxDelivery(h.value, h.index)),
+    atp: atpRaw ? decodeAtpProperties(atpRaw.value, atpRaw.index) : null,
+  }
+}
 
-  const own = auths.filter((x) => !x.renamed)
+/**
+ * The tenant's own authentication result (Microsoft's first, never a renamed copy), with findings
+ * on renamed results, organization headers without a trusted hop, and X-CustomSpam.
+ */
+function chooseAuth(d: Decoded, ms: boolean, findings: string[]): AuthResults | null {
+  const own = d.auths.filter((x) => !x.renamed)
   const auth = own.find((x) => x.microsoft) ?? own[0] ?? null
-  for (const x of auths)
+  for (const x of d.auths)
     if (x.renamed)
       findings.push(
         `${x.header} (header #${x.index + 1}) is another tenant's authentication result, renamed on the way in: not used.`,
       )
-  const ownAntispam = antispam.find((x) => !x.renamed) ?? null
   if (!ms) {
-    const orgSeen = org.fields.length > 0
-    if (orgSeen || deliveries.length > 0)
+    const orgSeen = d.org.fields.length > 0
+    const mdSeen = d.deliveries.length > 0
+    if (orgSeen || mdSeen)
       findings.push(
-        `${orgSeen ? 'X-MS-Exchange-Organization-* headers' : ''}${orgSeen && deliveries.length > 0 ? ' and ' : ''}${deliveries.length > 0 ? 'X-Microsoft-Antispam-Mailbox-Delivery' : ''} appear without a trustworthy Microsoft hop: Exchange strips such headers from untrusted sources, so these are forged or the headers are incomplete; not used.`,
+        `${orgSeen ? 'X-MS-Exchange-Organization-* headers' : ''}${orgSeen && mdSeen ? ' and ' : ''}${mdSeen ? 'X-Microsoft-Antispam-Mailbox-Delivery' : ''} appear without a trustworthy Microsoft hop: Exchange strips such headers from untrusted sources, so these are forged or the headers are incomplete; not used.`,
       )
   }
-  if (customSpam.length > 0)
+  if (d.customSpam.length > 0)
     findings.push(
-      `X-CustomSpam appears as its own header ("${customSpam[0]}"): the reference lists it as a report field, the troubleshooting page as a header; either way an Advanced Spam Filter setting fired.`,
+      `X-CustomSpam appears as its own header ("${d.customSpam[0]}"): the reference lists it as a report field, the troubleshooting page as a header; either way an Advanced Spam Filter setting fired.`,
     )
+  return auth
+}
 
-  const conclusion: Conclusion = conclude({
+/** Concludes from the trusted headers only, with the evidence of why they are trusted first. */
+function concludeTrusted(
+  d: Decoded,
+  trust: ReturnType<typeof decideTrust>,
+  auth: AuthResults | null,
+  ownAntispam: AntispamHeader | null,
+): Conclusion {
+  const ms = trust.microsoftDelivered
+  const conclusion = conclude({
     report: trust.report,
-    delivery: ms ? (deliveries[0] ?? null) : null,
-    org: ms ? org : null,
+    delivery: ms ? (d.deliveries[0] ?? null) : null,
+    org: ms ? d.org : null,
     antispam: ms ? ownAntispam : null,
     auth,
-    fromEntity: ms ? tenant.fromEntity : null,
+    fromEntity: ms ? d.tenant.fromEntity : null,
   })
-  findings.push(...conclusion.findings)
-  if (trust.trusted && trust.hop) {
-    const hop = trust.hop
-    const trustEvidence: Evidence[] = [
-      {
-        conclusion: 'trusted: the recipient tenant received it here',
-        header: 'Received',
-        value: `from ${hop.from ?? '?'}${hop.fromIp ? ` (${hop.fromIp})` : ''} by ${hop.by ?? '?'}`,
-      },
-    ]
-    if (trust.report)
-      trustEvidence.push({
-        conclusion: "trusted: the recipient tenant's report",
-        header: trust.report.header,
-        value: trust.report.raw.slice(0, 500),
-      })
-    for (const id of trust.tenantIds.slice(0, 4))
-      trustEvidence.push({
-        conclusion: 'trusted: tenant marker',
-        header: tenant.crossTenantIds.includes(id)
-          ? 'X-MS-Exchange-CrossTenant-Id'
-          : 'X-EOPTenantAttributedMessage',
-        value: id,
-      })
-    conclusion.evidence.unshift(...trustEvidence)
-  }
-  let claimed: HeaderAnalysis['claimed'] = null
-  if (!trust.trusted && trust.claimed) {
-    const c = conclude({
-      report: trust.claimed,
-      delivery: null,
-      org: null,
-      antispam: ownAntispam,
-      auth,
-      fromEntity: null,
+  if (!trust.trusted || !trust.hop) return conclusion
+  const hop = trust.hop
+  const trustEvidence: Evidence[] = [
+    {
+      conclusion: 'trusted: the recipient tenant received it here',
+      header: 'Received',
+      value: `from ${hop.from ?? '?'}${hop.fromIp ? ` (${hop.fromIp})` : ''} by ${hop.by ?? '?'}`,
+    },
+  ]
+  if (trust.report)
+    trustEvidence.push({
+      conclusion: "trusted: the recipient tenant's report",
+      header: trust.report.header,
+      value: trust.report.raw.slice(0, 500),
     })
-    claimed = { verdict: c.verdict, bypass: c.bypass, category: c.category, scl: c.scl }
-  }
+  for (const id of trust.tenantIds.slice(0, 4))
+    trustEvidence.push({
+      conclusion: 'trusted: tenant marker',
+      header: d.tenant.crossTenantIds.includes(id)
+        ? 'X-MS-Exchange-CrossTenant-Id'
+        : 'X-EOPTenantAttributedMessage',
+      value: id,
+    })
+  conclusion.evidence.unshift(...trustEvidence)
+  return conclusion
+}
 
-  // Safe Links anywhere in the input.
+/** What an untrusted report claims, shown apart from the conclusions. */
+function claimedVerdict(
+  trust: ReturnType<typeof decideTrust>,
+  auth: AuthResults | null,
+  ownAntispam: AntispamHeader | null,
+): HeaderAnalysis['claimed'] {
+  if (trust.trusted || !trust.claimed) return null
+  const c = conclude({
+    report: trust.claimed,
+    delivery: null,
+    org: null,
+    antispam: ownAntispam,
+    auth,
+    fromEntity: null,
+  })
+  return { verdict: c.verdict, bypass: c.bypass, category: c.category, scl: c.scl }
+}
+
+/** Safe Links anywhere in the input, and what their tenants say about trust. */
+function safeLinksOf(
+  block: ReturnType<typeof parseHeaderBlock>,
+  d: Decoded,
+  trust: ReturnType<typeof decideTrust>,
+  findings: string[],
+): SafeLink[] {
+  const ms = trust.microsoftDelivered
   const safeLinks: SafeLink[] = findSafeLinks(block.headerText, 'header')
   if (block.body.length > 0 && safeLinks.length < MAX_LINKS)
     safeLinks.push(
@@ -232,111 +344,99 @@ function analyze(input: string, options: AnalyzeOptions): HeaderAnalysis {
         `Some Safe Links were wrapped for another tenant (${other.join(', ')}): the sender's or a forwarder's Safe Links, not the recipient's.`,
       )
   }
-  if (ms && atp?.safeLinks && safeLinks.length === 0)
+  if (ms && d.atp?.safeLinks && safeLinks.length === 0)
     findings.push(
       'Safe Links processed the message (AtpMessageProperties: SL) but no wrapped link was found: links may be on the do-not-rewrite list, checked through the API only, or there were none.',
     )
-  if (ms && org.skipSafeLinksProcessing !== null && safeLinks.some((l) => l.location === 'body'))
+  if (ms && d.org.skipSafeLinksProcessing !== null && safeLinks.some((l) => l.location === 'body'))
     findings.push('SkipSafeLinksProcessing is set, yet the body has wrapped links.')
+  return safeLinks
+}
 
-  const decoded: DecodedHeaders = {
-    received: hops,
-    reports: reports.map((r) => ({
+/** Every decoded header, each report with whether trust chose it. */
+function decodedOf(d: Decoded, trust: ReturnType<typeof decideTrust>): DecodedHeaders {
+  return {
+    received: d.hops,
+    reports: d.reports.map((r) => ({
       ...r,
       status: trust.statuses.find((s) => s.index === r.index)?.status ?? 'not-chosen',
     })),
-    antispam,
-    authResults: auths,
-    organization: org,
-    enhancedFiltering: efc,
-    atp,
-    mailboxDelivery: deliveries,
-    tenant,
-    customSpam,
+    antispam: d.antispam,
+    authResults: d.auths,
+    organization: d.org,
+    enhancedFiltering: d.efc,
+    atp: d.atp,
+    mailboxDelivery: d.deliveries,
+    tenant: d.tenant,
+    customSpam: d.customSpam,
   }
+}
 
-  const analysis: HeaderAnalysis = {
-    trusted: trust.trusted,
-    trustBasis: trust.basis,
-    tenantIds: trust.tenantIds,
-    direction: conclusion.direction,
-    verdict: conclusion.verdict,
-    verdictBasis: conclusion.verdictBasis,
-    bypass: conclusion.bypass,
-    bypassInferred: conclusion.bypassInferred,
-    category: conclusion.category,
-    scl: conclusion.scl,
-    bcl: conclusion.bcl,
-    auth: auth
-      ? {
-          spf: auth.spf,
-          dkim: auth.dkim,
-          dmarc: auth.dmarc,
-          compauth: auth.compauth,
-          reason: auth.reason,
-          reasonMeaning: auth.reasonMeaning,
-          dmarcAction: auth.dmarcAction,
-        }
-      : emptyAuth(),
-    safeLinks,
-    evidence: conclusion.evidence,
-    findings: [...new Set(findings)],
-    decoded,
-    claimed,
-    input: {
-      headerCount: block.headers.length,
-      truncated: block.inputTruncated,
-      headersTruncated: block.headersTruncated,
+function authSummary(auth: AuthResults): AuthSummary {
+  return {
+    spf: auth.spf,
+    dkim: auth.dkim,
+    dmarc: auth.dmarc,
+    compauth: auth.compauth,
+    reason: auth.reason,
+    reasonMeaning: auth.reasonMeaning,
+    dmarcAction: auth.dmarcAction,
+  }
+}
+
+/** Whether the vendor's configuration took effect, from the analysis and the raw headers. */
+function vendorCheckOf(
+  analysis: HeaderAnalysis,
+  v: NonNullable<AnalyzeOptions['vendor']>,
+  block: ReturnType<typeof parseHeaderBlock>,
+  d: Decoded,
+  trust: ReturnType<typeof decideTrust>,
+  auth: AuthResults | null,
+): HeaderAnalysis['vendorCheck'] {
+  const ms = trust.microsoftDelivered
+  const senderDomains = new Set<string>()
+  const addDomain = (dom: string | null): void => {
+    if (dom && senderDomains.size < 16) senderDomains.add(dom.toLowerCase().replace(/^.*@/, ''))
+  }
+  if (auth) {
+    addDomain(auth.mailFrom)
+    addDomain(auth.headerFrom)
+    for (const dk of auth.dkimDomains) addDomain(dk)
+  }
+  for (const h of block.headers)
+    if (h.lower === 'return-path' || h.lower === 'from') addDomain(domainOfAddress(h.value))
+  const r = trust.report
+  return checkVendor(
+    {
+      trusted: analysis.trusted,
+      verdict: analysis.verdict,
+      bypass: analysis.bypass,
+      bypassInferred: analysis.bypassInferred,
+      category: analysis.category,
+      sfv: r?.sfv ?? null,
+      ipv: r?.ipv ?? null,
+      dir: r?.dir ?? null,
+      cip: r?.cip ?? trust.claimed?.cip ?? null,
+      ptr: r?.ptr ?? null,
+      originalIps: d.efc.map((e) => e.ip).filter((x): x is string => x !== null),
+      skipListed: d.efc.some(
+        (e) => e.header.toLowerCase() === 'x-ms-exchange-skiplistedinternetsender',
+      ),
+      senderDomains: [...senderDomains],
+      dmarc: analysis.auth.dmarc,
+      compauth: analysis.auth.compauth,
+      reason: analysis.auth.reason,
+      dest: ms ? (d.deliveries[0]?.dest ?? null) : null,
+      safeLinks: analysis.safeLinks,
+      skipSafeLinksProcessing: ms ? d.org.skipSafeLinksProcessing : null,
+      bypassClutter: ms ? d.org.bypassClutter : null,
     },
-  }
-
-  if (options.vendor) {
-    const senderDomains = new Set<string>()
-    const addDomain = (d: string | null): void => {
-      if (d && senderDomains.size < 16) senderDomains.add(d.toLowerCase().replace(/^.*@/, ''))
-    }
-    if (auth) {
-      addDomain(auth.mailFrom)
-      addDomain(auth.headerFrom)
-      for (const d of auth.dkimDomains) addDomain(d)
-    }
-    for (const h of block.headers)
-      if (h.lower === 'return-path' || h.lower === 'from') addDomain(domainOfAddress(h.value))
-    const r = trust.report
-    const v = options.vendor
-    analysis.vendorCheck = checkVendor(
-      {
-        trusted: analysis.trusted,
-        verdict: analysis.verdict,
-        bypass: analysis.bypass,
-        bypassInferred: analysis.bypassInferred,
-        category: analysis.category,
-        sfv: r?.sfv ?? null,
-        ipv: r?.ipv ?? null,
-        dir: r?.dir ?? null,
-        cip: r?.cip ?? trust.claimed?.cip ?? null,
-        ptr: r?.ptr ?? null,
-        originalIps: efc.map((e) => e.ip).filter((x): x is string => x !== null),
-        skipListed: efc.some(
-          (e) => e.header.toLowerCase() === 'x-ms-exchange-skiplistedinternetsender',
-        ),
-        senderDomains: [...senderDomains],
-        dmarc: analysis.auth.dmarc,
-        compauth: analysis.auth.compauth,
-        reason: analysis.auth.reason,
-        dest: ms ? (deliveries[0]?.dest ?? null) : null,
-        safeLinks,
-        skipSafeLinksProcessing: ms ? org.skipSafeLinksProcessing : null,
-        bypassClutter: ms ? org.bypassClutter : null,
-      },
-      {
-        ips: Array.isArray(v.ips) ? v.ips.filter((x) => typeof x === 'string') : [],
-        domains: Array.isArray(v.domains) ? v.domains.filter((x) => typeof x === 'string') : [],
-        linkDomains: Array.isArray(v.linkDomains)
-          ? v.linkDomains.filter((x) => typeof x === 'string')
-          : [],
-      },
-    )
-  }
-  return analysis
+    {
+      ips: Array.isArray(v.ips) ? v.ips.filter((x) => typeof x === 'string') : [],
+      domains: Array.isArray(v.domains) ? v.domains.filter((x) => typeof x === 'string') : [],
+      linkDomains: Array.isArray(v.linkDomains)
+        ? v.linkDomains.filter((x) => typeof x === 'string')
+        : [],
+    },
+  )
 }

@@ -60,70 +60,146 @@ const SPAMLIKE_CATS = new Set(['PHSH', 'HSPM', 'SPOOF', 'SPM', 'BULK', 'INTOS'])
 const IMPERSONATION_CATS = new Set(['UIMP', 'DIMP', 'GIMP', 'BIMP'])
 const USER_ALLOW_OFR = new Set(['trustedsenderlist', 'senderinaddressbook'])
 
+/** Evidence and findings, collected in the order the stages draw them. */
+class Notes {
+  readonly evidence: Evidence[] = []
+  readonly findings: string[] = []
+
+  /** A conclusion and the header line it rests on. */
+  ev(conclusion: string, header: string, value: string): void {
+    this.evidence.push({ conclusion, header, value })
+  }
+
+  /** A finding (a note in plain words). */
+  find(...findings: string[]): void {
+    this.findings.push(...findings)
+  }
+}
+
+/** What the stages share: the input, the report's header name and SFV. */
+interface Ctx {
+  input: ConclusionInput
+  /** The report header's own name (X-Forefront-Antispam-Report unless it came another way). */
+  rh: string
+  sfv: string | null
+  notes: Notes
+}
+
+/** Category, SCL and BCL of the message. */
+interface Grade {
+  /** As stamped (`none` for an empty or NONE category). */
+  category: string
+  /** The category with HPHISH read as HPHSH. */
+  cat: string
+  scl: number | null
+  bcl: number | null
+}
+
+const MDH = 'X-Microsoft-Antispam-Mailbox-Delivery'
+
 /** Draws the conclusions. Never throws. */
 export function conclude(input: ConclusionInput): Conclusion {
-  const { report: r, delivery: d, org, antispam, auth } = input
-  const evidence: Evidence[] = []
-  const findings: string[] = []
-  const ev = (conclusion: string, header: string, value: string): void => {
-    evidence.push({ conclusion, header, value })
+  const r = input.report
+  const ctx: Ctx = {
+    input,
+    rh: r?.header ?? 'X-Forefront-Antispam-Report',
+    sfv: r?.sfv ?? null,
+    notes: new Notes(),
   }
-  const rh = r?.header ?? 'X-Forefront-Antispam-Report'
-  const mdh = 'X-Microsoft-Antispam-Mailbox-Delivery'
+  const direction = directionOf(ctx)
+  const grade = gradeOf(ctx)
+  const ski = skiReading(ctx)
+  const { verdict, verdictBasis } = verdictOf(ctx, grade)
+  const bypassed = bypassOf(ctx, direction, ski)
+  const { bypass, bypassInferred } = mailboxOverride(ctx, grade, verdict, verdictBasis, bypassed)
+  deliveryFindings(ctx, grade, verdict, verdictBasis, bypass)
+  consistencyFindings(ctx, grade, verdict)
+  return {
+    direction,
+    verdict,
+    verdictBasis,
+    bypass,
+    bypassInferred,
+    category: grade.category,
+    scl: grade.scl,
+    bcl: grade.bcl,
+    evidence: ctx.notes.evidence,
+    findings: ctx.notes.findings,
+  }
+}
 
-  // Direction.
-  let direction: Direction = 'unknown'
+/** Direction: DIR in the report, else the organization's directionality, else the cross-tenant entity. */
+function directionOf({ input, rh, notes }: Ctx): Direction {
+  const { report: r, org } = input
   if (r?.dir === 'INB' || r?.dir === 'OUT' || r?.dir === 'INT') {
-    direction = r.dir === 'INB' ? 'inbound' : r.dir === 'OUT' ? 'outbound' : 'internal'
-    ev(`direction: ${direction}`, rh, `DIR:${r.dir}`)
-  } else if (org?.messageDirectionality) {
+    const direction = r.dir === 'INB' ? 'inbound' : r.dir === 'OUT' ? 'outbound' : 'internal'
+    notes.ev(`direction: ${direction}`, rh, `DIR:${r.dir}`)
+    return direction
+  }
+  if (org?.messageDirectionality) {
     const v = org.messageDirectionality.toLowerCase()
-    if (v === 'incoming') direction = 'inbound'
-    else if (v === 'originating') direction = 'internal'
+    const direction: Direction =
+      v === 'incoming' ? 'inbound' : v === 'originating' ? 'internal' : 'unknown'
     if (direction !== 'unknown')
-      ev(
+      notes.ev(
         `direction: ${direction}`,
         'X-MS-Exchange-Organization-MessageDirectionality',
         org.messageDirectionality,
       )
-  } else if (input.fromEntity?.toLowerCase() === 'internet') {
-    direction = 'inbound'
-    ev('direction: inbound', 'X-MS-Exchange-CrossTenant-FromEntityHeader', input.fromEntity)
+    return direction
   }
+  if (input.fromEntity?.toLowerCase() === 'internet') {
+    notes.ev('direction: inbound', 'X-MS-Exchange-CrossTenant-FromEntityHeader', input.fromEntity)
+    return 'inbound'
+  }
+  return 'unknown'
+}
 
-  // Category, SCL, BCL.
+/** Category, SCL (the report's, else the organization header's) and BCL. */
+function gradeOf({ input, rh, notes }: Ctx): Grade {
+  const { report: r, org, antispam } = input
   const rawCat = r?.cat ?? null
   const category = rawCat === null || rawCat === '' || rawCat === 'NONE' ? 'none' : rawCat
   const cat = category === 'HPHISH' ? 'HPHSH' : category
-  if (r && rawCat !== null) ev(`category: ${category}`, rh, `CAT:${rawCat}`)
+  if (r && rawCat !== null) notes.ev(`category: ${category}`, rh, `CAT:${rawCat}`)
   let scl: number | null = null
   if (r?.scl !== null && r?.scl !== undefined) {
     scl = r.scl
-    ev(`scl: ${scl}`, rh, `SCL:${scl}`)
+    notes.ev(`scl: ${scl}`, rh, `SCL:${scl}`)
   } else if (org?.scl !== null && org?.scl !== undefined) {
     scl = org.scl
-    ev(`scl: ${scl}`, 'X-MS-Exchange-Organization-SCL', String(scl))
+    notes.ev(`scl: ${scl}`, 'X-MS-Exchange-Organization-SCL', String(scl))
   }
   const bcl = antispam?.bcl ?? null
-  if (bcl !== null && antispam) ev(`bcl: ${bcl}`, antispam.header, `BCL:${bcl}`)
+  if (bcl !== null && antispam) notes.ev(`bcl: ${bcl}`, antispam.header, `BCL:${bcl}`)
+  return { category, cat, scl, bcl }
+}
 
-  const sfv = r?.sfv ?? null
-  const ipvCal = r?.ipv === 'CAL'
-  const ski =
-    sfv === 'SKI'
-      ? resolveSki({ ipv: r?.ipv ?? null, dir: r?.dir ?? null, authAs: org?.authAs ?? null })
-      : null
-  if (ski !== null) {
-    findings.push(
-      ski === 'ip-allow'
-        ? "SFV:SKI: Microsoft's docs changed its meaning; with IPV:CAL it is read as the IP Allow List (2026 docs)."
-        : ski === 'intra-org'
-          ? "SFV:SKI: Microsoft's docs changed its meaning; on internal mail it is read with the older meaning (skipped for intra-organisation mail), not the IP Allow List."
-          : "SFV:SKI without IPV:CAL on non-internal mail: Microsoft's docs give two meanings (IP Allow List in 2026, intra-organisation skip before); it is read as the IP Allow List, but that is inferred.",
-    )
-  }
+/** How SFV:SKI reads (its meaning changed in Microsoft's docs), with a finding; null without SKI. */
+function skiReading({ input, sfv, notes }: Ctx): ReturnType<typeof resolveSki> | null {
+  if (sfv !== 'SKI') return null
+  const r = input.report
+  const ski = resolveSki({
+    ipv: r?.ipv ?? null,
+    dir: r?.dir ?? null,
+    authAs: input.org?.authAs ?? null,
+  })
+  notes.find(
+    ski === 'ip-allow'
+      ? "SFV:SKI: Microsoft's docs changed its meaning; with IPV:CAL it is read as the IP Allow List (2026 docs)."
+      : ski === 'intra-org'
+        ? "SFV:SKI: Microsoft's docs changed its meaning; on internal mail it is read with the older meaning (skipped for intra-organisation mail), not the IP Allow List."
+        : "SFV:SKI without IPV:CAL on non-internal mail: Microsoft's docs give two meanings (IP Allow List in 2026, intra-organisation skip before); it is read as the IP Allow List, but that is inferred.",
+  )
+  return ski
+}
 
-  // Verdict.
+/** Where it went: the Mailbox-Delivery header's folder, else RF, else the default policy's prediction. */
+function verdictOf(
+  { input, rh, notes }: Ctx,
+  grade: Grade,
+): { verdict: Verdict; verdictBasis: Conclusion['verdictBasis'] } {
+  const d = input.delivery
   let verdict: Verdict = 'unknown'
   let verdictBasis: Conclusion['verdictBasis'] = 'none'
   if (d?.folder) {
@@ -132,100 +208,137 @@ export function conclude(input: ConclusionInput): Conclusion {
     else if (d.folder === 'junk') verdict = 'junk'
     else if (d.folder === 'custom') {
       verdict = 'inbox'
-      findings.push(
+      notes.find(
         "dest:C: the recipient's own Inbox rule moved the message to a custom folder; it counts as delivered (not Junk).",
       )
     } else verdictBasis = 'none'
-    if (verdict !== 'unknown') ev(`verdict: ${verdict}`, mdh, `dest:${d.dest ?? ''}`)
+    if (verdict !== 'unknown') notes.ev(`verdict: ${verdict}`, MDH, `dest:${d.dest ?? ''}`)
   }
   if (verdict === 'unknown' && d?.rf?.toLowerCase() === 'junkemail') {
-    verdict = 'junk'
-    verdictBasis = 'mailbox-delivery'
-    ev('verdict: junk', mdh, `RF:${d.rf}`)
+    notes.ev('verdict: junk', MDH, `RF:${d.rf}`)
+    return { verdict: 'junk', verdictBasis: 'mailbox-delivery' }
   }
   if (verdict === 'unknown') {
-    const predicted = predictVerdict(r, scl, auth)
+    const predicted = predictVerdict(input.report, grade.scl, input.auth)
     if (predicted.verdict !== 'unknown') {
       verdict = predicted.verdict
       verdictBasis = 'default-policy'
-      ev(
+      notes.ev(
         `verdict: ${verdict} (predicted from the default policy)`,
         predicted.header ?? rh,
         predicted.value,
       )
     }
-    findings.push(...predicted.findings)
+    notes.find(...predicted.findings)
   }
+  return { verdict, verdictBasis }
+}
 
-  // Bypass.
+/** Which allow bypassed filtering, from SFV and IPV (exchange-online-api §4.6). */
+function bypassOf(
+  { input, rh, sfv, notes }: Ctx,
+  direction: Direction,
+  ski: ReturnType<typeof resolveSki> | null,
+): { bypass: Bypass; bypassInferred: boolean } {
+  const r = input.report
+  const ipvCal = r?.ipv === 'CAL'
   let bypass: Bypass = r ? 'none' : 'unknown'
   let bypassInferred = false
   if (sfv === 'SKN') {
     bypass = 'transport-rule'
-    ev('bypass: transport-rule', rh, 'SFV:SKN')
+    notes.ev('bypass: transport-rule', rh, 'SFV:SKN')
   } else if (sfv === 'SKA') {
     bypass = 'anti-spam-allow'
-    ev('bypass: anti-spam-allow', rh, 'SFV:SKA')
+    notes.ev('bypass: anti-spam-allow', rh, 'SFV:SKA')
   } else if (sfv === 'SFE') {
     bypass = 'safe-senders'
-    ev('bypass: safe-senders', rh, 'SFV:SFE')
+    notes.ev('bypass: safe-senders', rh, 'SFV:SFE')
   } else if (sfv === 'SKI') {
     if (ski === 'ip-allow') {
       bypass = 'ip-allow'
-      ev('bypass: ip-allow', rh, 'SFV:SKI;IPV:CAL')
+      notes.ev('bypass: ip-allow', rh, 'SFV:SKI;IPV:CAL')
     } else if (ski === 'intra-org') {
       bypass = 'none'
     } else if (direction === 'inbound') {
       bypass = 'ip-allow'
       bypassInferred = true
-      ev('bypass: ip-allow (inferred: no IPV:CAL)', rh, 'SFV:SKI')
+      notes.ev('bypass: ip-allow (inferred: no IPV:CAL)', rh, 'SFV:SKI')
     } else bypass = 'unknown'
   } else if (ipvCal && sfv === null) {
     bypass = 'ip-allow'
-    ev('bypass: ip-allow', rh, 'IPV:CAL')
+    notes.ev('bypass: ip-allow', rh, 'IPV:CAL')
   } else if (ipvCal) {
-    findings.push(
+    notes.find(
       `IPV:CAL with SFV:${sfv}: the connection filter's IP Allow List matched the IP, but spam filtering still ran (no SFV:SKI).`,
     )
   }
   if (sfv === 'SKQ')
-    findings.push(
+    notes.find(
       'SFV:SKQ: the message was released from quarantine; CAT may keep its original category.',
     )
   if (sfv === 'BLK')
-    findings.push(
+    notes.find(
       "SFV:BLK: the sender is in the recipient's Blocked Senders list; tenant allows don't beat it (the user wins: Junk).",
     )
   if (sfv === 'DMS')
-    findings.push(
+    notes.find(
       'SFV:DMS is undocumented (seen only in MHA rules: "spam verdict ignored due to tenant settings").',
     )
+  return { bypass, bypassInferred }
+}
 
-  if (bypass === 'none' && verdict === 'inbox' && verdictBasis === 'mailbox-delivery' && d) {
-    const ofr = (d.ofr ?? '').toLowerCase()
-    const filtered = sfv === 'SPM' || SPAMLIKE_CATS.has(cat)
-    if (filtered && USER_ALLOW_OFR.has(ofr)) {
-      bypass = 'safe-senders'
-      ev('bypass: safe-senders', mdh, `OFR:${d.ofr ?? ''}`)
-      findings.push(
-        `The filter said ${sfv === 'SPM' ? 'SFV:SPM' : `CAT:${category}`} but the mailbox delivered to Inbox because of ${d.ofr}: the user's own settings overrode the spam verdict.`,
-      )
-    } else if (FILTERING_CATS.has(cat) && sfv !== 'SKQ') {
-      bypass = 'advanced-delivery'
-      bypassInferred = true
-      ev(`bypass: advanced-delivery (inferred)`, rh, `CAT:${category}`)
-      ev(`bypass: advanced-delivery (inferred)`, mdh, `dest:${d.dest ?? ''}`)
-      findings.push(
-        `CAT:${category} was detected, yet the message reached the Inbox with no bypass stamp (no SKN/SKA/SKI/SFE/IPV:CAL): this looks like advanced delivery (phishing simulation or SecOps mailbox), which leaves no header. It is inferred, not read; a policy whose action for ${category} is "no action" would look the same.`,
-      )
-    }
+/**
+ * A filtering verdict that still reached the Inbox with no bypass stamp: the user's own settings
+ * (OFR), or, inferred, advanced delivery (which leaves no header).
+ */
+function mailboxOverride(
+  { input, rh, sfv, notes }: Ctx,
+  grade: Grade,
+  verdict: Verdict,
+  verdictBasis: Conclusion['verdictBasis'],
+  bypassed: { bypass: Bypass; bypassInferred: boolean },
+): { bypass: Bypass; bypassInferred: boolean } {
+  const d = input.delivery
+  if (bypassed.bypass !== 'none' || verdict !== 'inbox' || verdictBasis !== 'mailbox-delivery')
+    return bypassed
+  if (!d) return bypassed
+  const { category, cat } = grade
+  const ofr = (d.ofr ?? '').toLowerCase()
+  const filtered = sfv === 'SPM' || SPAMLIKE_CATS.has(cat)
+  if (filtered && USER_ALLOW_OFR.has(ofr)) {
+    notes.ev('bypass: safe-senders', MDH, `OFR:${d.ofr ?? ''}`)
+    notes.find(
+      `The filter said ${sfv === 'SPM' ? 'SFV:SPM' : `CAT:${category}`} but the mailbox delivered to Inbox because of ${d.ofr}: the user's own settings overrode the spam verdict.`,
+    )
+    return { bypass: 'safe-senders', bypassInferred: bypassed.bypassInferred }
   }
+  if (FILTERING_CATS.has(cat) && sfv !== 'SKQ') {
+    notes.ev(`bypass: advanced-delivery (inferred)`, rh, `CAT:${category}`)
+    notes.ev(`bypass: advanced-delivery (inferred)`, MDH, `dest:${d.dest ?? ''}`)
+    notes.find(
+      `CAT:${category} was detected, yet the message reached the Inbox with no bypass stamp (no SKN/SKA/SKI/SFE/IPV:CAL): this looks like advanced delivery (phishing simulation or SecOps mailbox), which leaves no header. It is inferred, not read; a policy whose action for ${category} is "no action" would look the same.`,
+    )
+    return { bypass: 'advanced-delivery', bypassInferred: true }
+  }
+  return bypassed
+}
+
+/** Where the mailbox put the message against what the filter said. */
+function deliveryFindings(
+  { input, sfv, notes }: Ctx,
+  grade: Grade,
+  verdict: Verdict,
+  verdictBasis: Conclusion['verdictBasis'],
+  bypass: Bypass,
+): void {
+  const d = input.delivery
+  const { category, cat } = grade
   if (d?.folder === 'junk' && sfv === 'NSPM')
-    findings.push(
+    notes.find(
       "SFV:NSPM with dest:J: the filter said not spam, but the mailbox put it in Junk: a user setting decided (Blocked Senders, a junk rule, or 'Only trust mail from my Safe Senders' / TrustedListsOnly). Tenant allows don't override it.",
     )
   if (d?.folder === 'junk' && bypass !== 'none' && bypass !== 'unknown' && sfv !== 'NSPM')
-    findings.push(
+    notes.find(
       `Filtering was bypassed (${bypass}) but the mailbox still put the message in Junk: a user's Blocked Senders or junk settings beat tenant allows.`,
     )
   if (
@@ -234,61 +347,51 @@ export function conclude(input: ConclusionInput): Conclusion {
     UNOVERRIDABLE_CATS.has(cat) &&
     sfv !== 'SKQ'
   )
-    findings.push(
+    notes.find(
       `CAT:${category} (${cat === 'HPHSH' ? 'high-confidence phish' : 'malware'}) reached the Inbox: only advanced delivery${cat === 'HPHSH' ? ', complex routing with an SCL -1 rule,' : ''} or a release from quarantine can do that.`,
     )
+}
 
-  // Consistency notes.
+/** Consistency notes: SCL against CAT, ASF, safety tips, bulk, DMARC and compauth. */
+function consistencyFindings({ input, sfv, notes }: Ctx, grade: Grade, verdict: Verdict): void {
+  const { report: r, org, auth } = input
+  const { category, cat, scl, bcl } = grade
   if (r && scl !== null && r.scl !== null) {
     if (scl >= 5 && category === 'none' && sfv !== 'SKS')
-      findings.push(
+      notes.find(
         `SCL ${scl} with CAT:NONE: the 2026 docs say SCL doesn't decide the verdict in cloud tenants; CAT and DIR do.`,
       )
     if (scl >= 0 && scl <= 1 && SPAMLIKE_CATS.has(cat))
-      findings.push(
+      notes.find(
         `SCL ${scl} with CAT:${category}: the 2026 docs say SCL doesn't decide the verdict in cloud tenants; CAT does.`,
       )
   }
   if (org?.scl === -1 && sfv !== 'SKN' && sfv !== 'SKI')
-    findings.push(
+    notes.find(
       'X-MS-Exchange-Organization-SCL is -1: an instruction to bypass spam filtering; malware and high-confidence phish are still enforced.',
     )
   if (r?.customSpam)
-    findings.push(`An Advanced Spam Filter setting fired: X-CustomSpam "${r.customSpam}".`)
+    notes.find(`An Advanced Spam Filter setting fired: X-CustomSpam "${r.customSpam}".`)
   if (r?.sfty === '9.25')
-    findings.push('SFTY:9.25: a first-contact safety tip was shown (a hint, not a verdict).')
+    notes.find('SFTY:9.25: a first-contact safety tip was shown (a hint, not a verdict).')
   if (r?.srv === 'BULK')
-    findings.push(
+    notes.find(
       `SRV:BULK: bulk mail, judged against the BCL threshold${bcl !== null ? ` (BCL ${bcl})` : ''}.`,
     )
   if (auth?.dmarcAction?.toLowerCase() === 'oreject')
-    findings.push(
+    notes.find(
       'DMARC action=oreject: the sender publishes p=reject, but Microsoft delivered the message anyway (to Junk).',
     )
   if (auth?.compauth === 'fail' && verdict === 'inbox')
-    findings.push(
+    notes.find(
       'compauth=fail on a message in the Inbox: composite authentication failing alone does not block a message.',
     )
-
   if (auth?.compauth && auth.reason) {
     const expected = compauthExpectedResult(auth.reason)
     if (expected !== null && expected !== auth.compauth.toLowerCase())
-      findings.push(
+      notes.find(
         `compauth=${auth.compauth} with reason ${auth.reason}: the reference table gives "${expected}" for that code.`,
       )
-  }
-
-  return {
-    direction,
-    verdict,
-    verdictBasis,
-    bypass,
-    bypassInferred,
-    category,
-    scl,
-    bcl,
-    evidence,
-    findings,
   }
 }
 

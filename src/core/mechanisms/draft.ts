@@ -1,6 +1,6 @@
 import type { Change, JsonObject, SurfaceKind } from '../change.js'
 import type { MechanismId, ProtectionId } from '../protections/ids.js'
-import { applyUpdate, strs, surfaceOf } from '../surfaces/index.js'
+import { applyUpdate, surfaceOf } from '../surfaces/index.js'
 
 /** A change before the planner numbers it and adds calls, risk, limits and baselines. */
 export type Draft = Omit<Change, 'id' | 'calls' | 'risk' | 'limits' | 'baselines' | 'dependsOn'> & {
@@ -33,19 +33,14 @@ export function addEntries(
   meta: DraftMeta,
   summary: string,
 ): Draft | null {
-  const have = new Set(strs(obj, field).map((e) => e.toLowerCase()))
-  const missing = [...new Set(entries)].filter((e) => !have.has(e.toLowerCase()))
-  if (!missing.length) return null
-  const partial = { add: { [field]: missing } } as Pick<Change, 'add'>
+  // The surface owns the diff: only missing entries, others' entries untouched.
+  const delta = surfaceOf(kind).diff(obj, { contain: { [field]: [...entries] } })
+  if (!delta) return null
   return {
     ...meta,
+    ...delta,
     surface: kind,
-    op: 'update',
-    target: surfaceOf(kind).key(obj),
-    summary: `${summary}: ${missing.join(', ')}`,
-    before: obj,
-    after: applyUpdate(obj, partial as Change),
-    add: { [field]: missing },
+    summary: `${summary}: ${(delta.add?.[field] ?? []).join(', ')}`,
   }
 }
 
@@ -57,20 +52,9 @@ export function setFields(
   meta: DraftMeta,
   summary: string,
 ): Draft | null {
-  const set: JsonObject = {}
-  for (const [k, v] of Object.entries(fields))
-    if (JSON.stringify(obj[k] ?? null) !== JSON.stringify(v)) set[k] = v
-  if (!Object.keys(set).length) return null
-  return {
-    ...meta,
-    surface: kind,
-    op: 'update',
-    target: surfaceOf(kind).key(obj),
-    summary,
-    before: obj,
-    after: { ...obj, ...set },
-    set,
-  }
+  const delta = surfaceOf(kind).diff(obj, { set: fields })
+  if (!delta) return null
+  return { ...meta, ...delta, surface: kind, summary }
 }
 
 /** A creation of an object that does not exist yet. */
@@ -80,15 +64,9 @@ export function create(
   meta: DraftMeta,
   summary: string,
 ): Draft {
-  return {
-    ...meta,
-    surface: kind,
-    op: 'create',
-    target: surfaceOf(kind).key(obj),
-    summary,
-    before: null,
-    after: obj,
-  }
+  const delta = surfaceOf(kind).diff(null, { create: obj })
+  if (!delta) throw new Error(`${kind}: nothing to create`)
+  return { ...meta, ...delta, surface: kind, summary }
 }
 
 /** Merges drafts that update the same object (several mechanisms may touch one policy). */

@@ -60,6 +60,24 @@ describe('deliverMessage', () => {
     })
   })
 
+  it('applies the Default anti-malware policy: a blocked file type is rejected, or quarantined as FileTypeBlock', () => {
+    const t = tenant()
+    const exe = { ...base, attachments: ['setup.exe'], attachmentTypes: ['exe'] }
+    expect(deliverMessage(t, exe, NOW, ids()).recipients[0]).toMatchObject({
+      action: 'rejected',
+      status: 'Failed',
+      quarantineIdentity: null,
+    })
+    const policy = t.snapshot.state.malware.policies.find((p) => p.IsDefault)
+    if (!policy) throw new Error('the seeded tenant has a Default anti-malware policy')
+    policy.FileTypeAction = 'Quarantine'
+    expect(deliverMessage(t, exe, NOW, ids()).recipients[0]).toMatchObject({
+      action: 'quarantine',
+      quarantineType: 'FileTypeBlock',
+      quarantinePolicy: 'AdminOnlyAccessPolicy',
+    })
+  })
+
   it('marks a dropped or rejected copy Failed', () => {
     const t = tenant()
     t.snapshot.state.connectionFilter.IPBlockList = ['198.51.100.7']

@@ -33,5 +33,15 @@ export function quarantineTypeOf(r: RecipientEvaluation): QuarantineType {
   if (r.decidedBy?.kind === 'transport-rule') return 'TransportRule'
   // A Tenant Allow/Block List file block is treated as malware (reference §3.4).
   if (r.decidedBy?.kind === 'tabl-entry' && /filehash/i.test(r.decidedBy.name)) return 'Malware'
+  // The common attachments filter of an anti-malware policy quarantines as FileTypeBlock
+  // (Get-QuarantineMessage -QuarantineTypes, office-docs-powershell).
+  if (r.category === 'MALW' && r.trace.some(isFileTypeBlock)) return 'FileTypeBlock'
   return BY_CATEGORY[r.category]
+}
+
+function isFileTypeBlock(s: RecipientEvaluation['trace'][number]): boolean {
+  return (
+    s.stage === 'filter-verdict' &&
+    /^Common attachments filter: .* is a blocked file type/.test(s.decision)
+  )
 }

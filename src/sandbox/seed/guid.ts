@@ -1,4 +1,4 @@
-import { contentHash } from '../../core/hash.js'
+import { contentHash } from './hash.js'
 
 /**
  * A GUID derived from the given parts (SHA-256 of their canonical JSON), formatted as an RFC 4122

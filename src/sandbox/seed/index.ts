@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { parseWith } from '../../core/errors/validation.js'
 import { TenantSnapshot } from '../../core/model/snapshot.js'
 import type { SandboxTenant, SandboxWorld } from '../contracts.js'
+import { withDefaultMalwarePolicy } from '../engine/malware-filter.js'
 import { seedAdmins } from './admins.js'
 import { SandboxWorldSchema } from './world-schema.js'
 
@@ -22,9 +23,17 @@ export const SEED_EXAMPLES = [
 // The same relative path reaches examples/ from src/sandbox/seed and from dist/sandbox/seed.
 const EXAMPLES_DIR = new URL('../../../examples/', import.meta.url)
 
-/** A tenant from a snapshot: the six seeded admins, no apps, no mail yet. */
+/**
+ * A tenant from a snapshot: the six seeded admins, no apps, no mail yet, and the built-in Default
+ * anti-malware policy every organization has (snapshots may omit it).
+ */
 export function seedTenant(snapshot: TenantSnapshot): SandboxTenant {
-  return { snapshot, admins: seedAdmins(snapshot), apps: [], mail: { messages: [] } }
+  return {
+    snapshot: withDefaultMalwarePolicy(snapshot),
+    admins: seedAdmins(snapshot),
+    apps: [],
+    mail: { messages: [] },
+  }
 }
 
 /** Reads and validates one example snapshot. */
@@ -53,5 +62,8 @@ export function seedWorld(): SandboxWorld {
  * the problems (with `details.issues`).
  */
 export function parseWorld(json: unknown): SandboxWorld {
-  return parseWith(SandboxWorldSchema, json, 'PASSAGE_E_SANDBOX_STATE', 'sandbox state')
+  const world = parseWith(SandboxWorldSchema, json, 'PASSAGE_E_SANDBOX_STATE', 'sandbox state')
+  // State files written before the sandbox knew anti-malware policies lack the Default one.
+  for (const t of world.tenants) withDefaultMalwarePolicy(t.snapshot)
+  return world
 }

@@ -1,6 +1,7 @@
 /** Get/New/Set/Remove-TenantAllowBlockListSpoofItems: spoofed-sender entries (reference §3.4). */
-import { TABL_RULES, type TablSpoofItem } from '../../core/model/tabl.js'
-import { parseIpEntry } from '../../core/net/ip.js'
+import type { TablSpoofItem } from '../../core/model/tabl.js'
+import { TABL } from './limits.js'
+import { parseIpEntry } from './ip.js'
 import { invalidArgument, invalidValue, limitReached, notFound } from './errors.js'
 import { P } from './params.js'
 import type { CmdletDef, Ctx } from './types.js'
@@ -97,9 +98,9 @@ export const TABL_SPOOF_CMDLETS: CmdletDef[] = [
       )
       if (dup)
         throw invalidArgument(`The spoofed sender pair '${user}', '${infra}' already exists.`)
-      if (spoofItems(ctx).length >= TABL_RULES.maxSpoofEntries)
+      if (spoofItems(ctx).length >= TABL.maxSpoofEntries)
         throw limitReached(
-          `The spoofed sender list can hold at most ${TABL_RULES.maxSpoofEntries} entries.`,
+          `The spoofed sender list can hold at most ${TABL.maxSpoofEntries} entries.`,
         )
       const item: TablSpoofItem = {
         Identity: ctx.newGuid('tabl-spoof'),

@@ -1,5 +1,5 @@
 /** Get/Set-HostedConnectionFilterPolicy: the IP Allow and Block Lists (reference §3.2). */
-import { CONNECTION_FILTER_LIMITS } from '../../core/model/connection-filter.js'
+import { CONNECTION_FILTER } from './limits.js'
 import { notFound } from './errors.js'
 import { matches, present } from './objects.js'
 import { applyMvp, P } from './params.js'
@@ -16,10 +16,10 @@ function policy(ctx: Ctx, identity: string | undefined) {
 function checkList(param: string, list: readonly string[]): void {
   checkIps(param, list, {
     ipv6: false,
-    widestPrefix: CONNECTION_FILTER_LIMITS.widestPrefix,
-    maxRangeAddresses: CONNECTION_FILTER_LIMITS.maxRangeAddresses,
+    widestPrefix: CONNECTION_FILTER.widestPrefix,
+    maxRangeAddresses: CONNECTION_FILTER.maxRangeAddresses,
   })
-  checkCount(param, list, CONNECTION_FILTER_LIMITS.maxEntries)
+  checkCount(param, list, CONNECTION_FILTER.maxEntries)
 }
 
 /** The connection filter cmdlets. */

@@ -8,7 +8,7 @@
  * Error ids other than Ex6F9304 (not found, seen in real code) are invented but stable: `Ex` and
  * six hex digits of the exception type's hash.
  */
-import { contentHash } from '../../core/hash.js'
+import { contentHash } from '../seed/hash.js'
 import type { CmdletOutcome } from '../contracts.js'
 
 type Failure = Extract<CmdletOutcome, { ok: false }>

@@ -1,5 +1,6 @@
 /** Anti-spam: Get/New/Set-HostedContentFilterPolicy and Get/New/Set-HostedContentFilterRule (§3.3). */
-import { ANTI_SPAM_LIMITS, AntiSpamPolicy, type AntiSpamRule } from '../../core/model/anti-spam.js'
+import { AntiSpamPolicy, type AntiSpamRule } from '../../core/model/anti-spam.js'
+import { ANTI_SPAM } from './limits.js'
 import { alreadyExists, invalidValue } from './errors.js'
 import { findOne, present, selectByIdentity } from './objects.js'
 import { P, type ParamSpec } from './params.js'
@@ -58,8 +59,8 @@ const SETTINGS: ParamSpec[] = [
 const policies = (ctx: Ctx) => ctx.snapshot.state.antiSpam.policies
 
 function validate(ctx: Ctx, policy: AntiSpamPolicy): void {
-  checkLength(policy.AdminDisplayName, ANTI_SPAM_LIMITS.maxAdminDisplayName)
-  for (const f of LISTS) checkCount(f, policy[f], ANTI_SPAM_LIMITS.maxListEntries)
+  checkLength(policy.AdminDisplayName, ANTI_SPAM.maxAdminDisplayName)
+  for (const f of LISTS) checkCount(f, policy[f], ANTI_SPAM.maxListEntries)
   checkAddresses('AllowedSenders', policy.AllowedSenders)
   checkAddresses('BlockedSenders', policy.BlockedSenders)
   checkDomains('AllowedSenderDomains', policy.AllowedSenderDomains)

@@ -7,6 +7,7 @@ import { ATP_CMDLETS } from './atp.js'
 import { CONNECTION_FILTER_CMDLETS } from './connection-filter.js'
 import { CONNECTOR_CMDLETS } from './connectors.js'
 import { CONTENT_FILTER_CMDLETS } from './content-filter.js'
+import { MALWARE_FILTER_CMDLETS } from './malware-filter.js'
 import { MESSAGE_TRACE_CMDLETS } from './message-trace.js'
 import { ORGANIZATION_CMDLETS } from './organization.js'
 import type { ParamSpec } from './params.js'
@@ -25,6 +26,7 @@ export const CMDLETS: readonly CmdletDef[] = [
   ...CONNECTION_FILTER_CMDLETS,
   ...CONTENT_FILTER_CMDLETS,
   ...ANTI_PHISH_CMDLETS,
+  ...MALWARE_FILTER_CMDLETS,
   ...SAFE_LINKS_CMDLETS,
   ...SAFE_ATTACHMENT_CMDLETS,
   ...TABL_CMDLETS,

@@ -1,5 +1,6 @@
 /** Mail flow rules: Get/New/Set/Remove/Enable/Disable-TransportRule (reference §3.1). */
-import { TRANSPORT_RULE_LIMITS, type TransportRule } from '../../core/model/transport-rule.js'
+import type { TransportRule } from '../../core/model/transport-rule.js'
+import { TRANSPORT_RULE } from './limits.js'
 import { aboveRange, alreadyExists, invalidValue, limitReached } from './errors.js'
 import { findOne, present, selectByIdentity } from './objects.js'
 import { applyMvp, P, type BoundParams, type ParamSpec } from './params.js'
@@ -95,8 +96,8 @@ function checkPair(rule: TransportRule, a: keyof TransportRule, b: keyof Transpo
 
 function validate(ctx: Ctx, rule: TransportRule, all: readonly TransportRule[]): void {
   if (!rule.Name.trim()) throw invalidValue("The Name parameter can't be empty.")
-  checkLength(rule.Name, TRANSPORT_RULE_LIMITS.maxNameLength)
-  checkLength(rule.Comments, TRANSPORT_RULE_LIMITS.maxCommentsLength)
+  checkLength(rule.Name, TRANSPORT_RULE.maxNameLength)
+  checkLength(rule.Comments, TRANSPORT_RULE.maxCommentsLength)
   if (all.some((r) => r !== rule && r.Name.toLowerCase() === rule.Name.toLowerCase()))
     throw alreadyExists('transport rule', rule.Name)
   checkIps('SenderIpRanges', rule.SenderIpRanges, { ipv6: true })
@@ -125,9 +126,9 @@ function validate(ctx: Ctx, rule: TransportRule, all: readonly TransportRule[]):
   if (rule.SetSCL !== null && rule.SetSCL !== undefined && (rule.SetSCL < -1 || rule.SetSCL > 9))
     throw invalidValue(`The SCL value ${rule.SetSCL} isn't valid. Valid values are -1 through 9.`)
   const size = ruleSize(rule)
-  if (size > TRANSPORT_RULE_LIMITS.maxRuleBytes)
+  if (size > TRANSPORT_RULE.maxRuleBytes)
     throw limitReached(
-      `The rule '${rule.Name}' is too large: its conditions, exceptions and actions take ${size} characters, and the limit is ${TRANSPORT_RULE_LIMITS.maxRuleBytes}.`,
+      `The rule '${rule.Name}' is too large: its conditions, exceptions and actions take ${size} characters, and the limit is ${TRANSPORT_RULE.maxRuleBytes}.`,
     )
   const regex = all.reduce(
     (n, r) => n + r.HeaderMatchesPatterns.reduce((a, s) => a + s.length, 0),
@@ -183,9 +184,9 @@ const newRule: CmdletDef = {
   params: [P.str('Name', { mandatory: true }), P.bool('Enabled'), ...COMMON_PARAMS],
   run(ctx, p) {
     const list = rules(ctx)
-    if (list.length >= TRANSPORT_RULE_LIMITS.maxRules)
+    if (list.length >= TRANSPORT_RULE.maxRules)
       throw limitReached(
-        `The rule can't be created because the organization already has the maximum of ${TRANSPORT_RULE_LIMITS.maxRules} transport rules.`,
+        `The rule can't be created because the organization already has the maximum of ${TRANSPORT_RULE.maxRules} transport rules.`,
       )
     const priority = p.int('Priority')
     if (priority !== undefined && priority > list.length)

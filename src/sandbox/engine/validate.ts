@@ -1,5 +1,5 @@
 /** Value checks shared by several cmdlet families, with Exchange-like wording (ours unless noted). */
-import { parseIpEntry, type IpEntry } from '../../core/net/ip.js'
+import { parseIpEntry, type IpEntry } from './ip.js'
 import { BUILT_IN_QUARANTINE_POLICIES } from '../../core/model/quarantine-policy.js'
 import type { TenantSnapshot } from '../../core/model/snapshot.js'
 import { invalidValue, limitReached, recipientNotFound, tooLong } from './errors.js'

@@ -1,7 +1,8 @@
 /** Get/New/Set/Remove-TenantAllowBlockListItems: sender, URL, file and IP entries (reference §3.4). */
 import { tablEntryActive } from '../../core/evaluator/index.js'
-import { TABL_LIMITS, TABL_RULES, type TablItem } from '../../core/model/tabl.js'
-import { parseIpEntry } from '../../core/net/ip.js'
+import type { TablItem } from '../../core/model/tabl.js'
+import { TABL, TABL_ENTRIES } from './limits.js'
+import { parseIpEntry } from './ip.js'
 import {
   ambiguousParameterSet,
   invalidArgument,
@@ -51,8 +52,8 @@ export function checkEntry(listType: string, value: string): void {
   if (listType === 'Sender') {
     if (!(isAddress(v) || isDomain(v))) throw bad('use a domain or an email address.')
   } else if (listType === 'Url') {
-    if (v.length > TABL_RULES.maxUrlLength)
-      throw bad(`URLs can have at most ${TABL_RULES.maxUrlLength} characters.`)
+    if (v.length > TABL.maxUrlLength)
+      throw bad(`URLs can have at most ${TABL.maxUrlLength} characters.`)
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v))
       throw bad("don't include the scheme (http:// or https://).")
     if (/@/.test(v.split('/')[0] ?? '')) throw bad("don't include a user name or password.")
@@ -100,20 +101,20 @@ function expiryOf(
     return { ExpirationDate: null, RemoveAfter: null }
   }
   if (p.has('RemoveAfter')) {
-    if (p.int('RemoveAfter') !== TABL_RULES.removeAfterDays)
+    if (p.int('RemoveAfter') !== TABL.removeAfterDays)
       throw invalidArgument(
-        `The RemoveAfter parameter accepts only the value ${TABL_RULES.removeAfterDays}.`,
+        `The RemoveAfter parameter accepts only the value ${TABL.removeAfterDays}.`,
       )
     if (action !== 'Allow' || !['Sender', 'FileHash', 'Url'].includes(listType))
       throw invalidArgument(
         'The RemoveAfter parameter can be used only with allow entries for senders, files and URLs.',
       )
-    return { ExpirationDate: null, RemoveAfter: TABL_RULES.removeAfterDays }
+    return { ExpirationDate: null, RemoveAfter: TABL.removeAfterDays }
   }
   const date = p.date('ExpirationDate')
   if (date) {
     if (date.getTime() <= now) throw invalidArgument('The ExpirationDate must be in the future.')
-    const maxDays = action === 'Allow' ? TABL_RULES.maxAllowDays : TABL_RULES.maxBlockDays
+    const maxDays = action === 'Allow' ? TABL.maxAllowDays : TABL.maxBlockDays
     if (date.getTime() > now + maxDays * DAY_MS)
       throw invalidArgument(
         `The ExpirationDate of ${action.toLowerCase()} entries can be at most ${maxDays} days from now.`,
@@ -218,7 +219,7 @@ const newItems: CmdletDef = {
       items(ctx).push(item)
       created.push(item)
     }
-    const limit = TABL_LIMITS[ctx.snapshot.licence][action === 'Allow' ? 'allow' : 'block']
+    const limit = TABL_ENTRIES[ctx.snapshot.licence][action === 'Allow' ? 'allow' : 'block']
     const count = items(ctx).filter((i) => i.ListType === listType && i.Action === action).length
     if (count > limit)
       throw limitReached(

@@ -3,13 +3,13 @@
  * SecOps mailbox override. Exchange forces the policy names and the rule name.
  */
 import {
-  ADVANCED_DELIVERY_LIMITS,
   PHISH_SIM_POLICY_NAME,
   SECOPS_POLICY_NAME,
   type PhishSimOverrideRule,
 } from '../../core/model/advanced-delivery.js'
 import { deterministicGuid } from '../seed/guid.js'
 import { alreadyExists, invalidValue, limitReached, notFound } from './errors.js'
+import { ADVANCED_DELIVERY } from './limits.js'
 import { findOne, matches, present } from './objects.js'
 import { applyMvp, dedupe, P, type BoundParams } from './params.js'
 import type { CmdletDef, Ctx } from './types.js'
@@ -22,13 +22,13 @@ function checkRule(rule: PhishSimOverrideRule): void {
     throw invalidValue(
       'The rule needs at least one domain (Domains) and at least one sending IP (SenderIpRanges).',
     )
-  if (rule.Domains.length > ADVANCED_DELIVERY_LIMITS.maxDomains)
+  if (rule.Domains.length > ADVANCED_DELIVERY.maxDomains)
     throw limitReached(
-      `A phishing simulation rule can have at most ${ADVANCED_DELIVERY_LIMITS.maxDomains} domains; it would have ${rule.Domains.length}.`,
+      `A phishing simulation rule can have at most ${ADVANCED_DELIVERY.maxDomains} domains; it would have ${rule.Domains.length}.`,
     )
-  if (rule.SenderIpRanges.length > ADVANCED_DELIVERY_LIMITS.maxSenderIpRanges)
+  if (rule.SenderIpRanges.length > ADVANCED_DELIVERY.maxSenderIpRanges)
     throw limitReached(
-      `A phishing simulation rule can have at most ${ADVANCED_DELIVERY_LIMITS.maxSenderIpRanges} sender IP ranges; it would have ${rule.SenderIpRanges.length}.`,
+      `A phishing simulation rule can have at most ${ADVANCED_DELIVERY.maxSenderIpRanges} sender IP ranges; it would have ${rule.SenderIpRanges.length}.`,
     )
   checkDomains('Domains', rule.Domains)
   checkIps('SenderIpRanges', rule.SenderIpRanges, { ipv6: true })

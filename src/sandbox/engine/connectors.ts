@@ -1,5 +1,5 @@
 /** Get/Set-InboundConnector, with Enhanced Filtering for Connectors (reference §3.11). */
-import { CONNECTION_FILTER_LIMITS } from '../../core/model/connection-filter.js'
+import { CONNECTION_FILTER } from './limits.js'
 import { alreadyExists } from './errors.js'
 import { findOne, present, selectByIdentity } from './objects.js'
 import { P, type ParamSpec } from './params.js'
@@ -51,7 +51,7 @@ export const CONNECTOR_CMDLETS: CmdletDef[] = [
       // Partner connector sender IPs: IPv4 /24 to /32 (reference §3.11).
       checkIps('SenderIPAddresses', c.SenderIPAddresses, {
         ipv6: false,
-        widestPrefix: CONNECTION_FILTER_LIMITS.widestPrefix,
+        widestPrefix: CONNECTION_FILTER.widestPrefix,
       })
       checkIps('EFSkipIPs', c.EFSkipIPs, { ipv6: true })
       checkAddresses('EFUsers', c.EFUsers)

@@ -1,5 +1,6 @@
 /** Get/Set-AntiPhishPolicy and Get-AntiPhishRule (reference §3.7). */
-import { ANTI_PHISH_LIMITS, type AntiPhishPolicy } from '../../core/model/anti-phish.js'
+import type { AntiPhishPolicy } from '../../core/model/anti-phish.js'
+import { ANTI_PHISH } from './limits.js'
 import { invalidValue } from './errors.js'
 import { findOne, present, selectByIdentity } from './objects.js'
 import { P, type ParamSpec } from './params.js'
@@ -51,8 +52,8 @@ const policies = (ctx: Ctx) => ctx.snapshot.state.antiPhish.policies
 function validate(ctx: Ctx, policy: AntiPhishPolicy): void {
   checkLength(policy.AdminDisplayName, 256)
   checkQuarantineTag(ctx.snapshot, policy.SpoofQuarantineTag)
-  checkCount('ExcludedSenders', policy.ExcludedSenders, ANTI_PHISH_LIMITS.maxExcludedEntries)
-  checkCount('ExcludedDomains', policy.ExcludedDomains, ANTI_PHISH_LIMITS.maxExcludedEntries)
+  checkCount('ExcludedSenders', policy.ExcludedSenders, ANTI_PHISH.maxExcludedEntries)
+  checkCount('ExcludedDomains', policy.ExcludedDomains, ANTI_PHISH.maxExcludedEntries)
   checkDomains('ExcludedDomains', policy.ExcludedDomains)
   checkDomains('TargetedDomainsToProtect', policy.TargetedDomainsToProtect)
   // Entries are "DisplayName;address" (reference §3.7).
