@@ -1,6 +1,6 @@
 /**
  * The behaviour register holds: every row traced to a source, its code and tests exist and a test
- * is named after it, every `ms: <id>` cited in the code is a row, and the rendered document is
+ * is named after it, every `ms-rule: <id>` cited in the code is a row, and the rendered document is
  * up to date.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
@@ -46,11 +46,11 @@ describe('the behaviour register', () => {
     }
   })
 
-  it('has a row for every rule the code cites (ms: <id>)', () => {
+  it('has a row for every rule the code cites (ms-rule: <id>)', () => {
     const ids = new Set(REGISTER.map((r) => r.id))
     const cited = new Set<string>()
     for (const f of files(join(root, 'src')))
-      for (const m of readFileSync(f, 'utf8').matchAll(/\bms: ([a-z0-9]+(?:\.[a-z0-9-]+)+)/g))
+      for (const m of readFileSync(f, 'utf8').matchAll(/\bms-rule: ([a-z0-9]+(?:\.[a-z0-9-]+)+)/g))
         cited.add(m[1] as string)
     expect([...cited].filter((id) => !ids.has(id))).toEqual([])
   })

@@ -15,7 +15,7 @@ export interface BehaviourSource {
  * own pages disagree (or are silent) and which one passage follows, and why.
  */
 export interface BehaviourRow {
-  /** Stable id, cited in code as `ms: <id>` and in the name of the test that pins it. */
+  /** Stable id, cited in code as `ms-rule: <id>` and in the name of the test that pins it. */
   id: string
   area: BehaviourArea
   /** The rule, one line, in passage's words. */
