@@ -3,27 +3,40 @@
  * each scenario: device-code sign-in (approved on the sandbox's sign-in page), discover, plan,
  * simulate, test messages before, apply, check, test messages after, rollback, and proof that the
  * tenant equals its original state. Reports what happens through events; the CLI prints them.
+ *
+ * The CLI starts and stops the sandbox and hands in what the demo needs of it (`DemoSandbox`):
+ * app talks to a tenant only through its URLs, as it does to Microsoft's.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { canonicalJson } from '../core/hash.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
-import type { Choices, Plan } from '../core/planner/types.js'
+import type { Choices, Plan } from '../core/plan-format.js'
 import { plan as makePlan } from '../core/planner/plan.js'
 import type { ProtectionId } from '../core/protections/ids.js'
 import { afterChanges, simulate, typicalMessages, type Simulation } from '../core/simulate/index.js'
 import type { DeviceCodePrompt } from '../exchange/index.js'
-import { startSandbox } from '../sandbox/index.js'
 import { openStore } from '../store/index.js'
 import { apply, type ApplyResult, type StepEvent } from './apply.js'
 import { check, type CheckResult } from './check.js'
 import { discover } from './discover.js'
 import { rollback, type RollbackResult, type RollbackStep } from './rollback.js'
-import { approveOnSandbox } from './sandbox-approval.js'
 import { connect, newProfile } from './session.js'
 import { testDelivery, type DeliveryReport } from './test-delivery.js'
 import { chooseVendor } from './vendor-choice.js'
+
+/** The embedded sandbox the demo runs on (started by the caller, which also stops it). */
+export interface DemoSandbox {
+  /** Its HTTPS base URL (sign-in, Graph and the Exchange admin API). */
+  url: string
+  /** Its certificate authority, trusted for the demo's sessions only. */
+  caPem: string
+  /** Names of its seeded tenants. */
+  tenants: string[]
+  /** The admin's side of a device-code sign-in: enter `userCode` and continue as `upn`. */
+  approve: (userCode: string, upn: string) => Promise<void>
+}
 
 /** One vendor on one sandbox tenant. */
 export interface DemoScenario {
@@ -96,27 +109,21 @@ function differences(a: TenantSnapshot, b: TenantSnapshot): string[] {
   return keys.filter((k) => canonicalJson(a.state[k]) !== canonicalJson(b.state[k]))
 }
 
-/** Runs the demo (see the module comment). */
+/** Runs the demo on a running sandbox (see the module comment). */
 export async function runDemo(
+  sb: DemoSandbox,
   emit: (e: DemoEvent) => void,
   scenarios: DemoScenario[] = DEMO_SCENARIOS,
 ): Promise<DemoResult> {
   const started = Date.now()
   const dir = mkdtempSync(join(tmpdir(), 'passage-demo-'))
-  // A 1 s device-code poll interval (Entra's is 5 s) keeps the demo brisk; the flow is the same.
-  const sb = await startSandbox({ port: 0, pollIntervalSeconds: 1 })
   const store = await openStore(join(dir, 'passage.db'))
   let equal = true
   try {
-    emit({
-      type: 'sandbox',
-      url: sb.url,
-      tenants: sb.world.tenants.map((t) => t.snapshot.tenant.name),
-    })
+    emit({ type: 'sandbox', url: sb.url, tenants: sb.tenants })
     for (const sc of scenarios) {
-      const tenant = sb.world.tenants.find((t) => t.snapshot.tenant.name.startsWith(sc.tenant))
-      if (!tenant) throw new Error(`the sandbox has no tenant ${sc.tenant}`)
-      const name = tenant.snapshot.tenant.name
+      const name = sb.tenants.find((t) => t.startsWith(sc.tenant))
+      if (!name) throw new Error(`the sandbox has no tenant ${sc.tenant}`)
       emit({ type: 'scenario', tenant: name, vendor: sc.vendor })
       const upn = `exchange@${name}`
       let approval: Promise<void> = Promise.resolve()
@@ -127,7 +134,7 @@ export async function runDemo(
           caPem: sb.caPem,
           onCode: (prompt) => {
             emit({ type: 'device-code', prompt, upn, url: sb.url })
-            approval = approveOnSandbox(sb.url, sb.caPem, prompt.userCode, upn)
+            approval = sb.approve(prompt.userCode, upn)
           },
         },
       )
@@ -197,7 +204,6 @@ export async function runDemo(
     }
   } finally {
     await store.close()
-    await sb.close()
     rmSync(dir, { recursive: true, force: true })
   }
   return { equal, ms: Date.now() - started }

@@ -14,7 +14,7 @@ export {
   THROTTLE_TEXT,
   type RunningSandbox,
   type SandboxOptions,
-} from './server/index.js'
+} from './http/index.js'
 export {
   createFaults,
   formatFaultSpec,
@@ -26,3 +26,5 @@ export {
 } from './faults/index.js'
 export { openState, stateKind, type StateStore } from './state/index.js'
 export { seedTenant, seedWorld, parseWorld } from './seed/index.js'
+// The admin's side of a device-code sign-in, for tests and `passage demo` (nobody at the keyboard).
+export { approveDeviceCode } from './identity/test-support.js'

@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { explain } from '../app/explain.js'
 import { loadSnapshot } from '../app/snapshot-file.js'
 import { openStore, type Store } from '../store/index.js'
 import { buildServer } from './app.js'
@@ -11,6 +12,8 @@ import { toApiError } from './errors.js'
 import { CONTENT_SECURITY_POLICY } from './security.js'
 import { createState, type ServerState } from './state.js'
 import { resolveStatic } from './static.js'
+import { resolveChoice } from './vendors.js'
+import { explanationView } from './views.js'
 
 const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz'
 const auth = { authorization: `Bearer ${TOKEN}` }
@@ -339,6 +342,22 @@ describe('protections, plan, simulate', () => {
       })
       expect(r.statusCode).toBe(400)
     }
+  })
+
+  it('explains pasted headers as `passage explain` does (one use case for both)', async () => {
+    const headers = readFileSync('examples/headers/junked-spam.eml', 'utf8')
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/headers/explain',
+      headers: json,
+      payload: { headers, vendor },
+    })
+    expect(r.statusCode).toBe(200)
+    const { analysis, lines } = explain(headers, resolveChoice(vendor))
+    expect(r.json().explanation).toEqual(
+      JSON.parse(JSON.stringify(explanationView(analysis, lines))),
+    )
+    expect(r.json().explanation.lines.length).toBeGreaterThan(0)
   })
 
   it('needs a signed-in session to apply', async () => {

@@ -7,11 +7,11 @@ import { randomBytes } from 'node:crypto'
 import type { Session } from '../app/session.js'
 import { PassageError } from '../core/errors/index.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
-import type { Plan } from '../core/planner/types.js'
+import type { Plan } from '../core/plan-format.js'
 import type { DeviceCodePrompt } from '../exchange/index.js'
 import type { RunningSandbox } from '../sandbox/index.js'
 import type { Store } from '../store/index.js'
-import type { ApiError } from './errors.js'
+import type { ApplyJob, JobStep, SignInStatus } from './views.js'
 
 /** A signed-in tenant (or, in tests, only a snapshot of one). */
 export interface Connection {
@@ -25,44 +25,15 @@ export interface Connection {
   plans: Map<string, Plan>
 }
 
-/** A device-code sign-in in progress. */
-export interface SignInFlow {
-  id: string
-  tenant: string
+/** A device-code sign-in in progress (what the wizard sees of it: views.ts's SignInStatus). */
+export interface SignInFlow extends SignInStatus {
   prompt: DeviceCodePrompt | null
-  status: 'waiting' | 'signed-in' | 'failed' | 'cancelled'
-  connectionId: string | null
-  actor: string | null
-  error: ApiError | null
   abort: AbortController
   startedAt: number
 }
 
-/** One step of an apply job, as the wizard shows it. */
-export interface JobStep {
-  changeId: string
-  summary: string
-  status: 'pending' | 'running' | 'done' | 'failed' | 'not-run' | 'rolled-back'
-  note?: string
-  error?: ApiError
-  ms?: number
-}
-
-/** An apply running in the background. */
-export interface ApplyJob {
-  id: string
-  connectionId: string
-  planHash: string
-  status: 'running' | 'done' | 'failed' | 'error'
-  steps: JobStep[]
-  runId: number | null
-  alreadyApplied: boolean
-  error: ApiError | null
-  startedAt: string
-  finishedAt: string | null
-  /** Wakes Server-Sent Events listeners. */
-  listeners: Set<() => void>
-}
+// Defined in views.ts (node-free), where the web client's types are derived from them.
+export type { ApplyJob, JobStep }
 
 /** The server's state. */
 export interface ServerState {

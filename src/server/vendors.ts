@@ -1,8 +1,7 @@
-/** Vendor helpers shared by the routes: resolving a choice, and views of profiles. */
+/** Vendor helpers shared by the routes: resolving a choice, and views of profiles (views.ts). */
 import { getVendor } from '../catalog/index.js'
 import type { ResolvedVendor } from '../core/vendor/resolve.js'
 import { chooseVendor } from '../app/vendor-choice.js'
-import type { VendorProfile } from '../core/vendor/profile.js'
 import type { VendorChoice } from './schemas.js'
 
 /** Resolves a vendor choice (empty parameter values count as not given). */
@@ -12,35 +11,5 @@ export function resolveChoice(choice: VendorChoice): ResolvedVendor {
   return chooseVendor(choice.id, params)
 }
 
-/** Human labels of vendor categories. */
-export const CATEGORY_LABELS: Record<string, string> = {
-  'phishing-simulation': 'Phishing simulation',
-  'inbound-relay': 'Inbound relay',
-  'gateway-mx': 'Email gateway (MX)',
-  'internal-comms': 'Internal communications',
-  marketing: 'Marketing',
-  'api-only': 'API-only security',
-}
-
-/** What the wizard shows of a profile. */
-export function vendorView(v: VendorProfile) {
-  return {
-    id: v.id,
-    name: v.id === 'custom' ? 'Custom service' : v.name,
-    category: v.id === 'custom' ? 'custom' : v.category,
-    categoryLabel:
-      v.id === 'custom' ? 'Not in the catalog' : (CATEGORY_LABELS[v.category] ?? v.category),
-    summary: v.summary,
-    asOf: v.asOf,
-    params: v.params,
-    asks: v.asks,
-    symptoms: v.symptoms,
-    notes: v.notes,
-    recommended: v.recommended,
-    recipe: v.recipe,
-    sources: v.sources,
-    sending: v.id === 'custom' ? null : v.sending,
-  }
-}
-
+export { CATEGORY_LABELS, vendorView } from './views.js'
 export { getVendor }

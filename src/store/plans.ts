@@ -1,6 +1,6 @@
 import { PassageError } from '../core/errors/index.js'
-import { planHashValid } from '../core/planner/plan.js'
-import { PlanSchema, type Plan } from '../core/planner/types.js'
+// The plan format, not the planner: the store keeps plans, it never makes them.
+import { planHashValid, PlanSchema, type Plan } from '../core/plan-format.js'
 import type { StoreContext } from './context.js'
 import { corrupt, fromJsonText, toJsonText } from './json.js'
 import type { PlanRecordSummary } from './records.js'

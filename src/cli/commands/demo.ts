@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { runDemo, type DemoEvent } from '../../app/demo.js'
 import type { DeliveryReport } from '../../app/test-delivery.js'
 import { licenceName } from '../../core/model/licence.js'
+import { approveDeviceCode, startSandbox } from '../../sandbox/index.js'
 import { paint, printJson } from '../output.js'
 import { stepLine } from '../steps.js'
 import { formatPlan } from './plan.js'
@@ -121,7 +122,19 @@ export function registerDemoCommand(program: Command): void {
     )
     .option('--json', 'print the events as JSON lines')
     .action(async (opts: { json?: boolean }) => {
-      const r = await runDemo((e) => (opts.json ? printJson(e) : show(e)))
+      // The CLI runs the embedded sandbox (an entry point may start it; app only talks to its
+      // URLs). A 1 s device-code poll interval (Entra's is 5 s) keeps the demo brisk; the flow is
+      // the same.
+      const sb = await startSandbox({ port: 0, pollIntervalSeconds: 1 })
+      const r = await runDemo(
+        {
+          url: sb.url,
+          caPem: sb.caPem,
+          tenants: sb.world.tenants.map((t) => t.snapshot.tenant.name),
+          approve: (userCode, upn) => approveDeviceCode(sb, userCode, upn),
+        },
+        (e) => (opts.json ? printJson(e) : show(e)),
+      ).finally(() => sb.close())
       say()
       if (r.equal)
         say(

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { readText } from '../../app/files.js'
+import { explain } from '../../app/explain.js'
 import { chooseVendor, parseParams } from '../../app/vendor-choice.js'
-import { analyzeHeaders, explainLines, type VendorInput } from '../../core/headers/index.js'
 import { printJson } from '../output.js'
 
 interface ExplainOptions {
@@ -26,23 +26,12 @@ export function registerExplainCommand(program: Command): void {
     .option('--vendor-file <file>', 'a custom vendor profile (YAML or JSON)')
     .option('--json', 'print the analysis as JSON')
     .action((file: string, o: ExplainOptions) => {
-      let vendor: VendorInput | undefined
-      if (o.vendor || o.vendorFile) {
-        const v = chooseVendor(o.vendor ?? 'custom', parseParams(o.param), o.vendorFile)
-        vendor = {
-          ips: v.sending.ips,
-          domains: [
-            ...new Set([
-              ...v.sending.envelopeDomains,
-              ...v.sending.dkimDomains,
-              ...v.sending.headerFromDomains,
-            ]),
-          ],
-          linkDomains: v.sending.linkDomains,
-        }
-      }
-      const analysis = analyzeHeaders(readText(file), vendor ? { vendor } : {})
+      const vendor =
+        o.vendor || o.vendorFile
+          ? chooseVendor(o.vendor ?? 'custom', parseParams(o.param), o.vendorFile)
+          : undefined
+      const { analysis, lines } = explain(readText(file), vendor)
       if (o.json) printJson(analysis)
-      else console.log(explainLines(analysis).join('\n'))
+      else console.log(lines.join('\n'))
     })
 }

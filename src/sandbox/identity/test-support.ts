@@ -1,11 +1,13 @@
 /**
  * Helpers for tests that drive the sandbox's sign-in over real HTTPS: a Fastify server with the
- * identity and Graph routes, an HTTPS client that trusts the sandbox CA, and an msal-node network
- * module built on it. Not used by the product.
+ * identity and Graph routes, an HTTPS client that trusts the sandbox CA, an msal-node network
+ * module built on it, and the admin's side of a device-code sign-in. The product uses only the
+ * last (`approveDeviceCode`, for `passage demo`); it is the sandbox's, so the sandbox exports it.
  */
 import { request } from 'node:https'
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { PassageError } from '../../core/errors/index.js'
 import type { SandboxWorld } from '../contracts.js'
 import { registerGraphRoutes } from '../graph/index.js'
 import { ensureCertificates } from '../tls/index.js'
@@ -145,4 +147,34 @@ export async function completeDeviceLogin(
   const confirm = await postForm(`${base}/devicelogin/account`, ca, { flow, upn })
   if (confirm.status !== 200) throw new Error(`account refused: ${confirm.status}`)
   return postForm(`${base}/devicelogin/confirm`, ca, { flow, decision })
+}
+
+/**
+ * The admin's side of a device-code sign-in on a running sandbox: enter `userCode` on its
+ * /devicelogin pages, pick `upn` and continue (or cancel), by plain HTTPS form posts. For tests and the demo,
+ * which show the whole flow with nobody at the keyboard. Refusals are PASSAGE_E_SIGNIN errors.
+ */
+export async function approveDeviceCode(
+  sandbox: { url: string; caPem: string },
+  userCode: string,
+  upn: string,
+  decision: 'continue' | 'cancel' = 'continue',
+): Promise<void> {
+  let done: HttpResult
+  try {
+    done = await completeDeviceLogin(
+      { base: sandbox.url, ca: sandbox.caPem },
+      userCode,
+      upn,
+      decision,
+    )
+  } catch (e) {
+    throw new PassageError(
+      'PASSAGE_E_SIGNIN',
+      `The sandbox's sign-in page refused the sign-in: ${e instanceof Error ? e.message : String(e)}.`,
+      { cause: e },
+    )
+  }
+  if (done.status !== 200)
+    throw new PassageError('PASSAGE_E_SIGNIN', "The sandbox's sign-in page refused the approval.")
 }

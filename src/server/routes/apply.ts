@@ -17,15 +17,7 @@ import {
   type JobStep,
   type ServerState,
 } from '../state.js'
-
-function jobView(j: ApplyJob) {
-  const { listeners: _l, ...rest } = j
-  return {
-    ...rest,
-    done: j.steps.filter((s) => s.status === 'done').length,
-    failed: j.steps.filter((s) => s.status === 'failed').length,
-  }
-}
+import { jobView } from '../views.js'
 
 function jobOf(state: ServerState, id: string): ApplyJob {
   const j = state.jobs.get(id)
@@ -33,6 +25,7 @@ function jobOf(state: ServerState, id: string): ApplyJob {
   return j
 }
 
+/** Registers the apply routes: start a job, poll it, follow it by Server-Sent Events. */
 export function registerApplyRoutes(app: FastifyInstance, state: ServerState): void {
   app.post('/api/apply', async (req, reply) => {
     const body = parseBody(PlanRef, req.body)

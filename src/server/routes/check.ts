@@ -4,7 +4,9 @@ import { check } from '../../app/check.js'
 import { parseBody } from '../errors.js'
 import { CheckRequest } from '../schemas.js'
 import { connectionOf, planOf, sessionOf, type ServerState } from '../state.js'
+import type { CheckView } from '../views.js'
 
+/** Registers POST /api/check. */
 export function registerCheckRoutes(app: FastifyInstance, state: ServerState): void {
   app.post('/api/check', async (req) => {
     const body = parseBody(CheckRequest, req.body)
@@ -12,6 +14,6 @@ export function registerCheckRoutes(app: FastifyInstance, state: ServerState): v
     const session = sessionOf(conn)
     const p = body.planHash ? planOf(conn, body.planHash) : undefined
     const r = await check(session, state.store, p)
-    return { check: r }
+    return { check: r satisfies CheckView }
   })
 }

@@ -1,17 +1,19 @@
 /**
  * Test delivery: the vendor's mail in message trace and quarantine (in the sandbox, after sending
- * its typical messages), and pasted headers explained.
+ * its typical messages), and pasted headers explained (the app's `explain` use case).
  */
 import type { FastifyInstance } from 'fastify'
 import { discover } from '../../app/discover.js'
+import { explain } from '../../app/explain.js'
 import { testDelivery } from '../../app/test-delivery.js'
-import { analyzeHeaders, explainLines, type VendorInput } from '../../core/headers/index.js'
 import { PassageError } from '../../core/errors/index.js'
 import { parseBody } from '../errors.js'
 import { DeliveryRequest, ExplainRequest } from '../schemas.js'
 import { connectionOf, sessionOf, type ServerState } from '../state.js'
 import { resolveChoice } from '../vendors.js'
+import { explanationView, type DeliveryView } from '../views.js'
 
+/** Registers the test-delivery and header-explanation routes. */
 export function registerDeliveryRoutes(app: FastifyInstance, state: ServerState): void {
   app.post('/api/delivery', async (req) => {
     const body = parseBody(DeliveryRequest, req.body)
@@ -29,39 +31,15 @@ export function registerDeliveryRoutes(app: FastifyInstance, state: ServerState)
       ? new Date(Date.now() - 2000)
       : new Date(Date.now() - body.hours * 3_600_000)
     const report = await testDelivery(session, vendor, snapshot, { send: body.send, since })
-    return { delivery: { ...report, sandbox: session.sandbox } }
+    return { delivery: { ...(report satisfies DeliveryView), sandbox: session.sandbox } }
   })
 
   app.post('/api/headers/explain', async (req) => {
     const body = parseBody(ExplainRequest, req.body)
-    let vendor: VendorInput | undefined
-    if (body.vendor) {
-      const v = resolveChoice(body.vendor)
-      vendor = {
-        ips: v.sending.ips,
-        domains: [
-          ...new Set([
-            ...v.sending.envelopeDomains,
-            ...v.sending.dkimDomains,
-            ...v.sending.headerFromDomains,
-          ]),
-        ],
-        linkDomains: v.sending.linkDomains,
-      }
-    }
-    const a = analyzeHeaders(body.headers, vendor ? { vendor } : {})
-    return {
-      explanation: {
-        trusted: a.trusted,
-        verdict: a.verdict,
-        category: a.category,
-        scl: a.scl,
-        bcl: a.bcl,
-        bypass: a.bypass,
-        findings: a.findings,
-        lines: explainLines(a),
-        vendorCheck: a.vendorCheck ?? null,
-      },
-    }
+    const { analysis, lines } = explain(
+      body.headers,
+      body.vendor ? resolveChoice(body.vendor) : undefined,
+    )
+    return { explanation: explanationView(analysis, lines) }
   })
 }

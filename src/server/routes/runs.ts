@@ -2,11 +2,12 @@
 import type { FastifyInstance } from 'fastify'
 import { rollback } from '../../app/rollback.js'
 import { PassageError } from '../../core/errors/index.js'
-import { MECHANISMS, protectionDef } from '../../core/protections/index.js'
 import { parseBody } from '../errors.js'
 import { RollbackRequest, RunIdParam, RunsQuery } from '../schemas.js'
 import { connectionOf, sessionOf, type ServerState } from '../state.js'
+import { runDetailView, runView, type RollbackView } from '../views.js'
 
+/** Registers the run history routes and undo. */
 export function registerRunRoutes(app: FastifyInstance, state: ServerState): void {
   app.get('/api/runs', async (req) => {
     const q = parseBody(RunsQuery, req.query)
@@ -20,11 +21,7 @@ export function registerRunRoutes(app: FastifyInstance, state: ServerState): voi
       }
     return {
       tenant: conn.tenant,
-      runs: runs.map((r) => ({
-        ...r,
-        plan: r.planHash ? (plans.get(r.planHash) ?? null) : null,
-        canUndo: r.kind === 'apply' && r.status !== 'rolled-back',
-      })),
+      runs: runs.map((r) => runView(r, r.planHash ? (plans.get(r.planHash) ?? null) : null)),
     }
   })
 
@@ -37,29 +34,7 @@ export function registerRunRoutes(app: FastifyInstance, state: ServerState): voi
       throw new PassageError('PASSAGE_E_RUN_UNKNOWN', `No run ${id} for ${conn.tenant.name}.`)
     const steps = await state.store.listSteps(id)
     const p = run.planHash ? await state.store.getPlan(run.planHash) : undefined
-    return {
-      run,
-      steps,
-      plan: p
-        ? {
-            hash: p.hash,
-            vendor: p.vendor,
-            mode: p.mode,
-            createdAt: p.createdAt,
-            protections: p.protections.map((x) => ({
-              title: protectionDef(x.protection).title,
-              mechanism: MECHANISMS[x.mechanism].title,
-              risk: x.risk,
-            })),
-            changes: p.changes.map((c) => ({
-              id: c.id,
-              summary: c.summary,
-              risk: c.risk.level,
-              op: c.op,
-            })),
-          }
-        : null,
-    }
+    return runDetailView(run, steps, p)
   })
 
   app.post('/api/runs/:id/rollback', async (req) => {
@@ -68,6 +43,6 @@ export function registerRunRoutes(app: FastifyInstance, state: ServerState): voi
     const conn = connectionOf(state, body.connection)
     const session = sessionOf(conn)
     const r = await rollback(session, state.store, { runId: id })
-    return { rollback: r }
+    return { rollback: r satisfies RollbackView }
   })
 }

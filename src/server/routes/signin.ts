@@ -10,6 +10,7 @@ import type { DeviceCodePrompt } from '../../exchange/index.js'
 import { parseBody, toApiError } from '../errors.js'
 import { IdParam, SignInRequest } from '../schemas.js'
 import { newId, type ServerState, type SignInFlow } from '../state.js'
+import { signInView } from '../views.js'
 
 /** How long to wait for the sign-in service to hand out a code. */
 const CODE_WAIT_MS = 30_000
@@ -32,21 +33,7 @@ function sandboxTenant(state: ServerState, wanted: string): string {
   return t.snapshot.tenant.name
 }
 
-function flowView(f: SignInFlow) {
-  return {
-    id: f.id,
-    tenant: f.tenant,
-    status: f.status,
-    userCode: f.prompt?.userCode ?? null,
-    verificationUri: f.prompt?.verificationUri ?? null,
-    message: f.prompt?.message ?? null,
-    expiresIn: f.prompt?.expiresIn ?? null,
-    connection: f.connectionId,
-    actor: f.actor,
-    error: f.error,
-  }
-}
-
+/** Registers the device-code sign-in routes (start, poll, cancel). */
 export function registerSignInRoutes(app: FastifyInstance, state: ServerState): void {
   app.post('/api/signin', async (req) => {
     const body = parseBody(SignInRequest, req.body)
@@ -138,7 +125,7 @@ export function registerSignInRoutes(app: FastifyInstance, state: ServerState): 
     } finally {
       clearTimeout(timer)
     }
-    return { signIn: flowView(flow) }
+    return { signIn: signInView(flow) }
   })
 
   app.get('/api/signin/:id', async (req) => {
@@ -146,7 +133,7 @@ export function registerSignInRoutes(app: FastifyInstance, state: ServerState): 
     const flow = state.signIns.get(id)
     if (!flow)
       throw new PassageError('PASSAGE_E_API_NOT_FOUND', 'This sign-in is unknown or has ended.')
-    return { signIn: flowView(flow) }
+    return { signIn: signInView(flow) }
   })
 
   app.delete('/api/signin/:id', async (req) => {
@@ -158,6 +145,6 @@ export function registerSignInRoutes(app: FastifyInstance, state: ServerState): 
       flow.status = 'cancelled'
       flow.abort.abort()
     }
-    return { signIn: flowView(flow) }
+    return { signIn: signInView(flow) }
   })
 }

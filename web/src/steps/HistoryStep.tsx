@@ -111,7 +111,9 @@ export function HistoryStep({ w, go }: StepProps) {
             ? 'That apply had already been undone.'
             : result.status === 'done'
               ? `✓ Undone: ${result.steps.length} change${result.steps.length === 1 ? '' : 's'} restored to how they were.`
-              : 'Part of the undo failed; see the run below and try again.'}
+              : result.status === 'conflict'
+                ? 'Undone, except settings someone changed since the apply: they keep their new values; see the run below.'
+                : 'Part of the undo failed; see the run below and try again.'}
         </p>
       )}
       {!runs && !error && <Loading label="Loading the history…" />}

@@ -1,0 +1,43 @@
+/**
+ * The `explain` use case: what a delivered message's headers say happened to it (the tenant's
+ * verdict and why), and, for a vendor, whether its configuration took effect. The CLI's
+ * `passage explain` and the wizard's header check both run it.
+ *
+ * Pure (core only, no I/O): the caller reads the text and resolves the vendor its own way (a
+ * profile file on the command line, a catalog choice in the wizard).
+ */
+import {
+  analyzeHeaders,
+  explainLines,
+  type HeaderAnalysis,
+  type VendorInput,
+} from '../core/headers/index.js'
+import type { ResolvedVendor } from '../core/vendor/resolve.js'
+
+/** A header analysis and its plain-language lines. */
+export interface Explanation {
+  analysis: HeaderAnalysis
+  /** What the analysis says, one sentence a line (what `passage explain` prints). */
+  lines: string[]
+}
+
+/** What identifies a vendor's mail to the header analyzer: its IPs, domains and link domains. */
+export function vendorInput(v: ResolvedVendor): VendorInput {
+  return {
+    ips: v.sending.ips,
+    domains: [
+      ...new Set([
+        ...v.sending.envelopeDomains,
+        ...v.sending.dkimDomains,
+        ...v.sending.headerFromDomains,
+      ]),
+    ],
+    linkDomains: v.sending.linkDomains,
+  }
+}
+
+/** Explains a header block (or a whole message), checking the vendor's setup when one is given. */
+export function explain(headers: string, vendor?: ResolvedVendor): Explanation {
+  const analysis = analyzeHeaders(headers, vendor ? { vendor: vendorInput(vendor) } : {})
+  return { analysis, lines: explainLines(analysis) }
+}

@@ -1,0 +1,333 @@
+/**
+ * What the wizard's API answers with: each route builds its answer with one of these views, and
+ * `api-types.ts` derives the web client's types from their return types, so the client never
+ * keeps a hand-made copy of a shape.
+ *
+ * Node-free on purpose (core, zod and type-only imports of node-free modules): the web client's
+ * type-check follows these imports into its own program, which has no Node types.
+ */
+import { z } from 'zod'
+import type { CoManager } from '../app/co-managers.js'
+import type { HeaderAnalysis } from '../core/headers/index.js'
+import { hasDefender, licenceName } from '../core/model/licence.js'
+import type { TenantSnapshot } from '../core/model/snapshot.js'
+import type { Plan } from '../core/plan-format.js'
+import { MECHANISMS, protectionDef } from '../core/protections/index.js'
+import type { VendorProfile } from '../core/vendor/profile.js'
+import type { SandboxWorld } from '../sandbox/contracts.js'
+import type { RunRecord, StepRecord } from '../store/records.js'
+import type { ApiError } from './errors.js'
+import type { VendorObject } from './vendor-objects.js'
+
+/** Human labels of vendor categories. */
+export const CATEGORY_LABELS: Record<string, string> = {
+  'phishing-simulation': 'Phishing simulation',
+  'inbound-relay': 'Inbound relay',
+  'gateway-mx': 'Email gateway (MX)',
+  'internal-comms': 'Internal communications',
+  marketing: 'Marketing',
+  'api-only': 'API-only security',
+}
+
+/** What the wizard shows of a profile. */
+export function vendorView(v: VendorProfile) {
+  return {
+    id: v.id,
+    name: v.id === 'custom' ? 'Custom service' : v.name,
+    category: v.id === 'custom' ? 'custom' : v.category,
+    categoryLabel:
+      v.id === 'custom' ? 'Not in the catalog' : (CATEGORY_LABELS[v.category] ?? v.category),
+    summary: v.summary,
+    asOf: v.asOf,
+    params: v.params,
+    asks: v.asks,
+    symptoms: v.symptoms,
+    notes: v.notes,
+    recommended: v.recommended,
+    recipe: v.recipe,
+    sources: v.sources,
+    sending: v.id === 'custom' ? null : v.sending,
+  }
+}
+
+/** The embedded sandbox's tenants and accounts (what the sign-in step offers). */
+export function sandboxView(sb: { url: string; world: SandboxWorld }) {
+  return {
+    url: sb.url,
+    tenants: sb.world.tenants.map((t) => ({
+      name: t.snapshot.tenant.name,
+      displayName: t.snapshot.tenant.displayName,
+      licence: licenceName(t.snapshot.licence),
+      admins: t.admins.map((a) => ({
+        upn: a.upn,
+        displayName: a.displayName,
+        roles: a.roles,
+        apiEnabled: a.exchangeApiEnabled,
+      })),
+    })),
+  }
+}
+
+/** The state of a device-code sign-in, as the server keeps it (see state.ts). */
+export interface SignInStatus {
+  id: string
+  tenant: string
+  /** The code and page Microsoft (or the sandbox) handed out, once it has. */
+  prompt: { userCode: string; verificationUri: string; message: string; expiresIn: number } | null
+  status: 'waiting' | 'signed-in' | 'failed' | 'cancelled'
+  connectionId: string | null
+  actor: string | null
+  error: ApiError | null
+}
+
+/** A sign-in as the wizard polls it. */
+export function signInView(f: SignInStatus) {
+  return {
+    id: f.id,
+    tenant: f.tenant,
+    status: f.status,
+    userCode: f.prompt?.userCode ?? null,
+    verificationUri: f.prompt?.verificationUri ?? null,
+    message: f.prompt?.message ?? null,
+    expiresIn: f.prompt?.expiresIn ?? null,
+    connection: f.connectionId,
+    actor: f.actor,
+    error: f.error,
+  }
+}
+
+/** One step of an apply job, as the wizard shows it. */
+export interface JobStep {
+  changeId: string
+  summary: string
+  status: 'pending' | 'running' | 'done' | 'failed' | 'not-run' | 'rolled-back'
+  note?: string
+  error?: ApiError
+  ms?: number
+}
+
+/** An apply running in the background. */
+export interface ApplyJob {
+  id: string
+  connectionId: string
+  planHash: string
+  status: 'running' | 'done' | 'failed' | 'error'
+  steps: JobStep[]
+  runId: number | null
+  alreadyApplied: boolean
+  error: ApiError | null
+  startedAt: string
+  finishedAt: string | null
+  /** Wakes Server-Sent Events listeners. */
+  listeners: Set<() => void>
+}
+
+/** An apply job as the wizard follows it (without its listeners, with counts). */
+export function jobView(j: ApplyJob) {
+  const { listeners: _l, ...rest } = j
+  return {
+    ...rest,
+    done: j.steps.filter((s) => s.status === 'done').length,
+    failed: j.steps.filter((s) => s.status === 'failed').length,
+  }
+}
+
+/** Roles that may make the changes passage plans (transport rules need Exchange Administrator). */
+const WRITERS = ['Global Administrator', 'Exchange Administrator']
+const PARTIAL = ['Security Administrator']
+
+/** What discovery read (app/discover.ts's result), with who signed in. */
+export interface DiscoveryInput {
+  snapshot: TenantSnapshot
+  roles: { roles: string[]; source: 'graph' | 'token' } | null
+  defenderFrom: string[]
+  mxSource: 'override' | 'dns' | 'connector' | 'default'
+  coManagers: CoManager[]
+  calls: number
+  ms: number
+}
+
+/**
+ * Discovery as the wizard shows it: licences, roles (and whether they allow every change), API
+ * access, MX routing, presets, co-managers, object counts and what exists for the vendor.
+ */
+export function discoveryView(d: DiscoveryInput, actor: string, existing: VendorObject[]) {
+  const s = d.snapshot
+  const roles = d.roles?.roles ?? null
+  const canChange = roles === null ? null : roles.some((r) => WRITERS.includes(r))
+  const partly = roles !== null && !canChange && roles.some((r) => PARTIAL.includes(r))
+  const st = s.state
+  const counts: { label: string; count: number | null }[] = [
+    { label: 'Mail flow rules', count: st.transportRules.length },
+    { label: 'Anti-spam policies', count: st.antiSpam.policies.length },
+    { label: 'Anti-phishing policies', count: st.antiPhish.policies.length },
+    { label: 'Safe Links policies', count: st.safeLinks?.policies.length ?? null },
+    { label: 'Safe Attachments policies', count: st.safeAttachments?.policies.length ?? null },
+    { label: 'Allow/Block List entries', count: st.tabl.items.length + st.tabl.spoofItems.length },
+    { label: 'Connection filter IP allows', count: st.connectionFilter.IPAllowList.length },
+    { label: 'Quarantine policies', count: st.quarantinePolicies.length },
+    { label: 'Inbound connectors', count: st.inboundConnectors.length },
+  ]
+  return {
+    tenant: s.tenant,
+    actor,
+    licence: {
+      id: s.licence,
+      name: licenceName(s.licence),
+      defender: hasDefender(s.licence),
+      skus: s.skus,
+      defenderFrom: d.defenderFrom,
+    },
+    roles: {
+      names: roles,
+      source: d.roles?.source ?? null,
+      canChange,
+      note:
+        roles === null
+          ? 'Microsoft Graph did not say which roles you hold; Exchange will refuse any change you may not make.'
+          : canChange
+            ? 'Your roles allow every change passage may make.'
+            : partly
+              ? 'Security Administrator can change security policies but not mail flow rules: sign in as an Exchange Administrator for every option.'
+              : `${roles.length ? roles.join(', ') : 'No administrator role'}: you can read the configuration but not change it. Sign in as an Exchange Administrator (or Global Administrator) to apply.`,
+    },
+    api: {
+      reachable: true,
+      calls: d.calls,
+      ms: d.ms,
+    },
+    mx: {
+      route: s.mx.route,
+      gateway: s.mx.route === 'gateway' ? s.mx.gateway : null,
+      hosts: s.mx.hosts,
+      source: d.mxSource,
+    },
+    acceptedDomains: s.acceptedDomains.map((a) => a.DomainName),
+    presets: s.presets.map((p) => ({
+      name: p.Name,
+      preset: p.Preset,
+      kind: p.Kind,
+      state: p.State,
+      scope: [...p.SentTo, ...p.SentToMemberOf, ...p.RecipientDomainIs],
+    })),
+    coManagers: d.coManagers,
+    counts,
+    existing,
+    capturedAt: s.capturedAt,
+  }
+}
+
+/** A header analysis as the wizard shows it, with its plain-language lines. */
+export function explanationView(a: HeaderAnalysis, lines: string[]) {
+  return {
+    trusted: a.trusted,
+    verdict: a.verdict,
+    category: a.category,
+    scl: a.scl,
+    bcl: a.bcl,
+    bypass: a.bypass,
+    findings: a.findings,
+    lines,
+    vendorCheck: a.vendorCheck ?? null,
+  }
+}
+
+/** A run in the history list, with a line about its plan and whether it can be undone. */
+export function runView(r: RunRecord, plan: { vendor: string; changes: number } | null) {
+  return {
+    ...r,
+    plan,
+    canUndo: r.kind === 'apply' && r.status !== 'rolled-back',
+  }
+}
+
+/** One run in detail: its steps and what its plan changed. */
+export function runDetailView(run: RunRecord, steps: StepRecord[], p: Plan | undefined) {
+  return {
+    run,
+    steps,
+    plan: p
+      ? {
+          hash: p.hash,
+          vendor: p.vendor,
+          mode: p.mode,
+          createdAt: p.createdAt,
+          protections: p.protections.map((x) => ({
+            title: protectionDef(x.protection).title,
+            mechanism: MECHANISMS[x.mechanism].title,
+            risk: x.risk,
+          })),
+          changes: p.changes.map((c) => ({
+            id: c.id,
+            summary: c.summary,
+            risk: c.risk.level,
+            op: c.op,
+          })),
+        }
+      : null,
+  }
+}
+
+// The answers below are app results passed on as they are (app/check.ts, app/rollback.ts,
+// app/test-delivery.ts pull in Node modules, so their types cannot reach the web client). Each
+// route states `result satisfies <View>`: if the app's result stops matching what the wizard
+// reads, the server no longer compiles.
+
+/** The API error of a failed step, as the app records it. */
+const StepError = z.object({ code: z.string(), message: z.string(), hint: z.string() })
+
+/** What the wizard reads of a configuration check. */
+export const CheckView = z.object({
+  green: z.boolean(),
+  vendor: z.string(),
+  checked: z.number(),
+  findings: z.array(
+    z.object({
+      changeId: z.string(),
+      target: z.string(),
+      problem: z.string(),
+      diagnosis: z.string(),
+      fix: z.string(),
+    }),
+  ),
+})
+/** What the wizard reads of a configuration check. */
+export type CheckView = z.output<typeof CheckView>
+
+/** What the wizard reads of a rollback. */
+export const RollbackView = z.object({
+  /** `conflict`: undone, except fields someone changed since the apply (they keep their value). */
+  status: z.enum(['done', 'failed', 'noop', 'conflict']),
+  steps: z.array(
+    z.object({
+      changeId: z.string(),
+      summary: z.string(),
+      status: z.string(),
+      error: StepError.optional(),
+    }),
+  ),
+})
+/** What the wizard reads of a rollback. */
+export type RollbackView = z.output<typeof RollbackView>
+
+/** What the wizard reads of a test-delivery report (before the server adds `sandbox`). */
+export const DeliveryView = z.object({
+  vendor: z.string(),
+  sent: z.number(),
+  window: z.object({ start: z.string(), end: z.string() }),
+  messages: z.array(
+    z.object({
+      messageId: z.string(),
+      received: z.string(),
+      sender: z.string(),
+      recipient: z.string(),
+      subject: z.string(),
+      status: z.string(),
+      fate: z.enum(['inbox', 'junk', 'quarantine', 'failed', 'pending', 'released']),
+      quarantine: z.object({ type: z.string(), policy: z.string().nullable() }).nullable(),
+      reason: z.string(),
+    }),
+  ),
+})
+/** What the wizard reads of a test-delivery report (before the server adds `sandbox`). */
+export type DeliveryView = z.output<typeof DeliveryView>
