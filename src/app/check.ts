@@ -10,7 +10,7 @@ import { planHashValid } from '../core/planner/plan.js'
 import type { Plan } from '../core/planner/types.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
 import { surfaceOf } from '../core/surfaces/registry.js'
-import { objectOf } from '../core/surfaces/snapshot-edit.js'
+import { inEffect, objectOf } from '../core/surfaces/snapshot-edit.js'
 import type { Finding } from '../core/surfaces/surface.js'
 import { ruleOrderFindings } from '../core/surfaces/transport-rule.js'
 import type { Store } from '../store/index.js'
@@ -40,14 +40,30 @@ export interface CheckResult {
   checked: number
   findings: CheckFinding[]
   runId: number
+  /**
+   * Set when the last apply did not finish (failed, interrupted or still marked running): which of
+   * its changes are in effect and which are not, and what to do.
+   */
+  partial?: {
+    status: string
+    inEffect: string[]
+    notInEffect: string[]
+    next: string
+  }
 }
 
-/** The plan of the tenant's last apply that finished done. */
+/**
+ * The plan of the tenant's last apply: the newest one when it did not finish (a partial run is
+ * checked as such), else the last that finished done (one rolled back since is skipped).
+ */
 export async function lastAppliedPlan(
   store: Store,
   tenantId: string,
-): Promise<{ plan: Plan; runId: number }> {
-  const run = await store.lastAppliedRun(tenantId)
+): Promise<{ plan: Plan; runId: number; status: string }> {
+  const newest = (await store.listRuns(tenantId, 500)).find((r) => r.kind === 'apply')
+  const unfinished =
+    newest && ['failed', 'interrupted', 'running'].includes(newest.status) ? newest : undefined
+  const run = unfinished ?? (await store.lastAppliedRun(tenantId))
   const plan = run?.planHash ? await store.getPlan(run.planHash) : undefined
   if (!run || !plan)
     throw new PassageError(
@@ -57,7 +73,7 @@ export async function lastAppliedPlan(
         hint: 'Give the plan to check with --plan, or apply one first.',
       },
     )
-  return { plan, runId: run.id }
+  return { plan, runId: run.id, status: run.status }
 }
 
 /** Checks a plan (default: the last applied one) against the tenant as it is now. */
@@ -69,6 +85,7 @@ export async function check(
 ): Promise<CheckResult> {
   let plan: Plan
   let appliedRun: number | null = null
+  let runStatus = 'done'
   if (given) {
     if (!planHashValid(given))
       throw new PassageError(
@@ -80,13 +97,25 @@ export async function check(
     const last = await lastAppliedPlan(store, session.tenantId)
     plan = last.plan
     appliedRun = last.runId
+    runStatus = last.status
   }
   // Presets decide whether policy changes reach their recipients: read them with the surfaces.
   const read = await readTenant(session.exo, {
     defender: hasDefender(plan.tenant.licence),
   })
   const snapshot = snapshotAround(plan.tenant, read)
-  const findings = checkFindings(snapshot, plan, (opts.now?.() ?? new Date()).getTime())
+  const partial =
+    runStatus === 'done' ? undefined : partialOf(plan, snapshot, runStatus, appliedRun ?? 0)
+  // After a run that stopped, a change not in effect was most likely never made: say that.
+  const findings = checkFindings(snapshot, plan, (opts.now?.() ?? new Date()).getTime()).map((f) =>
+    partial?.notInEffect.includes(f.changeId)
+      ? {
+          ...f,
+          diagnosis: `Apply run ${appliedRun} stopped before this change took effect.`,
+          fix: partial.next,
+        }
+      : f,
+  )
   await store.savePlan(plan)
   const run = await store.createRun({
     tenantId: plan.tenant.id,
@@ -102,12 +131,30 @@ export async function check(
       : null,
   )
   return {
-    green: findings.length === 0,
+    green: findings.length === 0 && partial === undefined,
     planHash: plan.hash,
     vendor: plan.vendor.name,
     appliedRun,
     checked: plan.changes.length,
     findings,
     runId: run.id,
+    ...(partial ? { partial } : {}),
+  }
+}
+
+/** What a run that did not finish left in effect, and the way on. */
+function partialOf(
+  plan: Plan,
+  snapshot: TenantSnapshot,
+  status: string,
+  runId: number,
+): NonNullable<CheckResult['partial']> {
+  const inEffectIds = plan.changes.filter((c) => inEffect(snapshot, c)).map((c) => c.id)
+  const notInEffect = plan.changes.map((c) => c.id).filter((id) => !inEffectIds.includes(id))
+  return {
+    status,
+    inEffect: inEffectIds,
+    notInEffect,
+    next: `Apply run ${runId} ${status === 'running' ? 'did not finish' : `is ${status}`}: fix the cause and run the same \`passage apply <plan>\` again to resume it, or \`passage rollback ${runId}\` to undo what it did.`,
   }
 }

@@ -22,7 +22,21 @@ export function registerCheckCommand(program: Command): void {
           progress('Reading the tenant back...')
           const r = await check(session, store, plan)
           if (opts.json) printJson(r)
-          else if (r.green)
+          else if (r.partial) {
+            console.log(
+              paint(
+                'red',
+                `The last apply of the ${r.vendor} plan is ${r.partial.status}: ${r.partial.inEffect.length} of ${r.checked} change(s) in effect.`,
+              ),
+            )
+            if (r.partial.notInEffect.length)
+              console.log(`  not in effect: ${r.partial.notInEffect.join(', ')}`)
+            for (const f of r.findings)
+              console.log(
+                `  ${f.changeId} ${f.problem}\n    why: ${f.diagnosis}\n    fix: ${f.fix}`,
+              )
+            console.log(r.partial.next)
+          } else if (r.green)
             console.log(
               paint(
                 'green',
@@ -36,7 +50,7 @@ export function registerCheckCommand(program: Command): void {
                 `  ${f.changeId} ${f.problem}\n    why: ${f.diagnosis}\n    fix: ${f.fix}`,
               )
           }
-          if (!r.green) process.exitCode = 3
+          if (!r.green || r.partial) process.exitCode = 3
         } finally {
           session.close()
         }

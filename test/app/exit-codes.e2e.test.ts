@@ -1,0 +1,132 @@
+/**
+ * Exit codes are a contract scripts rely on (README): 0 done, 2 refused or invalid input, 3
+ * refused by Microsoft 365 or a failed, partial or not-green run, 1 a bug. Each command through
+ * the built CLI, in a failing and a succeeding case, against a sandbox whose first
+ * New-TransportRule is refused (a forced cmdlet fault).
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createAppCredentials } from '../../src/sandbox/identity/index.js'
+import { sandbox, tenantNamed, worldState, type Sandbox } from './helpers.js'
+
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js')
+
+function passage(
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, NO_COLOR: '1', PASSAGE_DB: '' },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+describe('exit codes, end to end', () => {
+  let s: Sandbox
+  let dir: string
+  let common: string[]
+  let tenant: string
+
+  beforeAll(async () => {
+    // The first mail flow rule creation is refused by "Exchange" with a validation error.
+    s = await sandbox('cmdlet:New-TransportRule@1=400')
+    dir = mkdtempSync(join(tmpdir(), 'passage-exit-'))
+    const t = tenantNamed(s, 'contoso')
+    tenant = t.snapshot.tenant.name
+    const creds = createAppCredentials({
+      displayName: 'passage exit codes',
+      appRoles: ['Exchange.ManageAsApp', 'Organization.Read.All', 'Domain.Read.All'],
+      roles: ['Exchange Administrator'],
+    })
+    s.sb.addApp(tenant, creds.app)
+    writeFileSync(join(dir, 'ca.pem'), s.sb.caPem)
+    writeFileSync(join(dir, 'cert.pem'), creds.certificatePem)
+    writeFileSync(join(dir, 'key.pem'), creds.privateKeyPem, { mode: 0o600 })
+    common = ['--db', join(dir, 'passage.db')]
+    const r = await passage(
+      ...common,
+      'connect',
+      '--tenant',
+      tenant,
+      '--sandbox',
+      s.sb.url,
+      '--ca',
+      join(dir, 'ca.pem'),
+      '--app-id',
+      creds.app.clientId,
+      '--certificate',
+      join(dir, 'cert.pem'),
+      '--key',
+      join(dir, 'key.pem'),
+    )
+    expect(r.code).toBe(0)
+  }, 30_000)
+
+  afterAll(async () => {
+    await s?.close()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('plan, apply (3 when a cmdlet is refused), check (3 while partial), resume, check, rollback', async () => {
+    const t = tenantNamed(s, 'contoso')
+    const original = worldState(t)
+    const planFile = join(dir, 'plan.json')
+    const cm = ['--param', 'region=us', '--param', 'dedicatedIp=167.89.10.20']
+    expect((await passage(...common, 'plan', 'nosuchvendor', '--tenant', tenant)).code).toBe(2)
+    const p = await passage(
+      ...common,
+      'plan',
+      'contactmonkey',
+      '--tenant',
+      tenant,
+      ...cm,
+      '--out',
+      planFile,
+    )
+    expect(p.code).toBe(0)
+    const failed = await passage(...common, 'apply', planFile, '--yes')
+    expect(failed.code).toBe(3)
+    expect(failed.stdout).toContain('failed')
+    // check after a partial apply checks that run: what is in effect, what is not, what to do.
+    const partial = await passage(...common, 'check', '--json')
+    expect(partial.code).toBe(3)
+    const report = JSON.parse(partial.stdout) as {
+      green: boolean
+      partial: { status: string; inEffect: string[]; notInEffect: string[]; next: string }
+    }
+    expect(report.green).toBe(false)
+    expect(report.partial.status).toBe('failed')
+    expect(report.partial.notInEffect.length).toBeGreaterThan(0)
+    expect(report.partial.next).toContain('passage apply')
+    // The fault is spent: the same apply resumes and finishes.
+    const resumed = await passage(...common, 'apply', planFile, '--yes')
+    expect(resumed.code).toBe(0)
+    expect((await passage(...common, 'check')).code).toBe(0)
+    expect((await passage(...common, 'runs')).code).toBe(0)
+    expect((await passage(...common, 'rollback', '--yes')).code).toBe(0)
+    expect(worldState(t)).toBe(original)
+    // Nothing applied any more: nothing to check is a user's mistake.
+    expect((await passage(...common, 'check')).code).toBe(2)
+    expect((await passage(...common, 'rollback', 'x', '--yes')).code).toBe(2)
+  }, 120_000)
+
+  it('read-only commands: 0 when they answer, 2 for bad input', async () => {
+    expect((await passage('vendors')).code).toBe(0)
+    expect((await passage('vendor', 'show', 'trustifi')).code).toBe(0)
+    expect((await passage('vendor', 'show', 'nosuchvendor')).code).toBe(2)
+    expect((await passage('--help')).code).toBe(0)
+    expect((await passage('nosuchcommand')).code).toBe(2)
+    expect(
+      (await passage('plan', 'trustifi', '--tenant-snapshot', 'examples/eop-only.json')).code,
+    ).toBe(0)
+    expect((await passage('simulate', 'trustifi', '--tenant-snapshot', 'nope.json')).code).toBe(2)
+  }, 60_000)
+})
