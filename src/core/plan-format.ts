@@ -4,6 +4,7 @@
  * depend on what makes them, and the planner can depend on all of core without a loop.
  */
 import { z } from 'zod'
+import { JsonObjectSchema, JsonSchema } from './json-schema.js'
 import type { Change } from './change.js'
 import { contentHash } from './hash.js'
 import type { Licence } from './model/licence.js'
@@ -51,17 +52,8 @@ export interface Plan {
   hash: string
 }
 
-const json: z.ZodType<unknown> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(json),
-    z.record(z.string(), json),
-  ]),
-)
-const jsonObject = z.record(z.string(), json)
+const json = JsonSchema
+const jsonObject = JsonObjectSchema
 
 /** Schema of a plan file (apply and simulate read plans from disk). */
 export const PlanSchema = z.object({

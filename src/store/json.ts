@@ -1,21 +1,10 @@
-import { z } from 'zod'
-import type { Json, JsonObject } from '../core/change.js'
+import type { z } from 'zod'
+import { JsonObjectSchema } from '../core/json-schema.js'
 import { PassageError, zodIssues } from '../core/errors/index.js'
 import { assertNoSecrets } from './secrets.js'
 
-const json: z.ZodType<Json> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(json),
-    z.record(z.string(), json),
-  ]),
-)
-
 /** Any JSON object (one Exchange object's state, audit details). */
-export const JsonObjectSchema: z.ZodType<JsonObject> = z.record(z.string(), json)
+export { JsonObjectSchema }
 
 /** Serialises a value for a JSON text column, after refusing secrets. */
 export function toJsonText(value: unknown, what: string): string {
