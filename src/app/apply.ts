@@ -11,6 +11,7 @@ import { PassageError } from '../core/errors/index.js'
 import { hasDefender } from '../core/model/licence.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
 import { guardPlan, type GuardDiagnostic } from '../core/planner/guard.js'
+import { limitDrift } from '../core/planner/limit-drift.js'
 import { planHashValid } from '../core/planner/plan.js'
 import type { Plan } from '../core/planner/types.js'
 import { applyChange, inEffect, objectOf } from '../core/surfaces/snapshot-edit.js'
@@ -238,6 +239,10 @@ export async function apply(
     const refused = guardPlan(plan, vendor, first.snapshot, new Date().toISOString())
     if (refused.length) throw guardError(refused)
     const { drift, already } = driftAndAlready(plan, first.snapshot, resume)
+    // Counts behind the limits and rule priorities the plan relied on (rules, list entries).
+    drift.push(
+      ...limitDrift(plan.changes, first.snapshot, new Set([...resume.done, ...resume.journaled])),
+    )
     if (drift.length) throw driftError(drift)
 
     const run = await startRun(store, session, plan, resume.run)

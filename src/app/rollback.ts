@@ -5,12 +5,12 @@
  * is a `conflict` (unless forced). The apply run is then marked `rolled-back`, and a second
  * rollback of it is a no-op. Recorded as a `rollback` run with a step per change.
  */
-import type { Change } from '../core/change.js'
+import type { Change, JsonObject } from '../core/change.js'
 import { isPassageError, PassageError, type ErrorCode } from '../core/errors/index.js'
 import { hasDefender } from '../core/model/licence.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
 import type { Plan } from '../core/planner/types.js'
-import { applyChange, undoIn } from '../core/surfaces/snapshot-edit.js'
+import { applyChange, inEffect, undoIn } from '../core/surfaces/snapshot-edit.js'
 import type { UndoConflict } from '../core/surfaces/surface.js'
 import type { RunRecord, Store } from '../store/index.js'
 import { takeLease } from './lease.js'
@@ -95,6 +95,7 @@ export async function rollback(
     }
   const lease = await takeLease(store, session.tenantId, session.actor, opts.leaseTtlMs)
   try {
+    await markInterrupted(store, session.tenantId)
     const plan: Plan | undefined = target.planHash
       ? await store.getPlan(target.planHash)
       : undefined
@@ -119,68 +120,36 @@ export async function rollback(
     })
     await lease.attach(run.id)
     const steps: RollbackStep[] = []
-    let failed = false
-    let conflicted = false
+    // A failed step blocks later undos of the same object (they build on it); other objects'
+    // undos carry on, and each step is reported.
+    const blocked = new Set<string>()
     for (const entry of journal) {
       const change = byId.get(entry.changeId)
       if (!change) continue
-      const step: RollbackStep = {
-        changeId: change.id,
-        summary: change.summary,
-        status: 'not-run',
-        calls: 0,
-      }
-      steps.push(step)
-      if (failed || lease.lost()) {
+      const objectKey = `${change.surface}:${change.target}`
+      if (blocked.has(objectKey) || lease.lost()) {
+        const step: RollbackStep = {
+          changeId: change.id,
+          summary: change.summary,
+          status: 'not-run',
+          calls: 0,
+          ...(blocked.has(objectKey) ? { note: 'an earlier undo of this object failed' } : {}),
+        }
+        steps.push(step)
         await store.recordStep(run.id, { changeId: change.id, status: 'not-run' })
+        opts.onStep?.(step)
         continue
       }
-      const restore = undoIn(working, change, entry.prior, { force: opts.force === true })
-      if (restore.note) step.note = restore.note
-      try {
-        for (const call of restore.calls) {
-          step.calls++
-          await session.exo.invoke(call)
-        }
-        if (restore.change)
-          try {
-            working = applyChange(working, restore.change)
-          } catch {
-            // The working copy is only a guide for later entries of the same object.
-          }
-        if (restore.conflicts.length) {
-          conflicted = true
-          step.status = 'conflict'
-          step.conflicts = restore.conflicts
-          // The store records it as failed with the conflict's code: a rollback can finish it.
-          await store.recordStep(run.id, {
-            changeId: change.id,
-            status: 'failed',
-            error: {
-              code: 'PASSAGE_E_ROLLBACK_CONFLICT',
-              message: conflictText(restore.conflicts),
-            },
-          })
-        } else {
-          step.status = 'done'
-          await store.recordStep(run.id, { changeId: change.id, status: 'done' })
-          await store.recordStep(target.id, { changeId: change.id, status: 'rolled-back' })
-        }
-      } catch (e) {
-        failed = true
-        step.status = 'failed'
-        const err = isPassageError(e)
-          ? e
-          : new PassageError('PASSAGE_E_INTERNAL', e instanceof Error ? e.message : String(e))
-        step.error = { code: err.code, message: err.message, hint: err.hint }
-        await store.recordStep(run.id, {
-          changeId: change.id,
-          status: 'failed',
-          error: { code: err.code, message: err.message },
-        })
-      }
+      const r = await undoStep(session, plan, working, change, entry.prior, opts.force === true)
+      working = r.working
+      const step = r.step
+      steps.push(step)
+      if (step.status === 'failed') blocked.add(objectKey)
+      await recordUndo(store, run.id, target.id, step)
       opts.onStep?.(step)
     }
+    const failed = steps.some((st) => st.status === 'failed' || st.status === 'not-run')
+    const conflicted = steps.some((st) => st.status === 'conflict')
     const status = failed ? 'failed' : conflicted ? 'conflict' : 'done'
     await store.finishRun(
       run.id,
@@ -206,6 +175,116 @@ export async function rollback(
   } finally {
     await lease.release()
   }
+}
+
+/**
+ * Rollback runs of the tenant still marked running while we hold its lease were killed: they
+ * are marked interrupted (`passage runs` shows them so), and this rollback continues their work.
+ */
+async function markInterrupted(store: Store, tenantId: string): Promise<void> {
+  for (const r of await store.listRuns(tenantId, 500))
+    if (r.kind === 'rollback' && r.status === 'running')
+      await store.finishRun(r.id, 'interrupted', {
+        code: 'PASSAGE_E_ROLLBACK_INCOMPLETE',
+        message: 'the rollback was interrupted; a later rollback continued it',
+      })
+}
+
+/** Reads the object a change targets back, for a write that may have run. */
+async function readBack(session: Session, plan: Plan, change: Change): Promise<TenantSnapshot> {
+  const read = await readTenant(session.exo, {
+    surfaces: [change.surface],
+    defender: hasDefender(plan.tenant.licence),
+  })
+  return snapshotAround(plan.tenant, read)
+}
+
+/**
+ * Undoes one journaled change: the surface's three-way inverse, its derived calls, and after an
+ * ambiguous failure (the write may have run) a read-back that judges whether the undo is in
+ * effect. Returns the step and the working snapshot after it.
+ */
+async function undoStep(
+  session: Session,
+  plan: Plan,
+  working: TenantSnapshot,
+  change: Change,
+  prior: JsonObject | null,
+  force: boolean,
+): Promise<{ step: RollbackStep; working: TenantSnapshot }> {
+  const step: RollbackStep = {
+    changeId: change.id,
+    summary: change.summary,
+    status: 'done',
+    calls: 0,
+  }
+  const restore = undoIn(working, change, prior, { force })
+  if (restore.note) step.note = restore.note
+  const follow = (w: TenantSnapshot) => {
+    if (!restore.change) return w
+    try {
+      return applyChange(w, restore.change)
+    } catch {
+      // The working copy is only a guide for later entries of the same object.
+      return w
+    }
+  }
+  try {
+    for (const call of restore.calls) {
+      step.calls++
+      await session.exo.invoke(call)
+    }
+  } catch (e) {
+    if (isPassageError(e) && e.details?.mayHaveRun === true && restore.change)
+      try {
+        const back = await readBack(session, plan, change)
+        if (inEffect(back, restore.change)) {
+          step.note = 'in effect on read-back after an ambiguous failure'
+          return { step: withConflicts(step, restore.conflicts), working: follow(working) }
+        }
+      } catch {
+        // The read-back failed too: report the original failure.
+      }
+    const err = isPassageError(e)
+      ? e
+      : new PassageError('PASSAGE_E_INTERNAL', e instanceof Error ? e.message : String(e))
+    step.status = 'failed'
+    step.error = { code: err.code, message: err.message, hint: err.hint }
+    return { step, working }
+  }
+  return { step: withConflicts(step, restore.conflicts), working: follow(working) }
+}
+
+function withConflicts(step: RollbackStep, conflicts: UndoConflict[]): RollbackStep {
+  return conflicts.length ? { ...step, status: 'conflict', conflicts } : step
+}
+
+/** Records a step of the rollback run (and, when undone, on the apply run it undoes). */
+async function recordUndo(
+  store: Store,
+  runId: number,
+  appliedRun: number,
+  step: RollbackStep,
+): Promise<void> {
+  if (step.status === 'done') {
+    await store.recordStep(runId, { changeId: step.changeId, status: 'done' })
+    await store.recordStep(appliedRun, { changeId: step.changeId, status: 'rolled-back' })
+  } else if (step.status === 'conflict')
+    // The store records it as failed with the conflict's code: a later rollback can finish it.
+    await store.recordStep(runId, {
+      changeId: step.changeId,
+      status: 'failed',
+      error: {
+        code: 'PASSAGE_E_ROLLBACK_CONFLICT',
+        message: conflictText(step.conflicts ?? []),
+      },
+    })
+  else if (step.status === 'failed')
+    await store.recordStep(runId, {
+      changeId: step.changeId,
+      status: 'failed',
+      ...(step.error ? { error: { code: step.error.code, message: step.error.message } } : {}),
+    })
 }
 
 /** The conflicts of a step, in words: each field with passage's value and the one it has now. */

@@ -211,6 +211,31 @@ describe('a forged plan is refused, with nothing written', () => {
   })
 })
 
+describe('a stale plan is refused whole, before its first write', () => {
+  it('a mail flow rule added since the plan: the count behind its priorities changed', async () => {
+    const t = tenantNamed(s, 'northwind')
+    const x = await session(t)
+    const snapshot = (await discover(x, store)).snapshot
+    const p = plan(chooseVendor('trustifi', {}), { mode: 'recipe' }, snapshot, {
+      now: new Date().toISOString(),
+    })
+    expect(p.changes.some((c) => c.surface === 'transport-rule' && c.op === 'create')).toBe(true)
+    await x.exo.invokeCommand({
+      cmdlet: 'New-TransportRule',
+      params: { Name: 'Mail team: tag partners', SetHeaderName: 'X-Partner', SetHeaderValue: '1' },
+    })
+    const before = worldState(t)
+    const e = await failure(apply(x, store, p))
+    expect(e.code).toBe('PASSAGE_E_PLAN_DRIFT')
+    expect(e.message).toContain('(mail flow rules per organisation)')
+    expect(worldState(t)).toBe(before)
+    await x.exo.invokeCommand({
+      cmdlet: 'Remove-TransportRule',
+      params: { Identity: 'Mail team: tag partners' },
+    })
+  })
+})
+
 describe('undo after an admin edit', () => {
   it('leaves the admin’s value, reports the conflict, and --force puts the prior back', async () => {
     const t = tenantNamed(s, 'fabrikam')

@@ -1,0 +1,93 @@
+/**
+ * Rollback as robust as apply, against a sandbox that fails the undo's own writes (Remove-*
+ * cmdlets run only in rollback): a write whose answer is lost is read back instead of guessed; a
+ * refused undo of one object does not stop the undo of the others, and the next rollback finishes
+ * the work; a rollback killed mid-way is marked interrupted and continued by the next one.
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import { apply } from '../../src/app/apply.js'
+import { discover } from '../../src/app/discover.js'
+import { rollback } from '../../src/app/rollback.js'
+import type { Session } from '../../src/app/session.js'
+import { chooseVendor } from '../../src/app/vendor-choice.js'
+import { plan } from '../../src/core/planner/plan.js'
+import type { Store } from '../../src/store/index.js'
+import {
+  appSession,
+  cleanupFiles,
+  memoryStore,
+  sandbox,
+  tenantNamed,
+  worldState,
+  type Sandbox,
+} from './helpers.js'
+
+const open: { close(): unknown }[] = []
+afterAll(async () => {
+  for (const x of open.splice(0).reverse()) await x.close()
+  cleanupFiles()
+})
+
+/** A sandbox with the given faults, a store, a session on contoso, and ContactMonkey applied. */
+async function applied(
+  faults: string,
+): Promise<{ s: Sandbox; x: Session; store: Store; original: string }> {
+  const s = await sandbox(faults)
+  open.push(s)
+  const store = await memoryStore()
+  open.push(store)
+  const x = await appSession(s, tenantNamed(s, 'contoso'))
+  open.push({ close: () => x.close() })
+  const original = worldState(tenantNamed(s, 'contoso'))
+  const snapshot = (await discover(x, store)).snapshot
+  const p = plan(
+    chooseVendor('contactmonkey', { region: 'us', dedicatedIp: '167.89.10.20' }),
+    { mode: 'recommended' },
+    snapshot,
+    { now: new Date().toISOString() },
+  )
+  expect(p.changes.some((c) => c.surface === 'transport-rule' && c.op === 'create')).toBe(true)
+  expect((await apply(x, store, p)).status).toBe('done')
+  return { s, x, store, original }
+}
+
+describe('rollback under faults', () => {
+  it('a removal whose answer is lost: read back, found undone, not guessed', async () => {
+    const { s, x, store, original } = await applied('cmdlet:Remove-TransportRule@1=drop-after')
+    const r = await rollback(x, store)
+    const rule = r.steps.find((st) => /mail flow rule/i.test(st.summary))
+    expect(rule?.status).toBe('done')
+    expect(rule?.note).toMatch(/read-back/)
+    expect(r.status).toBe('done')
+    expect(worldState(tenantNamed(s, 'contoso'))).toBe(original)
+  })
+
+  it('a refused undo of one object: the others are undone, the next rollback finishes', async () => {
+    const { s, x, store, original } = await applied('cmdlet:Remove-TransportRule@1=ExBDDC58')
+    const t = tenantNamed(s, 'contoso')
+    const first = await rollback(x, store)
+    expect(first.status).toBe('failed')
+    const failed = first.steps.filter((st) => st.status === 'failed')
+    expect(failed).toHaveLength(1)
+    // Every other journaled change was undone, not left not-run behind the failure.
+    expect(first.steps.filter((st) => st.status === 'done').length).toBe(first.steps.length - 1)
+    const second = await rollback(x, store)
+    expect(second.status).toBe('done')
+    expect(worldState(t)).toBe(original)
+    expect((await rollback(x, store)).status).toBe('noop')
+  })
+
+  it('a rollback left running (killed) is marked interrupted by the next one', async () => {
+    const { x, store } = await applied('')
+    const apply = (await store.listRuns(x.tenantId, 10)).find((r) => r.kind === 'apply')!
+    const killed = await store.createRun({
+      tenantId: x.tenantId,
+      planHash: apply.planHash,
+      kind: 'rollback',
+      actor: x.actor,
+    })
+    const r = await rollback(x, store)
+    expect(r.status).toBe('done')
+    expect((await store.getRun(killed.id))?.status).toBe('interrupted')
+  })
+})
