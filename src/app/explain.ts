@@ -12,6 +12,7 @@ import {
   type HeaderAnalysis,
   type VendorInput,
 } from '../core/headers/index.js'
+import { PassageError } from '../core/errors/index.js'
 import type { ResolvedVendor } from '../core/vendor/resolve.js'
 
 /** A header analysis and its plain-language lines. */
@@ -38,6 +39,17 @@ export function vendorInput(v: ResolvedVendor): VendorInput {
 
 /** Explains a header block (or a whole message), checking the vendor's setup when one is given. */
 export function explain(headers: string, vendor?: ResolvedVendor): Explanation {
+  // A header block has at least one `Name: value` line; anything else is not what was meant.
+  if (!/^[!-9;-~]+:/m.test(headers))
+    throw new PassageError(
+      'PASSAGE_E_INPUT',
+      headers.trim()
+        ? 'The input holds no message header (no `Name: value` line).'
+        : 'The input is empty: give the message headers (or the whole .eml).',
+      {
+        hint: 'In Outlook: File > Properties > Internet headers; in OWA: View > View message details. Paste them all, or save the .eml.',
+      },
+    )
   const analysis = analyzeHeaders(headers, vendor ? { vendor: vendorInput(vendor) } : {})
   return { analysis, lines: explainLines(analysis) }
 }

@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -109,6 +110,42 @@ describe('access token', () => {
       headers: { ...auth, host: '127.0.0.1:80', origin: 'http://127.0.0.1:80' },
     })
     expect(same.statusCode).toBe(200)
+    // Origin is compared as scheme, host and port: the same host over another scheme is foreign.
+    const scheme = await app.inject({
+      method: 'GET',
+      url: '/api/vendors',
+      headers: { ...auth, host: '127.0.0.1:80', origin: 'https://127.0.0.1:80' },
+    })
+    expect(scheme.statusCode).toBe(403)
+  })
+
+  it('refuses a request carrying two Host headers', async () => {
+    const port = 0
+    await app.listen({ port, host: '127.0.0.1' })
+    try {
+      const address = app.server.address()
+      const at = typeof address === 'object' && address ? address.port : 0
+      const raw = (hosts: string[]) =>
+        new Promise<string>((resolve, reject) => {
+          const socket = connect(at, '127.0.0.1', () =>
+            socket.write(
+              `GET /api/vendors HTTP/1.1\r\n${hosts.map((h) => `Host: ${h}\r\n`).join('')}Authorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`,
+            ),
+          )
+          let text = ''
+          socket.on('data', (d: Buffer) => (text += d.toString()))
+          socket.on('end', () => resolve(text))
+          socket.on('error', reject)
+        })
+      expect(await raw([`127.0.0.1:${at}`])).toMatch(/^HTTP\/1\.1 200/)
+      const two = await raw([`127.0.0.1:${at}`, 'attacker.example'])
+      expect(two).toMatch(/^HTTP\/1\.1 403/)
+      expect(two).toContain('PASSAGE_E_API_HOST')
+    } finally {
+      await app.close()
+      app = buildServer({ state, token: TOKEN, webRoot: web })
+      await app.ready()
+    }
   })
 
   it('answers a malformed address in the catalogue shape, with the security headers', async () => {

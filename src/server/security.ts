@@ -89,6 +89,10 @@ export function requireOwnHost(host: string | null) {
   const names = new Set(LOOPBACK_NAMES)
   if (host) names.add(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host)
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    // Node keeps the first of duplicate Host headers: a request carrying two is refused whole.
+    const hosts = req.raw.rawHeaders.filter((h, i) => i % 2 === 0 && h.toLowerCase() === 'host')
+    if (hosts.length > 1)
+      throw new PassageError('PASSAGE_E_API_HOST', 'A request must carry one Host header.')
     const header = req.headers.host ?? ''
     const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(header)
     const port = req.socket.localPort
@@ -106,8 +110,10 @@ export function requireOwnHost(host: string | null) {
       let same = false
       try {
         // Compare as URLs so that default ports (:80, :443) normalise the same way.
+        // Scheme, host and port must all be this wizard's.
         const o = new URL(origin)
-        same = o.host === new URL(`${o.protocol}//${header}`).host
+        const own = new URL(`${req.protocol}://${header}`)
+        same = o.protocol === own.protocol && o.host === own.host
       } catch {
         same = false
       }
