@@ -95,6 +95,8 @@ export type DemoEvent =
 /** The demo's outcome: true when every tenant ended equal to its original state. */
 export interface DemoResult {
   equal: boolean
+  /** What did not go as it should (an apply not done, a check not green, an undo not done). */
+  failures: string[]
   ms: number
 }
 
@@ -119,6 +121,7 @@ export async function runDemo(
   const dir = mkdtempSync(join(tmpdir(), 'passage-demo-'))
   const store = await openStore(join(dir, 'passage.db'))
   let equal = true
+  const failures: string[] = []
   try {
     emit({ type: 'sandbox', url: sb.url, tenants: sb.tenants })
     for (const sc of scenarios) {
@@ -175,7 +178,11 @@ export async function runDemo(
           onStep: (event) => emit({ type: 'step', event }),
         })
         emit({ type: 'applied', result: applied })
-        emit({ type: 'checked', result: await check(session, store, p) })
+        if (applied.status !== 'done')
+          failures.push(`${sc.vendor} on ${name}: apply ${applied.status}`)
+        const checked = await check(session, store, p)
+        emit({ type: 'checked', result: checked })
+        if (!checked.green) failures.push(`${sc.vendor} on ${name}: check not green`)
         const afterApply = (await discover(session, store)).snapshot
         const afterSend = new Date()
         emit({
@@ -189,6 +196,7 @@ export async function runDemo(
           onStep: (step) => emit({ type: 'rollback-step', step }),
         })
         emit({ type: 'rolled-back', result: rb })
+        if (rb.status !== 'done') failures.push(`${sc.vendor} on ${name}: rollback ${rb.status}`)
         const end = (await discover(session, store)).snapshot
         const same = surfaceJson(end) === surfaceJson(original)
         equal &&= same
@@ -206,5 +214,5 @@ export async function runDemo(
     await store.close()
     rmSync(dir, { recursive: true, force: true })
   }
-  return { equal, ms: Date.now() - started }
+  return { equal, failures, ms: Date.now() - started }
 }

@@ -46,6 +46,15 @@ describe('passage demo', () => {
   }, 90_000)
 })
 
+describe('passage demo, failing', () => {
+  it('exits 3 when a run fails (every mail flow rule creation refused), and says what failed', async () => {
+    const r = await passage('demo', '--faults', 'cmdlet:New-TransportRule=ExBDDC58')
+    expect(r.code).toBe(3)
+    expect(r.stdout).toContain('Not everything went as it should')
+    expect(r.stdout).toMatch(/apply failed/)
+  }, 90_000)
+})
+
 describe('the tenant commands', () => {
   let s: Sandbox
   let dir: string

@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { runDemo, type DemoEvent } from '../../app/demo.js'
 import type { DeliveryReport } from '../../app/test-delivery.js'
 import { licenceName } from '../../core/model/licence.js'
@@ -121,11 +121,21 @@ export function registerDemoCommand(program: Command): void {
       'run the whole job on an embedded sandbox: sign in, discover, plan, apply, check, test, roll back',
     )
     .option('--json', 'print the events as JSON lines')
-    .action(async (opts: { json?: boolean }) => {
+    .addOption(
+      new Option(
+        '--faults <spec>',
+        "the embedded sandbox's fault spec (see passage sandbox --help), to watch a failing run",
+      ).hideHelp(),
+    )
+    .action(async (opts: { json?: boolean; faults?: string }) => {
       // The CLI runs the embedded sandbox (an entry point may start it; app only talks to its
       // URLs). A 1 s device-code poll interval (Entra's is 5 s) keeps the demo brisk; the flow is
       // the same.
-      const sb = await startSandbox({ port: 0, pollIntervalSeconds: 1 })
+      const sb = await startSandbox({
+        port: 0,
+        pollIntervalSeconds: 1,
+        ...(opts.faults ? { faults: opts.faults } : {}),
+      })
       const r = await runDemo(
         {
           url: sb.url,
@@ -136,21 +146,25 @@ export function registerDemoCommand(program: Command): void {
         (e) => (opts.json ? printJson(e) : show(e)),
       ).finally(() => sb.close())
       say()
-      if (r.equal)
+      if (r.failures.length) {
+        say(paint('red', `Not everything went as it should: ${r.failures.join('; ')}.`))
+        process.exitCode = 3
+      }
+      if (r.equal && !r.failures.length)
         say(
           paint(
             'green',
             `Done in ${(r.ms / 1000).toFixed(1)} s: every tenant is equal to the original.`,
           ),
         )
-      else {
+      else if (!r.equal) {
         say(
           paint(
             'red',
             `Done in ${(r.ms / 1000).toFixed(1)} s, but a tenant is not equal to the original.`,
           ),
         )
-        process.exitCode = 1
+        process.exitCode = 3
       }
     })
 }
