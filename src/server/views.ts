@@ -221,7 +221,11 @@ export function discoveryView(d: DiscoveryInput, actor: string, existing: Vendor
 export function explanationView(a: HeaderAnalysis, lines: string[]) {
   return {
     trusted: a.trusted,
+    direction: a.direction,
     verdict: a.verdict,
+    /** What an untrusted report would mean if genuine (a pasted X-Forefront block alone). */
+    unconfirmed: a.unconfirmed ?? null,
+    auth: a.auth,
     category: a.category,
     scl: a.scl,
     bcl: a.bcl,

@@ -39,6 +39,24 @@ const AUTH_NAMES = new Set([
   'original-authentication-results',
 ])
 const ANTISPAM_NAMES = new Set(['x-microsoft-antispam', 'x-microsoft-antispam-untrusted'])
+/** Field names of X-Forefront-Antispam-Report that a bare pasted value starts with. */
+const REPORT_FIELDS = new Set([
+  'CIP',
+  'CTRY',
+  'LANG',
+  'SCL',
+  'SRV',
+  'IPV',
+  'SFV',
+  'H',
+  'PTR',
+  'CAT',
+  'SFTY',
+  'SFS',
+  'DIR',
+  'SFP',
+  'ARC',
+])
 
 /** The domain of the last address in a header value (`Name <a@b.example>` -> `b.example`). */
 function domainOfAddress(value: string): string | null {
@@ -58,6 +76,7 @@ function emptyAuth(): AuthSummary {
     compauth: null,
     reason: null,
     reasonMeaning: null,
+    reasonSource: null,
     dmarcAction: null,
   }
 }
@@ -108,7 +127,8 @@ interface Decoded {
 function analyze(input: string, options: AnalyzeOptions): HeaderAnalysis {
   const findings: string[] = []
   const block = readBlock(input, options, findings)
-  const d = decodeAll(block.headers, routeHeaders(block.headers))
+  const headers = bareReport(block.headers, findings)
+  const d = decodeAll(headers, routeHeaders(headers))
   const trust = decideTrust({
     hops: d.hops,
     reports: d.reports,
@@ -122,14 +142,16 @@ function analyze(input: string, options: AnalyzeOptions): HeaderAnalysis {
   const ownAntispam = d.antispam.find((x) => !x.renamed) ?? null
   const conclusion = concludeTrusted(d, trust, auth, ownAntispam)
   findings.push(...conclusion.findings)
-  const claimed = claimedVerdict(trust, auth, ownAntispam)
+  const unconfirmed = unconfirmedVerdict(trust, auth, ownAntispam)
+  if (trust.outboundOnly) conclusion.evidence.push(outboundEvidence(trust))
   const safeLinks = safeLinksOf(block, d, trust, findings)
 
   const analysis: HeaderAnalysis = {
     trusted: trust.trusted,
     trustBasis: trust.basis,
     tenantIds: trust.tenantIds,
-    direction: conclusion.direction,
+    // ms-rule: hdr.trust.outbound-only
+    direction: trust.outboundOnly ? 'outbound' : conclusion.direction,
     verdict: conclusion.verdict,
     verdictBasis: conclusion.verdictBasis,
     bypass: conclusion.bypass,
@@ -142,7 +164,7 @@ function analyze(input: string, options: AnalyzeOptions): HeaderAnalysis {
     evidence: conclusion.evidence,
     findings: [...new Set(findings)],
     decoded: decodedOf(d, trust),
-    claimed,
+    unconfirmed,
     input: {
       headerCount: block.headers.length,
       truncated: block.inputTruncated,
@@ -173,6 +195,37 @@ function readBlock(
     findings.push(`More than ${DEFAULT_LIMITS.maxHeaders} header fields; the rest were ignored.`)
   if (block.headers.length === 0) findings.push('No header fields were found in the input.')
   return block
+}
+
+// ms-rule: hdr.partial.unconfirmed
+/**
+ * Admins often paste only the value of X-Forefront-Antispam-Report (`CIP:...;SFV:...;`), which
+ * parses as headers named CIP, SFV, ...: when the block has no report header and starts with report
+ * fields, those leading lines are read back as one X-Forefront-Antispam-Report. Linear, and only
+ * the leading headers are looked at.
+ */
+function bareReport(headers: readonly RawHeader[], findings: string[]): readonly RawHeader[] {
+  const first = headers[0]
+  if (!first || !REPORT_FIELDS.has(first.name.toUpperCase())) return headers
+  if (headers.some((h) => h.lower.startsWith('x-forefront-antispam-report'))) return headers
+  let n = 0
+  while (n < headers.length && REPORT_FIELDS.has((headers[n] as RawHeader).name.toUpperCase())) n++
+  const value = headers
+    .slice(0, n)
+    .map((h) => `${h.name}:${h.value}`)
+    .join(';')
+  if (!value.includes(';')) return headers
+  findings.push(
+    'The input starts with report fields but no header name: read as a pasted X-Forefront-Antispam-Report value.',
+  )
+  const report: RawHeader = {
+    name: 'X-Forefront-Antispam-Report',
+    lower: 'x-forefront-antispam-report',
+    value,
+    index: first.index,
+    truncated: headers.slice(0, n).some((h) => h.truncated),
+  }
+  return [report, ...headers.slice(n)]
 }
 
 /** Routes each header to its decoder (topmost first; capped per kind). */
@@ -228,6 +281,8 @@ function decodeAll(headers: readonly RawHeader[], routed: Routed): Decoded {
   }
 }
 
+// ms-rule: hdr.trust.no-microsoft-hop
+// ms-rule: hdr.auth.recipient-results
 /**
  * The tenant's own authentication result (Microsoft's first, never a renamed copy), with findings
  * on renamed results, organization headers without a trusted hop, and X-CustomSpam.
@@ -298,13 +353,18 @@ function concludeTrusted(
   return conclusion
 }
 
-/** What an untrusted report claims, shown apart from the conclusions. */
-function claimedVerdict(
+// ms-rule: hdr.partial.unconfirmed
+/**
+ * What an untrusted report (a pasted X-Forefront-Antispam-Report block, partial or forged headers)
+ * would mean if genuine, kept apart from the conclusions, which stay `unknown`. Never for outbound
+ * mail: the sender's own scan is not a recipient verdict, even an unconfirmed one.
+ */
+function unconfirmedVerdict(
   trust: ReturnType<typeof decideTrust>,
   auth: AuthResults | null,
   ownAntispam: AntispamHeader | null,
-): HeaderAnalysis['claimed'] {
-  if (trust.trusted || !trust.claimed) return null
+): HeaderAnalysis['unconfirmed'] {
+  if (trust.trusted || trust.outboundOnly || !trust.claimed) return null
   const c = conclude({
     report: trust.claimed,
     delivery: null,
@@ -313,7 +373,24 @@ function claimedVerdict(
     auth,
     fromEntity: null,
   })
-  return { verdict: c.verdict, bypass: c.bypass, category: c.category, scl: c.scl }
+  return { verdict: c.verdict, category: c.category, bypass: c.bypass, scl: c.scl, bcl: c.bcl }
+}
+
+/** The header line that shows the message was on its way out of the sender's Microsoft 365. */
+function outboundEvidence(trust: ReturnType<typeof decideTrust>): Evidence {
+  const exit = trust.exitHop
+  if (exit)
+    return {
+      conclusion: "direction: outbound (left the sender's Microsoft 365; no recipient verdict)",
+      header: 'Received',
+      value: `from ${exit.from ?? '?'}${exit.fromIp ? ` (${exit.fromIp})` : ''} by ${exit.by ?? '?'}`,
+    }
+  const s = trust.statuses.find((x) => x.status === 'outbound')
+  return {
+    conclusion: "direction: outbound (the sender's scan; no recipient verdict)",
+    header: s?.header ?? 'X-Forefront-Antispam-Report',
+    value: 'DIR:OUT',
+  }
 }
 
 /** Safe Links anywhere in the input, and what their tenants say about trust. */
@@ -380,6 +457,7 @@ function authSummary(auth: AuthResults): AuthSummary {
     compauth: auth.compauth,
     reason: auth.reason,
     reasonMeaning: auth.reasonMeaning,
+    reasonSource: auth.reasonSource,
     dmarcAction: auth.dmarcAction,
   }
 }
@@ -409,6 +487,7 @@ function vendorCheckOf(
   return checkVendor(
     {
       trusted: analysis.trusted,
+      outbound: trust.outboundOnly,
       verdict: analysis.verdict,
       bypass: analysis.bypass,
       bypassInferred: analysis.bypassInferred,

@@ -2,7 +2,7 @@
  * Decoder for Authentication-Results in the form EOP writes it (message-headers §1.4):
  * spf, dkim, dmarc (with action), compauth (with reason code and its meaning).
  */
-import { compauthReasonMeaning } from './compauth.js'
+import { compauthReason, compauthReasonMeaning, type CompauthReasonSource } from './compauth.js'
 
 /** One `method=result (comment) prop=value ...` clause. */
 export interface AuthMethod {
@@ -29,6 +29,8 @@ export interface AuthResults {
   compauth: string | null
   reason: string | null
   reasonMeaning: string | null
+  /** Where the reason's most specific meaning comes from: Microsoft's table, or not (null: no code). */
+  reasonSource: CompauthReasonSource | null
   /** smtp.mailfrom of the spf clause. */
   mailFrom: string | null
   /** header.from of the dmarc clause. */
@@ -122,6 +124,7 @@ export function decodeAuthResults(
     compauth: compauth?.result ?? null,
     reason,
     reasonMeaning: compauthReasonMeaning(reason),
+    reasonSource: compauthReason(reason)?.source ?? null,
     mailFrom: spf?.props['smtp.mailfrom'] ?? null,
     headerFrom: dmarc?.props['header.from'] ?? null,
     dkimDomains: dkims.map((d) => d.props['header.d'] ?? '').filter((d) => d.length > 0),
@@ -136,10 +139,11 @@ export function dmarcActionMeaning(action: string): string {
       return 'no DMARC action'
     case 'oreject':
       return 'DMARC policy was p=reject but Microsoft delivered the message anyway (to Junk)'
+    // ms-rule: hdr.auth.dmarc-action
     case 'pct.quarantine':
-      return 'DMARC policy p=quarantine applied'
+      return 'DMARC failed under p=quarantine, but the policy was not applied to this message (pct under 100): delivered anyway'
     case 'pct.reject':
-      return 'DMARC policy p=reject applied'
+      return 'DMARC failed under p=reject, but the policy was not applied to this message (pct under 100): delivered anyway'
     case 'permerror':
       return 'DMARC permanent error'
     case 'temperror':

@@ -128,6 +128,7 @@ export function conclude(input: ConclusionInput): Conclusion {
   }
 }
 
+// ms-rule: hdr.dir.direction
 /** Direction: DIR in the report, else the organization's directionality, else the cross-tenant entity. */
 function directionOf({ input, rh, notes }: Ctx): Direction {
   const { report: r, org } = input
@@ -155,6 +156,8 @@ function directionOf({ input, rh, notes }: Ctx): Direction {
   return 'unknown'
 }
 
+// ms-rule: hdr.scl.level
+// ms-rule: hdr.bcl.level
 /** Category, SCL (the report's, else the organization header's) and BCL. */
 function gradeOf({ input, rh, notes }: Ctx): Grade {
   const { report: r, org, antispam } = input
@@ -175,6 +178,7 @@ function gradeOf({ input, rh, notes }: Ctx): Grade {
   return { category, cat, scl, bcl }
 }
 
+// ms-rule: hdr.sfv.ski-two-meanings
 /** How SFV:SKI reads (its meaning changed in Microsoft's docs), with a finding; null without SKI. */
 function skiReading({ input, sfv, notes }: Ctx): ReturnType<typeof resolveSki> | null {
   if (sfv !== 'SKI') return null
@@ -194,6 +198,7 @@ function skiReading({ input, sfv, notes }: Ctx): ReturnType<typeof resolveSki> |
   return ski
 }
 
+// ms-rule: hdr.verdict.mailbox-delivery
 /** Where it went: the Mailbox-Delivery header's folder, else RF, else the default policy's prediction. */
 function verdictOf(
   { input, rh, notes }: Ctx,
@@ -234,6 +239,7 @@ function verdictOf(
   return { verdict, verdictBasis }
 }
 
+// ms-rule: hdr.sfv.verdicts
 /** Which allow bypassed filtering, from SFV and IPV (exchange-online-api §4.6). */
 function bypassOf(
   { input, rh, sfv, notes }: Ctx,
@@ -244,7 +250,17 @@ function bypassOf(
   const ipvCal = r?.ipv === 'CAL'
   let bypass: Bypass = r ? 'none' : 'unknown'
   let bypassInferred = false
-  if (sfv === 'SKN') {
+  // ms-rule: hdr.ipv-cal.ip-allow-list
+  // IPV:CAL with a skip verdict is the connection filter's IP Allow List. Microsoft's pages pair
+  // it with different SFV values: create-safe-sender-lists (and real mail) with SKN, the 2026
+  // troubleshooting page with SKI. Both are read as the IP Allow List, and the finding says why.
+  if (ipvCal && sfv === 'SKN') {
+    bypass = 'ip-allow'
+    notes.ev('bypass: ip-allow', rh, 'IPV:CAL;SFV:SKN')
+    notes.find(
+      "IPV:CAL with SFV:SKN: read as the connection filter's IP Allow List. Microsoft's pages differ on the pair: the allowlist page (create-safe-sender-lists-in-office-365) says IPV:CAL is stamped alongside SFV:SKN, which is what real mail shows; the 2026 troubleshooting page (anti-spam-policies-troubleshooting) shows IPV:CAL with SFV:SKI. A mail flow rule setting SCL -1 for a sender whose IP is also allowed would look the same.",
+    )
+  } else if (sfv === 'SKN') {
     bypass = 'transport-rule'
     notes.ev('bypass: transport-rule', rh, 'SFV:SKN')
   } else if (sfv === 'SKA') {
@@ -256,7 +272,10 @@ function bypassOf(
   } else if (sfv === 'SKI') {
     if (ski === 'ip-allow') {
       bypass = 'ip-allow'
-      notes.ev('bypass: ip-allow', rh, 'SFV:SKI;IPV:CAL')
+      notes.ev('bypass: ip-allow', rh, 'IPV:CAL;SFV:SKI')
+      notes.find(
+        "IPV:CAL with SFV:SKI: read as the connection filter's IP Allow List, as the 2026 troubleshooting page (anti-spam-policies-troubleshooting) shows it. Microsoft's allowlist page (create-safe-sender-lists-in-office-365) pairs IPV:CAL with SFV:SKN instead; real mail usually shows SKN.",
+      )
     } else if (ski === 'intra-org') {
       bypass = 'none'
     } else if (direction === 'inbound') {
@@ -269,7 +288,7 @@ function bypassOf(
     notes.ev('bypass: ip-allow', rh, 'IPV:CAL')
   } else if (ipvCal) {
     notes.find(
-      `IPV:CAL with SFV:${sfv}: the connection filter's IP Allow List matched the IP, but spam filtering still ran (no SFV:SKI).`,
+      `IPV:CAL with SFV:${sfv}: the connection filter's IP Allow List matched the IP, but spam filtering still ran (no skip verdict: SFV:SKN or SFV:SKI).`,
     )
   }
   if (sfv === 'SKQ')
@@ -287,6 +306,8 @@ function bypassOf(
   return { bypass, bypassInferred }
 }
 
+// ms-rule: hdr.bypass.user-settings
+// ms-rule: hdr.bypass.advanced-delivery-inferred
 /**
  * A filtering verdict that still reached the Inbox with no bypass stamp: the user's own settings
  * (OFR), or, inferred, advanced delivery (which leaves no header).
@@ -323,6 +344,7 @@ function mailboxOverride(
   return bypassed
 }
 
+// ms-rule: hdr.cat.unoverridable
 /** Where the mailbox put the message against what the filter said. */
 function deliveryFindings(
   { input, sfv, notes }: Ctx,
@@ -352,6 +374,11 @@ function deliveryFindings(
     )
 }
 
+// ms-rule: hdr.customspam.asf
+// ms-rule: hdr.sfty.safety-level
+// ms-rule: hdr.srv.bulk
+// ms-rule: hdr.auth.dmarc-action
+// ms-rule: hdr.auth.compauth-fail-not-blocking
 /** Consistency notes: SCL against CAT, ASF, safety tips, bulk, DMARC and compauth. */
 function consistencyFindings({ input, sfv, notes }: Ctx, grade: Grade, verdict: Verdict): void {
   const { report: r, org, auth } = input
@@ -390,11 +417,12 @@ function consistencyFindings({ input, sfv, notes }: Ctx, grade: Grade, verdict: 
     const expected = compauthExpectedResult(auth.reason)
     if (expected !== null && expected !== auth.compauth.toLowerCase())
       notes.find(
-        `compauth=${auth.compauth} with reason ${auth.reason}: the reference table gives "${expected}" for that code.`,
+        `compauth=${auth.compauth} with reason ${auth.reason}: Microsoft's reason table gives "${expected}" for that code.`,
       )
   }
 }
 
+// ms-rule: hdr.verdict.default-policy
 /** The default-policy outcome of §1.5 when no Mailbox-Delivery header says where it went. */
 function predictVerdict(
   r: ForefrontReport | null,
@@ -439,18 +467,13 @@ function predictVerdict(
   if (sfv === 'SPM' || sfv === 'SKB' || sfv === 'SKS') return res('junk', `SFV:${sfv}`)
   const dmarcFail = auth?.dmarc === 'fail'
   const action = auth?.dmarcAction?.toLowerCase() ?? ''
-  if (dmarcFail && action === 'pct.quarantine')
-    return res(
-      'quarantine',
-      'dmarc=fail action=pct.quarantine',
-      auth?.header ?? 'Authentication-Results',
-    )
-  if (dmarcFail && action === 'pct.reject') {
+  // ms-rule: hdr.auth.dmarc-action
+  // Microsoft: pct.quarantine / pct.reject mean the domain's pct is under 100 and this message was
+  // picked NOT to get the DMARC action: it was delivered anyway, so other signals decide.
+  if (dmarcFail && (action === 'pct.quarantine' || action === 'pct.reject'))
     findings.push(
-      'dmarc=fail with action=pct.reject: the message would be rejected, not delivered.',
+      `dmarc=fail with action=${action}: Microsoft documents this as the DMARC policy (p=${action.slice(4)}) NOT applied to this message (the domain's pct is under 100), so the message was delivered anyway and the other signals decide.`,
     )
-    return res('unknown', 'dmarc=fail action=pct.reject')
-  }
   if (dmarcFail && action === 'oreject')
     return res('junk', 'dmarc=fail action=oreject', auth?.header ?? 'Authentication-Results')
   if (IMPERSONATION_CATS.has(cat)) {

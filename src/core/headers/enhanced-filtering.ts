@@ -23,6 +23,7 @@ export const EFC_HEADERS: ReadonlySet<string> = new Set([
   'x-ms-exchange-externaloriginalinternetsender',
 ])
 
+// ms-rule: hdr.efc.skip-listing
 /** Decodes `ip=[203.0.113.10];domain=mail.example.com`. Never throws. */
 export function decodeEnhancedFiltering(
   value: string,

@@ -21,22 +21,41 @@ const BYPASS_WORDS: Record<HeaderAnalysis['bypass'], string> = {
   unknown: 'unknown',
 }
 
+// ms-rule: hdr.partial.unconfirmed
+/** What an unconfirmed report would mean if genuine, marked unconfirmed on every line. */
+function unconfirmedLines(u: NonNullable<HeaderAnalysis['unconfirmed']>): string[] {
+  const out = [
+    "  Unconfirmed: the report can't be tied to the recipient tenant's own Microsoft hop. If it is genuine, it would mean:",
+    `    where it would go: ${VERDICT_WORDS[u.verdict]}${u.verdict === 'unknown' ? '' : ' (predicted from the default policy)'}`,
+    `    what was detected: ${u.category === 'none' ? 'nothing' : `${u.category} (${catMeaning(u.category)})`}`,
+    `    what let it through: ${BYPASS_WORDS[u.bypass]}`,
+  ]
+  if (u.scl !== null) out.push(`    spam confidence level ${u.scl}: ${sclMeaning(u.scl)}`)
+  if (u.bcl !== null) out.push(`    bulk complaint level ${u.bcl}: ${bclMeaning(u.bcl)}`)
+  out.push('  Paste the complete headers of the message as the recipient received it to confirm.')
+  return out
+}
+
 /** Plain-English lines explaining an analysis, most important first. */
 export function explainLines(a: HeaderAnalysis): string[] {
   const out: string[] = []
   if (a.trusted) {
     out.push("Trusted: yes. The verdict comes from the recipient tenant's own Microsoft 365.")
     for (const b of a.trustBasis) out.push(`  ${b}`)
+  } else if (a.direction === 'outbound') {
+    // ms-rule: hdr.trust.outbound-only
+    out.push(
+      "Trusted: no. These are the sending tenant's headers on the way out of Microsoft 365: they hold no verdict of the recipient's tenant; see the warnings below.",
+    )
   } else {
     out.push(
       "Trusted: no. No verdict from the recipient tenant's own Exchange Online Protection was found; see the warnings below.",
     )
-    if (a.claimed)
-      out.push(
-        `  If the report were genuine it would mean: ${VERDICT_WORDS[a.claimed.verdict]}, category ${a.claimed.category === 'none' ? 'none' : `${a.claimed.category} (${catMeaning(a.claimed.category)})`}, bypass ${BYPASS_WORDS[a.claimed.bypass]} (unconfirmed).`,
-      )
+    if (a.unconfirmed) out.push(...unconfirmedLines(a.unconfirmed))
   }
-  if (a.direction !== 'unknown') out.push(`Direction: ${a.direction}.`)
+  if (a.direction === 'outbound')
+    out.push("Direction: outbound (the sender's outbound processing, not the recipient's verdict).")
+  else if (a.direction !== 'unknown') out.push(`Direction: ${a.direction}.`)
 
   if (a.verdict !== 'unknown') {
     const basis =

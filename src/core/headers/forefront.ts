@@ -131,6 +131,7 @@ function fieldMeaning(
       return { meaning: customSpamMeaning(value), known: true }
     case 'SFP':
       return { meaning: sfpMeaning(value), known: true }
+    // ms-rule: hdr.arc.field
     case 'ARC':
       return {
         meaning: 'ARC sub-fields (AAR, AMS, AS with chain validation cv=); rarely seen',

@@ -10,6 +10,7 @@ export type {
   AuthSummary,
   Bypass,
   ClaimedConclusion,
+  UnconfirmedConclusion,
   DecodedHeaders,
   Direction,
   Evidence,
@@ -23,7 +24,7 @@ export { parseHeaderBlock, DEFAULT_LIMITS } from './parse.js'
 export type { HeaderBlock, ParseLimits, RawHeader } from './parse.js'
 export { splitPairs } from './fields.js'
 export type { DecodedField, FieldPair } from './fields.js'
-export { parseReceived, isEopHost, isMicrosoftHost } from './received.js'
+export { parseReceived, isEopHost, isMicrosoftHost, isOutboundEopHost } from './received.js'
 export type { ReceivedHop } from './received.js'
 export { decodeForefrontReport } from './forefront.js'
 export type { ForefrontReport } from './forefront.js'
@@ -31,7 +32,8 @@ export { decodeAntispam } from './antispam.js'
 export type { AntispamHeader } from './antispam.js'
 export { decodeAuthResults, dmarcActionMeaning } from './auth-results.js'
 export type { AuthMethod, AuthResults } from './auth-results.js'
-export { compauthReasonMeaning } from './compauth.js'
+export { compauthReason, compauthReasonMeaning } from './compauth.js'
+export type { CompauthReason, CompauthReasonSource } from './compauth.js'
 export { decodeOrganization } from './organization.js'
 export type { OrganizationHeaders } from './organization.js'
 export { decodeEnhancedFiltering } from './enhanced-filtering.js'

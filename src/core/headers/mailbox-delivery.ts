@@ -100,6 +100,7 @@ export function mailboxDeliveryMeaning(
   }
 }
 
+// ms-rule: hdr.verdict.mailbox-delivery
 /** Decodes one Mailbox-Delivery value such as `ucf:0;jmr:0;auth:0;dest:J;OFR:SpamFilterAuthJ;`. */
 export function decodeMailboxDelivery(value: string, index = 0): MailboxDelivery {
   const pairs = splitPairs(value)

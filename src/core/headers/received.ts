@@ -64,6 +64,16 @@ export function isEopHost(host: string | null): boolean {
   return EOP_SUFFIXES.some((s) => h.endsWith(s)) && !h.includes('.outbound.protection.')
 }
 
+/**
+ * True when the host is an Exchange Online Protection outbound front end
+ * (`*.outbound.protection.outlook.com` and its sovereign-cloud forms): the sending tenant's exit.
+ */
+export function isOutboundEopHost(host: string | null): boolean {
+  if (host === null) return false
+  const h = host.toLowerCase().replace(/\.$/, '')
+  return h.includes('.outbound.protection.') && EOP_SUFFIXES.some((s) => h.endsWith(s))
+}
+
 const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/
 const V6 = /^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?::\d{1,3}(?:\.\d{1,3}){3})?$/i
 

@@ -6,7 +6,7 @@
  */
 import type { EnhancedFilteringHeader } from './enhanced-filtering.js'
 import type { ForefrontReport } from './forefront.js'
-import { isEopHost, type ReceivedHop } from './received.js'
+import { isEopHost, isOutboundEopHost, type ReceivedHop } from './received.js'
 import type { TenantMarkers } from './tenant.js'
 
 /** Why a report was, or wasn't, taken as the recipient's verdict. */
@@ -33,6 +33,14 @@ export interface TrustDecision {
   microsoftDelivered: boolean
   /** Tenant IDs that corroborate the hop (CrossTenant-Id, EOPTenantAttributedMessage). */
   tenantIds: string[]
+  /**
+   * The only Microsoft 365 hops and reports are the sender's on the way out (the message left
+   * through an outbound front end and no Microsoft hop received it afterwards, or the only report
+   * is a DIR:OUT scan): nothing is the recipient tenant's verdict.
+   */
+  outboundOnly: boolean
+  /** The hop where the message left Microsoft 365 (`from *.outbound.protection.outlook.com`). */
+  exitHop: ReceivedHop | null
 }
 
 /** A report chosen by the trust decision. */
@@ -55,21 +63,38 @@ export function decideTrust(input: TrustInput): TrustDecision {
   const findings: string[] = []
   const basis: string[] = []
   const statuses: TrustDecision['statuses'] = []
-  const tenantIds = [
+  let tenantIds = [
     ...new Set([...input.tenant.crossTenantIds, ...input.tenant.attributedTenantIds]),
   ]
 
+  // ms-rule: hdr.trust.outbound-only
+  // 0. Where the message left Microsoft 365: the topmost hop from an outbound front end into a
+  //    non-Microsoft server. Every Microsoft hop below it is the sender's, so only the hops above
+  //    it can be the recipient's (a hybrid sender's own EOP hop must not pass for the recipient's).
+  //    An inbound report (DIR:INB) or an Internet FromEntityHeader means the Microsoft hops below the
+  //    exit were the recipient's own (hybrid: its EOP relays to on-premises through an outbound
+  //    connector), so the exit doesn't split the chain then.
+  const inboundSeen =
+    input.reports.some((r) => !r.renamed && r.dir === 'INB') ||
+    (input.tenant.fromEntity ?? '').toLowerCase() === 'internet'
+  const exitAt = inboundSeen
+    ? -1
+    : hops.findIndex((h) => !h.byMicrosoft && isOutboundEopHost(h.from))
+  const exitHop = exitAt >= 0 ? (hops[exitAt] ?? null) : null
+  const recipientSide = exitAt >= 0 ? hops.slice(0, exitAt) : hops
+
+  // ms-rule: hdr.trust.recipient-hop
   // 1. The recipient's hop: the topmost inbound EOP front end, else (internal/consumer mail) the
   //    topmost hop when Microsoft received it.
   let hop: ReceivedHop | null = null
   let eop = false
   // Where the message entered EOP: skip EOP-to-EOP relays inside Microsoft.
-  let eopAt = hops.findIndex((h) => h.byEop && !isEopHost(h.from))
-  if (eopAt < 0) eopAt = hops.findIndex((h) => h.byEop)
+  let eopAt = recipientSide.findIndex((h) => h.byEop && !isEopHost(h.from))
+  if (eopAt < 0) eopAt = recipientSide.findIndex((h) => h.byEop)
   if (eopAt >= 0) {
-    hop = hops[eopAt] ?? null
+    hop = recipientSide[eopAt] ?? null
     eop = true
-  } else if (hops[0]?.byMicrosoft) hop = hops[0]
+  } else if (recipientSide[0]?.byMicrosoft) hop = recipientSide[0]
 
   let connected = hop !== null
   if (hop !== null && eopAt > 0) {
@@ -88,6 +113,7 @@ export function decideTrust(input: TrustInput): TrustDecision {
   }
   const microsoftDelivered = hop !== null && connected
 
+  // ms-rule: hdr.trust.renamed-copy
   // 2. Classify every report.
   const candidates: ForefrontReport[] = []
   for (const r of input.reports) {
@@ -114,6 +140,7 @@ export function decideTrust(input: TrustInput): TrustDecision {
     trusted: boolean,
     report: ForefrontReport | null,
     claimed: ForefrontReport | null,
+    outboundOnly = false,
   ): TrustDecision => ({
     trusted,
     basis,
@@ -124,11 +151,33 @@ export function decideTrust(input: TrustInput): TrustDecision {
     statuses: statuses.sort((a, b) => a.index - b.index),
     microsoftDelivered,
     tenantIds,
+    outboundOnly,
+    exitHop,
   })
   const markAll = (rs: readonly ForefrontReport[], status: ReportStatus): void => {
     for (const r of rs) statuses.push({ index: r.index, header: r.header, status })
   }
 
+  // 3a. The message left Microsoft 365 and no Microsoft hop received it again: every Microsoft
+  //     header is the sending tenant's, never the recipient's verdict (not even unconfirmed).
+  if (hop === null && exitHop !== null) {
+    markAll(candidates, 'outbound')
+    findings.push(
+      `The message left Microsoft 365 through the sender's outbound front end (${exitHop.from ?? '?'} to ${exitHop.by ?? 'an unnamed server'}, header #${exitHop.index + 1}) and no Microsoft hop received it afterwards: every Microsoft header here is the sending tenant's outbound processing, not a recipient verdict. The recipient is not on Microsoft 365, or its part of the headers is missing.`,
+    )
+    for (const r of candidates)
+      findings.push(
+        `${where(r)} was stamped inside the sending tenant before the message left (DIR:${r.dir ?? '?'}): not the recipient's verdict.`,
+      )
+    if (tenantIds.length > 0)
+      findings.push(
+        `Tenant markers name tenant ${tenantIds.join(', ')}: the sending tenant's, not the recipient's.`,
+      )
+    tenantIds = []
+    return done(false, null, null, true)
+  }
+
+  // ms-rule: hdr.trust.no-microsoft-hop
   // 3. No Microsoft hop (or a broken chain): nothing is trusted.
   if (!microsoftDelivered || hop === null) {
     markAll(candidates, 'no-microsoft-hop')
@@ -144,7 +193,19 @@ export function decideTrust(input: TrustInput): TrustDecision {
       findings.push(
         'No Received headers: the Microsoft 365 hop cannot be found. Paste the complete headers.',
       )
-    return done(false, null, candidates[0] ?? null)
+    // Only a DIR:OUT scan as the sender stamped it (not a receiver's renamed copy, which shows the
+    // recipient is on Microsoft 365): the message was going out.
+    const outbound =
+      candidates.length === 0 &&
+      input.reports.some((r) => !r.renamed && r.outbound) &&
+      !input.reports.some((r) => r.renamed)
+    if (outbound && tenantIds.length > 0) {
+      findings.push(
+        `Tenant markers name tenant ${tenantIds.join(', ')}: the sending tenant's, not the recipient's.`,
+      )
+      tenantIds = []
+    }
+    return done(false, null, candidates[0] ?? null, outbound)
   }
 
   basis.push(

@@ -4,6 +4,7 @@
 import type { AntispamHeader } from './antispam.js'
 import type { AtpProperties } from './atp.js'
 import type { AuthResults } from './auth-results.js'
+import type { CompauthReasonSource } from './compauth.js'
 import type { EnhancedFilteringHeader } from './enhanced-filtering.js'
 import type { ForefrontReport } from './forefront.js'
 import type { MailboxDelivery } from './mailbox-delivery.js'
@@ -48,6 +49,11 @@ export interface AuthSummary {
   /** compauth reason code. */
   reason: string | null
   reasonMeaning: string | null
+  /**
+   * Where the reason's most specific meaning comes from: `microsoft` (its table, exact or range),
+   * `third-party` or `observed` (not in Microsoft's table), `unknown`; null without a code.
+   */
+  reasonSource: CompauthReasonSource | null
   dmarcAction: string | null
 }
 
@@ -96,13 +102,21 @@ export interface DecodedHeaders {
   customSpam: string[]
 }
 
-/** What a claimed (untrusted) report would mean if it were genuine. */
-export interface ClaimedConclusion {
+/**
+ * What a report that can't be tied to the recipient's own Microsoft hop would mean if it were
+ * genuine (a pasted X-Forefront-Antispam-Report block, partial or forged headers). Never the
+ * verdict: the analysis keeps `trusted: false` and `verdict: 'unknown'` beside it.
+ */
+export interface UnconfirmedConclusion {
   verdict: Verdict
-  bypass: Bypass
   category: string
+  bypass: Bypass
   scl: number | null
+  bcl: number | null
 }
+
+/** @deprecated Renamed UnconfirmedConclusion. */
+export type ClaimedConclusion = UnconfirmedConclusion
 
 /** The result of analyzeHeaders. */
 export interface HeaderAnalysis {
@@ -110,8 +124,12 @@ export interface HeaderAnalysis {
   trusted: boolean
   /** Why it is (or isn't) trusted. */
   trustBasis: string[]
-  /** Recipient tenant IDs from the tenant markers. */
+  /** Recipient tenant IDs from the tenant markers (empty when the only markers are the sender's). */
   tenantIds: string[]
+  /**
+   * Which way the message went. `outbound` when the only Microsoft hops are the sender's on the way
+   * out (DIR:OUT, `*.outbound.protection.outlook.com`): then nothing here is the recipient's verdict.
+   */
   direction: Direction
   verdict: Verdict
   /** mailbox-delivery: read from dest:; default-policy: predicted from the filter verdict. */
@@ -128,8 +146,12 @@ export interface HeaderAnalysis {
   evidence: Evidence[]
   findings: string[]
   decoded: DecodedHeaders
-  /** When no report is trusted: what the report that claims to be the recipient's would mean. */
-  claimed: ClaimedConclusion | null
+  /**
+   * When no report is trusted: what the report that claims to be the recipient's would mean if
+   * genuine (unconfirmed). Null when a report is trusted, when there is none, and for outbound mail
+   * (the sender's own scan is never a recipient verdict).
+   */
+  unconfirmed: UnconfirmedConclusion | null
   vendorCheck?: VendorCheck
   /** Input facts: how much was read. */
   input: { headerCount: number; truncated: boolean; headersTruncated: boolean }

@@ -62,11 +62,26 @@ describe('vendorCheck', () => {
     expect(says(v.advice, /DoNotRewriteUrls is not in effect for this recipient/)).toBe(true)
   })
 
-  it('IPV:CAL without SKI', () => {
+  it('IPV:CAL without a skip verdict', () => {
     const v = check(
       inboundSample({ report: 'CIP:198.51.100.25;SCL:5;IPV:CAL;SFV:SPM;CAT:SPM;DIR:INB;' }),
     )
-    expect(says(v.advice, /IPV:CAL without SFV:SKI/)).toBe(true)
+    expect(says(v.advice, /IPV:CAL without a skip verdict/)).toBe(true)
+  })
+
+  it('hdr.ipv-cal.ip-allow-list: IPV:CAL with SFV:SKN or SKI is the IP Allow List taking effect, not filtering that still ran', () => {
+    for (const sfv of ['SKN', 'SKI']) {
+      const v = check(
+        inboundSample({ report: `CIP:198.51.100.25;SCL:-1;IPV:CAL;SFV:${sfv};CAT:NONE;DIR:INB;` }),
+      )
+      expect(v.tookEffect, sfv).toBe(true)
+      expect(v.advice[0], sfv).toMatch(/took effect: delivered to the Inbox via ip-allow/)
+      expect(says(v.advice, /filtering still ran/), sfv).toBe(false)
+      expect(
+        says(v.advice, /IPV:CAL with SFV:S.*pair IPV:CAL with SKN on one page and SKI on another/),
+        sfv,
+      ).toBe(true)
+    }
   })
 
   it('clean mail proves nothing', () => {

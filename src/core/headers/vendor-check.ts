@@ -11,6 +11,8 @@ import { UNOVERRIDABLE_CATS } from './vocabulary.js'
 /** The facts of the analysis the vendor check reads. */
 export interface VendorFacts {
   trusted: boolean
+  /** The headers are only the sender's on the way out of Microsoft 365 (no recipient verdict). */
+  outbound?: boolean
   verdict: Verdict
   bypass: Bypass
   bypassInferred: boolean
@@ -97,6 +99,13 @@ export function checkVendor(f: VendorFacts, vendor: VendorInput): VendorCheck {
     )
     return { matched, matchedBy, tookEffect: 'unknown', advice }
   }
+  if (!f.trusted && f.outbound) {
+    // ms-rule: hdr.trust.outbound-only
+    advice.push(
+      "These headers are the sending side's on the way out of Microsoft 365: they hold no verdict of the recipient's tenant, so they can't show whether the configuration took effect. Test with a message received by a mailbox of the tenant you configured, and paste its complete headers.",
+    )
+    return { matched, matchedBy, tookEffect: 'unknown', advice }
+  }
   if (!f.trusted) {
     advice.push(
       "The headers aren't trustworthy (no verdict from the recipient tenant's own Exchange Online Protection): paste the complete headers of the message as the recipient received it.",
@@ -152,9 +161,18 @@ export function checkVendor(f: VendorFacts, vendor: VendorInput): VendorCheck {
     advice.push(
       "CAT:SPOOF: the vendor sends as a domain it can't authenticate. Add a spoof allow entry in the Tenant Allow/Block List for the pair (spoofed domain, sending infrastructure), or have the vendor DKIM-sign with its own domain.",
     )
-  if (f.ipv === 'CAL' && f.sfv !== 'SKI')
+  // ms-rule: hdr.ipv-cal.ip-allow-list
+  // IPV:CAL with SKN (what create-safe-sender-lists documents and real mail shows) or SKI (the 2026
+  // troubleshooting page) is the IP Allow List skipping filtering; with any other SFV it matched
+  // but filtering still ran.
+  const ipAllowSkip = f.ipv === 'CAL' && (f.sfv === 'SKN' || f.sfv === 'SKI')
+  if (f.ipv === 'CAL' && !ipAllowSkip)
     advice.push(
-      `IPV:CAL without SFV:SKI: the IP Allow List matched CIP ${f.cip ?? '?'} but filtering still ran (SFV:${f.sfv ?? '?'}). A higher verdict (malware, high-confidence phish) or a policy setting kept the skip from applying; if the vendor sends as one of your own domains, use a transport rule or advanced delivery instead.`,
+      `IPV:CAL without a skip verdict (SFV:SKN or SFV:SKI): the IP Allow List matched CIP ${f.cip ?? '?'} but filtering still ran (SFV:${f.sfv ?? '?'}). A higher verdict (malware, high-confidence phish) or a policy setting kept the skip from applying; if the vendor sends as one of your own domains, use a transport rule or advanced delivery instead.`,
+    )
+  if (ipAllowSkip)
+    advice.push(
+      `IPV:CAL with SFV:${f.sfv}: the IP Allow List let CIP ${f.cip ?? '?'} skip spam filtering (Microsoft's pages pair IPV:CAL with SKN on one page and SKI on another; both are read as the IP Allow List).`,
     )
   if (f.sfv === 'SKI' && f.ipv !== 'CAL' && f.dir !== 'INT')
     advice.push(

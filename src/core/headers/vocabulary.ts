@@ -6,6 +6,7 @@
 
 import { CATEGORY_ORDER } from '../evaluator/types.js'
 
+// ms-rule: hdr.sfv.verdicts
 /** SFV values: how the spam verdict was reached (message-headers §1.1). SKI is context-dependent. */
 export const SFV_MEANINGS: Readonly<Record<string, string>> = {
   NSPM: 'filtered; not spam',
@@ -21,6 +22,7 @@ export const SFV_MEANINGS: Readonly<Record<string, string>> = {
   DMS: 'spam verdict ignored due to tenant settings (undocumented; seen only in MHA rules) (3p)',
 }
 
+// ms-rule: hdr.sfv.ski-two-meanings
 /** The two meanings of SFV:SKI (message-headers §1.1 and §1.7). */
 export const SKI_MEANINGS = {
   'ip-allow':
@@ -47,6 +49,9 @@ export function resolveSki(ctx: SkiContext): 'ip-allow' | 'intra-org' | 'ambiguo
 /** Plain-English meaning of an SFV value; SKI is resolved from the context when given. */
 export function sfvMeaning(value: string, ctx?: SkiContext): string {
   const v = value.trim().toUpperCase()
+  // ms-rule: hdr.ipv-cal.ip-allow-list
+  if (v === 'SKN' && (ctx?.ipv ?? '').toUpperCase() === 'CAL')
+    return "skipped spam filtering: with IPV:CAL, the source IP is on the connection filter's IP Allow List (the allowlist page pairs IPV:CAL with SKN; the 2026 troubleshooting page with SKI)"
   if (v === 'SKI' && ctx) {
     const r = resolveSki(ctx)
     if (r === 'ip-allow') return SKI_MEANINGS['ip-allow']
@@ -56,6 +61,7 @@ export function sfvMeaning(value: string, ctx?: SkiContext): string {
   return SFV_MEANINGS[v] ?? `unknown SFV value "${value}"`
 }
 
+// ms-rule: hdr.cat.categories
 /** CAT values: which protection's policy applied (message-headers §1.1). MDO = Defender only. */
 export const CAT_MEANINGS: Readonly<Record<string, string>> = {
   MALW: 'malware',
@@ -84,6 +90,7 @@ export function catMeaning(value: string): string {
   return CAT_MEANINGS[v] ?? `unknown category "${value}"`
 }
 
+// ms-rule: hdr.cat.unoverridable
 /** CAT values for which no allow but advanced delivery can deliver (message-headers §1.5). */
 export const UNOVERRIDABLE_CATS: ReadonlySet<string> = new Set([
   'MALW',
@@ -97,6 +104,7 @@ export const UNOVERRIDABLE_CATS: ReadonlySet<string> = new Set([
 /** Processing order of verdicts, first wins (message-headers §1.1, exchange-online-api §4.1). */
 export const CAT_ORDER: readonly string[] = CATEGORY_ORDER
 
+// ms-rule: hdr.sfty.safety-level
 /** SFTY values: phishing safety level (message-headers §1.1). */
 export const SFTY_MEANINGS: Readonly<Record<string, string>> = {
   '9.19': 'domain impersonation',
@@ -113,6 +121,7 @@ export function sftyMeaning(value: string): string {
   return SFTY_MEANINGS[v] ?? `unknown safety level "${value}"`
 }
 
+// ms-rule: hdr.scl.level
 /** Plain-English meaning of a spam confidence level (message-headers §1.3). */
 export function sclMeaning(scl: number): string {
   if (scl === -1)
@@ -155,6 +164,7 @@ export function customSpamMeaning(value: string): string {
     : `Advanced Spam Filter setting "${value.trim()}" fired`
 }
 
+// ms-rule: hdr.ipv-cal.ip-allow-list
 /** Plain-English meaning of an IPV value. */
 export function ipvMeaning(value: string): string {
   const v = value.trim().toUpperCase()
@@ -183,6 +193,7 @@ export function sfpMeaning(value: string): string {
   return 'undocumented value'
 }
 
+// ms-rule: hdr.bcl.level
 /** BCL meaning and where it stands against the default / Standard / Strict thresholds (§1.2). */
 export function bclMeaning(bcl: number): string {
   let band: string
