@@ -27,6 +27,14 @@ const cases: {
     choices: { mode: 'recipe' },
   },
   {
+    // Microsoft's advice for in-and-out routing (mdo-integrate-security-service.md).
+    name: 'trustifi-recommended',
+    vendor: 'trustifi',
+    params: {},
+    snapshot: 'examples/eop-only.json',
+    choices: { mode: 'recommended' },
+  },
+  {
     name: 'contactmonkey-recipe',
     vendor: 'contactmonkey',
     params: { region: 'us', dedicatedIp: '167.89.10.20' },
@@ -59,5 +67,18 @@ describe('golden PowerShell', () => {
     // A missing golden file is a failure, never a silent first-run pass.
     expect(existsSync(file), `${file} missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true)
     expect(script).toBe(readFileSync(file, 'utf8'))
+  })
+
+  it('plan.powershell.sign-in: every golden script signs in by UPN and checks the tenant before changing anything', () => {
+    for (const { name } of cases) {
+      const script = readFileSync(join(root, 'test', 'golden', `${name}.ps1`), 'utf8')
+      const lines = script.split('\n')
+      const check = lines.findIndex((l) => l.startsWith('if ($org.Name -ne '))
+      const change = lines.findIndex((l) => /^(New|Set|Remove)-/.test(l))
+      expect(script, name).toMatch(/^Connect-ExchangeOnline @connect$/m)
+      expect(script, name).not.toMatch(/^Connect-ExchangeOnline .*-Organization\b/m)
+      expect(check, name).toBeGreaterThan(0)
+      if (change >= 0) expect(change, name).toBeGreaterThan(check)
+    }
   })
 })

@@ -12,11 +12,13 @@ export const antispamAllowedSenders: ObjectMechanism = {
     title: 'Anti-spam policy allowed sender domains',
     risk: 'high',
     riskReason:
-      'Skips spam filtering for anyone who can forge those domains; Microsoft calls these lists temporary testing only.',
+      'Skips spam filtering for anyone who can forge those domains; Microsoft calls these lists temporary testing only. With MX elsewhere than Microsoft 365 they can deliver high-confidence phish.',
     needsDefender: false,
   },
   presetKind: 'EOP',
   allowsByDomain: true,
+  // ms-rule: plan.notice.hc-phish-routing
+  highConfidencePhishOffMicrosoftMx: 'delivers',
   availability: needsSenderDomain,
   build(ctx, protections) {
     const v = ctx.vendor

@@ -1,4 +1,4 @@
-import { BYPASS_CLUTTER } from './rules.js'
+import { BYPASS_CLUTTER, internalSenderNotice } from './rules.js'
 import { needsRuleScope } from './helpers.js'
 import { BYPASS_GROUP } from './scoped-rule.js'
 import type { RuleMechanism } from './types.js'
@@ -15,6 +15,7 @@ export const bypassClutterHeader: RuleMechanism = {
     needsDefender: false,
   },
   availability: needsRuleScope,
+  notices: internalSenderNotice,
   rule(ctx, protections) {
     const v = ctx.vendor
     return {

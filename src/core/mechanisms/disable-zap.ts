@@ -19,7 +19,8 @@ export const disableZap: ObjectMechanism = {
   notices: () => [
     {
       rank: 30,
-      text: 'ZAP cannot be scoped to one sender: spam ZAP goes off for every sender those anti-spam policies cover.',
+      // ms-rule: plan.zap.allows-may-override
+      text: 'ZAP cannot be scoped to one sender: spam ZAP goes off for every sender those anti-spam policies cover. It may be unnecessary: Microsoft says allows (Safe Senders, mail flow rules, other allow settings) might already keep ZAP off the vendor’s delivered mail, though it does not say which allows always do.',
     },
   ],
   build(ctx, protections) {

@@ -74,13 +74,14 @@ export function tablAllows(
   values: string[],
   meta: DraftMeta,
   what: string,
+  subType: 'Tenant' | 'AdvancedDelivery' = 'Tenant',
 ): Draft[] {
   const items = ctx.snapshot.state.tabl.items
   const out: Draft[] = []
   for (const value of values) {
     const key = tablKey({
       ListType: listType,
-      ListSubType: 'Tenant',
+      ListSubType: subType,
       Action: 'Allow',
       Value: value,
     })
@@ -88,19 +89,23 @@ export function tablAllows(
     // An entry in force satisfies the intent; an expired one is being removed by Exchange, and a
     // duplicate value cannot be added beside it, so neither is planned again.
     if (existing) continue
+    // Advanced delivery's simulation URLs are entries that do not expire (Microsoft's example).
+    const ad = subType === 'AdvancedDelivery'
     out.push(
       create(
         'tabl-item',
         {
           ListType: listType,
-          ListSubType: 'Tenant',
+          ListSubType: subType,
           Action: 'Allow',
           Value: value,
-          RemoveAfter: 45,
+          ...(ad ? {} : { RemoveAfter: 45 }),
           Notes: `${PASSAGE_MARKER} vendor=${ctx.vendor.id}`,
         },
         meta,
-        `Allow ${what} ${value} in the Tenant Allow/Block List (kept until 45 days after last use)`,
+        ad
+          ? `Allow ${what} ${value} in advanced delivery's simulation URLs (no expiry)`
+          : `Allow ${what} ${value} in the Tenant Allow/Block List (kept until 45 days after last use)`,
       ),
     )
   }

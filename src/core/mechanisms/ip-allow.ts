@@ -44,6 +44,8 @@ function safety(ctx: PlanContext): PassageError[] {
 /** The vendor's IPs in the connection filter IP Allow List (skips all filtering for them). */
 export const ipAllow: ObjectMechanism = {
   kind: 'objects',
+  // ms-rule: plan.notice.hc-phish-routing
+  highConfidencePhishOffMicrosoftMx: 'unknown',
   def: {
     id: 'ip-allow',
     needs: 'any licence; IPv4 /24 to /32',

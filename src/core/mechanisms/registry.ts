@@ -15,6 +15,7 @@ import { impersonationExclusion } from './impersonation-exclusion.js'
 import { ipAllow } from './ip-allow.js'
 import { quarantineNotify } from './quarantine-notify.js'
 import { quarantineRelease } from './quarantine-release.js'
+import { quarantineVerdicts } from './quarantine-verdicts.js'
 import { safeList } from './safe-list.js'
 import { scopedRule } from './scoped-rule.js'
 import { skipSafeAttachmentsHeader } from './skip-safe-attachments-header.js'
@@ -36,6 +37,7 @@ export const REGISTRY: readonly Mechanism[] = [
   tablSpoofAllow,
   scopedRule,
   bypassClutterHeader,
+  quarantineVerdicts,
   quarantineNotify,
   quarantineRelease,
   doNotRewrite,

@@ -2,9 +2,26 @@ import type { JsonObject } from '../change.js'
 import { isPassageError, PassageError } from '../errors/index.js'
 import { hasMarker, PASSAGE_MARKER } from '../model/common.js'
 import type { TransportRule } from '../model/transport-rule.js'
-import { vendorSenderDomains, type PlanContext } from './context.js'
+import { vendorAuthDomains, vendorSenderDomains, type PlanContext } from './context.js'
 import { create, setFields, type Draft } from './draft.js'
-import type { RuleHeader, RulePart } from './types.js'
+import type { Notice, RuleHeader, RulePart } from './types.js'
+
+/**
+ * What to say when a rule is planned for a vendor that sends as the tenant's own domains:
+ * Microsoft says mail flow rules cannot make an internal sender safe (they work for external
+ * senders only), so the rule may not keep that mail out of spam filtering.
+ */
+// ms-rule: plan.rule.internal-senders
+export function internalSenderNotice(ctx: PlanContext): Notice[] {
+  const c = ctx.vendor.category
+  if (c === 'inbound-relay' || c === 'gateway-mx' || vendorSenderDomains(ctx).length) return []
+  return [
+    {
+      rank: 45,
+      text: `${ctx.vendor.name} sends as your own domain: Microsoft says mail flow rules cannot make an internal sender safe (its rule procedure is for external senders only), so the planned rule may not be honoured for this mail. What makes it deliverable is authentication: SPF, DKIM and DMARC for your domain covering ${ctx.vendor.name}'s sending service.`,
+    },
+  ]
+}
 
 /** The header that keeps a message out of Clutter (reference §3.14: name and value are exact). */
 export const BYPASS_CLUTTER = { name: 'X-MS-Exchange-Organization-BypassClutter', value: 'true' }
@@ -72,6 +89,19 @@ export function ruleScope(ctx: PlanContext): Partial<TransportRule> {
       'PASSAGE_E_REFUSED_HEADER_ONLY',
       `${v.name} would be recognised only by ${headers.length ? `the header ${headers.join(', ')}` : 'headers'}, which anyone can forge.`,
     )
+  }
+  // ms-rule: plan.rule.simulation-scope
+  // A simulation spoofs its From domains, so DMARC for them never passes: a rule requiring both
+  // could never match. Its rule is scoped by the vendor's IPs AND its envelope domains instead,
+  // the pairing advanced delivery itself uses.
+  if (v.category === 'phishing-simulation' && v.sending.ips.length) {
+    const auth = vendorAuthDomains(ctx)
+    const sim: Partial<TransportRule> = { SenderIpRanges: [...v.sending.ips] }
+    if (auth.length) {
+      sim.SenderDomainIs = auth
+      sim.SenderAddressLocation = 'Envelope'
+    }
+    return sim
   }
   const scope: Partial<TransportRule> = { SenderIpRanges: [...v.sending.ips] }
   if (domains.length) {

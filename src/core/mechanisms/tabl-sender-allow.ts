@@ -11,10 +11,12 @@ export const tablSenderAllow: ObjectMechanism = {
     title: 'Tenant Allow/Block List sender allow (expires 45 days after last use)',
     risk: 'low',
     riskReason:
-      'Microsoft’s preferred allow: overrides spam, bulk and phish verdicts for the vendor’s own domains only, never malware or high-confidence phish, and lapses when unused.',
+      'Microsoft’s preferred allow: overrides spam, bulk and phish verdicts for the vendor’s own domains only, and lapses when unused. With MX at Microsoft 365 it never delivers malware or high-confidence phish; with MX elsewhere it can deliver high-confidence phish (secure by default does not apply).',
     needsDefender: false,
   },
   allowsByDomain: true,
+  // ms-rule: plan.notice.hc-phish-routing
+  highConfidencePhishOffMicrosoftMx: 'delivers',
   availability(ctx) {
     const v = ctx.vendor
     if (v.category === 'inbound-relay' || v.category === 'gateway-mx')

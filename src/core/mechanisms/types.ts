@@ -19,6 +19,13 @@ interface MechanismBase {
   /** It allow-lists by the vendor's sender domains, so the tenant's own domains must be refused. */
   allowsByDomain?: boolean
   /**
+   * What it can do with mail Microsoft detects as high-confidence phish when MX does not point to
+   * Microsoft 365 (secure-by-default.md, "Non-Microsoft filters"): `delivers` for the overrides that
+   * page lists (SCL -1 rules, Tenant Allow/Block List allows, anti-spam allowed senders), `unknown`
+   * where Microsoft is silent (the IP Allow List). Absent: it allows nothing past high-confidence phish.
+   */
+  highConfidencePhishOffMicrosoftMx?: 'delivers' | 'unknown'
+  /**
    * What this tenant and vendor lack for it, beyond what its definition says (refusal, licence,
    * vendor categories) and presets, which the registry checks for every mechanism alike.
    */

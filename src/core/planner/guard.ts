@@ -44,6 +44,18 @@ const OWNED: ReadonlySet<Change['surface']> = new Set(['transport-rule', 'quaran
 /** Surfaces whose entries may name the tenant's own domains (relay spoof and rule scoping). */
 const OWN_DOMAINS_OK: ReadonlySet<Change['surface']> = new Set(['tabl-spoof', 'transport-rule'])
 
+/**
+ * Verdict actions passage only ever tightens to Quarantine (plan.relay.quarantine-verdicts): any
+ * other value in a plan is forged.
+ */
+const QUARANTINE_ONLY = [
+  'SpamAction',
+  'HighConfidenceSpamAction',
+  'PhishSpamAction',
+  'BulkSpamAction',
+  'AuthenticationFailAction',
+]
+
 /** Rule and connector fields that hold free text, not addresses or domains. */
 const TEXT_FIELDS = new Set([
   'Name',
@@ -86,12 +98,17 @@ function granted(change: Change): { field: string; value: string }[] {
 
 /** The host a URL entry (`*.example.com/*`, `https://example.com/x`) names. */
 function hostOf(value: string): string {
-  return value
-    .replace(/^[a-z]+:\/\//i, '')
-    .replace(/^\*\./, '')
-    .replace(/[/:?#].*$/, '')
-    .replace(/^~/, '')
-    .toLowerCase()
+  return (
+    value
+      .replace(/^[a-z]+:\/\//i, '')
+      .replace(/^\*\./, '')
+      .replace(/[/:?#].*$/, '')
+      .replace(/^~/, '')
+      // A right tilde (`~host~`) names the same host; left as is it would parse as no domain at all
+      // and escape the scope check.
+      .replace(/~$/, '')
+      .toLowerCase()
+  )
 }
 
 /** The vendor's addresses and domains: what a change for it may grant. */
@@ -163,6 +180,37 @@ function valueProblem(
       why: `${host} (${field}) is not one of the vendor's domains`,
     }
   return null
+}
+
+/**
+ * The problems of a spoofed-sender entry's form: the wildcard only as the spoofed user and only for
+ * an in-and-out relay (Microsoft's advice for that routing), never as the sending infrastructure
+ * (the vendor's own /24 or DKIM domain is), and an Internal entry names an address or the
+ * wildcard, never a domain (New-TenantAllowBlockListSpoofItems.md).
+ */
+// ms-rule: plan.relay.spoof-pair
+// ms-rule: plan.spoof.documented-forms
+function quarantineOnlyProblems(change: Change): string[] {
+  const set = change.set ?? {}
+  return QUARANTINE_ONLY.filter((f) => f in set && set[f] !== 'Quarantine').map(
+    (f) => `it sets ${f} to ${JSON.stringify(set[f])}; passage only ever sets it to Quarantine`,
+  )
+}
+
+function spoofFormProblems(change: Change, vendor: ResolvedVendor): string[] {
+  if (change.surface !== 'tabl-spoof' || change.op !== 'create' || !change.after) return []
+  const o = change.after
+  const user = typeof o.SpoofedUser === 'string' ? o.SpoofedUser : ''
+  const infra = typeof o.SendingInfrastructure === 'string' ? o.SendingInfrastructure : ''
+  const out: string[] = []
+  if (infra.includes('*')) out.push('its sending infrastructure is a wildcard')
+  if (user.includes('*') && (user !== '*' || vendor.category !== 'inbound-relay'))
+    out.push(
+      `its spoofed user '${user}' is a wildcard, which passage plans only for an in-and-out relay`,
+    )
+  if (o.SpoofType === 'Internal' && user !== '*' && !user.includes('@'))
+    out.push(`an Internal spoofed-sender entry names a full address, not the domain '${user}'`)
+  return out
 }
 
 /** The problems of one change's shape: what its surface can carry out, and its calls. */
@@ -255,6 +303,8 @@ export function guardPlan(
       refuse('PASSAGE_E_PLAN_FORGED', `its mechanism ${change.mechanism} is not one the plan chose`)
     if (change.protections.some((p) => !protections.has(p)))
       refuse('PASSAGE_E_PLAN_FORGED', 'it serves a protection the plan does not cover')
+    for (const why of spoofFormProblems(change, vendor)) refuse('PASSAGE_E_PLAN_FORGED', why)
+    for (const why of quarantineOnlyProblems(change)) refuse('PASSAGE_E_PLAN_FORGED', why)
     for (const { field, value } of granted(change)) {
       const p = valueProblem(change, field, value, scope)
       if (p) refuse(p.code, p.why)

@@ -9,6 +9,12 @@ import { TABL_LIMITS, TABL_RULES } from '../model/tabl.js'
 import { TRANSPORT_RULE_LIMITS } from '../model/transport-rule.js'
 import { strs } from '../surfaces/index.js'
 
+/**
+ * Advanced delivery's "simulation URLs to allow": at most 30 (advanced-delivery-policy-configure.md).
+ * Not in the model's ADVANCED_DELIVERY_LIMITS, which another part of passage owns.
+ */
+export const SIMULATION_URL_LIMIT = 30
+
 function listNote(change: Change, field: string, limit: string, max: number): LimitNote | null {
   if (!change.add?.[field] && change.op !== 'create') return null
   const before = strs(change.before, field).length
@@ -25,6 +31,7 @@ export function limitsFor(change: Change, snapshot: TenantSnapshot): LimitNote[]
   const st = snapshot.state
   switch (change.surface) {
     case 'transport-rule':
+      // ms-rule: limits.transport-rule.count
       if (change.op === 'create') {
         const n = st.transportRules.length
         notes.push({
@@ -34,6 +41,8 @@ export function limitsFor(change: Change, snapshot: TenantSnapshot): LimitNote[]
           after: n + 1,
         })
       }
+      // ms-rule: limits.transport-rule.size
+      // ms-rule: limits.transport-rule.name
       if (change.after) {
         const size = JSON.stringify(change.after).length
         notes.push({
@@ -52,6 +61,7 @@ export function limitsFor(change: Change, snapshot: TenantSnapshot): LimitNote[]
       }
       break
     case 'connection-filter':
+      // ms-rule: limits.connection-filter.ip-allow
       notes.push(
         listNote(
           change,
@@ -62,6 +72,7 @@ export function limitsFor(change: Change, snapshot: TenantSnapshot): LimitNote[]
       )
       break
     case 'anti-spam':
+      // ms-rule: limits.anti-spam.allowed-list
       notes.push(
         listNote(
           change,
@@ -72,6 +83,7 @@ export function limitsFor(change: Change, snapshot: TenantSnapshot): LimitNote[]
       )
       break
     case 'anti-phish':
+      // ms-rule: limits.anti-phish.excluded
       notes.push(
         listNote(
           change,
@@ -83,6 +95,7 @@ export function limitsFor(change: Change, snapshot: TenantSnapshot): LimitNote[]
       break
     case 'tabl-item': {
       const o = change.after
+      // ms-rule: limits.tabl.entries
       if (change.op === 'create' && o) {
         const action = o.Action === 'Block' ? 'block' : 'allow'
         const n = st.tabl.items.filter(
@@ -95,6 +108,7 @@ export function limitsFor(change: Change, snapshot: TenantSnapshot): LimitNote[]
           after: n + 1,
         })
         const value = typeof o.Value === 'string' ? o.Value : ''
+        // ms-rule: limits.tabl.url-length
         if (o.ListType === 'Url')
           notes.push({
             limit: 'characters in a URL entry',
@@ -102,10 +116,23 @@ export function limitsFor(change: Change, snapshot: TenantSnapshot): LimitNote[]
             before: 0,
             after: value.length,
           })
+        // ms-rule: limits.advanced-delivery.urls
+        if (o.ListType === 'Url' && o.ListSubType === 'AdvancedDelivery') {
+          const ad = st.tabl.items.filter(
+            (i) => i.ListType === 'Url' && i.ListSubType === 'AdvancedDelivery',
+          ).length
+          notes.push({
+            limit: 'advanced delivery simulation URLs',
+            max: SIMULATION_URL_LIMIT,
+            before: ad,
+            after: ad + 1,
+          })
+        }
       }
       break
     }
     case 'tabl-spoof':
+      // ms-rule: limits.tabl.spoof-entries
       if (change.op === 'create')
         notes.push({
           limit: 'spoofed-sender entries',
@@ -115,6 +142,8 @@ export function limitsFor(change: Change, snapshot: TenantSnapshot): LimitNote[]
         })
       break
     case 'phish-sim-rule':
+      // ms-rule: limits.advanced-delivery.domains
+      // ms-rule: limits.advanced-delivery.ips
       notes.push(
         listNote(
           change,

@@ -90,18 +90,18 @@ describe('plan: Trustifi recipe on a tenant with a relay rule', () => {
 
   it('the recommended plan does not stop rule processing', () => {
     const r = plan(vendor(RELAY), recommended, snapshot, { now: NOW })
-    expect(r.changes[0]?.after?.StopRuleProcessing).toBe(false)
+    const rule = r.changes.find((c) => c.surface === 'transport-rule')
+    expect(rule?.after?.StopRuleProcessing).toBe(false)
   })
 
-  it('refuses spoofed-sender allows for a relay, saying why, and plans ZAP when asked', () => {
-    const asked = () =>
-      plan(
-        vendor(RELAY),
-        { mode: 'recipe', protections: ['anti-spam', 'clutter', 'spoof', 'zap'] },
-        snapshot,
-        { now: NOW },
-      )
-    expect(asked).toThrow(/returns mail from every sender/)
+  it('plans the relay spoof pair when asked, and ZAP only when asked', () => {
+    const asked = plan(
+      vendor(RELAY),
+      { mode: 'recipe', protections: ['anti-spam', 'clutter', 'spoof', 'zap'] },
+      snapshot,
+      { now: NOW },
+    )
+    expect(asked.changes.filter((c) => c.surface === 'tabl-spoof')).toHaveLength(8)
     const r = plan(vendor(RELAY), { mode: 'recipe', protections: ['zap'] }, snapshot, { now: NOW })
     expect(r.changes.some((c) => c.surface === 'tabl-spoof')).toBe(false)
     expect(
@@ -366,7 +366,12 @@ describe('plan: cautious defaults', () => {
   it('never picks a high-risk mechanism unless asked', () => {
     const v = vendor({ ...RELAY, recommended: ['anti-spam', 'safe-links', 'zap'] })
     const p = plan(v, recommended, makeDefenderSnapshot(), { now: NOW })
-    expect(p.protections.map((x) => x.protection)).toEqual(['anti-spam'])
+    // A relay's anti-spam rule is only its recipe (Microsoft advises against it); quarantine of
+    // negative verdicts is what the recommended plan offers instead.
+    expect(p.protections.map((x) => x.protection)).toEqual(['quarantine'])
+    expect(p.skipped.find((s) => s.protection === 'anti-spam')?.reason).toMatch(
+      /Microsoft advises against SCL -1/,
+    )
     expect(p.skipped.find((s) => s.protection === 'safe-links')?.reason).toMatch(
       /high risk: ask for it explicitly with --protect safe-links/,
     )

@@ -34,6 +34,7 @@ export function plan(
   for (const e of safetyRefusals(ctx, picks.keys())) refusals.add(e)
   const changes = changesOf(buildDrafts(ctx, picks, refusals), snapshot, refusals)
   refusals.throwIfAny()
+  const [routing = '', ...mechanismNotices] = planNotices(ctx, selection.planned)
   const mx = snapshot.mx.route === 'gateway' ? `gateway (${snapshot.mx.gateway})` : 'Microsoft 365'
   const body: Omit<Plan, 'hash'> = {
     format: 'passage.plan',
@@ -45,7 +46,8 @@ export function plan(
     protections: selection.planned,
     skipped: selection.skipped,
     changes,
-    notices: [...selection.notices, ...planNotices(ctx, selection.planned)],
+    // What the allows can do with high-confidence phish comes first, before any other notice.
+    notices: [routing, ...selection.notices, ...mechanismNotices],
   }
   return frozenCopy({ ...body, hash: contentHash(body) })
 }

@@ -29,7 +29,13 @@ function wantedOf(ctx: PlanContext, choices: Choices): Set<ProtectionId> {
           ...ctx.vendor.profile.recommended,
           ...(Object.keys(ctx.vendor.profile.recipe) as ProtectionId[]),
         ]
-      : ctx.vendor.profile.recommended
+      : [...ctx.vendor.profile.recommended]
+  // ms-rule: plan.relay.quarantine-verdicts
+  // For in-and-out routing Microsoft's first advice is to quarantine every negative verdict: the
+  // recommended plan offers it (skipped, with the reason, where a preset or the licence stops it).
+  // The vendor's recipe stays the vendor's.
+  if (choices.mode === 'recommended' && ctx.vendor.category === 'inbound-relay')
+    defaults.push('quarantine')
   return new Set<ProtectionId>(choices.protections ?? defaults)
 }
 

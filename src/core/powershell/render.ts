@@ -17,19 +17,50 @@ const comment = (text: string) =>
     .join('\n')
 
 /**
- * A runnable PowerShell script equivalent to a plan: connects to Exchange Online first, stops on the
- * first error, and prints each change with its risk before running it.
+ * The script's sign-in and tenant check. `-Organization` is only for app-only sign-in (certificate or
+ * managed identity); an interactive admin signs in with `-UserPrincipalName`, a partner managing a
+ * customer adds `-DelegatedOrganization` (Connect-ExchangeOnline.md). Whichever account signs in,
+ * the script stops before changing anything unless the session is in the planned tenant.
+ */
+// ms-rule: plan.powershell.sign-in
+function signIn(plan: Plan): string[] {
+  const name = psString(plan.tenant.name)
+  const id = psString(plan.tenant.id)
+  return [
+    '# Sign in as an Exchange admin of the tenant: .\\<script>.ps1 -AdminUpn admin@contoso.com',
+    '# A partner (CSP/GDAP) managing this tenant adds: -DelegatedOrganization <its .onmicrosoft.com name or tenant id>',
+    'param(',
+    '  [Parameter(Mandatory = $true)] [string] $AdminUpn,',
+    "  [string] $DelegatedOrganization = ''",
+    ')',
+    "$ErrorActionPreference = 'Stop'",
+    '',
+    '$connect = @{ UserPrincipalName = $AdminUpn; ShowBanner = $false }',
+    'if ($DelegatedOrganization) { $connect.DelegatedOrganization = $DelegatedOrganization }',
+    'Connect-ExchangeOnline @connect',
+    '',
+    '# Stop before changing anything unless this session is in the planned tenant.',
+    '$org = Get-OrganizationConfig',
+    `if ($org.Name -ne ${name} -and [string]$org.ExternalDirectoryOrganizationId -ne ${id}) {`,
+    '  Disconnect-ExchangeOnline -Confirm:$false',
+    `  throw "Signed in to '$($org.Name)', not the planned tenant ${plan.tenant.name.replace(/["`$]/g, '')}: nothing was changed."`,
+    '}',
+    '',
+  ]
+}
+
+/**
+ * A runnable PowerShell script equivalent to a plan: signs in to Exchange Online, stops unless the
+ * session is in the planned tenant, stops on the first error, and prints each change with its risk
+ * before running it.
  */
 export function renderPlanScript(plan: Plan): string {
   const lines: string[] = [
+    '#Requires -Modules ExchangeOnlineManagement',
     comment(`passage plan for ${plan.vendor.name} in ${plan.tenant.name}`),
     comment(`plan hash ${plan.hash}, made ${plan.createdAt}, mode ${plan.mode}`),
     comment('Equivalent Exchange Online PowerShell. Review it before you run it.'),
-    '#Requires -Modules ExchangeOnlineManagement',
-    "$ErrorActionPreference = 'Stop'",
-    '',
-    `Connect-ExchangeOnline -Organization ${psString(plan.tenant.name)} -ShowBanner:$false`,
-    '',
+    ...signIn(plan),
   ]
   for (const notice of plan.notices) lines.push(comment(`Note: ${notice}`))
   if (plan.notices.length) lines.push('')

@@ -110,8 +110,9 @@ export const PROTECTIONS: readonly ProtectionDef[] = [
   {
     id: 'quarantine',
     title: 'Quarantine policy and notifications',
-    description: 'Tell users when the vendor’s mail is held, and let them act on it.',
-    mechanisms: ['quarantine-notify', 'quarantine-release'],
+    description:
+      'Tell users when the vendor’s mail is held, and let them act on it; for an in-and-out relay, quarantine every negative verdict as Microsoft advises.',
+    mechanisms: ['quarantine-verdicts', 'quarantine-notify', 'quarantine-release'],
   },
   {
     id: 'tabl',

@@ -27,6 +27,7 @@ export const MechanismId = z.enum([
   'tabl-spoof-allow',
   'scoped-rule',
   'bypass-clutter-header',
+  'quarantine-verdicts',
   'quarantine-notify',
   'quarantine-release',
   'do-not-rewrite',

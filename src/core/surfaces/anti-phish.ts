@@ -24,7 +24,7 @@ export const antiPhishSurface = updateOnlyPolicy({
     ...s,
     antiPhish: { ...s.antiPhish, policies: o as unknown as AntiPhishPolicy[] },
   }),
-  fields: ['ExcludedDomains', 'ExcludedSenders'],
+  fields: ['ExcludedDomains', 'ExcludedSenders', 'AuthenticationFailAction'],
   // Anti-phishing policies are scoped by the EOP preset rules (Get-EOPProtectionPolicyRule).
   preset: 'EOP',
 })

@@ -28,6 +28,10 @@ export const antiSpamSurface = updateOnlyPolicy({
     'SpamZapEnabled',
     'SpamQuarantineTag',
     'BulkQuarantineTag',
+    'SpamAction',
+    'HighConfidenceSpamAction',
+    'PhishSpamAction',
+    'BulkSpamAction',
   ],
   preset: 'EOP',
 })
