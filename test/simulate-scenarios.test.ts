@@ -13,6 +13,15 @@ import { sampleParams } from './helpers/sample-params.js'
 // configuration; after the plan it must reach the inbox. Malware and high-confidence phish are
 // shown honestly: no plan delivers them.
 const NOW = '2026-11-20T09:00:00Z'
+
+/**
+ * A row the evaluator cannot place because a spoofed-sender entry's /24 applies only when the
+ * source IP has no PTR record, and the typical message does not say (tenant-allow-block-list-email-
+ * spoof-configure.md; register row eval.tabl.spoof-pair). Re-baselined 2026-12: such rows were
+ * counted as delivered before.
+ */
+const ptrUnknown = (r: { after: { uncertain: string[] } | null }) =>
+  r.after?.uncertain.some((u) => /PTR record/.test(u)) ?? false
 const examplesDir = join(import.meta.dirname, '..', 'examples')
 const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.json'))
 const vendors = loadCatalog()
@@ -44,13 +53,26 @@ describe.each(vendors)('%s', (id) => {
         // and does not junk its ordinary mail; what the gateway's plan adds is the true source.
         if (vendor.category !== 'gateway-mx')
           expect(sim.rows.some((r) => r.before.action !== 'inbox')).toBe(true)
-        const stuck = sim.rows.filter((r) => r.after?.action !== 'inbox')
+        const stuck = sim.rows.filter((r) => r.after?.action !== 'inbox' && !ptrUnknown(r))
         expect(
           stuck.map(
             (r) => `${r.label} -> ${r.recipient}: ${r.after?.action} (${r.after?.category})`,
           ),
         ).toEqual([])
-        expect(sim.rows.every((r) => r.fixed || r.before.action === 'inbox')).toBe(true)
+        expect(sim.rows.every((r) => r.fixed || r.before.action === 'inbox' || ptrUnknown(r))).toBe(
+          true,
+        )
+        // Where only the PTR is unknown, a source without a PTR record (ptr: null) is matched by
+        // the spoofed-sender allows: the spoof verdict goes. (Another verdict of the typical
+        // message, e.g. spam, then takes the policy's action: the in-and-out plan quarantines
+        // negative verdicts, as Microsoft advises for that routing.)
+        if (sim.rows.some(ptrUnknown)) {
+          const noPtr = messages.map((m) => ({ ...m, message: { ...m.message, ptr: null } }))
+          const again = simulate(snapshot, afterChanges(snapshot, p.changes), noPtr, NOW)
+          expect(
+            again.rows.filter((r) => r.after?.category === 'SPOOF').map((r) => r.label),
+          ).toEqual([])
+        }
       },
     )
 
@@ -71,10 +93,13 @@ describe.each(vendors)('%s', (id) => {
             continue
           }
           if (kind === 'high-confidence-phish' && r.after?.action === 'inbox') {
-            // Behind a gateway, an SCL -1 rule lets high-confidence phish through (secure by
-            // default does not hold): the plan must say so.
+            // Behind a gateway, secure by default does not hold: SCL -1 rules, Tenant Allow/Block
+            // List allows, anti-spam allowed senders and Safe Senders can deliver high-confidence
+            // phish (secure-by-default.md; eval.allow.hcphish-mx-elsewhere): the plan must say so.
+            // Re-baselined 2026-12: the planner's notice names the planned allows that can.
             expect(snapshot.mx.route).toBe('gateway')
-            expect(p.notices.join('\n')).toMatch(/high-confidence phish can get through/)
+            expect(p.notices.join('\n')).toMatch(/secure by default does not apply/i)
+            expect(p.notices.join('\n')).toMatch(/high-confidence phish/)
             continue
           }
           expect(r.after?.action, `${r.label} -> ${r.recipient}`).not.toBe('inbox')

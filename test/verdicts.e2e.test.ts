@@ -20,7 +20,9 @@ function passage(args: string[], input?: string) {
 interface SimJson {
   ok: true
   plan: { source: string; changes: number }
-  simulation: { rows: { before: { action: string }; after: { action: string } | null }[] }
+  simulation: {
+    rows: { before: { action: string }; after: { action: string; uncertain: string[] } | null }[]
+  }
 }
 
 describe('passage simulate', () => {
@@ -39,14 +41,21 @@ describe('passage simulate', () => {
     expect(j.plan.source).toBe('planned')
     expect(j.simulation.rows.length).toBeGreaterThan(0)
     expect(j.simulation.rows.every((x) => x.before.action === 'junk')).toBe(true)
-    expect(j.simulation.rows.every((x) => x.after?.action === 'inbox')).toBe(true)
+    // Re-baselined 2026-12 (review item 12): the plan's spoofed-sender allows name each relay IP's
+    // /24, which Microsoft uses only for a source without a PTR record; the typical message does
+    // not say, so the evaluator says it cannot tell rather than assuming delivery.
+    const ptr = (x: SimJson['simulation']['rows'][number]) =>
+      x.after?.uncertain.some((u) => /PTR record/.test(u)) ?? false
+    expect(j.simulation.rows.every((x) => x.after?.action === 'inbox' || ptr(x))).toBe(true)
     const human = passage([
       'simulate',
       'trustifi',
       '--tenant-snapshot',
       'examples/gateway-relay.json',
     ])
-    expect(human.stdout).toMatch(/Every copy reaches the Inbox after the plan/)
+    expect(human.stdout).toMatch(
+      j.simulation.rows.some(ptr) ? /PTR record/ : /Every copy reaches the Inbox after the plan/,
+    )
   })
 
   it('simulates a saved plan and refuses an edited one or one for another tenant', () => {

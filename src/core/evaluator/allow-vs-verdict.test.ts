@@ -122,12 +122,12 @@ describe('allow vs verdict (reference §4.3)', () => {
     expect(r.uncertain.join('\n')).toMatch(/§4.3.*§3.8/)
   })
 
-  it('complex routing: a transport-rule allow lets HC phish through when the MX is not Microsoft', () => {
+  it('eval.allow.hcphish-mx-elsewhere: a transport-rule allow lets HC phish through when the MX is not Microsoft', () => {
     const s = gatewaySnapshot(null, { rules: [bypassRule({ SenderIpRanges: [GATEWAY_IP] })] })
     const r = first(s, { detections: ['high-confidence-phish'] })
     expect(r.action).toBe('inbox')
     expect(r.sfv).toBe('SKN')
-    expect(r.trace.some((t) => /complex routing/.test(t.decision))).toBe(true)
+    expect(r.trace.some((t) => /MX does not point to Microsoft 365/.test(t.decision))).toBe(true)
     // ...but never malware.
     expect(first(s, { detections: ['malware'] }).action).toBe('quarantine')
   })
@@ -145,7 +145,9 @@ describe('allow vs verdict (reference §4.3)', () => {
             {
               ListType: 'Url',
               Action: 'Allow',
-              Value: 'contoso.com',
+              // Subpaths are not implied for allows (tenant-allow-block-list-urls-configure.md):
+              // the path form `/*` is what covers https://contoso.com/offer.
+              Value: 'contoso.com/*',
               ExpirationDate: '2026-12-01T00:00:00Z',
             },
           ],
@@ -164,7 +166,7 @@ describe('allow vs verdict (reference §4.3)', () => {
     }
   })
 
-  it('TABL spoof allow overrides a spoof verdict', () => {
+  it('eval.allow.spoof-allow: a TABL spoof allow overrides a spoof verdict', () => {
     const s = makeSnapshot({
       state: {
         tabl: {
@@ -179,7 +181,8 @@ describe('allow vs verdict (reference §4.3)', () => {
         },
       },
     })
-    expect(first(s, { detections: ['spoof'] }).action).toBe('inbox')
-    expect(first(s, { detections: ['spoof', 'spam'] }).action).toBe('junk')
+    // The /24 form identifies a source without a PTR record (ptr: null); see tabl.test.ts.
+    expect(first(s, { ptr: null, detections: ['spoof'] }).action).toBe('inbox')
+    expect(first(s, { ptr: null, detections: ['spoof', 'spam'] }).action).toBe('junk')
   })
 })

@@ -110,7 +110,8 @@ describe('blocks (reference §4.4)', () => {
         },
       },
     })
-    const r = first(s)
+    // The /24 form applies to a source without a PTR record (ptr: null).
+    const r = first(s, { ptr: null })
     expect(r.action).toBe(action)
     expect(r.category).toBe('SPOOF')
     expect(r.headers?.all['Authentication-Results']).toMatch(/compauth=fail reason=002/)

@@ -30,7 +30,7 @@ export function addBlocks(
         'tabl-block',
         {
           tenantAllow: false,
-          ruleIfComplexRouting: false,
+          ifMxElsewhere: false,
           userSafe: false,
         },
       ),
@@ -59,7 +59,7 @@ export function addBlocks(
         'spoof-block',
         {
           tenantAllow: false,
-          ruleIfComplexRouting: false,
+          ifMxElsewhere: false,
           userSafe: false,
         },
       ),
@@ -101,7 +101,7 @@ export function addBlocks(
       setting: spamBlock.source === 'rule-block' ? `SetSCL=${ruleBlock}` : 'BlockedSenders',
       object: spamBlock.object,
       source: spamBlock.source,
-      overridable: { tenantAllow: false, ruleIfComplexRouting: false, userSafe: true },
+      overridable: { tenantAllow: false, ifMxElsewhere: false, userSafe: true },
     })
     trace.step(
       'block',

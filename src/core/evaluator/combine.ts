@@ -37,7 +37,8 @@ function filterSfv(top: Verdict | undefined): Sfv {
  * Combines the verdicts with the tenant's allows and blocks and the recipient's own lists,
  * following the precedence of reference §4.3 (allow vs verdict), §4.4 (blocks) and §4.5
  * (conflicts): advanced delivery wins; malware and high-confidence phish are never bypassed by a
- * rule, IP allow or allowed sender (except HC phish with a rule allow under complex routing);
+ * rule, IP allow or allowed sender (HC phish is, by all but the IP Allow List, when the MX does
+ * not point to Microsoft 365);
  * blocks beat allows of the same list; user Safe Senders beat tenant blocks but never malware, HC
  * phish or Tenant Allow/Block List blocks; user Blocked Senders beat tenant allows.
  *
@@ -102,7 +103,7 @@ function connectionBlockStage(
   }
 }
 
-/** 2. Advanced delivery (reference §3.8, §4.3): the tenant wins. */
+/** 2. Advanced delivery: the tenant wins (ms-rule: eval.ad.secops-phish-sim). */
 function advancedDeliveryStage(
   input: CombineInput,
   detected: Category,
@@ -214,7 +215,7 @@ function tenantListsStage(input: CombineInput, detected: Category, trace: Trace)
     decidedBy,
   })
   return top
-    ? userListsOnVerdict(input.user, top, stamp, place, trace)
+    ? userListsOnVerdict(input.user, top, stamp, place, trace, input.complexRouting)
     : userListsOnClean(input.user, primary, stamp, place, trace)
 }
 
@@ -248,15 +249,20 @@ function userListsOnVerdict(
   stamp: Stamp,
   place: Place,
   trace: Trace,
+  complexRouting: boolean,
 ): Outcome {
+  // ms-rule: eval.allow.hcphish-mx-elsewhere
+  // Outlook Safe Senders can deliver HC phish when the MX does not point to Microsoft 365.
+  const safeCan = top.overridable.userSafe || (top.overridable.ifMxElsewhere && complexRouting)
   if (user.safe) {
-    if (!top.overridable.userSafe) {
+    if (!safeCan) {
       trace.step(
         'user-lists',
         `Safe Senders do not override ${top.source === 'tabl-block' || top.source === 'spoof-block' ? 'a Tenant Allow/Block List block' : top.cat}`,
         user.safe.object,
       )
     } else if (user.safe.kind === 'domain' && top.action === 'quarantine') {
+      // ms-rule: eval.user.safe-senders-quarantine
       trace.step(
         'user-lists',
         `Safe Senders domain entry '${user.safe.entry}' ignored: the policy action is Quarantine`,

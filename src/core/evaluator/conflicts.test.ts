@@ -69,14 +69,15 @@ describe('conflicts (reference §4.5)', () => {
     ).toBe(true)
   })
 
-  it('IP Allow vs IP Block: allow', () => {
+  it('eval.stamp.ip-allow-cal-skn: IP Allow vs IP Block: the allow wins, stamped IPV:CAL with SFV:SKN', () => {
     const r = first(
       makeSnapshot({
         state: { connectionFilter: { IPAllowList: [VENDOR_IP], IPBlockList: ['203.0.113.0/24'] } },
       }),
       { detections: ['spam'] },
     )
-    expect(r).toMatchObject({ action: 'inbox', sfv: 'SKI' })
+    // IPV:CAL with SFV:SKN (create-safe-sender-lists-in-office-365.md; eval.stamp.ip-allow-cal-skn).
+    expect(r).toMatchObject({ action: 'inbox', sfv: 'SKN' })
     expect(r.headers?.forefront.fields.IPV).toBe('CAL')
   })
 

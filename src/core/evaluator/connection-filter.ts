@@ -13,7 +13,10 @@ export interface ConnectionVerdict {
   allowStillFiltered: boolean
 }
 
-/** The entry of a connection filter list matching the IP; entries Exchange would not accept never match. */
+/**
+ * The entry of a connection filter list matching the IP; entries Exchange would not accept never
+ * match (ms-rule: eval.ip-allow.limits).
+ */
 function listMatch(ip: string, entries: readonly string[], invalid: string[]): string | null {
   for (const text of entries) {
     const e = parseIpEntry(text)

@@ -147,10 +147,18 @@ function recipientEvaluation(
   const headers = shared.senderHeaders.clone()
   headers.set('Authentication-Results', authHeader)
   const rules = runTransportRules(
-    { snapshot, message, recipient, cip: routing.cip, headers },
+    { snapshot, message, recipient, cip: routing.cip, lastHop: routing.lastHop, headers },
     trace,
   )
   honouredHeaders(rules, headers, trace)
+  if (routing.enhancedFiltering && rules.scl === -1 && rules.sclRule)
+    // ms-rule: eval.rule.ef-bypass-rule-flag
+    trace.step(
+      'transport-rules',
+      `Enhanced Filtering is on, yet mail flow rule '${rules.sclRule}' still bypasses spam filtering (SCL -1)`,
+      obj('transport-rule', rules.sclRule),
+      'anti-spam-policies-troubleshooting.md: for mail routed through a non-Microsoft service, use Enhanced Filtering for Connectors and remove the SCL -1 rule',
+    )
 
   const ad = checkAdvancedDelivery(snapshot, message, recipient, routing, trace)
   const antiSpamLists = checkAntiSpamLists(
@@ -180,6 +188,12 @@ function recipientEvaluation(
       tabl,
       user,
       complexRouting: routing.complexRouting,
+      authPassed:
+        ca.result === 'pass' || ca.result === 'softpass'
+          ? true
+          : ca.result === 'fail'
+            ? false
+            : 'unknown',
       urls: message.urls,
       policies,
     },

@@ -60,7 +60,7 @@ export function filterVerdicts(
             sp.HighConfidencePhishQuarantineTag,
             as.object,
             'filter',
-            { tenantAllow: false, ruleIfComplexRouting: true, userSafe: false },
+            { tenantAllow: false, ifMxElsewhere: true, userSafe: false },
           ),
         )
         break

@@ -22,6 +22,7 @@ export function forefrontReport(h: HeaderInput): ForefrontReport {
     ...(h.country ? ([['CTRY', h.country]] as Array<[string, string]>) : []),
     ['SCL', String(h.scl)],
     ['SRV', h.bulkOverThreshold ? 'BULK' : ''],
+    // ms-rule: eval.stamp.ip-allow-cal-skn (the SFV comes from the allow: SKN)
     ['IPV', h.ipAllowListed ? 'CAL' : 'NLI'],
     ['SFV', h.sfv],
     ['CAT', h.category],

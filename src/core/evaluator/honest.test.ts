@@ -28,7 +28,8 @@ const everyAllow = makeDefenderSnapshot({
         {
           ListType: 'Url',
           Action: 'Allow',
-          Value: 'contoso.com',
+          // `/*`: subpaths are not implied for allows (tenant-allow-block-list-urls-configure.md).
+          Value: 'contoso.com/*',
           ExpirationDate: '2026-12-01T00:00:00Z',
         },
       ],
@@ -41,13 +42,18 @@ describe('what no configuration can fix', () => {
   it.each([
     ['malware', 'MALW'],
     ['high-confidence-phish', 'HPHSH'],
-  ] as const)('%s is quarantined despite every allow (MX at Microsoft)', (d, cat) => {
-    const r = first(everyAllow, { ...safe, detections: [d], urls: ['https://contoso.com/x'] })
-    expect(r).toMatchObject({ action: 'quarantine', category: cat, detected: cat })
-    const refusals = r.trace.filter((t) => /does not override/.test(t.decision))
-    expect(refusals.length).toBeGreaterThanOrEqual(2)
-    expect(refusals.some((t) => /no configuration can change this/.test(t.note ?? ''))).toBe(true)
-  })
+  ] as const)(
+    'eval.allow.malware-never: %s is quarantined despite every allow (MX at Microsoft)',
+    (d, cat) => {
+      const r = first(everyAllow, { ...safe, detections: [d], urls: ['https://contoso.com/x'] })
+      expect(r).toMatchObject({ action: 'quarantine', category: cat, detected: cat })
+      const refusals = r.trace.filter((t) => /does not override/.test(t.decision))
+      expect(refusals.length).toBeGreaterThanOrEqual(2)
+      expect(
+        refusals.some((t) => /No allow overrides malware|secure-by-default\.md/.test(t.note ?? '')),
+      ).toBe(true)
+    },
+  )
 
   it('summarise says so in plain words', () => {
     const lines = summarise(run(everyAllow, { detections: ['malware'] }))

@@ -32,19 +32,25 @@ export interface SubdomainMiss {
 }
 
 /**
- * Matches address and domain entries against the envelope and header senders. Domain entries
+ * Matches address and domain entries against the envelope and header senders (only the From
+ * header address when `fromOnly`). Domain entries
  * match the exact domain only; entries that would match a subdomain are returned as misses so the
  * trace can say so (the reference does not say whether these lists cover subdomains).
  */
 export function matchSenderList(
   entries: readonly string[],
   senders: Senders,
+  fromOnly = false,
 ): { hit: SenderHit | null; misses: SubdomainMiss[] } {
   const misses: SubdomainMiss[] = []
-  const pairs: Array<['MAIL FROM' | 'From', string]> = [
-    ['MAIL FROM', senders.mailFrom],
-    ['From', senders.headerFrom],
-  ]
+  // Anti-spam allowed/blocked senders and Outlook Safe Senders look at the From address only
+  // (ms-rule: eval.lists.from-only); Tenant Allow/Block List sender entries see both.
+  const pairs: Array<['MAIL FROM' | 'From', string]> = fromOnly
+    ? [['From', senders.headerFrom]]
+    : [
+        ['MAIL FROM', senders.mailFrom],
+        ['From', senders.headerFrom],
+      ]
   for (const raw of entries) {
     const entry = raw.trim().toLowerCase()
     if (!entry) continue

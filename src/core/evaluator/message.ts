@@ -62,6 +62,13 @@ function lower(s: string): string {
 export const TestMessage = z.object({
   /** The IP of the sending server (the true source when no gateway is in front of Microsoft 365). */
   connectingIp: ip,
+  /**
+   * The PTR (reverse DNS) name of the source IP: a host name, `null` when the IP has no PTR record,
+   * absent when unknown. Spoofed-sender entries identify the sending infrastructure by the PTR's
+   * domain, or by the source's /24 only when there is no PTR record
+   * (tenant-allow-block-list-email-spoof-configure.md); without it those matches are uncertain.
+   */
+  ptr: z.string().trim().toLowerCase().nullable().optional(),
   /** Country code of the connecting IP, stamped as CTRY when given. */
   country: z.string().optional(),
   /** The envelope sender (5321.MailFrom). */

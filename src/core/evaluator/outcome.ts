@@ -21,7 +21,13 @@ export interface CombineInput {
   antiSpamLists: { allow: ListHit | null; block: ListHit | null }
   tabl: TablHits
   user: { safe: ListHit | null; blocked: ListHit | null }
+  /** MX not at Microsoft 365: secure by default does not apply (secure-by-default.md). */
   complexRouting: boolean
+  /**
+   * Whether the message passes email authentication as Exchange computes it (compauth pass), for
+   * allows that need it; 'unknown' when compauth cannot say (e.g. behind a gateway, reason 905).
+   */
+  authPassed: boolean | 'unknown'
   urls: readonly string[]
   policies: PolicySet
 }

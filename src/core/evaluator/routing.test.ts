@@ -55,7 +55,7 @@ describe('enhanced filtering with a gateway in front of Microsoft 365', () => {
     )
   })
 
-  it('with EFSkipLastIP: the source is the hop before the gateway, and auth is the true source’s', () => {
+  it('eval.routing.ef-source: with EFSkipLastIP, the source is the hop before the gateway, and auth is the true source’s', () => {
     const e = run(gatewaySnapshot({ EFSkipLastIP: true }), { hops })
     expect(e.routing).toMatchObject({ cip: VENDOR_IP, enhancedFiltering: true })
     expect(e.routing.auth).toEqual({ spf: 'pass', dkim: 'pass', dmarc: 'pass' })
@@ -78,9 +78,16 @@ describe('enhanced filtering with a gateway in front of Microsoft 365', () => {
     expect(lastOnly.routing.auth.spf).toBe('fail')
   })
 
-  it('with EF: the vendor-IP rule and IP allow match the true source', () => {
-    const s = gatewaySnapshot({ EFSkipLastIP: true }, { rules: [bypassRule()] })
-    expect(first(s, { hops, detections: ['spam'] })).toMatchObject({ action: 'inbox', sfv: 'SKN' })
+  it('eval.rule.sender-ip-last-hop: with EF, the IP allow matches the true source but a vendor-IP rule sees the last hop', () => {
+    // Re-baselined (review 2026-12 item 6): New-TransportRule.md, SenderIpRanges sees the last hop
+    // before Exchange Online (the gateway), not Enhanced Filtering's source.
+    const rule = gatewaySnapshot({ EFSkipLastIP: true }, { rules: [bypassRule()] })
+    expect(first(rule, { hops, detections: ['spam'] })).toMatchObject({ action: 'junk' })
+    const ipAllow = gatewaySnapshot(
+      { EFSkipLastIP: true },
+      { state: { connectionFilter: { IPAllowList: [VENDOR_IP] } } },
+    )
+    expect(first(ipAllow, { hops, detections: ['spam'] })).toMatchObject({ action: 'inbox' })
   })
 
   it('EFUsers pilots EF only when every recipient is listed', () => {

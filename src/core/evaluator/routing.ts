@@ -10,6 +10,11 @@ export interface Routing {
   cip: string
   /** The original internet source of the message. */
   trueSource: string
+  /**
+   * The IP of the last hop before Exchange Online (the server that connected to it): what mail flow
+   * rule IP conditions see, whatever Enhanced Filtering finds (ms-rule: eval.rule.sender-ip-last-hop).
+   */
+  lastHop: string
   /** MX is not Microsoft 365 ("complex routing"). */
   complexRouting: boolean
   /** Enhanced Filtering found the source for this message. */
@@ -71,6 +76,7 @@ export function resolveRouting(snapshot: TenantSnapshot, message: TestMessage): 
     return {
       cip: message.connectingIp,
       trueSource: message.connectingIp,
+      lastHop: message.connectingIp,
       complexRouting: false,
       enhancedFiltering: false,
       connector: null,
@@ -106,7 +112,7 @@ export function resolveRouting(snapshot: TenantSnapshot, message: TestMessage): 
     )
 
   const connector = gatewayConnector(snapshot, lastHop)
-  const base = { trueSource, complexRouting: true, connector, trace }
+  const base = { trueSource, lastHop, complexRouting: true, connector, trace }
   if (!connector || !enhancedFilteringOn(connector)) {
     trace.step(
       'routing',
@@ -132,6 +138,7 @@ export function resolveRouting(snapshot: TenantSnapshot, message: TestMessage): 
       return { ...base, cip: lastHop, enhancedFiltering: false, trueSourceVisible: false }
     }
   }
+  // ms-rule: eval.routing.ef-source
   let source: string | undefined
   let skipped: string[]
   if (connector.EFSkipLastIP) {

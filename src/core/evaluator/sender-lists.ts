@@ -1,6 +1,6 @@
 import type { AntiSpamPolicy } from '../model/anti-spam.js'
 import type { TenantSnapshot } from '../model/snapshot.js'
-import { isAcceptedDomain, matchSenderList, oneSidedNote, type SenderHit } from './match.js'
+import { isAcceptedDomain, matchSenderList, type SenderHit } from './match.js'
 import { domainOf, type TestMessage } from './message.js'
 import type { Selected } from './policies.js'
 import { obj, type Trace } from './trace.js'
@@ -22,12 +22,25 @@ function check(
   trace: Trace,
 ): SenderHit | null {
   const senders = { mailFrom: message.mailFrom, headerFrom: message.headerFrom }
-  const { hit, misses } = matchSenderList(entries, senders)
+  // ms-rule: eval.lists.from-only
+  // These lists inspect the From (5322.From) address only (create-safe-sender-lists-in-office-365.md).
+  const { hit, misses } = matchSenderList(entries, senders, true)
   if (hit) {
-    const note = oneSidedNote(hit)
-    if (note) trace.uncertain(stage, `${label}: '${hit.entry}' matches`, object, note)
+    trace.step(
+      stage,
+      `${label}: '${hit.entry}' matches the From address ${message.headerFrom}`,
+      object,
+    )
     return hit
   }
+  const envelopeOnly = matchSenderList(entries, { ...senders, headerFrom: senders.mailFrom }, true)
+  if (envelopeOnly.hit && message.mailFrom !== message.headerFrom)
+    trace.step(
+      stage,
+      `${label}: '${envelopeOnly.hit.entry}' matches only the MAIL FROM address ${message.mailFrom}: not applied`,
+      object,
+      'These lists inspect the From (5322.From) address only',
+    )
   for (const m of misses.slice(0, 1))
     trace.uncertain(
       stage,
@@ -69,6 +82,7 @@ export function checkAntiSpamLists(
     const own = [message.mailFrom, message.headerFrom].some((a) =>
       isAcceptedDomain(snapshot, domainOf(a)),
     )
+    // ms-rule: eval.lists.own-domain-auth
     if (own && !authenticated) {
       trace.step(
         stage,

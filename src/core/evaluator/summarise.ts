@@ -25,21 +25,33 @@ const SFV_WORDS: Record<string, string> = {
   SKS: 'a mail flow rule marked it as spam',
 }
 
-function recipientLines(r: RecipientEvaluation): string[] {
+function recipientLines(r: RecipientEvaluation, mxElsewhere: boolean): string[] {
   const lines: string[] = []
   let head = `${r.recipient}: ${describe(r.action)}`
   if (r.quarantinePolicy) head += ` (quarantine policy ${r.quarantinePolicy})`
   lines.push(head)
   if (r.detected !== 'NONE') lines.push(`  detected: ${CATEGORY_WORDS[r.detected] ?? r.detected}`)
-  if (r.sfv && SFV_WORDS[r.sfv]) lines.push(`  because ${SFV_WORDS[r.sfv]}`)
+  // IPV:CAL with SKN is the IP Allow List, not a rule (ms-rule: eval.stamp.ip-allow-cal-skn).
+  const ipAllow = r.headers?.forefront.fields.IPV === 'CAL' && r.sfv === 'SKN'
+  if (ipAllow) lines.push('  because the IP Allow List skipped spam filtering (IPV:CAL)')
+  else if (r.sfv && SFV_WORDS[r.sfv]) lines.push(`  because ${SFV_WORDS[r.sfv]}`)
   if (r.decidedBy)
     lines.push(`  decided by ${r.decidedBy.kind.replace(/-/g, ' ')} '${r.decidedBy.name}'`)
-  if (r.detected === 'MALW' || r.detected === 'HPHSH') {
-    if (r.action === 'quarantine')
-      lines.push(
-        `  no allow can override ${CATEGORY_WORDS[r.detected]} (only advanced delivery${r.detected === 'HPHSH' ? ', or a rule under complex routing' : ''}): fix the message, not the tenant`,
-      )
-  }
+  // ms-rule: eval.allow.hcphish-mx-elsewhere
+  if (r.action === 'quarantine' && r.detected === 'MALW')
+    lines.push(
+      '  no allow can override malware (only a SecOps mailbox): fix the message, not the tenant',
+    )
+  else if (r.action === 'quarantine' && r.detected === 'HPHSH')
+    lines.push(
+      mxElsewhere
+        ? '  high-confidence phish: with the MX not at Microsoft 365, secure by default does not apply and an SCL -1 rule, a Tenant Allow/Block List allow, an allowed sender or Safe Senders could deliver it'
+        : '  no allow can override high-confidence phish (only advanced delivery): fix the message, not the tenant',
+    )
+  else if (r.action === 'inbox' && r.detected === 'HPHSH' && mxElsewhere)
+    lines.push(
+      '  high-confidence phish delivered: with the MX not at Microsoft 365, secure by default does not apply',
+    )
   if (r.headers) lines.push(`  X-Forefront-Antispam-Report: ${r.headers.forefront.raw}`)
   if (r.safeLinks.length) {
     const rewritten = r.safeLinks.filter((l) => l.rewritten).length
@@ -67,6 +79,6 @@ export function summarise(e: Evaluation): string[] {
   lines.push(
     `${route}; spf=${e.routing.auth.spf} dkim=${e.routing.auth.dkim} dmarc=${e.routing.auth.dmarc}`,
   )
-  for (const r of e.recipients) lines.push(...recipientLines(r))
+  for (const r of e.recipients) lines.push(...recipientLines(r, e.routing.complexRouting))
   return lines
 }

@@ -89,7 +89,8 @@ describe('mail flow rules', () => {
     })
     const r = first(rules(banner), spam)
     expect(r).toMatchObject({ action: 'inbox', sfv: 'SKN' })
-    expect(r.uncertain.filter((u) => /rule|Apply/.test(u))).toEqual([])
+    // (The ZAP note names mail flow rules among the allows that might override ZAP.)
+    expect(r.uncertain.filter((u) => /rule|Apply/.test(u) && !/ZAP/.test(u))).toEqual([])
     expect(r.trace.some((t) => /also ApplyHtmlDisclaimerText.*not modelled/.test(t.decision))).toBe(
       true,
     )

@@ -29,6 +29,12 @@ export interface RuleInput {
   recipient: string
   /** The source IP as Exchange sees it (the connecting IP, or EF's source). */
   cip: string
+  /**
+   * The IP of the last hop before Exchange Online. SenderIpRanges is matched against it, not
+   * against Enhanced Filtering's source (New-TransportRule.md; ms-rule: eval.rule.sender-ip-last-hop).
+   * Defaults to `cip` when not given.
+   */
+  lastHop?: string
   headers: HeaderMap
 }
 
@@ -59,14 +65,22 @@ function fromIs(addresses: string[], list: readonly string[]): string | null {
 
 /** Evaluates a rule's modelled conditions and exceptions (all conditions ANDed). */
 function checkConditions(rule: TransportRule, input: RuleInput): Check {
-  const { message, cip, headers, snapshot, recipient } = input
+  const { message, headers, snapshot, recipient } = input
+  // ms-rule: eval.rule.sender-ip-last-hop
+  // In Exchange Online the sender IP condition sees the last hop before the service, so behind a
+  // gateway it is the gateway's IP even when Enhanced Filtering recovers the original source.
+  const ip = input.lastHop ?? input.cip
+  const efNote =
+    ip !== input.cip
+      ? ` (the last hop before Exchange; Enhanced Filtering's source ${input.cip} is not what the condition sees)`
+      : ''
   const why: string[] = []
   const senders = senderAddresses(rule, message)
 
   if (rule.SenderIpRanges.length) {
-    if (!ipMatchesAny(cip, rule.SenderIpRanges))
-      return { ok: false, why: `sender IP ${cip} not in SenderIpRanges` }
-    why.push(`sender IP ${cip} in SenderIpRanges`)
+    if (!ipMatchesAny(ip, rule.SenderIpRanges))
+      return { ok: false, why: `sender IP ${ip} not in SenderIpRanges${efNote}` }
+    why.push(`sender IP ${ip} in SenderIpRanges${efNote}`)
   }
   if (rule.FromScope) {
     const internal =
@@ -135,8 +149,8 @@ function checkConditions(rule: TransportRule, input: RuleInput): Check {
     why.push(m.why)
   }
   // Exceptions
-  if (rule.ExceptIfSenderIpRanges.length && ipMatchesAny(cip, rule.ExceptIfSenderIpRanges))
-    return { ok: false, why: `excepted: sender IP ${cip} in ExceptIfSenderIpRanges` }
+  if (rule.ExceptIfSenderIpRanges.length && ipMatchesAny(ip, rule.ExceptIfSenderIpRanges))
+    return { ok: false, why: `excepted: sender IP ${ip} in ExceptIfSenderIpRanges${efNote}` }
   if (rule.ExceptIfSenderDomainIs.length) {
     const d = domainIs(senders, rule.ExceptIfSenderDomainIs)
     if (d) return { ok: false, why: `excepted: sender domain ${d}` }

@@ -15,8 +15,13 @@ export type VerdictSource =
 export interface Overridable {
   /** Transport rule SCL -1, IP Allow List, anti-spam allowed senders, TABL allows. */
   tenantAllow: boolean
-  /** Only a transport-rule allow, and only when the MX is not Microsoft 365 (HC phish). */
-  ruleIfComplexRouting: boolean
+  /**
+   * When the MX does not point to Microsoft 365, secure by default does not apply and an SCL -1
+   * rule, Tenant Allow/Block List allows, anti-spam allowed senders/domains and Outlook Safe
+   * Senders can deliver it (HC phish; secure-by-default.md, ms-rule: eval.allow.hcphish-mx-elsewhere).
+   * The IP Allow List is not among them.
+   */
+  ifMxElsewhere: boolean
   /** The recipient's Outlook Safe Senders. */
   userSafe: boolean
 }
@@ -37,13 +42,13 @@ export interface Verdict {
 /** Overridable by nothing (malware). */
 export const NEVER: Overridable = {
   tenantAllow: false,
-  ruleIfComplexRouting: false,
+  ifMxElsewhere: false,
   userSafe: false,
 }
 /** Overridable by tenant allows and the user's Safe Senders. */
 export const TENANT_AND_USER: Overridable = {
   tenantAllow: true,
-  ruleIfComplexRouting: false,
+  ifMxElsewhere: false,
   userSafe: true,
 }
 
@@ -87,7 +92,10 @@ export function verdict(
   }
 }
 
-/** Sorts verdicts by the fixed verdict order (reference §4.1); stable for equal categories. */
+/**
+ * Sorts verdicts by the fixed verdict order (how-policies-and-protections-are-combined.md); stable
+ * for equal categories. ms-rule: eval.verdict.order
+ */
 export function byVerdictOrder(verdicts: Verdict[]): Verdict[] {
   return [...verdicts].sort((a, b) => CATEGORY_ORDER.indexOf(a.cat) - CATEGORY_ORDER.indexOf(b.cat))
 }

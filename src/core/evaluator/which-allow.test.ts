@@ -23,7 +23,8 @@ const CASES: Array<[string, string, SnapshotOptions, Parameters<typeof first>[1]
     },
     {},
   ],
-  ['SKI', 'IP Allow List', { state: { connectionFilter: { IPAllowList: [VENDOR_IP] } } }, {}],
+  // IPV:CAL with SFV:SKN, not SKI (create-safe-sender-lists-in-office-365.md; eval.stamp.ip-allow-cal-skn).
+  ['SKN', 'IP Allow List', { state: { connectionFilter: { IPAllowList: [VENDOR_IP] } } }, {}],
   ['SFE', 'user Safe Senders', {}, { userSafeSenders: { [me]: ['news@contoso.com'] } }],
   ['BLK', 'user Blocked Senders', {}, { userBlockedSenders: { [me]: ['news@contoso.com'] } }],
   [

@@ -7,7 +7,9 @@ import type { ZapResult } from './types.js'
 /**
  * Whether zero-hour auto purge (spam and phish ZAP) could later move the delivered message, per the
  * recipient's anti-spam policy (SpamZapEnabled / PhishZapEnabled). Advanced delivery turns spam and
- * phish ZAP off. Whether ZAP acts on a message a tenant allow let through is not documented.
+ * phish ZAP off. Microsoft says ZAP actions might be overridden by Safe Sender lists, mail flow
+ * rules and other allow settings (zero-hour-auto-purge.md), so for allowed mail ZAP is 'unknown';
+ * HC-phish ZAP does not act on mail an SCL -1 rule let through when the MX points elsewhere.
  */
 export function evaluateZap(
   outcome: Outcome,
@@ -32,6 +34,16 @@ export function evaluateZap(
     trace.step(stage, 'Phishing simulation: no spam or phish ZAP (malware ZAP still applies)', null)
     return result(false, 'advanced delivery: no spam or phish ZAP (malware ZAP still applies)')
   }
+  if (outcome.detected === 'HPHSH' && outcome.allowedBy === 'transport-rule') {
+    // ms-rule: eval.zap.allows-may-override
+    trace.step(
+      stage,
+      'High-confidence phish let through by an SCL -1 rule with the MX elsewhere: ZAP does not act on it',
+      null,
+      'zero-hour-auto-purge.md lists this as one of the few cases where ZAP leaves high-confidence phish alone',
+    )
+    return result(false, 'HC phish let through by an SCL -1 rule with the MX elsewhere: no ZAP')
+  }
   const p = policy.policy
   const kinds = [...(p.SpamZapEnabled ? ['spam'] : []), ...(p.PhishZapEnabled ? ['phish'] : [])]
   if (!kinds.length) {
@@ -39,15 +51,16 @@ export function evaluateZap(
     return result(false, `spam and phish ZAP are off in '${p.Name}'`)
   }
   if (outcome.allowedBy || outcome.filteringSkipped) {
+    // ms-rule: eval.zap.allows-may-override
     trace.uncertain(
       stage,
-      `${kinds.join(' and ')} ZAP on, but the message was let through by an allow`,
+      `${kinds.join(' and ')} ZAP on, but the message was let through by an allow: ZAP might not act`,
       o,
-      'Microsoft’s documentation does not say whether ZAP acts on mail delivered by an allow (SCL -1, IP allow, allowed senders, Safe Senders)',
+      'zero-hour-auto-purge.md: ZAP actions might be overridden by Safe Sender lists, mail flow rules and other allow settings (it does not say which, or when); turning spam ZAP off tenant-wide for the vendor may be unnecessary',
     )
     return result(
       'unknown',
-      `${kinds.join(' and ')} ZAP on in '${p.Name}'; undocumented for allowed mail`,
+      `${kinds.join(' and ')} ZAP on in '${p.Name}'; Microsoft says allows might override ZAP`,
     )
   }
   trace.step(stage, `${kinds.join(' and ')} ZAP on: a later verdict could move the message`, o)
