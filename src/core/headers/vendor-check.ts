@@ -136,7 +136,7 @@ export function checkVendor(f: VendorFacts, vendor: VendorInput): VendorCheck {
   if (UNOVERRIDABLE_CATS.has(cat) && f.verdict !== 'inbox')
     advice.push(
       cat === 'HPHSH'
-        ? 'CAT:HPHSH (high-confidence phish): no allow can override it (transport rule, IP Allow List, allowed senders, Tenant Allow/Block List). Only advanced delivery can: configure the vendor as a third-party phishing simulation (its sending IPs and domains, and its simulation URLs).'
+        ? 'CAT:HPHSH (high-confidence phish): with MX at Microsoft 365, no allow overrides it (transport rule, IP Allow List, allowed senders, Tenant Allow/Block List); only advanced delivery does: configure the vendor as a third-party phishing simulation (its sending IPs and domains, and its simulation URLs). When MX points to another service, Microsoft says an SCL -1 rule, Tenant Allow/Block List allows and anti-spam allowed senders can deliver it, which is a risk, not a fix.'
         : `CAT:${f.category} (malware): no allow can override it; only the SecOps mailbox of advanced delivery skips malware scanning. Don't promise delivery.`,
     )
   if (f.sfv === 'NSPM' && f.dest === 'J')
