@@ -44,10 +44,11 @@ describe('vendorCheck', () => {
     expect(says(v.advice, /Authentication fails/)).toBe(true)
   })
 
-  it('HPHSH: no allow can override it, only advanced delivery', () => {
+  it('HPHSH: with MX at Microsoft only advanced delivery overrides it; behind a gateway allows can', () => {
     const v = check(SAMPLE_QUARANTINED_HPHSH)
     expect(v.tookEffect).toBe(false)
-    expect(says(v.advice, /no allow can override it.*advanced delivery/)).toBe(true)
+    expect(says(v.advice, /no allow overrides it.*only advanced delivery/)).toBe(true)
+    expect(says(v.advice, /MX points to another service.*can deliver it/)).toBe(true)
   })
 
   it('SFV:NSPM + dest:J: the user setting or junk rule', () => {
