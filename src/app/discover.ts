@@ -4,7 +4,7 @@
  * the MX routing, and the other tools that manage the same objects. Saved on the tenant.
  */
 import { loadCatalog } from '../catalog/index.js'
-import { isPassageError, parseWith } from '../core/errors/index.js'
+import { isPassageError, parseWith, type PassageError } from '../core/errors/index.js'
 import { hasDefender, type Licence } from '../core/model/licence.js'
 import {
   SNAPSHOT_VERSION,
@@ -41,6 +41,17 @@ export interface Discovery {
   defenderFrom: string[]
   /** Where the MX routing came from. */
   mxSource: 'override' | 'dns' | 'connector' | 'default'
+  /**
+   * Where the licence came from: Graph's subscribedSkus, or, when Graph refused, whether the
+   * Defender cmdlets answer (a stand-in that cannot tell Plan 1 from Plan 2).
+   */
+  licenceSource: 'graph' | 'cmdlets'
+  /**
+   * What discovery could not learn, one visible sentence each ("licence unknown: Graph refused
+   * ..."); empty when Graph answered everything. Never a silent guess.
+   * ms-rule: client.graph-client
+   */
+  degraded: string[]
   /** Cmdlet calls and Graph requests made, and the wall time. */
   calls: number
   ms: number
@@ -98,17 +109,35 @@ export async function discover(
   opts: DiscoverOptions = {},
 ): Promise<Discovery> {
   const started = Date.now()
-  const [read, licenceInfo, roles, org] = await Promise.all([
+  const refused: { what: string; error: PassageError }[] = []
+  // Graph may refuse (no consent, its own client not signed in, a role missing): each refusal is
+  // kept and said, and Exchange's own reads still decide whether discovery works at all.
+  const graphOr = <T>(what: string, p: Promise<T>): Promise<T | null> =>
+    p.catch((e: unknown) => {
+      if (!isPassageError(e) || e.kind === 'bug') throw e
+      refused.push({ what, error: e })
+      return null
+    })
+  const [read, licenceInfo, roles, orgOrNull] = await Promise.all([
     readTenant(session.exo, { defender: 'probe' }),
-    session.graph.licence().catch((e: unknown) => {
-      if (isPassageError(e, 'PASSAGE_E_GRAPH_DENIED')) return null
-      throw e
-    }),
-    session.graph.roles().catch(() => null),
-    session.graph.organization(),
+    graphOr('licence', session.graph.licence()),
+    graphOr('roles', session.graph.roles()),
+    graphOr('organization', session.graph.organization()),
   ])
-  // Without Graph's word on the licence, the Defender cmdlets' existence is the next best sign.
+  const org = orgOrNull ?? {
+    initialDomain: null,
+    displayName: session.profile.tenantName ?? session.tenantId,
+  }
+  // Without Graph's word on the licence, the Defender cmdlets' existence is the next best sign;
+  // it is said so, never passed off as Graph's answer.
   const licence: Licence = licenceInfo?.licence ?? (read.defenderReadable ? 'mdo-p1' : 'eop')
+  const degraded = refused.map(({ what, error }) => {
+    const why = `Graph refused (${error.code}: ${error.message.slice(0, 200)})`
+    if (what === 'licence')
+      return `licence unknown: ${why}; assumed ${licence === 'eop' ? 'EOP only' : 'Defender for Office 365 Plan 1'} because the Defender cmdlets ${licence === 'eop' ? 'do not answer' : 'answer'}`
+    if (what === 'roles') return `admin roles unknown: ${why}`
+    return `organisation name unknown: ${why}`
+  })
   const state: SurfaceState = hasDefender(licence)
     ? read.state
     : { ...read.state, safeLinks: null, safeAttachments: null, atpPolicy: null }
@@ -175,6 +204,8 @@ export async function discover(
     roles,
     defenderFrom: licenceInfo?.defenderFrom ?? [],
     mxSource,
+    licenceSource: licenceInfo ? 'graph' : 'cmdlets',
+    degraded,
     calls: read.calls + 3,
     ms: Date.now() - started,
   }

@@ -38,6 +38,12 @@ export const AuthProfile = z.discriminatedUnion('kind', [
     kind: z.literal('device'),
     /** App (client) id; absent: the Exchange Online PowerShell module's. */
     clientId: z.string().optional(),
+    /**
+     * The public client Graph is asked of; absent: the sign-in's own client when it is the
+     * admin's own app registration, else Microsoft's Graph command-line client (never the
+     * Exchange Online PowerShell one; ms-rule: client.graph-client).
+     */
+    graphClientId: z.string().optional(),
   }),
   z.object({
     kind: z.literal('certificate'),
@@ -96,6 +102,12 @@ export interface Session {
 export interface OpenSessionOptions {
   /** Shows the device code (required for device-code profiles). */
   onCode?: (prompt: DeviceCodePrompt) => void | Promise<void>
+  /**
+   * Shows the second device code, for Microsoft Graph's own client, when Graph is first needed.
+   * Absent: Graph is not signed in interactively and discovery says "licence unknown" instead of
+   * waiting for a code nobody is shown.
+   */
+  onGraphCode?: (prompt: DeviceCodePrompt) => void | Promise<void>
   /** The CA PEM to trust, instead of reading `profile.caFile` (an in-memory sandbox). */
   caPem?: string
   /** Passphrase of an encrypted certificate key (never stored). */
@@ -227,7 +239,11 @@ export async function openSession(
   let signedIn: SignedIn | null = null
   let fromCache = false
   if (profile.auth.kind === 'device') {
-    const clientId = profile.auth.clientId ? { clientId: profile.auth.clientId } : {}
+    const clientId = {
+      ...(profile.auth.clientId ? { clientId: profile.auth.clientId } : {}),
+      ...(profile.auth.graphClientId ? { graphClientId: profile.auth.graphClientId } : {}),
+      ...(opts.onGraphCode ? { onGraphCode: opts.onGraphCode } : {}),
+    }
     if (cache && profile.tenantId) {
       signedIn = await signInFromCache({
         endpoints,
@@ -305,7 +321,11 @@ export async function connect(
 ): Promise<Session> {
   const session = await openSession(profile, opts)
   try {
-    const org = await session.graph.organization()
+    // Graph may be refused (no consent, no second sign-in): the tenant is still connected, under
+    // the name typed, and discovery says what Graph would not tell.
+    const org = await session.graph
+      .organization()
+      .catch(() => ({ initialDomain: null, displayName: null as string | null }))
     const name = org.initialDomain ?? profile.tenantName ?? session.tenantId
     const saved: ConnectionProfile = {
       ...profile,
@@ -317,7 +337,7 @@ export async function connect(
     await store.upsertTenant({
       id: session.tenantId,
       name,
-      displayName: org.displayName,
+      displayName: org.displayName ?? existing?.displayName ?? name,
       licence: existing?.licence ?? 'eop',
     })
     await store.saveConnection(session.tenantId, name, saved as unknown as JsonObject)

@@ -10,6 +10,8 @@ import type { CmdletValue } from '../core/cmdlet.js'
 import { utcDate } from '../core/cmdlet.js'
 import { evaluate, parseTestMessage } from '../core/evaluator/evaluate.js'
 import { analyzeHeaders } from '../core/headers/analyze.js'
+import { decodeAuthResults } from '../core/headers/auth-results.js'
+import { parseHeaderBlock } from '../core/headers/parse.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
 import { ipMatchesAny } from '../core/net/ip.js'
 import { typicalMessages, type TypicalMessage } from '../core/simulate/index.js'
@@ -41,6 +43,26 @@ export interface MessageFate {
   released?: boolean
 }
 
+/** One quarantined message `--release` released, or left where it is, and why. */
+export interface ReleaseItem {
+  /** The quarantine identity (`GUID\\GUID`). */
+  identity: string
+  messageId: string
+  recipients: string[]
+  sender: string
+  fromIp: string
+  /** The quarantine type, normalised (Spam, Bulk, Phish, HighConfPhish, Malware, ...). */
+  type: string
+  /** Why it was released (the evidence) or skipped. */
+  reason: string
+}
+
+/** What `--release` decided: what it may release, and what it left, each with its reason. */
+export interface ReleaseAssessment {
+  release: ReleaseItem[]
+  skipped: ReleaseItem[]
+}
+
 /** What test delivery found. */
 export interface DeliveryReport {
   vendor: string
@@ -49,6 +71,11 @@ export interface DeliveryReport {
   sent: number
   messages: MessageFate[]
   released: number
+  /**
+   * With `release`: what was (or, before confirmation, would be) released and what was skipped,
+   * each with its reason.
+   */
+  release?: { released: ReleaseItem[]; skipped: ReleaseItem[] }
   /** The header analyzer's conclusion, when headers were given. */
   headers?: { verdict: string; category: string; findings: string[] }
 }
@@ -58,8 +85,17 @@ export interface DeliveryOptions {
   /** Start of the window (default 48 hours ago). */
   since?: Date
   until?: Date
-  /** Release the vendor's quarantined copies to their recipients. */
+  /**
+   * Release the vendor's quarantined copies to their recipients, after `confirmRelease` agrees.
+   * Only spam, bulk and phish quarantines of mail attributed to the vendor by its sending IP AND
+   * an authenticated vendor domain are ever released (ms-rule: client.quarantine-release).
+   */
   release?: boolean
+  /**
+   * Asked with what would be released and skipped, before anything is released; false releases
+   * nothing. Without it, `release` releases nothing either (a caller must decide explicitly).
+   */
+  confirmRelease?: (a: ReleaseAssessment) => Promise<boolean>
   /** Sandbox only: send the vendor's typical messages first. */
   send?: boolean
   /** Pasted headers of one delivered message to explain. */
@@ -270,17 +306,33 @@ export async function testDelivery(
     })
   }
   let released = 0
+  let release: DeliveryReport['release']
   if (opts.release) {
-    for (const m of messages) {
-      if (m.fate !== 'quarantine' || !m.quarantine?.identity) continue
+    const assessment = await assessRelease(session, vendor, snapshot, messages)
+    const go =
+      assessment.release.length > 0 && opts.confirmRelease
+        ? await opts.confirmRelease(assessment)
+        : false
+    const done: ReleaseItem[] = []
+    const skipped = [...assessment.skipped]
+    for (const item of assessment.release) {
+      if (!go) {
+        skipped.push({ ...item, reason: 'not released: the release was not confirmed' })
+        continue
+      }
       await session.exo.invokeCommand({
         cmdlet: 'Release-QuarantineMessage',
-        params: { Identity: m.quarantine.identity, ReleaseToAll: { kind: 'switch' } },
+        params: { Identity: item.identity, ReleaseToAll: { kind: 'switch' } },
       })
-      m.released = true
-      m.fate = 'released'
+      done.push(item)
+      for (const m of messages)
+        if (m.quarantine?.identity === item.identity) {
+          m.released = true
+          m.fate = 'released'
+        }
       released++
     }
+    release = { released: done, skipped }
   }
   const report: DeliveryReport = {
     vendor: vendor.name,
@@ -288,6 +340,7 @@ export async function testDelivery(
     sent,
     messages,
     released,
+    ...(release ? { release } : {}),
   }
   if (opts.headers) {
     const a = analyzeHeaders(opts.headers)
@@ -298,4 +351,228 @@ export async function testDelivery(
     }
   }
   return report
+}
+
+/**
+ * Quarantine types `--release` may release. Malware and high-confidence phish stay quarantined
+ * whatever the allows (secure by default), and only an admin releases them, deliberately, one
+ * message at a time after review; file-type blocks are malware verdicts; a transport rule or DLP
+ * quarantine is the tenant's own decision. Anything else (or a type not recognised) is skipped.
+ * ms-rule: client.quarantine-release
+ */
+const RELEASABLE = new Set(['Spam', 'Bulk', 'Phish'])
+const NEVER: Record<string, string> = {
+  Malware:
+    'malware: Microsoft keeps it quarantined whatever the allows; only an admin releases it, after review',
+  SPOMalware:
+    'malware: Microsoft keeps it quarantined whatever the allows; only an admin releases it, after review',
+  FileTypeBlock: 'a blocked file type (a malware verdict): only an admin releases it, after review',
+  HighConfPhish:
+    'high-confidence phish: Microsoft keeps it quarantined whatever the allows; only an admin releases it, after review',
+}
+
+/** Get-QuarantineMessage's type, from its `QuarantineTypes` value or its display `Type`. */
+export function quarantineType(value: string): string {
+  const k = value.toLowerCase().replace(/[^a-z]/g, '')
+  const byKey: Record<string, string> = {
+    spam: 'Spam',
+    highconfidencespam: 'Spam',
+    bulk: 'Bulk',
+    phish: 'Phish',
+    phishing: 'Phish',
+    highconfphish: 'HighConfPhish',
+    highconfidencephish: 'HighConfPhish',
+    highconfidencephishing: 'HighConfPhish',
+    malware: 'Malware',
+    spomalware: 'SPOMalware',
+    filetypeblock: 'FileTypeBlock',
+    transportrule: 'TransportRule',
+    datalossprevention: 'DataLossPrevention',
+  }
+  return byKey[k] ?? (value.trim() || 'unknown')
+}
+
+const domainOf = (v: string) =>
+  (v.includes('@') ? v.slice(v.lastIndexOf('@') + 1) : v).trim().toLowerCase().replace(/\.$/, '')
+
+function inDomains(domain: string, list: readonly string[]): boolean {
+  return list.some((d) => domain === d || domain.endsWith(`.${d}`))
+}
+
+/**
+ * Whether a quarantined message's headers show it authenticated as the vendor: the topmost
+ * Authentication-Results written by Microsoft 365 (it carries compauth; a sender can add its own
+ * lower down) has SPF pass for a vendor MAIL FROM domain, DKIM pass for a vendor signing domain,
+ * or DMARC pass for a vendor From domain. `ownDomains` stand in for vendors that send as the
+ * tenant's own domain (no domain of their own). Returns the evidence, or why not.
+ * ms-rule: client.quarantine-release
+ */
+export function authenticatedVendorDomain(
+  vendor: ResolvedVendor,
+  headerText: string,
+  ownDomains: readonly string[] = [],
+): { ok: true; evidence: string } | { ok: false; reason: string } {
+  const block = parseHeaderBlock(headerText)
+  const ar = block.headers
+    .filter((h) => h.lower === 'authentication-results')
+    .map((h) => decodeAuthResults(h.value, h.name, h.index))
+    .find((a) => a.microsoft)
+  if (!ar)
+    return {
+      ok: false,
+      reason: 'no Authentication-Results from Microsoft 365 in its headers: authentication unknown',
+    }
+  const norm = (l: readonly string[]) => l.map((d) => d.toLowerCase().replace(/^\*\./, ''))
+  const own = vendorDomains(vendor).length === 0 ? norm(ownDomains) : []
+  const envelope = [
+    ...norm(vendor.sending.envelopeDomains),
+    ...norm(vendor.sending.dkimDomains),
+    ...own,
+  ]
+  const dkim = [
+    ...norm(vendor.sending.dkimDomains),
+    ...norm(vendor.sending.envelopeDomains),
+    ...own,
+  ]
+  const from = [...norm(vendor.sending.headerFromDomains), ...own]
+  for (const m of ar.methods) {
+    if (m.result !== 'pass') continue
+    if (m.method === 'spf' && m.props['smtp.mailfrom']) {
+      const d = domainOf(m.props['smtp.mailfrom'])
+      if (inDomains(d, envelope)) return { ok: true, evidence: `spf=pass for ${d}` }
+    }
+    if (m.method === 'dkim' && m.props['header.d']) {
+      const d = domainOf(m.props['header.d'])
+      if (inDomains(d, dkim)) return { ok: true, evidence: `dkim=pass for ${d}` }
+    }
+    if (m.method === 'dmarc' && m.props['header.from']) {
+      const d = domainOf(m.props['header.from'])
+      if (inDomains(d, from)) return { ok: true, evidence: `dmarc=pass for ${d}` }
+    }
+  }
+  const seen = [
+    ar.spf ? `spf=${ar.spf}${ar.mailFrom ? ` (${domainOf(ar.mailFrom)})` : ''}` : null,
+    ar.dkim
+      ? `dkim=${ar.dkim}${ar.dkimDomains.length ? ` (${ar.dkimDomains.join(', ')})` : ''}`
+      : null,
+    ar.dmarc ? `dmarc=${ar.dmarc}${ar.headerFrom ? ` (${ar.headerFrom})` : ''}` : null,
+  ].filter(Boolean)
+  return {
+    ok: false,
+    reason: `no authentication pass for a ${vendor.name} domain (${seen.join(', ') || 'no results'})`,
+  }
+}
+
+/** The quarantine header of a message (Get-QuarantineMessageHeader), or why it is unknown. */
+async function quarantineHeader(
+  session: Session,
+  identity: string,
+): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+  try {
+    const rows = await session.exo.invokeCommand({
+      cmdlet: 'Get-QuarantineMessageHeader',
+      params: { Identity: identity },
+    })
+    const text = asString(rows[0]?.Header)
+    if (!text.trim())
+      return { ok: false, reason: 'its headers came back empty: authentication unknown' }
+    return { ok: true, text }
+  } catch (e) {
+    const why = e instanceof PassageError ? e.message : String(e)
+    return {
+      ok: false,
+      reason: `its headers could not be read (Get-QuarantineMessageHeader: ${why.slice(0, 200)}): authentication unknown`,
+    }
+  }
+}
+
+/**
+ * Decides, per quarantined message, whether `--release` may release it. It must be a spam, bulk
+ * or phish quarantine (never malware, high-confidence phish or a file-type block); it must come
+ * from one of the vendor's sending IPs (as message trace saw the connecting IP) AND its headers
+ * must show an authentication pass for a vendor domain. A matching envelope domain alone can be
+ * forged, and a shared IP alone carries other senders' mail, so neither is enough on its own.
+ * ms-rule: client.quarantine-release
+ */
+export async function assessRelease(
+  session: Session,
+  vendor: ResolvedVendor,
+  snapshot: TenantSnapshot,
+  messages: readonly MessageFate[],
+): Promise<ReleaseAssessment> {
+  const byIdentity = new Map<string, ReleaseItem>()
+  const unlisted: ReleaseItem[] = []
+  for (const m of messages) {
+    if (m.fate !== 'quarantine') continue
+    if (!m.quarantine?.identity) {
+      // Trace says quarantined, but quarantine does not list it (yet): nothing to release.
+      unlisted.push({
+        identity: '',
+        messageId: m.messageId,
+        recipients: [m.recipient],
+        sender: m.sender,
+        fromIp: m.fromIp,
+        type: 'unknown',
+        reason: 'message trace says quarantined, but Get-QuarantineMessage does not list it',
+      })
+      continue
+    }
+    const known = byIdentity.get(m.quarantine.identity)
+    if (known) {
+      if (!known.recipients.includes(m.recipient)) known.recipients.push(m.recipient)
+      continue
+    }
+    byIdentity.set(m.quarantine.identity, {
+      identity: m.quarantine.identity,
+      messageId: m.messageId,
+      recipients: [m.recipient],
+      sender: m.sender,
+      fromIp: m.fromIp,
+      type: quarantineType(m.quarantine.type),
+      reason: '',
+    })
+  }
+  const own = snapshot.acceptedDomains.map((d) => d.DomainName)
+  const out: ReleaseAssessment = { release: [], skipped: [...unlisted] }
+  for (const item of byIdentity.values()) {
+    const skip = (reason: string) => out.skipped.push({ ...item, reason })
+    const never = NEVER[item.type]
+    if (never) {
+      skip(never)
+      continue
+    }
+    if (!RELEASABLE.has(item.type)) {
+      skip(
+        item.type === 'TransportRule' || item.type === 'DataLossPrevention'
+          ? `quarantined by the tenant's own ${item.type === 'TransportRule' ? 'mail flow rule' : 'DLP policy'}: release it by hand if that rule is wrong`
+          : `quarantine type '${item.type}' is not one passage releases`,
+      )
+      continue
+    }
+    if (vendor.sending.ips.length === 0) {
+      skip(`${vendor.name} has no known sending IPs, so the message cannot be tied to it`)
+      continue
+    }
+    if (!item.fromIp || !ipMatchesAny(item.fromIp, vendor.sending.ips)) {
+      skip(
+        `sent from ${item.fromIp || 'an unknown IP'}, not one of ${vendor.name}'s sending IPs (a matching sender domain can be forged)`,
+      )
+      continue
+    }
+    const header = await quarantineHeader(session, item.identity)
+    if (!header.ok) {
+      skip(header.reason)
+      continue
+    }
+    const auth = authenticatedVendorDomain(vendor, header.text, own)
+    if (!auth.ok) {
+      skip(`${auth.reason}; a shared sending IP alone is not enough`)
+      continue
+    }
+    out.release.push({
+      ...item,
+      reason: `${item.type} quarantine from ${vendor.name}'s IP ${item.fromIp} with ${auth.evidence}`,
+    })
+  }
+  return out
 }

@@ -3,13 +3,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
 import { describe, expect, it } from 'vitest'
-import { isPassageError, type PassageError } from '../core/errors/index.js'
+import { isPassageError, PassageError } from '../core/errors/index.js'
 import { isSharedDomain, isValidDomain, parseIpEntry } from '../core/net/index.js'
 import { MECHANISMS } from '../core/mechanisms/index.js'
 import { PROTECTIONS } from '../core/protections/definitions.js'
 import { PARAM_REF, type VendorParam, type VendorProfileInput } from '../core/vendor/profile.js'
 import { resolveVendor } from '../core/vendor/resolve.js'
 import { getVendor, loadCatalog, loadVendorFile, parseVendorProfile } from './index.js'
+import { unsourcedValues } from './load.js'
+
+const chooseVendorFromCatalog = (id: string, params: Record<string, string>) =>
+  resolveVendor(getVendor(id), params)
 
 const REQUIRED_IDS = [
   'trustifi',
@@ -235,17 +239,26 @@ describe('vendor facts', () => {
       required: true,
     })
     expect(v.sending.envelopeDomains).toContain('${simulationDomains}')
-    expect(v.sending.ips.length).toBeGreaterThan(0)
+    // Sending IPs: given, a parameter, or (KnowBe4) chosen by a variant.
+    const variantIps = Object.values(v.variants).flatMap((byValue) =>
+      Object.values(byValue).flatMap((x) => x.ips ?? []),
+    )
+    expect(v.sending.ips.length + variantIps.length).toBeGreaterThan(0)
   })
 
   it('published simulation IPs are the reference values; unpublished ones are parameters', () => {
-    expect(getVendor('knowbe4').sending.ips).toEqual([
+    // KnowBe4's IPs depend on its instance (the region parameter, default us).
+    expect(getVendor('knowbe4').variants.region?.us?.ips).toEqual([
       '23.21.109.197',
       '23.21.109.212',
       '147.160.167.0/26',
     ])
     expect(getVendor('knowbe4').headers).toEqual(['X-PHISHTEST'])
-    expect(getVendor('hoxhunt').sending.ips).toEqual(['37.139.12.94', '35.156.0.138'])
+    expect(getVendor('hoxhunt').sending.ips).toEqual([
+      '37.139.12.94',
+      '35.156.0.138',
+      '193.3.183.0/25',
+    ])
     expect(getVendor('barracuda-security-awareness').sending.ips).toEqual(['3.145.232.16/28'])
     for (const id of ['proofpoint-security-awareness', 'infosec-iq']) {
       const v = getVendor(id)
@@ -402,5 +415,71 @@ describe('references and variants are checked', () => {
     const e = caught(() => loadVendorFile(path))
     expect(e.code).toBe('PASSAGE_E_VENDOR_INVALID')
     expect(e.message).toContain(path)
+  })
+})
+
+describe('vendor facts and their sources', () => {
+  /** Profiles that need not cite: the user-described one, and Trustifi (another change in flight). */
+  const FLAGGED = new Set(['custom', 'trustifi'])
+
+  it('every catalog vendor but the flagged ones cites a public source (or says it has none) for each literal sending value', () => {
+    for (const p of loadCatalog()) {
+      if (FLAGGED.has(p.id)) continue
+      expect(unsourcedValues(p), p.id).toEqual([])
+      for (const f of p.facts) expect(f.source.read, p.id).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+    }
+  })
+
+  it('refuses a fact with neither a page nor a reason, and a fact naming a value the profile lacks', () => {
+    const base = getVendor('hoxhunt')
+    expect(() =>
+      parseVendorProfile({
+        ...base,
+        facts: [{ values: ['37.139.12.94'], source: { read: '2026-12-06' } }],
+      }),
+    ).toThrow(/unpublished/)
+    expect(() =>
+      parseVendorProfile({
+        ...base,
+        facts: [
+          { values: ['198.51.100.1'], source: { url: 'https://x.example/a', read: '2026-12-06' } },
+        ],
+      }),
+    ).toThrow(/not a literal sending value/)
+    expect(() =>
+      parseVendorProfile({
+        ...base,
+        facts: [
+          { values: ['37.139.12.94'], source: { url: 'http://x.example/a', read: '2026-12-06' } },
+        ],
+      }),
+    ).toThrow(PassageError)
+  })
+
+  it('says where a fact has no public source (Infosec IQ: a 2021 forum post)', () => {
+    const f = getVendor('infosec-iq').facts[0]
+    expect(f?.source.url).toBeUndefined()
+    expect(f?.source.unpublished).toMatch(/2021/)
+  })
+
+  it('KnowBe4 takes a region: the EU instance sends from its own addresses', () => {
+    const us = chooseVendorFromCatalog('knowbe4', { simulationDomains: 'tests.example.net' })
+    const eu = chooseVendorFromCatalog('knowbe4', {
+      simulationDomains: 'tests.example.net',
+      region: 'eu',
+    })
+    expect(us.sending.ips).toEqual(['23.21.109.197', '23.21.109.212', '147.160.167.0/26'])
+    expect(eu.sending.ips).toEqual(['52.49.201.246', '52.49.235.189'])
+  })
+
+  it('simulate.link-shapes: ContactMonkey links carry its tracker paths', () => {
+    expect(getVendor('contactmonkey').linkPaths.map((p) => p.split('?')[0])).toEqual([
+      '/api/v1/tracker',
+      '/read',
+    ])
+  })
+
+  it('Hoxhunt includes its newer range 193.3.183.0/25', () => {
+    expect(getVendor('hoxhunt').sending.ips).toContain('193.3.183.0/25')
   })
 })

@@ -132,7 +132,41 @@ function profileIssues(p: VendorProfile): ValidationIssue[] {
       identity(`variants.${key}.${value}`, extra)
     }
   }
+  // Facts cite literal values the profile lists (sending or variants), nothing else.
+  const listed = new Set(literalValues(p))
+  p.facts.forEach((f, i) =>
+    f.values.forEach((v, j) => {
+      if (f.about === undefined && !listed.has(v.toLowerCase()))
+        issues.push({
+          path: `facts[${i}].values[${j}]`,
+          message: `'${v}' is not a literal sending value of this profile`,
+        })
+    }),
+  )
   return issues
+}
+
+/** The literal (not `${param}`) sending values of a profile, with its variants', lower-cased. */
+export function literalValues(p: VendorProfile): string[] {
+  const out: string[] = []
+  const add = (s: Partial<SendingIdentity>) => {
+    for (const field of SENDING_FIELDS)
+      for (const v of s[field] ?? []) if (!PARAM_REF.test(v)) out.push(v.toLowerCase())
+  }
+  add(p.sending)
+  for (const byValue of Object.values(p.variants))
+    for (const extra of Object.values(byValue)) add(extra)
+  return [...new Set(out)]
+}
+
+/** Literal sending values of a profile that no fact cites (they have no recorded source). */
+export function unsourcedValues(p: VendorProfile): string[] {
+  const cited = new Set(
+    p.facts
+      .filter((f) => f.about === undefined)
+      .flatMap((f) => f.values.map((v) => v.toLowerCase())),
+  )
+  return literalValues(p).filter((v) => !cited.has(v))
 }
 
 /**

@@ -17,6 +17,7 @@ import { PassageError } from '../core/errors/index.js'
 import {
   defaultScope,
   EXO_POWERSHELL_CLIENT_ID,
+  graphClientIdFor,
   isMicrosoftAuthority,
   resolveEndpoints,
   type Audience,
@@ -36,6 +37,12 @@ export interface SignInOptions {
   tenant?: string
   /** App (client) id. Default for device code: the Exchange Online PowerShell module's. */
   clientId?: string
+  /**
+   * The public client Graph tokens are asked of, for a delegated sign-in (see graphClientIdFor):
+   * by default Microsoft's Graph command-line client, or the sign-in's own client when that is
+   * the admin's own app registration. App-only sign-in always uses its own app.
+   */
+  graphClientId?: string
   /**
    * The opt-in encrypted token cache (msal's ICachePlugin: beforeCacheAccess / afterCacheAccess;
    * see token-cache.ts). Absent, the default, tokens live in memory only.
@@ -65,6 +72,8 @@ export interface SignedIn extends TokenProvider {
   /** UPN of the signed-in admin (null for app-only). */
   username: string | null
   clientId: string
+  /** The client Graph tokens come from (the same as `clientId` for one app registration). */
+  graphClientId: string
   /** Forgets every token (in memory). */
   signOut(): Promise<void>
 }
@@ -77,6 +86,13 @@ export interface DeviceCodeOptions extends SignInOptions {
   signal?: AbortSignal
   /** Stop waiting after this many seconds (default: until the code expires). */
   timeoutSeconds?: number
+  /**
+   * Shows the second device code, for Microsoft Graph, when Graph has its own client (the
+   * default). Absent: Graph is never signed in interactively, and Graph calls fail with
+   * PASSAGE_E_GRAPH_DENIED, which discovery reports as "licence unknown" (a front end that cannot
+   * show a second code must not hang waiting for one).
+   */
+  onGraphCode?: (prompt: DeviceCodePrompt) => void | Promise<void>
 }
 
 /** Options of the app-only sign-in with a certificate. */
@@ -165,26 +181,107 @@ export async function signInWithDeviceCode(opts: DeviceCodeOptions): Promise<Sig
   } finally {
     opts.signal?.removeEventListener('abort', onAbort)
   }
-  return userSession(pca, account, tenantId, clientId, endpoints)
+  return userSession(
+    pca,
+    account,
+    tenantId,
+    clientId,
+    endpoints,
+    graphSignIn(opts, clientId, tenantId),
+  )
 }
 
-/** The SignedIn of an admin's account in a public client's cache (tokens refreshed silently). */
+/** How a delegated session gets Graph tokens when Graph has its own public client. */
+interface GraphSignIn {
+  clientId: string
+  pca: PublicClientApplication | null
+  onCode: ((prompt: DeviceCodePrompt) => void | Promise<void>) | undefined
+  signal: AbortSignal | undefined
+}
+
+function graphSignIn(
+  opts: SignInOptions & {
+    onGraphCode?: DeviceCodeOptions['onGraphCode']
+    signal?: AbortSignal
+  },
+  clientId: string,
+  tenantId: string,
+): GraphSignIn {
+  const endpoints = resolveEndpoints(opts.endpoints)
+  const graphClientId = graphClientIdFor(clientId, opts.graphClientId)
+  const same = graphClientId.toLowerCase() === clientId.toLowerCase()
+  return {
+    clientId: graphClientId,
+    // Its own msal application (and so its own cache entries, under its own client id).
+    pca: same
+      ? null
+      : new PublicClientApplication(msalConfig({ ...opts, endpoints }, graphClientId, tenantId)),
+    onCode: opts.onGraphCode,
+    signal: opts.signal,
+  }
+}
+
+/**
+ * The SignedIn of an admin's account in a public client's cache (tokens refreshed silently).
+ * Graph tokens come from `graph`'s client: the same application, or, when Graph has its own
+ * client, that client's cached account for the same admin, else (once, shared by concurrent
+ * callers) its own device-code sign-in through `graph.onCode`. A refusal is remembered, so that
+ * the admin is not asked again and again.
+ * ms-rule: client.graph-client
+ */
 function userSession(
   pca: PublicClientApplication,
   account: AccountInfo,
   tenantId: string,
   clientId: string,
   endpoints: ExchangeEndpoints,
+  graph: GraphSignIn,
 ): SignedIn {
+  let graphAccount: Promise<AccountInfo> | null = null
+  const graphPca = graph.pca
+  const graphAccountOnce = (): Promise<AccountInfo> => {
+    graphAccount ??= (async () => {
+      if (!graphPca) return account
+      const cached = (await graphPca.getTokenCache().getAllAccounts()).find(
+        (a) =>
+          a.tenantId.toLowerCase() === tenantId.toLowerCase() &&
+          a.username.toLowerCase() === account.username.toLowerCase(),
+      )
+      if (cached) return cached
+      const onCode = graph.onCode
+      if (!onCode)
+        throw new PassageError(
+          'PASSAGE_E_GRAPH_DENIED',
+          `Microsoft Graph needs its own sign-in with the Graph client ${graph.clientId}, and this session cannot show a second code.`,
+          { details: { graphClientId: graph.clientId } },
+        )
+      const got = await deviceCodeToken(
+        graphPca,
+        defaultScope('graph', endpoints),
+        onCode,
+        graph.signal,
+      )
+      if (got.tenantId.toLowerCase() !== tenantId.toLowerCase())
+        throw new PassageError(
+          'PASSAGE_E_GRAPH_DENIED',
+          'The Microsoft Graph sign-in was of another tenant than the Exchange Online one.',
+        )
+      return got.account
+    })()
+    return graphAccount
+  }
   return {
     kind: 'user',
     tenantId,
     username: account.username || null,
     clientId,
+    graphClientId: graph.clientId,
     async getToken(audience: Audience, o: TokenRequestOptions = {}) {
+      const app = audience === 'graph' && graphPca ? graphPca : pca
+      const who = audience === 'graph' ? await graphAccountOnce() : account
       try {
-        const r = await pca.acquireTokenSilent({
-          account,
+        const r = await app.acquireTokenSilent({
+          account: who,
           scopes: [defaultScope(audience, endpoints)],
           ...(o.forceRefresh ? { forceRefresh: true } : {}),
         })
@@ -194,9 +291,52 @@ function userSession(
       }
     },
     async signOut() {
-      const cache = pca.getTokenCache()
-      for (const a of await cache.getAllAccounts()) await cache.removeAccount(a)
+      for (const app of graphPca ? [pca, graphPca] : [pca]) {
+        const cache = app.getTokenCache()
+        for (const a of await cache.getAllAccounts()) await cache.removeAccount(a)
+      }
     },
+  }
+}
+
+/** One device-code sign-in of a public client for a scope; the account and its tenant. */
+async function deviceCodeToken(
+  pca: PublicClientApplication,
+  scope: string,
+  onCode: (prompt: DeviceCodePrompt) => void | Promise<void>,
+  signal: AbortSignal | undefined,
+): Promise<{ account: AccountInfo; tenantId: string }> {
+  const request = {
+    scopes: [scope],
+    deviceCodeCallback: (r: {
+      userCode: string
+      verificationUri: string
+      message: string
+      expiresIn: number
+    }) => {
+      Promise.resolve(
+        onCode({
+          userCode: r.userCode,
+          verificationUri: r.verificationUri,
+          message: r.message,
+          expiresIn: r.expiresIn,
+        }),
+      ).catch(() => {})
+    },
+    cancel: false,
+  }
+  const onAbort = () => {
+    request.cancel = true
+  }
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    const result = await pca.acquireTokenByDeviceCode(request)
+    if (!result?.account) throw new Error('sign-in returned no account')
+    return { account: result.account, tenantId: result.tenantId || result.account.tenantId }
+  } catch (e) {
+    throw signInError(e)
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
   }
 }
 
@@ -207,6 +347,8 @@ export interface CachedSignInOptions extends SignInOptions {
   tenant: string
   /** Prefer this account (UPN) when the cache holds several for the tenant. */
   username?: string
+  /** Shows a device code for Graph's own client when its account is not in the cache. */
+  onGraphCode?: DeviceCodeOptions['onGraphCode']
 }
 
 /**
@@ -233,7 +375,8 @@ export async function signInFromCache(opts: CachedSignInOptions): Promise<Signed
       account,
       scopes: [defaultScope('exchange', endpoints)],
     })
-    return userSession(pca, account, r.tenantId || account.tenantId, clientId, endpoints)
+    const tid = r.tenantId || account.tenantId
+    return userSession(pca, account, tid, clientId, endpoints, graphSignIn(opts, clientId, tid))
   } catch (e) {
     if (e instanceof PassageError) throw e
     // Only a network failure is worth reporting; anything else means "sign in again".
@@ -281,6 +424,8 @@ export async function signInWithCertificate(opts: CertificateOptions): Promise<S
     tenantId: opts.tenant,
     username: null,
     clientId: opts.clientId,
+    // App-only: the admin's own app registration carries both APIs' application permissions.
+    graphClientId: opts.clientId,
     async getToken(audience: Audience, o: TokenRequestOptions = {}) {
       try {
         const r = await cca.acquireTokenByClientCredential({

@@ -87,6 +87,34 @@ describe('$batch', () => {
     expect(item.body.CmdletInput.CmdletName).toBe('Get-TransportRule')
   })
 
+  it('client.batch-shape: items carry the headers CIPP sends; the outer request routes by parameter', async () => {
+    const { peer, client } = await setup(echo)
+    await client.batch([
+      { cmdlet: 'Get-TransportRule', params: { Identity: 'a' } },
+      { cmdlet: 'Get-HostedConnectionFilterPolicy', params: {} },
+    ])
+    const outer = peer.received[0]!
+    // CIPP New-ExoBulkRequest.ps1: Prefer values joined with ';', parameter-based-routing true.
+    expect(outer.headers.prefer).toBe('odata.maxpagesize=1000;odata.continue-on-error')
+    expect(outer.headers['parameter-based-routing']).toBe('true')
+    const items = (outer.json as BatchReq).requests
+    expect(items.map((i) => i.headers['X-CmdletName'])).toEqual([
+      'Get-TransportRule',
+      'Get-HostedConnectionFilterPolicy',
+    ])
+    for (const i of items) {
+      expect(i.headers['X-AnchorMailbox']).toBe(outer.headers['x-anchormailbox'])
+      expect(i.headers['X-AnchorMailbox']).toBeTruthy()
+      expect(i.headers.Prefer).toBe('odata.maxpagesize=1000;odata.continue-on-error')
+      expect(i.headers['parameter-based-routing']).toBe('true')
+      expect(i.headers.Accept).toBe('application/json; odata.metadata=minimal')
+      expect(i.headers['Accept-Encoding']).toBe('gzip')
+      // The token travels once, on the outer request, never inside the body.
+      expect(Object.keys(i.headers).map((k) => k.toLowerCase())).not.toContain('authorization')
+    }
+    expect(JSON.stringify(outer.json)).not.toMatch(/Bearer/i)
+  })
+
   it('honours a smaller batch size', async () => {
     const { peer, client } = await setup(echo)
     await client.batch(gets(5), { batchSize: 2 })

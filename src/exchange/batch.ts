@@ -39,6 +39,39 @@ interface BatchItemResponse {
   body: unknown
 }
 
+/**
+ * The outer and per-item `Prefer` of a `$batch`: the page size and continue-on-error joined with
+ * `;`, as CIPP's bulk client sends them to the real service (ms-rule: client.batch-shape).
+ */
+export function batchPrefer(pageSize: number): string {
+  return `odata.maxpagesize=${pageSize};odata.continue-on-error`
+}
+
+/**
+ * The headers of one `$batch` sub-request, as CIPP's New-ExoBulkRequest sends them: the routing
+ * flag, the anchor mailbox, the cmdlet's name, Prefer, Accept and Accept-Encoding
+ * (ms-rule: client.batch-shape). Authorization is left out on purpose: CIPP copies its whole
+ * header set, token included, into every item, but the outer request already carries the token
+ * and a copy inside the body would be one more place a secret could be logged or recorded.
+ * `parameter-based-routing` goes as the string `true` (CIPP's JSON has a boolean) because
+ * sub-request headers are strings in the OData JSON batch format.
+ */
+export function subRequestHeaders(
+  cmdlet: string,
+  pageSize: number,
+  anchor: string | undefined,
+): Record<string, string> {
+  return {
+    'Content-Type': 'application/json',
+    Prefer: batchPrefer(pageSize),
+    'parameter-based-routing': 'true',
+    ...(anchor ? { 'X-AnchorMailbox': anchor } : {}),
+    'X-CmdletName': cmdlet,
+    Accept: 'application/json; odata.metadata=minimal',
+    'Accept-Encoding': 'gzip',
+  }
+}
+
 /** Runs calls in batches; outcomes come back in the order of `calls`. */
 export async function batch(
   api: AdminApi,
@@ -68,12 +101,13 @@ async function runChunk(
   let pending = indexes
   for (let round = 1; pending.length > 0; round++) {
     const url = api.url('InvokeCommand', tenant, opts.select)
+    const anchor = (await api.headers(null, tenant))['x-anchormailbox']
     const requests = pending.map((i) => ({
       id: String(i),
       method: 'POST',
       url,
       body: invokeBody(calls[i]!),
-      headers: { 'Content-Type': 'application/json', Prefer: `odata.maxpagesize=${api.pageSize}` },
+      headers: subRequestHeaders(calls[i]!.cmdlet, api.pageSize, anchor),
     }))
     let responses: BatchItemResponse[]
     try {
@@ -86,7 +120,8 @@ async function runChunk(
         idempotent: pending.every((i) => isIdempotent(calls[i]!.cmdlet)),
         signal: opts.signal,
         // Without continue-on-error the service stops at the first failing item (§1.4).
-        headers: { prefer: `odata.maxpagesize=${api.pageSize}, odata.continue-on-error` },
+        // ms-rule: client.batch-shape
+        headers: { prefer: batchPrefer(api.pageSize), 'parameter-based-routing': 'true' },
       })
       responses = parseBatch(res.text)
     } catch (e) {

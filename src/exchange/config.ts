@@ -32,6 +32,27 @@ export const MICROSOFT_ENDPOINTS: ExchangeEndpoints = Object.freeze({
  */
 export const EXO_POWERSHELL_CLIENT_ID = 'fb78d390-0c51-40cd-8e17-fdbfab77341b'
 
+/**
+ * The public client Microsoft's own Graph tooling signs admins in with: the Microsoft Graph
+ * PowerShell SDK's "Microsoft Graph Command Line Tools" (microsoftgraph/msgraph-sdk-powershell,
+ * AuthContext.cs). Graph is asked of this client, never of the Exchange Online PowerShell one:
+ * no public client shows that one getting Graph tokens (review item 10).
+ * ms-rule: client.graph-client
+ */
+export const GRAPH_CLI_CLIENT_ID = '14d82eec-204b-4c2f-b7e8-296a70dab67e'
+
+/**
+ * The client a delegated sign-in asks Graph tokens of: the one given; else the sign-in's own
+ * client when that is the admin's own app registration (it can carry both APIs' permissions);
+ * else Microsoft's Graph command-line client.
+ * ms-rule: client.graph-client
+ */
+export function graphClientIdFor(clientId?: string, graphClientId?: string): string {
+  if (graphClientId) return graphClientId
+  if (clientId && clientId.toLowerCase() !== EXO_POWERSHELL_CLIENT_ID) return clientId
+  return GRAPH_CLI_CLIENT_ID
+}
+
 /** Token audiences (resources). They are Microsoft's names even when the base URLs are not. */
 export const AUDIENCES = {
   exchange: 'https://outlook.office365.com',

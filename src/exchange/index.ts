@@ -7,6 +7,8 @@ export {
   AUDIENCES,
   defaultScope,
   EXO_POWERSHELL_CLIENT_ID,
+  GRAPH_CLI_CLIENT_ID,
+  graphClientIdFor,
   isTenantGuid,
   MICROSOFT_ENDPOINTS,
   normaliseTenant,

@@ -73,6 +73,10 @@ export async function deviceSignIn(
       prompt = p
       approval = approveDeviceCode(s, p.userCode, upn, decision)
     },
+    // Graph has its own client, and so its own code: the same admin approves it.
+    onGraphCode: (p) => {
+      void approveDeviceCode(s, p.userCode, upn, decision).catch(() => {})
+    },
   }).finally(() => approval.catch(() => {}))
   await approval
   if (!prompt) throw new Error('no device code was shown')

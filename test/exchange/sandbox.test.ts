@@ -8,14 +8,22 @@ import { isPassageError, PassageError } from '../../src/core/errors/index.js'
 import type { SandboxTenant } from '../../src/sandbox/contracts.js'
 import { createAppCredentials } from '../../src/sandbox/identity/index.js'
 import {
+  EXO_POWERSHELL_CLIENT_ID,
   ExchangeClient,
+  GRAPH_CLI_CLIENT_ID,
   GraphClient,
   signInWithCertificate,
   signInWithDeviceCode,
   type SignedIn,
   type TransportEvent,
 } from '../../src/exchange/index.js'
-import { appSignIn, deviceSignIn, sandbox, type Sandbox } from './sandbox-helpers.js'
+import {
+  appSignIn,
+  approveDeviceCode,
+  deviceSignIn,
+  sandbox,
+  type Sandbox,
+} from './sandbox-helpers.js'
 
 let s: Sandbox
 let contoso: SandboxTenant
@@ -396,4 +404,88 @@ describe('faults', () => {
       await faulty.close()
     }
   }, 60_000)
+})
+
+/** The claims of a JWT (not verified: the sandbox issued it). */
+const claimsOf = (jwt: string) =>
+  JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >
+
+describe('client.graph-client', () => {
+  it('client.graph-client: asks Exchange of the Exchange Online PowerShell client and Graph of the Graph client, each with its own code', async () => {
+    const t = contoso.snapshot.tenant
+    const prompts: string[] = []
+    const signedIn = await signInWithDeviceCode({
+      endpoints: s.endpoints,
+      tenant: t.name,
+      onCode: (p) => {
+        prompts.push('exchange')
+        void approveDeviceCode(s, p.userCode, `exchange@${t.name}`)
+      },
+      onGraphCode: (p) => {
+        prompts.push('graph')
+        void approveDeviceCode(s, p.userCode, `exchange@${t.name}`)
+      },
+    })
+    expect(signedIn.clientId).toBe(EXO_POWERSHELL_CLIENT_ID)
+    expect(signedIn.graphClientId).toBe(GRAPH_CLI_CLIENT_ID)
+    expect(claimsOf(await signedIn.getToken('exchange')).appid).toBe(EXO_POWERSHELL_CLIENT_ID)
+    // Concurrent Graph calls share one sign-in.
+    const [a, b] = await Promise.all([signedIn.getToken('graph'), signedIn.getToken('graph')])
+    expect(claimsOf(a).appid).toBe(GRAPH_CLI_CLIENT_ID)
+    expect(claimsOf(b).appid).toBe(GRAPH_CLI_CLIENT_ID)
+    expect(prompts).toEqual(['exchange', 'graph'])
+    const graph = new GraphClient({ tokens: signedIn, endpoints: s.endpoints })
+    try {
+      expect((await graph.licence()).licence).toBe(contoso.snapshot.licence)
+    } finally {
+      graph.close()
+    }
+  })
+
+  it('client.graph-client: without a second code, Graph is refused (never asked of the Exchange client)', async () => {
+    const t = contoso.snapshot.tenant
+    const signedIn = await signInWithDeviceCode({
+      endpoints: s.endpoints,
+      tenant: t.name,
+      onCode: (p) => void approveDeviceCode(s, p.userCode, `exchange@${t.name}`),
+    })
+    const e = await failure(signedIn.getToken('graph'))
+    expect(e.code).toBe('PASSAGE_E_GRAPH_DENIED')
+    expect(e.message).toContain(GRAPH_CLI_CLIENT_ID)
+  })
+
+  it('client.graph-client: the admin’s own app registration serves both APIs with one code', async () => {
+    const t = contoso.snapshot.tenant
+    const creds = createAppCredentials({ displayName: 'contoso own passage app' })
+    s.sb.addApp(t.name, creds.app)
+    let codes = 0
+    const signedIn = await signInWithDeviceCode({
+      endpoints: s.endpoints,
+      tenant: t.name,
+      clientId: creds.app.clientId,
+      onCode: (p) => {
+        codes++
+        void approveDeviceCode(s, p.userCode, `exchange@${t.name}`)
+      },
+    })
+    expect(signedIn.graphClientId).toBe(creds.app.clientId)
+    expect(claimsOf(await signedIn.getToken('graph')).appid).toBe(creds.app.clientId)
+    expect(codes).toBe(1)
+  })
+
+  it('client.graph-client: the sandbox refuses Graph to the Exchange Online PowerShell client', async () => {
+    const t = contoso.snapshot.tenant
+    const e = await failure(
+      signInWithDeviceCode({
+        endpoints: s.endpoints,
+        tenant: t.name,
+        graphClientId: EXO_POWERSHELL_CLIENT_ID,
+        onCode: (p) => void approveDeviceCode(s, p.userCode, `exchange@${t.name}`),
+      }).then((x) => x.getToken('graph')),
+    )
+    expect(e.message).toMatch(/AADSTS65002|preauthori/i)
+  })
 })

@@ -10,6 +10,8 @@ interface ConnectOptions {
   sandbox?: string
   ca?: string
   appId?: string
+  clientId?: string
+  graphClientId?: string
   certificate?: string
   key?: string
   tokenCache?: boolean
@@ -26,6 +28,14 @@ export function registerConnectCommand(program: Command): void {
     .option('--sandbox <url>', "the sandbox's base URL instead of Microsoft's")
     .option('--ca <file>', "the sandbox's CA certificate (PEM) to trust")
     .option('--app-id <id>', 'app-only sign-in: the app (client) id')
+    .option(
+      '--client-id <id>',
+      "device code: your own app registration's client id (default: the Exchange Online PowerShell module's); it is used for Graph too",
+    )
+    .option(
+      '--graph-client-id <id>',
+      "device code: the public client for Microsoft Graph (default: your --client-id, else Microsoft's Graph command-line client 14d82eec-...)",
+    )
     .option('--certificate <pem>', "app-only: the app's certificate file")
     .option('--key <pem>', "app-only: the certificate's private key file (never stored)")
     .option(
@@ -58,7 +68,11 @@ export function registerConnectCommand(program: Command): void {
             certificateFile: opts.certificate!,
             keyFile: opts.key!,
           }
-        : { kind: 'device' }
+        : {
+            kind: 'device',
+            ...(opts.clientId ? { clientId: opts.clientId } : {}),
+            ...(opts.graphClientId ? { graphClientId: opts.graphClientId } : {}),
+          }
       const profile = newProfile({
         ...(opts.tenant ? { tenant: opts.tenant } : {}),
         ...(opts.sandbox ? { sandboxUrl: opts.sandbox } : {}),
@@ -70,12 +84,24 @@ export function registerConnectCommand(program: Command): void {
         progress(`Connecting to ${opts.sandbox ?? 'Microsoft 365'}...`)
         const session = await connect(store, profile, {
           onCode: showDeviceCode,
+          // Graph has its own client: its code is shown too (ms-rule: client.graph-client).
+          onGraphCode: (p) => {
+            progress('Microsoft Graph (licences and roles) needs its own sign-in:')
+            showDeviceCode(p)
+          },
           env: process.env,
         })
         try {
+          const graphRefusals: string[] = []
+          const graphOr = <T>(p: Promise<T>) =>
+            p.catch((e: unknown) => {
+              const msg = e instanceof Error ? e.message : String(e)
+              if (!graphRefusals.includes(msg)) graphRefusals.push(msg)
+              return null
+            })
           const [roles, licence] = await Promise.all([
-            session.graph.roles().catch(() => null),
-            session.graph.licence().catch(() => null),
+            graphOr(session.graph.roles()),
+            graphOr(session.graph.licence()),
           ])
           const out = {
             ok: true,
@@ -83,6 +109,8 @@ export function registerConnectCommand(program: Command): void {
             actor: session.actor,
             roles: roles?.roles ?? null,
             licence: licence?.licence ?? null,
+            graphClientId: session.signedIn.graphClientId,
+            graphRefused: graphRefusals,
             store: store.location,
             tokenCache: session.tokenCache,
           }
@@ -91,6 +119,7 @@ export function registerConnectCommand(program: Command): void {
             console.log(`Connected to ${out.tenant.name} (${out.tenant.id}) as ${out.actor}.`)
             if (out.roles) console.log(`Roles: ${out.roles.join(', ') || 'none'}`)
             if (out.licence) console.log(`Licence: ${licenceName(out.licence)}`)
+            else console.log(`Licence: unknown: Graph refused (${graphRefusals.join('; ')})`)
             console.log(
               session.tokenCache
                 ? `Saved in ${store.location}; tokens are kept encrypted in ${session.tokenCache} (\`passage connect --sign-out\` deletes them).`

@@ -63,8 +63,14 @@ export function registerDiscoverCommand(program: Command): void {
           }
           const s = d.snapshot
           console.log(paint('bold', `${s.tenant.displayName || s.tenant.name} (${s.tenant.name})`))
-          console.log(`Licence: ${licenceName(s.licence)}`)
+          console.log(
+            d.licenceSource === 'graph'
+              ? `Licence: ${licenceName(s.licence)}`
+              : `Licence: unknown (Graph refused); planned as ${licenceName(s.licence)} from the Defender cmdlets`,
+          )
           if (d.roles) console.log(`Signed-in roles: ${d.roles.roles.join(', ') || 'none'}`)
+          // What Graph would not say, in plain sight (ms-rule: client.graph-client).
+          for (const line of d.degraded) console.log(paint('yellow', `warning: ${line}`))
           console.log(
             `MX: ${s.mx.route === 'gateway' ? `gateway ${s.mx.gateway}` : 'Microsoft 365'} (from ${d.mxSource})`,
           )

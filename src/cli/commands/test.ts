@@ -1,10 +1,15 @@
 import type { Command } from 'commander'
 import { discover } from '../../app/discover.js'
 import { readText } from '../../app/files.js'
-import { testDelivery, type DeliveryReport } from '../../app/test-delivery.js'
+import {
+  testDelivery,
+  type DeliveryReport,
+  type ReleaseAssessment,
+  type ReleaseItem,
+} from '../../app/test-delivery.js'
 import { chooseVendor, parseParams } from '../../app/vendor-choice.js'
 import { PassageError } from '../../core/errors/index.js'
-import { progress, sessionFor, withStore } from '../connection.js'
+import { confirmOrYes, progress, sessionFor, withStore } from '../connection.js'
 import { printJson } from '../output.js'
 import { table } from '../table.js'
 
@@ -46,11 +51,41 @@ export function formatDelivery(r: DeliveryReport): string {
         48,
       ),
     )
-  if (r.released) lines.push(`${r.released} quarantined copies released.`)
+  if (r.release) {
+    lines.push(
+      r.release.released.length
+        ? `Released ${r.release.released.length} quarantined message(s) to all their recipients:\n${releaseTable(r.release.released)}`
+        : 'Released nothing.',
+    )
+    if (r.release.skipped.length)
+      lines.push(
+        `Left in quarantine (${r.release.skipped.length}):\n${releaseTable(r.release.skipped)}`,
+      )
+  }
   if (r.headers)
     lines.push(
       `Headers: ${r.headers.verdict} (${r.headers.category}); ${r.headers.findings.join('; ')}`,
     )
+  return lines.join('\n')
+}
+
+/** A table of quarantined messages with the reason each was released or skipped. */
+function releaseTable(items: readonly ReleaseItem[]): string {
+  return table(
+    ['type', 'sender', 'from IP', 'recipients', 'why'],
+    items.map((i) => [i.type, i.sender, i.fromIp, i.recipients.join(', '), i.reason]),
+    60,
+  )
+}
+
+/** What `--release` is about to do, shown before asking. */
+export function formatReleaseQuestion(a: ReleaseAssessment): string {
+  const lines = [
+    `Would release ${a.release.length} quarantined message(s) to all their recipients:`,
+    releaseTable(a.release),
+  ]
+  if (a.skipped.length)
+    lines.push(`Will not release (${a.skipped.length}):`, releaseTable(a.skipped))
   return lines.join('\n')
 }
 
@@ -63,7 +98,11 @@ export function registerTestCommand(program: Command): void {
     .option('--param <key=value>', 'a vendor parameter (repeatable)', collect, [])
     .option('--tenant <name|guid>', 'a tenant connected before (default: the last one)')
     .option('--since <when>', 'start of the window: a date or 2h, 3d (default 48h)')
-    .option('--release', "release the vendor's quarantined messages")
+    .option(
+      '--release',
+      "release the vendor's quarantined spam, bulk and phish (never malware or high-confidence phish), only when sent from the vendor's IPs AND authenticated as its domain; asks first",
+    )
+    .option('--yes', 'with --release: do not ask for confirmation')
     .option('--send', "sandbox only: send the vendor's typical messages first")
     .option('--headers <file>', 'headers of a delivered message to explain')
     .option('--json', 'print the result as JSON')
@@ -75,6 +114,7 @@ export function registerTestCommand(program: Command): void {
           tenant?: string
           since?: string
           release?: boolean
+          yes?: boolean
           send?: boolean
           headers?: string
           json?: boolean
@@ -82,6 +122,13 @@ export function registerTestCommand(program: Command): void {
         cmd: Command,
       ) => {
         const vendor = chooseVendor(vendorId, parseParams(opts.param))
+        // Like apply: without a terminal to ask on, releasing needs --yes. Refuse before reading
+        // anything (ms-rule: client.quarantine-release).
+        if (opts.release && !opts.yes && (!process.stdin.isTTY || !process.stderr.isTTY))
+          throw new PassageError(
+            'PASSAGE_E_CONFIRM',
+            'Releasing quarantined messages needs confirmation. Standard input is not a terminal.',
+          )
         await withStore(cmd, async (store) => {
           const session = await sessionFor(store, opts.tenant)
           try {
@@ -94,7 +141,23 @@ export function registerTestCommand(program: Command): void {
             )
             const r = await testDelivery(session, vendor, snapshot, {
               ...(opts.since ? { since: parseSince(opts.since) } : {}),
-              ...(opts.release ? { release: true } : {}),
+              ...(opts.release
+                ? {
+                    release: true,
+                    confirmRelease: async (a: ReleaseAssessment) => {
+                      if (!opts.json) process.stderr.write(`${formatReleaseQuestion(a)}\n\n`)
+                      const yes = await confirmOrYes(
+                        `Release ${a.release.length} message(s) from quarantine?`,
+                        opts.yes,
+                      )
+                      if (!yes) {
+                        progress('Not released.')
+                        process.exitCode = 2
+                      }
+                      return yes
+                    },
+                  }
+                : {}),
               ...(opts.send ? { send: true } : {}),
               ...(opts.headers ? { headers: readText(opts.headers) } : {}),
             })

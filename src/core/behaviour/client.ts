@@ -1,4 +1,71 @@
 import type { BehaviourRow } from './types.js'
 
+const READ = '2026-12-06'
+const CIPP = 'KelvinTegelaar/CIPP-API:Modules/CIPPCore/Public/GraphHelper'
+const PS = 'MicrosoftDocs/office-docs-powershell:exchange/exchange-ps/ExchangePowerShell'
+const MDO = 'MicrosoftDocs/defender-docs:defender-office-365'
+
 /** The client behaviours passage models, each traced to Microsoft (see types.ts). */
-export const ROWS: readonly BehaviourRow[] = []
+export const ROWS: readonly BehaviourRow[] = [
+  {
+    id: 'client.quarantine-release',
+    area: 'client',
+    rule: 'Malware and high-confidence phish stay quarantined whatever the allows and only an admin releases them deliberately, so `test --release` releases only spam, bulk and phish quarantines of mail from the vendor’s sending IPs that Microsoft 365 authenticated as a vendor domain (the topmost Authentication-Results read with Get-QuarantineMessageHeader), and only after a confirmation.',
+    sources: [
+      { page: `${MDO}/secure-by-default.md`, read: READ },
+      { page: `${MDO}/quarantine-admin-manage-messages-files.md`, read: READ },
+      { page: `${PS}/Release-QuarantineMessage.md`, read: READ },
+      { page: `${PS}/Get-QuarantineMessageHeader.md`, read: READ },
+    ],
+    code: ['src/app/test-delivery.ts', 'src/cli/commands/test.ts'],
+    tests: ['src/app/test-delivery.test.ts', 'test/app/test-release.e2e.test.ts'],
+    disagreement:
+      'Microsoft lets an admin release malware and high-confidence phish by hand after review; passage never does it in bulk, and also leaves transport-rule and DLP quarantines (the tenant’s own decisions) to the admin. Requiring both the IP and an authenticated vendor domain is passage’s choice: an envelope domain can be forged and a cloud IP is shared.',
+  },
+  {
+    id: 'client.batch-shape',
+    area: 'client',
+    rule: 'A `$batch` goes out as CIPP’s bulk client sends it: the outer request carries `parameter-based-routing: true` and `Prefer: odata.maxpagesize=N;odata.continue-on-error` (values joined with `;`), and each sub-request carries X-AnchorMailbox, X-CmdletName, the same Prefer and routing flag, Accept `application/json; odata.metadata=minimal` and Accept-Encoding gzip.',
+    sources: [{ page: `${CIPP}/New-ExoBulkRequest.ps1`, read: READ }],
+    code: ['src/exchange/batch.ts'],
+    tests: ['src/exchange/batch.test.ts'],
+    disagreement:
+      'CIPP copies its whole header set into every sub-request, the bearer token included; passage leaves the token to the outer request so that no secret sits in a request body. CIPP writes the routing flag as a JSON boolean; passage sends the string `true` (sub-request headers are strings in the OData JSON batch format). RFC 7240 separates preferences with commas; passage follows CIPP, which runs against the real service, and the impact of either form is unconfirmed.',
+  },
+  {
+    id: 'client.graph-client',
+    area: 'client',
+    rule: 'Graph tokens are asked of Microsoft’s Graph command-line client (14d82eec-…, the Graph PowerShell SDK’s default) or of the admin’s own app registration, never of the Exchange Online PowerShell client; when Graph refuses, discovery says "licence unknown: Graph refused …" and names the stand-in it used.',
+    sources: [
+      {
+        page: 'microsoftgraph/msgraph-sdk-powershell:src/Authentication/Authentication/Models/AuthContext.cs',
+        read: READ,
+      },
+      {
+        page: 'cisagov/ScubaGear:PowerShell/ScubaGear/Modules/Providers/ProviderHelpers/EXORestHelper.psm1',
+        read: READ,
+      },
+    ],
+    code: [
+      'src/exchange/config.ts',
+      'src/exchange/auth.ts',
+      'src/app/discover.ts',
+      'src/sandbox/identity/scopes.ts',
+    ],
+    tests: [
+      'test/exchange/sandbox.test.ts',
+      'src/sandbox/identity/identity.test.ts',
+      'test/app/graph-degrade.test.ts',
+    ],
+    disagreement:
+      'No Microsoft page or public client shows the Exchange Online PowerShell client obtaining Graph tokens (reference §1.5: unconfirmed), so passage does not rely on it and the sandbox refuses it (AADSTS65002, as Entra refuses a first-party client not preauthorized for a resource). The cost is a second device code for Graph unless the admin brings an app registration that carries both APIs.',
+  },
+  {
+    id: 'simulate.link-shapes',
+    area: 'client',
+    rule: 'A URL allow for a bare host does not cover its subpaths, so the typical messages `simulate` evaluates carry the vendor’s own tracking-link shapes (a path and a query, e.g. ContactMonkey’s /api/v1/tracker), or a generic tracking path when the vendor publishes none, never a bare host.',
+    sources: [{ page: `${MDO}/tenant-allow-block-list-urls-configure.md`, read: READ }],
+    code: ['src/core/simulate/typical.ts', 'src/catalog/vendors/contactmonkey.yaml'],
+    tests: ['src/core/simulate/typical.test.ts', 'src/catalog/load.test.ts'],
+  },
+]

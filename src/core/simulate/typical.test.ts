@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { makeSnapshot } from '../model/test-fixtures.js'
 import { VendorProfile } from '../vendor/profile.js'
 import { resolveVendor } from '../vendor/resolve.js'
-import { defaultRecipients, typicalMessages } from './typical.js'
+import { defaultRecipients, typicalMessages, typicalUrls } from './typical.js'
 
 const vendor = (over: Record<string, unknown>) =>
   resolveVendor(
@@ -29,7 +29,7 @@ describe('typicalMessages', () => {
     expect(msgs.map((m) => m.message.connectingIp)).toEqual(['167.89.10.20', '167.89.12.1'])
     expect(msgs[0]?.message).toMatchObject({
       mailFrom: 'bounces@sim.vendor-sample.com',
-      urls: ['https://click.vendor-sample.com/t/passage-test'],
+      urls: ['https://click.vendor-sample.com/t/passage-test?id=passage'],
       detections: ['phish'],
     })
   })
@@ -89,5 +89,35 @@ describe('defaultRecipients', () => {
     })
     expect(defaultRecipients(s)).toEqual(['megan@fabrikam.com', 'alex@fabrikam.com'])
     expect(defaultRecipients(makeSnapshot())).toEqual(['adele@fabrikam.com'])
+  })
+})
+
+describe('typical links', () => {
+  it('simulate.link-shapes: uses the vendor link shapes, with a path and a query, never a bare host', () => {
+    // ContactMonkey's shapes (its catalog profile's linkPaths).
+    const cm = vendor({
+      sending: {
+        ips: ['167.89.10.20'],
+        linkDomains: ['contactmonkey.com', 'daer.contactmonkey.org'],
+      },
+      linkPaths: [
+        '/api/v1/tracker?cid=passage-test&uid=passage',
+        '/read?cid=passage-test&uid=passage',
+      ],
+    })
+    const urls = typicalUrls(cm)
+    expect(urls).toContain('https://contactmonkey.com/api/v1/tracker?cid=passage-test&uid=passage')
+    expect(urls).toContain('https://daer.contactmonkey.org/read?cid=passage-test&uid=passage')
+    for (const u of urls) {
+      const url = new URL(u)
+      expect(url.pathname.length, u).toBeGreaterThan(1)
+      expect(url.search.length, u).toBeGreaterThan(1)
+    }
+  })
+
+  it('gives a vendor with no published link shape a generic tracking path', () => {
+    expect(typicalUrls(vendor({}))).toEqual([
+      'https://click.vendor-sample.com/t/passage-test?id=passage',
+    ])
   })
 })

@@ -131,6 +131,25 @@ function sources(v: ResolvedVendor, max: number): { source: string; ip: string }
 }
 
 /**
+ * A tracking link of no published shape: a path and a query, as tracking links have, so that a
+ * URL allow for the bare host is not mistaken for one that matches (a host alone does not imply
+ * its subpaths for Tenant Allow/Block List URL allows).
+ */
+export const GENERIC_LINK_PATH = '/t/passage-test?id=passage'
+
+/**
+ * The links of the vendor's typical message: each link domain with each of the vendor's link
+ * shapes (`linkPaths`, e.g. ContactMonkey's `/api/v1/tracker?...`), or a generic tracking path.
+ */
+// ms-rule: simulate.link-shapes
+export function typicalUrls(v: ResolvedVendor): string[] {
+  const paths = v.profile.linkPaths.length ? v.profile.linkPaths : [GENERIC_LINK_PATH]
+  return v.sending.linkDomains.flatMap((d) =>
+    paths.map((p) => `https://${d.replace(/^\*\./, '')}${p}`),
+  )
+}
+
+/**
  * The vendor's typical messages into this tenant: one per sending source (IP or block), from the
  * vendor's domains, with a link on each tracking domain, to the default recipients. A vendor with
  * no published IPs (api-only, or parameters not given) yields none.
@@ -145,7 +164,7 @@ export function typicalMessages(
   const detections = options.detections ?? CATEGORY_DETECTIONS[v.category]
   const recipients = options.recipients ?? defaultRecipients(s)
   const id = identity(v, s)
-  const urls = v.sending.linkDomains.map((d) => `https://${d.replace(/^\*\./, '')}/t/passage-test`)
+  const urls = typicalUrls(v)
   return sources(v, options.maxSources ?? DEFAULT_MAX_SOURCES).map(({ source, ip }) => ({
     label: `${v.name} from ${source}`,
     source,

@@ -104,6 +104,22 @@ export const Errors = {
       1002012,
       `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
     ),
+  /** A Microsoft first-party client asking for an API it is not preauthorized for (AADSTS65002). */
+  notPreauthorized: (clientId: string, resourceAppId: string) =>
+    new EntraError(
+      400,
+      'invalid_grant',
+      65002,
+      `Consent between first party application '${clientId}' and first party resource '${resourceAppId}' must be configured via preauthorization - applications owned and operated by Microsoft must get approval from the API owner before requesting tokens for that API.`,
+    ),
+  /** A client nobody in the tenant consented to, asking for an API (AADSTS65001). */
+  consentRequired: (clientId: string, resourceAppId: string) =>
+    new EntraError(
+      400,
+      'invalid_grant',
+      65001,
+      `The user or administrator has not consented to use the application with ID '${clientId}'. Send an interactive authorization request for this user and resource ${resourceAppId}.`,
+    ),
   noTenantInfo: () =>
     new EntraError(
       400,

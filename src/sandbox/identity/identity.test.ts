@@ -14,6 +14,7 @@ import {
   createIdentity,
 } from './index.js'
 import { type SignInServer, httpsFetch, postForm, startSignInServer } from './test-support.js'
+import { GRAPH_CLI_CLIENT } from './scopes.js'
 
 const EXO_SCOPE = 'https://outlook.office365.com/.default openid profile offline_access'
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
@@ -50,20 +51,24 @@ afterAll(async () => {
 
 const json = (text: string) => JSON.parse(text) as Record<string, unknown>
 
-async function startDeviceCode(tenant = tenantId, scope = EXO_SCOPE) {
+async function startDeviceCode(
+  tenant = tenantId,
+  scope = EXO_SCOPE,
+  clientId = EXO_MODULE_CLIENT_ID,
+) {
   const res = await postForm(`${server.base}/${tenant}/oauth2/v2.0/devicecode`, server.ca, {
-    client_id: EXO_MODULE_CLIENT_ID,
+    client_id: clientId,
     scope,
   })
   expect(res.status).toBe(200)
   return json(res.text) as { device_code: string; user_code: string; interval: number }
 }
 
-function poll(deviceCode: string, tenant = tenantId) {
+function poll(deviceCode: string, tenant = tenantId, clientId = EXO_MODULE_CLIENT_ID) {
   return postForm(
     `${server.base}/${tenant}/oauth2/v2.0/token`,
     server.ca,
-    { grant_type: DEVICE_GRANT, client_id: EXO_MODULE_CLIENT_ID, device_code: deviceCode },
+    { grant_type: DEVICE_GRANT, client_id: clientId, device_code: deviceCode },
     { 'client-request-id': 'c0ffee00-0000-4000-8000-000000000001' },
   )
 }
@@ -252,13 +257,36 @@ describe('device code flow over raw HTTP', () => {
     expect(json(unknown.text)['error_codes']).toEqual([500011])
   })
 
-  it('redeems a refresh token for Graph, with Graph-default scopes', async () => {
+  it('client.graph-client: refuses Graph to the Exchange Online PowerShell client', async () => {
     const dc = await startDeviceCode()
     await signIn(dc.user_code, `security@${tenantName}`)
     const first = json((await poll(dc.device_code)).text)
     const res = await postForm(`${server.base}/${tenantId}/oauth2/v2.0/token`, server.ca, {
       grant_type: 'refresh_token',
       client_id: EXO_MODULE_CLIENT_ID,
+      refresh_token: String(first['refresh_token']),
+      scope: 'https://graph.microsoft.com/.default openid profile offline_access',
+    })
+    expect(res.status).toBe(400)
+    expect(json(res.text)['error_codes']).toEqual([65002])
+    // Nor by a device code asked for Graph directly.
+    const g = await startDeviceCode(tenantId, 'https://graph.microsoft.com/.default')
+    await signIn(g.user_code, `security@${tenantName}`)
+    expect(json((await poll(g.device_code)).text)['error_codes']).toEqual([65002])
+    // A public client nobody consented to gets "consent required".
+    const other = '11111111-2222-4333-8444-555555555555'
+    const o = await startDeviceCode(tenantId, 'https://graph.microsoft.com/.default', other)
+    await signIn(o.user_code, `security@${tenantName}`)
+    expect(json((await poll(o.device_code, tenantId, other)).text)['error_codes']).toEqual([65001])
+  })
+
+  it('client.graph-client: redeems a refresh token of the Graph client for Graph, with Graph-default scopes', async () => {
+    const dc = await startDeviceCode(tenantId, EXO_SCOPE, GRAPH_CLI_CLIENT)
+    await signIn(dc.user_code, `security@${tenantName}`)
+    const first = json((await poll(dc.device_code, tenantId, GRAPH_CLI_CLIENT)).text)
+    const res = await postForm(`${server.base}/${tenantId}/oauth2/v2.0/token`, server.ca, {
+      grant_type: 'refresh_token',
+      client_id: GRAPH_CLI_CLIENT,
       refresh_token: String(first['refresh_token']),
       scope: 'https://graph.microsoft.com/.default openid profile offline_access',
     })

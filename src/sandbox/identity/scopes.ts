@@ -1,4 +1,6 @@
 /** Which API a requested scope is for, and what the token may do there. */
+import type { SandboxTenant } from '../contracts.js'
+import { findApp } from './context.js'
 import { Errors } from './errors.js'
 
 export interface Resource {
@@ -93,4 +95,35 @@ export function parseScopes(scope: string, tenant: string): ScopeRequest {
 export function delegatedScopes(req: ScopeRequest): string[] {
   if (req.isDefault || req.permissions.length === 0) return [...req.resource.delegatedDefault]
   return [...req.permissions]
+}
+
+/** The Exchange Online PowerShell module's public client id (reference §1.5). */
+export const EXO_MODULE_CLIENT = 'fb78d390-0c51-40cd-8e17-fdbfab77341b'
+
+/**
+ * The Microsoft Graph PowerShell SDK's public client ("Microsoft Graph Command Line Tools"), the
+ * client Microsoft's own Graph tooling signs admins in with
+ * (microsoftgraph/msgraph-sdk-powershell, src/Authentication/Authentication/Models/AuthContext.cs).
+ */
+export const GRAPH_CLI_CLIENT = '14d82eec-204b-4c2f-b7e8-296a70dab67e'
+
+/**
+ * Refuses a delegated token for an API the public client may not call. Graph goes only to the
+ * Graph command-line client or an app registered in the tenant: nothing public shows the
+ * Exchange Online PowerShell client getting a Graph token, so the sandbox refuses it (as Entra
+ * refuses a first-party client that is not preauthorized for a resource), and a client nobody
+ * consented to in the tenant gets "consent required". This lets the sandbox catch a product that
+ * asks Graph of the wrong client. Exchange Online stays open to any public client, as before.
+ * ms-rule: client.graph-client
+ */
+export function checkDelegatedClient(
+  req: ScopeRequest,
+  clientId: string,
+  tenant: SandboxTenant,
+): void {
+  if (req.resource !== GRAPH) return
+  const id = clientId.toLowerCase()
+  if (id === GRAPH_CLI_CLIENT || findApp(tenant, id) !== null) return
+  if (id === EXO_MODULE_CLIENT) throw Errors.notPreauthorized(clientId, GRAPH.appId)
+  throw Errors.consentRequired(clientId, GRAPH.appId)
 }

@@ -12,7 +12,13 @@ import { Errors } from './errors.js'
 import { randomSecret, stableGuid } from './ids.js'
 import { decodeJwt, signJwt, verifyRs256 } from './jwt.js'
 import { MEMBER_USER_TEMPLATE_ID, rolesFromWids, widsFromRoles } from './roles.js'
-import { RESOURCES, type Resource, type ScopeRequest, delegatedScopes } from './scopes.js'
+import {
+  RESOURCES,
+  type Resource,
+  type ScopeRequest,
+  checkDelegatedClient,
+  delegatedScopes,
+} from './scopes.js'
 
 export type VerifyResult =
   | { ok: true; token: VerifiedToken }
@@ -183,6 +189,7 @@ export function delegatedResponse(
   scopeText: string,
   clientInfoRequested: boolean,
 ): TokenResponse {
+  checkDelegatedClient(req, clientId, tenant)
   const { token, expiresIn } = mintUserAccessToken(
     ctx,
     tenant,
