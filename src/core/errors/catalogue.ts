@@ -79,7 +79,7 @@ export const CATALOGUE = {
   PASSAGE_E_REFUSED_ADDRESS: {
     kind: 'user',
     title: 'Refused: private, reserved or unsupported address',
-    hint: 'Only public IPv4 addresses identify an internet sender; the connection filter and mail flow rules take no IPv6.',
+    hint: 'Give only the vendor’s own public sending addresses: no part of an entry may be private, reserved, documentation or a Microsoft 365 range (and the IP Allow List takes no IPv6).',
   },
   PASSAGE_E_REFUSED_HEADER_ONLY: {
     kind: 'user',

@@ -12,8 +12,16 @@ import { isPassageError } from '../errors/index.js'
 import { canonicalJson } from '../hash.js'
 import { PASSAGE_PREFIX } from '../model/common.js'
 import type { TenantSnapshot } from '../model/snapshot.js'
-import { isSameOrSubdomain, isSharedDomain, isValidDomain } from '../net/domain.js'
-import { entryWithin, isPublic, parseIpEntry } from '../net/ip.js'
+import { isSameOrSubdomain, isValidDomain, sharedDomainReason } from '../net/domain.js'
+import {
+  entryWithin,
+  forbiddenBlock,
+  isPublic,
+  PASSAGE_WIDEST,
+  parseIpEntry,
+  sharedInfrastructure,
+  widerThan,
+} from '../net/ip.js'
 import type { MechanismId } from '../protections/ids.js'
 import {
   applyChange,
@@ -143,10 +151,20 @@ function valueProblem(
 ): { code: ErrorCode; why: string } | null {
   const ip = parseIpEntry(value)
   if (ip) {
-    if (!isPublic(ip))
+    if (!isPublic(ip)) {
+      const b = forbiddenBlock(ip)
       return {
         code: 'PASSAGE_E_REFUSED_ADDRESS',
-        why: `${value} is a ${ip.range} address, not a public internet sender`,
+        why: `${value} is a ${ip.range} address, not a public internet sender${b ? ` (it includes ${b.cidr}, ${b.name})` : ''}`,
+      }
+    }
+    if (widerThan(ip, PASSAGE_WIDEST))
+      return { code: 'PASSAGE_E_REFUSED_CIDR', why: `${value} covers ${ip.size} addresses` }
+    const esp = sharedInfrastructure(ip)
+    if (esp)
+      return {
+        code: 'PASSAGE_E_REFUSED_CIDR',
+        why: `${value} takes in ${esp.provider}'s shared sending block ${esp.cidr}`,
       }
     // A spoof entry names the sender's /24, which holds the vendor's address rather than
     // sitting inside it.
@@ -162,10 +180,11 @@ function valueProblem(
   const email = value.includes('@') ? (value.split('@').pop() ?? '') : ''
   const host = email || hostOf(value)
   if (!isValidDomain(host)) return null
-  if (isSharedDomain(host))
+  const shared = sharedDomainReason(host)
+  if (shared)
     return {
       code: 'PASSAGE_E_REFUSED_SHARED_DOMAIN',
-      why: `${host} is a consumer or shared domain: allowing it allows everyone who sends through it`,
+      why: `${host} is on the ${shared.list} list (${shared.matched}): ${shared.why}`,
     }
   if (scope.own(host))
     return OWN_DOMAINS_OK.has(change.surface)

@@ -1,7 +1,14 @@
 import { PassageError } from '../errors/index.js'
 import { isOwnDomain, REGISTRY, type Mechanism, type PlanContext } from '../mechanisms/index.js'
-import { isSharedDomain } from '../net/domain.js'
-import { isPublic, parseIpEntry } from '../net/ip.js'
+import { sharedDomainReason } from '../net/domain.js'
+import {
+  forbiddenBlock,
+  isPublic,
+  PASSAGE_WIDEST,
+  parseIpEntry,
+  sharedInfrastructure,
+  widerThan,
+} from '../net/ip.js'
 import type { MechanismId } from '../protections/ids.js'
 import { senderDomains } from '../vendor/resolve.js'
 import { aggregate } from './diagnostics.js'
@@ -19,20 +26,33 @@ function addressRefusals(ctx: PlanContext): PassageError[] {
           `${v.name}: '${ip}' is not an IP address, CIDR or range.`,
         ),
       )
-    else if (!isPublic(e))
+    else if (!isPublic(e)) {
+      // The whole range is judged: any part of it private, reserved or Microsoft's refuses it.
+      const b = forbiddenBlock(e)
       out.push(
         new PassageError(
           'PASSAGE_E_REFUSED_ADDRESS',
-          `${v.name}: ${ip} is a ${e.range} address, not a public internet sender.`,
+          `${v.name}: ${ip} is a ${e.range} address, not a public internet sender${b ? ` (it includes ${b.cidr}, ${b.name}: ${b.why})` : ''}.`,
         ),
       )
-    else if (e.family === 'ipv4' && e.prefix < 8)
+    } else if (widerThan(e, PASSAGE_WIDEST))
       out.push(
         new PassageError(
           'PASSAGE_E_REFUSED_CIDR',
-          `${v.name}: ${ip} covers ${e.size} addresses; no vendor sends from a range that wide.`,
+          `${v.name}: ${ip} covers ${e.size} addresses; passage accepts at most an IPv4 /${PASSAGE_WIDEST.ipv4Prefix} or an IPv6 /${PASSAGE_WIDEST.ipv6Prefix} per entry.`,
         ),
       )
+    else {
+      const esp = sharedInfrastructure(e)
+      if (esp)
+        out.push(
+          new PassageError(
+            'PASSAGE_E_REFUSED_CIDR',
+            `${v.name}: ${ip} takes in ${esp.provider}'s shared sending block ${esp.cidr} (${esp.source}); every ${esp.provider} customer sends from it.`,
+            { hint: "Give the vendor's dedicated sending addresses (a /24 or narrower)." },
+          ),
+        )
+    }
   }
   return out
 }
@@ -53,15 +73,28 @@ function domainRefusals(ctx: PlanContext, mechanisms: readonly Mechanism[]): Pas
         ),
       )
   }
-  const shared = [...senderDomains(v), ...v.sending.linkDomains].filter(isSharedDomain)
-  const many = shared.length > 1
-  if (shared.length)
+  // Link and tracking domains become URL allows: the tenant's own never does, whatever the
+  // vendor (an allow for it would cover any link an attacker makes look like the tenant's).
+  const ownLinks = v.sending.linkDomains.filter((d) => isOwnDomain(ctx, d))
+  if (ownLinks.length)
     out.push(
       new PassageError(
-        'PASSAGE_E_REFUSED_SHARED_DOMAIN',
-        `${shared.join(', ')} ${many ? 'are consumer or shared domains' : 'is a consumer or shared domain'}: allowing ${many ? 'them' : 'it'} allows everyone who sends through ${many ? 'them' : 'it'}.`,
+        'PASSAGE_E_REFUSED_OWN_DOMAIN',
+        `${ownLinks.join(', ')} ${ownLinks.length > 1 ? 'are' : 'is'} this tenant's own domain; passage never allow-lists its links as a vendor's tracking domain.`,
+        { hint: "Give the vendor's own tracking or link domain." },
       ),
     )
+  for (const d of new Set([...senderDomains(v), ...v.sending.linkDomains])) {
+    const r = sharedDomainReason(d)
+    if (r)
+      out.push(
+        new PassageError(
+          'PASSAGE_E_REFUSED_SHARED_DOMAIN',
+          `${d} is on the ${r.list} list (${r.matched}, from ${r.source}): ${r.why}`,
+          { hint: r.instead },
+        ),
+      )
+  }
   return out
 }
 
