@@ -1,5 +1,5 @@
 import { PassageError } from '../errors/index.js'
-import { isValidDomain, normaliseDomain } from '../net/domain.js'
+import { isValidDomain, normaliseDomain, sharedDomainReason } from '../net/domain.js'
 import { parseIpEntry } from '../net/ip.js'
 import {
   PARAM_REF,
@@ -29,6 +29,21 @@ function splitList(v: string): string[] {
     .filter(Boolean)
 }
 
+/**
+ * A shared or consumer name (or a URL on one) given as a vendor's domain is refused as such, even
+ * where it is no valid domain of its own (a public suffix like blob.core.windows.net): the
+ * refusal then names the list and the way out, not a syntax error.
+ */
+function refuseShared(vendor: string, p: VendorParam, value: string): void {
+  const r = sharedDomainReason(value)
+  if (r)
+    throw new PassageError(
+      'PASSAGE_E_REFUSED_SHARED_DOMAIN',
+      `${vendor}: parameter '${p.key}' (${p.label}) has ${value}, on the ${r.list} list (${r.matched}, from ${r.source}): ${r.why}`,
+      { hint: r.instead, details: { vendor, param: p.key } },
+    )
+}
+
 function checkParam(vendor: string, p: VendorParam, value: string): void {
   const bad = (why: string) =>
     new PassageError(
@@ -50,11 +65,14 @@ function checkParam(vendor: string, p: VendorParam, value: string): void {
         if (!parseIpEntry(v)) throw bad(`has '${v}', which is not an IP address, CIDR or range`)
       return
     case 'domain':
+      refuseShared(vendor, p, value)
       if (!isValidDomain(value)) throw bad(`must be a domain name, got '${value}'`)
       return
     case 'domain-list':
-      for (const v of splitList(value))
+      for (const v of splitList(value)) {
+        refuseShared(vendor, p, v)
         if (!isValidDomain(v)) throw bad(`has '${v}', which is not a domain name`)
+      }
       return
     case 'enum':
       if (!p.options?.includes(value))
