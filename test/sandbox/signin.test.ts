@@ -16,6 +16,7 @@ import {
   GRAPH_AUDIENCE,
   createAppCredentials,
 } from '../../src/sandbox/identity/index.js'
+import { GRAPH_CLI_CLIENT } from '../../src/sandbox/identity/scopes.js'
 import {
   type SignInServer,
   caNetworkClient,
@@ -48,10 +49,10 @@ afterAll(async () => {
 })
 
 /** A public client as passage configures it: only authority and the CA differ from Entra. */
-function publicClient(tenant: string): PublicClientApplication {
+function publicClient(tenant: string, clientId = EXO_MODULE_CLIENT_ID): PublicClientApplication {
   return new PublicClientApplication({
     auth: {
-      clientId: EXO_MODULE_CLIENT_ID,
+      clientId,
       authority: `${server.base}/${tenant}`,
       knownAuthorities: [server.authorityHost],
     },
@@ -83,7 +84,7 @@ async function deviceCodeSignIn(
 }
 
 describe('msal-node PublicClientApplication: device code', () => {
-  it('signs an Exchange admin in and gets an Exchange token, then Graph silently', async () => {
+  it('signs an Exchange admin in and gets an Exchange token; Graph needs its own client', async () => {
     const pca = publicClient(eop.id)
     const upn = `exchange@${eop.name}`
     const { result, deviceCode } = await deviceCodeSignIn(pca, upn, [EXO_SCOPE])
@@ -116,10 +117,17 @@ describe('msal-node PublicClientApplication: device code', () => {
       server.identity.verifyAccessToken(result.accessToken, EXCHANGE_AUDIENCE, eop.name).ok,
     ).toBe(true)
 
-    // The refresh token reaches Graph without another sign-in.
+    // The Exchange Online PowerShell client is not granted Graph (no public client is known to
+    // do that): Graph takes its own public client, signed in once more.
     const account = result.account
     if (account === null) throw new Error('no account')
-    const graph = await pca.acquireTokenSilent({ account, scopes: [GRAPH_SCOPE] })
+    await expect(pca.acquireTokenSilent({ account, scopes: [GRAPH_SCOPE] })).rejects.toThrow(
+      /AADSTS65002/,
+    )
+    const graphClient = publicClient(eop.id, GRAPH_CLI_CLIENT)
+    const graphSignIn = await deviceCodeSignIn(graphClient, upn, [GRAPH_SCOPE])
+    if (graphSignIn.result === null) throw new Error('no Graph result')
+    const graph = graphSignIn.result
     expect(server.identity.verifyAccessToken(graph.accessToken, GRAPH_AUDIENCE, null).ok).toBe(true)
     const roles = await httpsFetch(`${server.base}/v1.0/me/transitiveMemberOf`, server.ca, {
       headers: { authorization: `Bearer ${graph.accessToken}` },
