@@ -31,6 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apply } from '../../src/app/apply.js'
 import { check } from '../../src/app/check.js'
 import { discover } from '../../src/app/discover.js'
+import { signedPlanText, signPlan } from '../../src/app/plan-signing.js'
 import { rollback } from '../../src/app/rollback.js'
 import { connect, newProfile, openSession, type Session } from '../../src/app/session.js'
 import { chooseVendor } from '../../src/app/vendor-choice.js'
@@ -45,6 +46,7 @@ import { isIdempotent } from '../../src/exchange/invoke.js'
 import type { SandboxTenant } from '../../src/sandbox/contracts.js'
 import { createAppCredentials } from '../../src/sandbox/identity/index.js'
 import { startSandbox, type SandboxOptions } from '../../src/sandbox/index.js'
+import { seedWorld } from '../../src/sandbox/seed/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { deviceSession, memoryStore, tenantNamed, worldState, type Sandbox } from './helpers.js'
 
@@ -122,8 +124,38 @@ const SCENARIOS: Scenario[] = [
   },
   { prefix: 'northwind', vendor: 'trustifi', params: {}, mode: 'recipe' },
 ] as Scenario[]
-/** Steps per plan (both have five; asserted in beforeAll, so that the loops below cover all). */
-const STEPS = 5
+/**
+ * The plans as the seeded world gives them (pure, at collection time, so that the cases below
+ * can be listed); beforeAll checks that the plan read through the sandbox is the same size.
+ */
+const SEEDED = seedWorld()
+const PLANNED = new Map(
+  SCENARIOS.map((sc) => {
+    const t = SEEDED.tenants.find((x) => x.snapshot.tenant.name.startsWith(sc.prefix))
+    if (!t) throw new Error(`no seeded tenant ${sc.prefix}`)
+    const p = makePlan(chooseVendor(sc.vendor, { ...sc.params }), { mode: sc.mode }, t.snapshot, {
+      now: T0.toISOString(),
+    })
+    return [sc.prefix, p.changes] as const
+  }),
+)
+
+/** Changes in a scenario's plan. */
+const sizeOf = (sc: Scenario): number => PLANNED.get(sc.prefix)?.length ?? 0
+
+/**
+ * The steps the faults hit (1-based): every step of a short plan; of a longer one, the first two
+ * (a second write to one object journals the first one's result), the first of each surface (each
+ * kind of write) and the last.
+ */
+function stepsOf(sc: Scenario): number[] {
+  const changes = PLANNED.get(sc.prefix) ?? []
+  if (changes.length <= 6) return changes.map((_, i) => i + 1)
+  const firsts = changes.map((c, i) =>
+    changes.findIndex((d) => d.surface === c.surface) === i ? i + 1 : 0,
+  )
+  return [...new Set([1, 2, ...firsts.filter((k) => k > 0), changes.length])].sort((a, b) => a - b)
+}
 
 beforeAll(async () => {
   const s = await start()
@@ -139,7 +171,7 @@ beforeAll(async () => {
         (await discover(x, store, { now: T0.toISOString() })).snapshot,
         { now: T0.toISOString() },
       )
-      expect(sc.plan.changes).toHaveLength(STEPS)
+      expect(sc.plan.changes).toHaveLength(sizeOf(sc))
       const r = await apply(x, store, sc.plan)
       expect(r.status).toBe('done')
       sc.clean = comparable(t.snapshot.state)
@@ -216,9 +248,9 @@ function faultAt(p: Plan, k: number, kind: Kind): string {
 describe.each(SCENARIOS.map((sc) => [`${sc.vendor} on ${sc.prefix}`, sc] as const))(
   'a fault at step k, %s: resume, then rollback',
   (_name, sc) => {
-    const cases = Array.from({ length: STEPS }, (_, i) =>
-      (['429', '5xx', 'drop', 'drop-after'] as const).map((kind) => [i + 1, kind] as const),
-    ).flat()
+    const cases = stepsOf(sc).flatMap((k) =>
+      (['429', '5xx', 'drop', 'drop-after'] as const).map((kind) => [k, kind] as const),
+    )
     it.each(cases)('step %i, %s', async (k, kind) => {
       const s = await start({ faults: faultAt(sc.plan, k, kind) })
       const store = await memoryStore()
@@ -257,7 +289,7 @@ describe.each(SCENARIOS.map((sc) => [`${sc.vendor} on ${sc.prefix}`, sc] as cons
               sc.plan.changes.slice(landed ? k : k - 1).map((c) => c.id),
             )
           }
-          expect(await store.getJournal(first.runId)).toHaveLength(STEPS)
+          expect(await store.getJournal(first.runId)).toHaveLength(sizeOf(sc))
           await expectDesired(sc, t, x, store)
           await expectRolledBack(sc, t, x, store)
         } finally {
@@ -321,7 +353,7 @@ describe('the CLI killed at step k, then run again', () => {
   /** Latency per admin API request: a write is in flight this long after its prior is journaled. */
   const LATENCY = 150
   const cases = SCENARIOS.flatMap((sc) =>
-    Array.from({ length: STEPS }, (_, i) => [`${sc.vendor} on ${sc.prefix}`, i + 1, sc] as const),
+    stepsOf(sc).map((k) => [`${sc.vendor} on ${sc.prefix}`, k, sc] as const),
   )
   it.concurrent.each(cases)(
     '%s, step %i',
@@ -332,11 +364,12 @@ describe('the CLI killed at step k, then run again', () => {
       const planFile = join(where, 'plan.json')
       const ca = join(where, 'ca.pem')
       writeFileSync(ca, s.sb.caPem)
-      writeFileSync(planFile, `${JSON.stringify(sc.plan, null, 2)}\n`)
       const t = tenantNamed(s, sc.prefix)
       const tenantId = t.snapshot.tenant.id
       try {
         let store = await openStore(db)
+        // Apply runs only plans this installation signed.
+        writeFileSync(planFile, signedPlanText(sc.plan, await signPlan(store, sc.plan)))
         ;(
           await connect(
             store,
@@ -369,14 +402,15 @@ describe('the CLI killed at step k, then run again', () => {
 
         const second = await passage(args)
         expect(second.code, second.stderr).toBe(0)
-        expect(second.stdout).toMatch(/\(resumed\): done, 5\/5 changes/)
+        const n = sizeOf(sc)
+        expect(second.stdout).toContain(`(resumed): done, ${n}/${n} changes`)
 
         store = await openStore(db)
         const x = await session(s, t)
         try {
           const runs = await store.listRuns(tenantId, 10)
           expect(runs.filter((r) => r.kind === 'apply')).toHaveLength(1)
-          expect(await store.getJournal(runs[0]!.id)).toHaveLength(STEPS)
+          expect(await store.getJournal(runs[0]!.id)).toHaveLength(sizeOf(sc))
           await expectDesired(sc, t, x, store)
           await expectRolledBack(sc, t, x, store)
         } finally {
