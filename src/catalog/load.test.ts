@@ -10,6 +10,7 @@ import { PROTECTIONS } from '../core/protections/definitions.js'
 import { PARAM_REF, type VendorParam, type VendorProfileInput } from '../core/vendor/profile.js'
 import { resolveVendor } from '../core/vendor/resolve.js'
 import { getVendor, loadCatalog, loadVendorFile, parseVendorProfile } from './index.js'
+import { MAX_VENDOR_FILE_BYTES } from './load.js'
 import { unsourcedValues } from './load.js'
 
 const chooseVendorFromCatalog = (id: string, params: Record<string, string>) =>
@@ -320,6 +321,13 @@ describe('loadVendorFile', () => {
     expect(yaml).toMatchObject({ id: 'acme', sending: { ips: ['167.89.10.20'] } })
     const json = loadVendorFile(file('acme.json', JSON.stringify(MINIMAL)))
     expect(json.id).toBe('acme')
+  })
+
+  it('refuses a profile over the size cap at once (the YAML key check is quadratic)', () => {
+    const keys = Array.from({ length: 100_000 }, (_, i) => `k${i}: ${i}`).join('\n')
+    const e = caught(() => loadVendorFile(file('huge.yaml', keys)))
+    expect(e.code).toBe('PASSAGE_E_VENDOR_INVALID')
+    expect(e.message).toContain(`at most ${MAX_VENDOR_FILE_BYTES / 1024} KB`)
   })
 
   it('gives PASSAGE_E_FILE for a file it cannot read', () => {

@@ -186,8 +186,19 @@ export function parseVendorProfile(data: unknown, what = 'vendor profile'): Vend
   return profile
 }
 
+/**
+ * The largest vendor profile passage reads: the catalog's are under 8 KB. The cap also bounds the
+ * YAML parser's duplicate-key check, which grows with the square of a map's keys.
+ */
+export const MAX_VENDOR_FILE_BYTES = 64 * 1024
+
 /** Parses YAML (or JSON, which YAML includes) text, or throws PASSAGE_E_VENDOR_INVALID. */
 function parseText(text: string, what: string, json: boolean): unknown {
+  if (text.length > MAX_VENDOR_FILE_BYTES)
+    throw new PassageError(
+      'PASSAGE_E_VENDOR_INVALID',
+      `${what} is ${Math.ceil(text.length / 1024)} KB; a vendor profile may be at most ${MAX_VENDOR_FILE_BYTES / 1024} KB.`,
+    )
   try {
     return json ? (JSON.parse(text) as unknown) : (parseYaml(text) as unknown)
   } catch (e) {
