@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { recordingSleep, startPeer, type Peer } from '../../test/exchange/peer.js'
 import { createHttpClient } from './http.js'
-import { msalNetworkModule } from './msal-network.js'
+import { msalNetworkModule, SIGNIN_RETRY } from './msal-network.js'
 
 let peer: Peer | null = null
 afterEach(async () => {
@@ -51,8 +51,37 @@ describe('msalNetworkModule', () => {
 
   it('turns a body that is not JSON into an error msal can read', async () => {
     peer = await startPeer(() => ({ status: 502, body: 'Bad gateway' }))
-    const net = msalNetworkModule(createHttpClient())
+    const net = msalNetworkModule(createHttpClient(), { sleep: recordingSleep() })
     const r = await net.sendGetRequestAsync<{ error: string }>(`${peer.url}/x`)
     expect(r.body.error).toBe('invalid_response')
+    // Tried again as the admin API is, then given up on.
+    expect(peer.received).toHaveLength(SIGNIN_RETRY.maxAttempts)
+  })
+
+  it('tries sign-in again after a 5xx or a dropped connection (OpenID discovery, token)', async () => {
+    peer = await startPeer((_r, n) =>
+      n === 1 ? { status: 503, body: 'busy' } : n === 2 ? 'drop' : { body: { ok: true } },
+    )
+    const sleep = recordingSleep()
+    const net = msalNetworkModule(createHttpClient(), { sleep, random: () => 1 })
+    const r = await net.sendGetRequestAsync<{ ok: boolean }>(`${peer.url}/.well-known/openid`)
+    expect(r.body.ok).toBe(true)
+    expect(peer.received).toHaveLength(3)
+    expect(sleep.waits).toEqual([500, 1000])
+  })
+
+  it('honours Retry-After on a 429, and returns a final answer at once', async () => {
+    peer = await startPeer((_r, n) =>
+      n === 1
+        ? { status: 429, headers: { 'retry-after': '2' }, body: {} }
+        : { status: 400, body: { error: 'invalid_grant' } },
+    )
+    const sleep = recordingSleep()
+    const net = msalNetworkModule(createHttpClient(), { sleep })
+    const r = await net.sendPostRequestAsync<{ error: string }>(`${peer.url}/token`, {
+      body: 'grant_type=refresh_token',
+    })
+    expect(r.body.error).toBe('invalid_grant')
+    expect(sleep.waits).toEqual([2000])
   })
 })

@@ -1,11 +1,29 @@
 /**
  * msal-node's network module on passage's HTTP client, so that sign-in trusts the same CA as the
- * API calls (msal's own fetch-based client cannot take one), and so that the device-code poll
- * honours `slow_down` (RFC 8628 §3.5, reference §1.6), which msal treats as a failure.
+ * API calls (msal's own fetch-based client cannot take one), so that the device-code poll
+ * honours `slow_down` (RFC 8628 §3.5, reference §1.6), which msal treats as a failure, and so that
+ * sign-in survives what the admin API survives: a dropped connection, a 429 (with its
+ * Retry-After), a 408 or a 5xx are tried again, a bounded number of times. Token and discovery
+ * requests change nothing on the server but the grant they redeem, so a repeat is safe.
  */
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
 import type { HttpClient } from './http.js'
-import { realSleep, type Sleep } from './retry.js'
+import {
+  backoffMs,
+  classifyStatus,
+  realSleep,
+  retryAfterMs,
+  type RetryPolicy,
+  type Sleep,
+} from './retry.js'
+
+/** Sign-in's retries: quicker than the admin API's, the admin is waiting at a prompt. */
+export const SIGNIN_RETRY: RetryPolicy = {
+  maxAttempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 5000,
+  maxRetryAfterMs: 30_000,
+}
 
 const DEVICE_CODE_GRANT = 'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code'
 
@@ -14,6 +32,9 @@ export interface MsalNetworkOptions {
   /** Time-out of each request, in ms (default 60 s). */
   timeoutMs?: number
   sleep?: Sleep
+  /** Retries of failed requests (default SIGNIN_RETRY). */
+  retry?: RetryPolicy
+  random?: () => number
 }
 
 /** An INetworkModule for msal-node. */
@@ -23,19 +44,45 @@ export function msalNetworkModule(http: HttpClient, opts: MsalNetworkOptions = {
   // Extra wait between device-code polls, grown by 5 s at each slow_down.
   let slowDownMs = 0
 
+  const retry = opts.retry ?? SIGNIN_RETRY
+  const random = opts.random ?? Math.random
+
+  /** One request, tried again after a drop, a throttle, a time-out or a server error. */
+  const sendRetrying = async (
+    method: 'GET' | 'POST',
+    url: string,
+    options: NetworkRequestOptions | undefined,
+    timeout?: number,
+  ) => {
+    for (let attempt = 1; ; attempt++) {
+      let wait: number
+      try {
+        const res = await http.request({
+          method,
+          url,
+          headers: options?.headers ?? {},
+          ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
+          timeoutMs: timeout ?? timeoutMs,
+        })
+        if (classifyStatus(res.status, res.text) === 'final' || attempt >= retry.maxAttempts)
+          return res
+        wait = retryAfterMs(res.headers, retry) ?? backoffMs(attempt, retry, random)
+      } catch (e) {
+        // A dropped connection or a time-out: the same request once more, after a pause.
+        if (attempt >= retry.maxAttempts) throw e
+        wait = backoffMs(attempt, retry, random)
+      }
+      await sleep(wait)
+    }
+  }
+
   const sendOnce = async <T>(
     method: 'GET' | 'POST',
     url: string,
     options: NetworkRequestOptions | undefined,
     timeout?: number,
   ): Promise<NetworkResponse<T>> => {
-    const res = await http.request({
-      method,
-      url,
-      headers: options?.headers ?? {},
-      ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
-      timeoutMs: timeout ?? timeoutMs,
-    })
+    const res = await sendRetrying(method, url, options, timeout)
     let body: unknown = {}
     if (res.text.trim()) {
       try {
