@@ -1,4 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createCipheriv, createHmac, randomBytes, scryptSync } from 'node:crypto'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TokenCacheContext } from '@azure/msal-node'
@@ -14,7 +24,7 @@ import {
   type ScryptCost,
 } from './token-cache.js'
 
-/** A cheap scrypt cost, so that the tests run quickly (the default is 2^15). */
+/** A cheap scrypt cost, so that the tests run quickly (the default is 2^17). */
 const CHEAP: ScryptCost = { logN: 10, r: 8, p: 1 }
 const PASS = 'correct horse battery staple'
 const REFRESH = '0.AXkA-refresh-token-secret-value-1234567890abcdef'
@@ -26,6 +36,28 @@ const CACHE = JSON.stringify({
   RefreshToken: { rt: { secret: REFRESH } },
   AccessToken: { at: { secret: ACCESS } },
 })
+
+/** A version 1 file as an older passage wrote it (no header sum), for the upgrade test. */
+async function sealVersion1(plain: string, pass: string, cost: ScryptCost): Promise<Buffer> {
+  const salt = randomBytes(16)
+  const key = scryptSync(pass, salt, 32, { N: 2 ** cost.logN, r: cost.r, p: cost.p })
+  const check = createHmac('sha256', key)
+    .update('passage token cache: key check')
+    .digest()
+    .subarray(0, 8)
+  const iv = randomBytes(12)
+  const header = Buffer.concat([
+    Buffer.from('PSGTOKEN', 'ascii'),
+    Buffer.from([1, 1, cost.logN, cost.r, cost.p]),
+    salt,
+    check,
+    iv,
+  ])
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 })
+  cipher.setAAD(header)
+  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
+  return Buffer.concat([header, body, cipher.getAuthTag()])
+}
 
 /** A stand-in for msal's TokenCacheContext: what the plugin uses of it. */
 function context(serialized: string | null, changed: boolean) {
@@ -95,13 +127,15 @@ describe('sealTokenCache / openTokenCache', () => {
     const cases: [string, Buffer, string][] = [
       ['ciphertext', flip(60), 'PASSAGE_E_TOKEN_CACHE_CORRUPT'],
       ['tag', flip(sealed.length - 1), 'PASSAGE_E_TOKEN_CACHE_CORRUPT'],
-      ['IV (authenticated header)', flip(40), 'PASSAGE_E_TOKEN_CACHE_CORRUPT'],
+      ['IV (authenticated header)', flip(50), 'PASSAGE_E_TOKEN_CACHE_CORRUPT'],
       ['magic', flip(0), 'PASSAGE_E_TOKEN_CACHE_CORRUPT'],
       ['version', flip(8), 'PASSAGE_E_TOKEN_CACHE_CORRUPT'],
       ['truncated', sealed.subarray(0, 40), 'PASSAGE_E_TOKEN_CACHE_CORRUPT'],
       ['appended', Buffer.concat([sealed, Buffer.from([0])]), 'PASSAGE_E_TOKEN_CACHE_CORRUPT'],
-      // The salt changes the key: reported as the other passphrase it amounts to.
-      ['salt', flip(20), 'PASSAGE_E_TOKEN_CACHE_LOCKED'],
+      // The header sum tells a damaged salt or cost from a wrong passphrase.
+      ['salt', flip(20), 'PASSAGE_E_TOKEN_CACHE_CORRUPT'],
+      ['cost', flip(11), 'PASSAGE_E_TOKEN_CACHE_CORRUPT'],
+      ['header sum', flip(30), 'PASSAGE_E_TOKEN_CACHE_CORRUPT'],
     ]
     for (const [what, data, code] of cases) {
       const e = await caught(openTokenCache(data, PASS))
@@ -125,16 +159,16 @@ describe('sealTokenCache / openTokenCache', () => {
     expectClean(e, REFRESH, ACCESS)
   })
 
-  it('uses the default cost (2^15) when none is given', async () => {
+  it('uses the default cost (2^17) when none is given', async () => {
     const sealed = await sealTokenCache('{}', PASS)
-    expect(sealed[10]).toBe(15)
+    expect(sealed[10]).toBe(17)
     expect(await openTokenCache(sealed, PASS)).toBe('{}')
   })
 })
 
 describe('checkPassphrase', () => {
   it('refuses a missing or short passphrase, without echoing it', () => {
-    for (const p of [undefined, '', 'x7Qz9']) {
+    for (const p of [undefined, '', 'x7Qz9', 'eleven-char']) {
       let err: unknown
       try {
         checkPassphrase(p)
@@ -184,6 +218,29 @@ describe('fileTokenCache (the msal plugin)', () => {
     expect(first.equals(second)).toBe(false)
     // The salt (and so the derived key) is kept; only the IV and ciphertext change.
     expect(first.subarray(13, 29).equals(second.subarray(13, 29))).toBe(true)
+  })
+
+  it('opens a version 1 file (older passage) and saves it again as version 2 at the current cost', async () => {
+    mkdirSync(join(dir, 'nested'))
+    writeFileSync(file, await sealVersion1(CACHE, PASS, { logN: 10, r: 8, p: 1 }))
+    const plugin = fileTokenCache({ path: file, passphrase: PASS, cost: { logN: 11, r: 8, p: 1 } })
+    const { ctx, seen } = context(CACHE, false)
+    await plugin.beforeCacheAccess(ctx)
+    expect(seen).toEqual([CACHE])
+    // Nothing changed in msal's cache, but the file is outdated: it is written again.
+    await plugin.afterCacheAccess(ctx)
+    const bytes = readFileSync(file)
+    expect(bytes[8]).toBe(TOKEN_CACHE_VERSION)
+    expect(bytes[10]).toBe(11)
+    expect(await openTokenCache(bytes, PASS)).toBe(CACHE)
+  })
+
+  it('takes group and other access off an existing folder of the user’s', async () => {
+    mkdirSync(join(dir, 'nested'), { mode: 0o755 })
+    chmodSync(join(dir, 'nested'), 0o755)
+    const plugin = fileTokenCache({ path: file, passphrase: PASS, cost: CHEAP })
+    await plugin.afterCacheAccess(context(CACHE, true).ctx)
+    expect(statSync(join(dir, 'nested')).mode & 0o777).toBe(0o700)
   })
 
   it('loads the file into msal in another process (another plugin instance)', async () => {

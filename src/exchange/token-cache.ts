@@ -5,16 +5,22 @@
  * 0600 in a 0700 folder. A wrong passphrase or a changed file is a PassageError that names the
  * file, never its contents or the passphrase.
  *
- * File layout (version 1); the whole header is authenticated as GCM's additional data:
+ * File layout (version 2); the whole header is authenticated as GCM's additional data:
  *
  *   0  magic 'PSGTOKEN' (8)   8  version (1)   9  kdf id, 1 = scrypt (1)
  *  10  log2 N (1)  11  r (1)  12  p (1)        13  salt (16)
- *  29  key check (8): the first 8 bytes of HMAC-SHA256(key, KEY_CHECK_LABEL)
- *  37  IV (12, random on every write)          49  ciphertext ...  then the GCM tag (16)
+ *  29  header sum (8): the first 8 bytes of SHA-256 of bytes 0-28, so that a damaged salt or
+ *      cost reads as a damaged file, not as a wrong passphrase
+ *  37  key check (8): the first 8 bytes of HMAC-SHA256(key, KEY_CHECK_LABEL)
+ *  45  IV (12, random on every write)          57  ciphertext ...  then the GCM tag (16)
+ *
+ * Version 1 (no header sum, cost 2^15) is still read; it is written again as version 2 at the
+ * current cost the next time the cache is saved or opened.
  */
 import {
   createCipheriv,
   createDecipheriv,
+  createHash,
   createHmac,
   randomBytes,
   scrypt,
@@ -35,17 +41,21 @@ import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node'
 import { PassageError } from '../core/errors/index.js'
 
 const MAGIC = Buffer.from('PSGTOKEN', 'ascii')
-/** The format version this code writes (and the only one it reads). */
-export const TOKEN_CACHE_VERSION = 1
+/** The format version this code writes (it reads version 1 too). */
+export const TOKEN_CACHE_VERSION = 2
 const KDF_SCRYPT = 1
 const SALT_LEN = 16
+const SUM_LEN = 8
 const CHECK_LEN = 8
 const IV_LEN = 12
 const TAG_LEN = 16
-const HEADER_LEN = MAGIC.length + 5 + SALT_LEN + CHECK_LEN + IV_LEN
+/** Bytes before the header sum: magic, version, kdf, cost, salt. */
+const PARAMS_LEN = MAGIC.length + 5 + SALT_LEN
+const headerLen = (version: number) =>
+  PARAMS_LEN + (version >= 2 ? SUM_LEN : 0) + CHECK_LEN + IV_LEN
 const KEY_CHECK_LABEL = 'passage token cache: key check'
-/** Shortest passphrase accepted. */
-export const MIN_PASSPHRASE_LENGTH = 8
+/** Shortest passphrase accepted (OWASP's current guidance for a passphrase-derived key). */
+export const MIN_PASSPHRASE_LENGTH = 12
 
 /** scrypt's cost parameters (N = 2^logN). */
 export interface ScryptCost {
@@ -54,8 +64,11 @@ export interface ScryptCost {
   p: number
 }
 
-/** The default cost: N = 2^15, r = 8, p = 1 (32 MiB, about 0.1 s once per process). */
-export const DEFAULT_SCRYPT_COST: ScryptCost = { logN: 15, r: 8, p: 1 }
+/**
+ * The default cost: N = 2^17, r = 8, p = 1 (128 MiB, about 0.4 s once per process), OWASP's
+ * current minimum for scrypt.
+ */
+export const DEFAULT_SCRYPT_COST: ScryptCost = { logN: 17, r: 8, p: 1 }
 
 /** Bounds accepted when reading a file, so a changed header cannot ask for hours of work. */
 function costInBounds(c: ScryptCost): boolean {
@@ -89,6 +102,8 @@ interface DerivedKey {
 /** The header fields of a cache file. */
 interface Header {
   version: number
+  /** Bytes of the header (authenticated with the ciphertext). */
+  length: number
   cost: ScryptCost
   salt: Buffer
   check: Buffer
@@ -107,34 +122,42 @@ function readHeader(data: Buffer, where: string): Header {
   if (data.length < MAGIC.length || !data.subarray(0, MAGIC.length).equals(MAGIC))
     throw corrupt(where, 'it is not a passage token cache')
   const version = data[MAGIC.length]!
-  if (version !== TOKEN_CACHE_VERSION)
+  if (version !== TOKEN_CACHE_VERSION && version !== 1)
     throw corrupt(
       where,
       version > TOKEN_CACHE_VERSION
         ? `it was written by a newer passage (format ${version})`
         : `unknown format ${version}`,
     )
-  if (data.length < HEADER_LEN + TAG_LEN) throw corrupt(where, 'it is truncated')
+  const length = headerLen(version)
+  if (data.length < length + TAG_LEN) throw corrupt(where, 'it is truncated')
+  if (version >= 2 && !headerSum(data).equals(data.subarray(PARAMS_LEN, PARAMS_LEN + SUM_LEN)))
+    throw corrupt(where, 'its header was changed (its salt or key derivation parameters)')
   let at = MAGIC.length + 1
   const kdf = data[at++]!
   const cost = { logN: data[at++]!, r: data[at++]!, p: data[at++]! }
   if (kdf !== KDF_SCRYPT || !costInBounds(cost))
     throw corrupt(where, 'its key derivation parameters are not valid')
   const salt = data.subarray(at, (at += SALT_LEN))
+  if (version >= 2) at += SUM_LEN
   const check = data.subarray(at, (at += CHECK_LEN))
   const iv = data.subarray(at, (at += IV_LEN))
-  return { version, cost, salt, check, iv }
+  return { version, length, cost, salt, check, iv }
+}
+
+/** The sum over a header's parameters (magic to salt). */
+function headerSum(data: Buffer): Buffer {
+  return createHash('sha256').update(data.subarray(0, PARAMS_LEN)).digest().subarray(0, SUM_LEN)
 }
 
 function encrypt(plain: string, k: DerivedKey): Buffer {
   const iv = randomBytes(IV_LEN)
-  const header = Buffer.concat([
+  const params = Buffer.concat([
     MAGIC,
     Buffer.from([TOKEN_CACHE_VERSION, KDF_SCRYPT, k.cost.logN, k.cost.r, k.cost.p]),
     k.salt,
-    keyCheck(k.key),
-    iv,
   ])
+  const header = Buffer.concat([params, headerSum(params), keyCheck(k.key), iv])
   const cipher = createCipheriv('aes-256-gcm', k.key, iv, { authTagLength: TAG_LEN })
   cipher.setAAD(header)
   const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
@@ -152,10 +175,10 @@ function decrypt(data: Buffer, h: Header, key: Buffer, where: string): string {
     )
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, h.iv, { authTagLength: TAG_LEN })
-    decipher.setAAD(data.subarray(0, HEADER_LEN))
+    decipher.setAAD(data.subarray(0, h.length))
     decipher.setAuthTag(data.subarray(data.length - TAG_LEN))
     const plain = Buffer.concat([
-      decipher.update(data.subarray(HEADER_LEN, data.length - TAG_LEN)),
+      decipher.update(data.subarray(h.length, data.length - TAG_LEN)),
       decipher.final(),
     ])
     return plain.toString('utf8')
@@ -176,6 +199,9 @@ export function checkPassphrase(passphrase: string | undefined): string {
     throw new PassageError(
       'PASSAGE_E_TOKEN_CACHE_KEY',
       `PASSAGE_TOKEN_CACHE_KEY is shorter than ${MIN_PASSPHRASE_LENGTH} characters.`,
+      {
+        hint: `Set PASSAGE_TOKEN_CACHE_KEY to a passphrase of ${MIN_PASSPHRASE_LENGTH} characters or more. A cache written with a shorter one (older passage) cannot be opened: run \`passage connect --sign-out\` and sign in again.`,
+      },
     )
   return passphrase
 }
@@ -225,6 +251,7 @@ function writeAtomic(path: string, data: Buffer): void {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   try {
     mkdirSync(folder, { recursive: true, mode: 0o700 })
+    tighten(folder)
     writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' })
     renameSync(tmp, path)
     chmodSync(path, 0o600)
@@ -235,6 +262,19 @@ function writeAtomic(path: string, data: Buffer): void {
       `Cannot write the token cache ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}.`,
       { hint: 'Check that its folder is writable, or set PASSAGE_TOKEN_CACHE_FILE elsewhere.' },
     )
+  }
+}
+
+/**
+ * Takes group and other access off the cache's folder when it is the user's own (an existing
+ * ~/.passage created 0755 by an older passage); a folder of someone else's is left alone.
+ */
+function tighten(folder: string): void {
+  try {
+    const st = statSync(folder)
+    if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) chmodSync(folder, 0o700)
+  } catch {
+    // Best effort: the file itself is 0600 whatever its folder.
   }
 }
 
@@ -265,6 +305,8 @@ export function fileTokenCache(opts: FileTokenCacheOptions): FileTokenCache {
   let current: DerivedKey | null = null
   /** True while the last read failed (wrong passphrase, changed file). */
   let unreadable = false
+  /** True when the file was read in an older format or at a lower cost: saved again at once. */
+  let outdated = false
 
   const keyFor = (salt: Buffer, c: ScryptCost): Promise<Buffer> => {
     const id = `${salt.toString('hex')}:${c.logN}:${c.r}:${c.p}`
@@ -288,7 +330,9 @@ export function fileTokenCache(opts: FileTokenCacheOptions): FileTokenCache {
     } catch {
       throw corrupt(path, 'its content is not a token cache')
     }
-    current = { salt: Buffer.from(h.salt), cost: h.cost, key }
+    outdated = h.version < TOKEN_CACHE_VERSION || h.cost.logN < cost.logN
+    // An outdated file is re-keyed with a new salt at the current cost when it is next written.
+    current = outdated ? null : { salt: Buffer.from(h.salt), cost: h.cost, key }
     return plain
   }
 
@@ -305,12 +349,13 @@ export function fileTokenCache(opts: FileTokenCacheOptions): FileTokenCache {
     },
     async afterCacheAccess(ctx: TokenCacheContext): Promise<void> {
       // msal calls this in a `finally`: a file that could not be read is never overwritten.
-      if (!ctx.cacheHasChanged || unreadable) return
+      if ((!ctx.cacheHasChanged && !outdated) || unreadable) return
       if (!current) {
         const salt = randomBytes(SALT_LEN)
         current = { salt, cost, key: await keyFor(salt, cost) }
       }
       writeAtomic(path, encrypt(ctx.tokenCache.serialize(), current))
+      outdated = false
     },
     delete(): boolean {
       current = null

@@ -289,7 +289,7 @@ export const CATALOGUE = {
   PASSAGE_E_TOKEN_CACHE_KEY: {
     kind: 'user',
     title: 'The token cache needs a passphrase',
-    hint: 'Set PASSAGE_TOKEN_CACHE_KEY to a passphrase of 8 characters or more (from a secrets manager, not typed on the command line), or connect again without --token-cache (PASSAGE_TOKEN_CACHE=0 turns it off for one command).',
+    hint: 'Set PASSAGE_TOKEN_CACHE_KEY to a passphrase of 12 characters or more (from a secrets manager, not typed on the command line), or connect again without --token-cache (PASSAGE_TOKEN_CACHE=0 turns it off for one command).',
   },
   PASSAGE_E_TOKEN_CACHE_LOCKED: {
     kind: 'user',
