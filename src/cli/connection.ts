@@ -77,7 +77,15 @@ export async function sessionFor(store: Store, tenant?: string): Promise<Session
   progress(
     `Signing in to ${profile.tenantName ?? profile.tenant} (${profile.auth.kind === 'device' ? 'device code' : 'app certificate'})...`,
   )
-  const session = await openSession(profile, { onCode: showDeviceCode, env: process.env })
+  const session = await openSession(profile, {
+    onCode: showDeviceCode,
+    // Asked only when the command reads Graph (licences, roles): Graph has its own public client.
+    onGraphCode: (p) => {
+      progress('Microsoft Graph (licences and roles) needs its own sign-in:')
+      showDeviceCode(p)
+    },
+    env: process.env,
+  })
   if (session.fromCache) progress(`Signed in as ${session.actor} from the token cache.`)
   return session
 }
