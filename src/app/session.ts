@@ -207,6 +207,16 @@ export function newProfile(input: {
       })
     : MICROSOFT_ENDPOINTS
   const tenant = (input.tenant ?? 'organizations').trim().toLowerCase()
+  // A tenant is named by a domain (contoso.onmicrosoft.com, a verified domain) or its GUID.
+  if (
+    input.tenant !== undefined &&
+    !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(tenant) &&
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(tenant)
+  )
+    throw new PassageError(
+      'PASSAGE_E_INPUT',
+      `'${input.tenant.slice(0, 80)}' is no tenant name: give its *.onmicrosoft.com name, a verified domain or its GUID.`,
+    )
   const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(tenant)
   return {
     tenantId: guid ? tenant : null,

@@ -25,7 +25,7 @@ import {
 } from './config.js'
 import { readClaims } from './claims.js'
 import { createHttpClient, type HttpClient } from './http.js'
-import { msalNetworkModule } from './msal-network.js'
+import { msalNetworkModule, type DiscoveryRefusal } from './msal-network.js'
 import { signInError } from './signin-errors.js'
 import type { TokenProvider, TokenRequestOptions } from './tokens.js'
 
@@ -109,7 +109,12 @@ export interface CertificateOptions extends SignInOptions {
 }
 
 /** msal configuration shared by both flows. */
-function msalConfig(opts: SignInOptions, clientId: string, tenant: string): Configuration {
+function msalConfig(
+  opts: SignInOptions,
+  clientId: string,
+  tenant: string,
+  discovery?: DiscoveryRefusal,
+): Configuration {
   const endpoints = resolveEndpoints(opts.endpoints)
   const http = opts.http ?? createHttpClient(endpoints.ca ? { ca: endpoints.ca } : {})
   const authority = `${endpoints.authority}/${tenant}`
@@ -125,7 +130,7 @@ function msalConfig(opts: SignInOptions, clientId: string, tenant: string): Conf
     },
     ...(opts.cachePlugin ? { cache: { cachePlugin: opts.cachePlugin } } : {}),
     system: {
-      networkClient: msalNetworkModule(http),
+      networkClient: msalNetworkModule(http, discovery ? { discovery } : {}),
       loggerOptions: {
         logLevel: LogLevel.Error,
         piiLoggingEnabled: false,
@@ -140,8 +145,9 @@ function msalConfig(opts: SignInOptions, clientId: string, tenant: string): Conf
 export async function signInWithDeviceCode(opts: DeviceCodeOptions): Promise<SignedIn> {
   const endpoints = resolveEndpoints(opts.endpoints)
   const clientId = opts.clientId ?? EXO_POWERSHELL_CLIENT_ID
+  const discovery: DiscoveryRefusal = {}
   const pca = new PublicClientApplication(
-    msalConfig({ ...opts, endpoints }, clientId, opts.tenant ?? 'organizations'),
+    msalConfig({ ...opts, endpoints }, clientId, opts.tenant ?? 'organizations', discovery),
   )
   const request = {
     scopes: [defaultScope('exchange', endpoints)],
@@ -177,7 +183,7 @@ export async function signInWithDeviceCode(opts: DeviceCodeOptions): Promise<Sig
     account = result.account
     tenantId = result.tenantId || account.tenantId
   } catch (e) {
-    throw signInError(e)
+    throw signInError(e, discovery)
   } finally {
     opts.signal?.removeEventListener('abort', onAbort)
   }
@@ -411,7 +417,8 @@ export async function signInWithCertificate(opts: CertificateOptions): Promise<S
       },
     )
   }
-  const base = msalConfig({ ...opts, endpoints }, opts.clientId, opts.tenant)
+  const discovery: DiscoveryRefusal = {}
+  const base = msalConfig({ ...opts, endpoints }, opts.clientId, opts.tenant, discovery)
   const cca = new ConfidentialClientApplication({
     ...base,
     auth: {
@@ -435,7 +442,7 @@ export async function signInWithCertificate(opts: CertificateOptions): Promise<S
         if (!r) throw new Error('sign-in returned no token')
         return r.accessToken
       } catch (e) {
-        throw signInError(e)
+        throw signInError(e, discovery)
       }
     },
     async signOut() {

@@ -27,6 +27,11 @@ export const SIGNIN_RETRY: RetryPolicy = {
 
 const DEVICE_CODE_GRANT = 'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code'
 
+/** What an authority said when it refused OpenID discovery for a tenant. */
+export interface DiscoveryRefusal {
+  refused?: { status: number; error: string; description: string }
+}
+
 /** Options of the network module. */
 export interface MsalNetworkOptions {
   /** Time-out of each request, in ms (default 60 s). */
@@ -34,6 +39,11 @@ export interface MsalNetworkOptions {
   sleep?: Sleep
   /** Retries of failed requests (default SIGNIN_RETRY). */
   retry?: RetryPolicy
+  /**
+   * Filled with the authority's own words when it refuses its OpenID discovery (an unknown
+   * tenant: AADSTS90002), which msal reports only as "endpoints cannot be resolved".
+   */
+  discovery?: DiscoveryRefusal
   random?: () => number
 }
 
@@ -96,7 +106,22 @@ export function msalNetworkModule(http: HttpClient, opts: MsalNetworkOptions = {
   }
 
   return {
-    sendGetRequestAsync: (url, options, timeout) => sendOnce('GET', url, options, timeout),
+    async sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number) {
+      const res = await sendOnce<T>('GET', url, options, timeout)
+      const body = res.body as { error?: unknown; error_description?: unknown } | null
+      if (
+        opts.discovery &&
+        res.status >= 400 &&
+        url.includes('/.well-known/openid-configuration') &&
+        typeof body?.error === 'string'
+      )
+        opts.discovery.refused = {
+          status: res.status,
+          error: body.error,
+          description: typeof body.error_description === 'string' ? body.error_description : '',
+        }
+      return res
+    },
     async sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions) {
       const polling = options?.body?.includes(DEVICE_CODE_GRANT) === true
       if (polling && slowDownMs > 0) await sleep(slowDownMs)

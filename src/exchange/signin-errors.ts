@@ -4,6 +4,7 @@
  * are kept: never a token, a device code or an assertion.
  */
 import { PassageError } from '../core/errors/index.js'
+import type { DiscoveryRefusal } from './msal-network.js'
 import { HttpFailure } from './http.js'
 import { networkError } from './errors.js'
 
@@ -99,8 +100,16 @@ export function aadstsCode(text: string): string | null {
 }
 
 /** Maps any sign-in failure to a PassageError (PASSAGE_E_SIGNIN, or PASSAGE_E_NETWORK). */
-export function signInError(e: unknown): PassageError {
+export function signInError(e: unknown, discovery?: DiscoveryRefusal): PassageError {
   if (e instanceof PassageError) return e
+  // The authority refused the tenant itself (AADSTS90002): the name or id is wrong.
+  const refused = discovery?.refused
+  if (refused && /AADSTS90002|invalid_tenant/i.test(`${refused.error} ${refused.description}`))
+    return new PassageError(
+      'PASSAGE_E_TENANT_UNKNOWN',
+      `The sign-in service knows no tenant by that name: ${firstLine(refused.description) || refused.error}`,
+      { details: { errorCode: aadstsCode(refused.description) ?? refused.error } },
+    )
   const m = (typeof e === 'object' && e !== null ? e : {}) as MsalLike
   const cause = m.cause
   if (cause instanceof HttpFailure) return networkError(cause, 'Cannot reach the sign-in service')

@@ -118,6 +118,16 @@ describe('exit codes, end to end', () => {
     expect((await passage(...common, 'rollback', 'x', '--yes')).code).toBe(2)
   }, 120_000)
 
+  it('connect to a tenant that does not exist, or with no tenant name: 2, said so', async () => {
+    const ca = ['--sandbox', s.sb.url, '--ca', join(dir, 'ca.pem')]
+    const unknown = await passage(...common, 'connect', '--tenant', 'nosuch.onmicrosoft.com', ...ca)
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('PASSAGE_E_TENANT_UNKNOWN')
+    const bad = await passage(...common, 'connect', '--tenant', 'not a tenant!', ...ca)
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('is no tenant name')
+  }, 60_000)
+
   it('read-only commands: 0 when they answer, 2 for bad input', async () => {
     expect((await passage('vendors')).code).toBe(0)
     expect((await passage('vendor', 'show', 'trustifi')).code).toBe(0)

@@ -246,6 +246,11 @@ export const CATALOGUE = {
     title: 'No tenant is connected',
     hint: 'Run `passage connect --tenant <name>` first (or pass --tenant for one connected before).',
   },
+  PASSAGE_E_TENANT_UNKNOWN: {
+    kind: 'user',
+    title: 'No such tenant',
+    hint: 'Check --tenant: the tenant’s *.onmicrosoft.com name, one of its verified domains, or its GUID (Entra admin center > Overview).',
+  },
   PASSAGE_E_PLAN_DRIFT: {
     kind: 'user',
     title: 'The tenant changed since the plan was made',
