@@ -41,6 +41,21 @@ export interface TenantRead {
   defenderReadable: boolean
   /** Cmdlet calls made (for round-trip counts). */
   calls: number
+  /**
+   * Objects Exchange returned in a shape passage could not read: kept with their identity and a
+   * `NotUnderstood` reason (or dropped when not even that could be kept), never failing the read.
+   */
+  notUnderstood?: NotUnderstoodObject[]
+}
+
+/** One object the read could not map to passage's model. */
+export interface NotUnderstoodObject {
+  /** Where it sits in the state, e.g. `transportRules.3`. */
+  path: string
+  name: string
+  reason: string
+  /** True when even its identity could not be kept (it is missing from the state). */
+  dropped: boolean
 }
 
 /** Options of readTenant. */
@@ -86,7 +101,7 @@ export async function readTenant(exo: ExchangeClient, opts: ReadOptions = {}): P
   reads.forEach((r, i) => {
     const o = outcomes[i]
     if (!o) throw new PassageError('PASSAGE_E_INTERNAL', `no outcome for ${r.call.cmdlet}`)
-    if (o.ok) got.set(r.name, o.objects as JsonObject[])
+    if (o.ok) got.set(r.name, (o.objects as JsonObject[]).map(withoutEmpty))
     else if (
       r.defender &&
       defender === 'probe' &&
@@ -111,6 +126,7 @@ export async function readTenant(exo: ExchangeClient, opts: ReadOptions = {}): P
         isRecord(prev) && isRecord(value) ? { ...prev, ...value } : (value ?? prev ?? null)
     }
   raw.atpPolicy = withDefender ? (list('atpPolicy')[0] ?? null) : null
+  const notUnderstood = keepWhatIsUnderstood(raw)
   const state = parseWith(SurfaceState, raw, 'PASSAGE_E_SNAPSHOT_INVALID', 'The tenant as read')
   const acceptedDomains = list('acceptedDomains').map((d) => ({
     DomainName: String(d.DomainName ?? d.Name ?? ''),
@@ -123,7 +139,7 @@ export async function readTenant(exo: ExchangeClient, opts: ReadOptions = {}): P
     ...presetsOf(list('eopPresets'), 'EOP'),
     ...(withDefender ? presetsOf(list('atpPresets'), 'ATP') : []),
   ]
-  return { state, acceptedDomains, presets, defenderReadable, calls: reads.length }
+  return { state, acceptedDomains, presets, defenderReadable, calls: reads.length, notUnderstood }
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -153,4 +169,96 @@ export function snapshotAround(
     directory: { groups: [] },
     state: read.state,
   }
+}
+
+/** Values for required model fields a not-understood object lacks (it keeps only its identity). */
+const PLACEHOLDERS: Record<string, (index: number) => unknown> = {
+  Name: (i) => `(unreadable object ${i + 1})`,
+  Priority: (i) => i,
+  EndUserQuarantinePermissionsValue: () => 0,
+}
+
+/**
+ * Makes the raw state parse whatever shape single objects came in (ms-rule: read.not-understood):
+ * an object that fails the model loses the offending properties, gets
+ * placeholders for required ones and a `NotUnderstood` reason; a mail flow rule also gets an
+ * unmodelled `NotUnderstood` part so that the evaluator treats it as uncertain. Mutates `raw`.
+ */
+function keepWhatIsUnderstood(raw: Record<string, unknown>): NotUnderstoodObject[] {
+  const out = new Map<string, NotUnderstoodObject>()
+  for (let round = 0; round < 6; round++) {
+    const parsed = SurfaceState.safeParse(raw)
+    if (parsed.success) break
+    const last = round === 5
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map(String)
+      // The outermost array element on the path is the object at fault; for a singleton
+      // (connection filter policy, ...) the object holding the offending property.
+      let at = -1
+      let node: unknown = raw
+      for (let i = 0; i < path.length - 1; i++) {
+        node =
+          isRecord(node) || Array.isArray(node)
+            ? (node as Record<string, unknown>)[path[i]!]
+            : undefined
+        if (at < 0 && Array.isArray(node) && /^\d+$/.test(path[i + 1]!)) at = i + 1
+      }
+      if (at < 0) at = Math.max(path.length - 2, 0)
+      const parentPath = path.slice(0, at)
+      let parent: unknown = raw
+      for (const p of parentPath) parent = (parent as Record<string, unknown>)?.[p]
+      const key = path[at]!
+      const container = parent as Record<string, unknown> | unknown[] | undefined
+      const obj = container ? (container as Record<string, unknown>)[key] : undefined
+      const where = [...parentPath, key].join('.')
+      const prop = path[at + 1]
+      const name = isRecord(obj) ? String(obj.Name ?? obj.Identity ?? where) : where
+      const reason = `${prop ?? 'object'}: ${issue.message}`
+      const prev = out.get(where)
+      if (!isRecord(obj) || last) {
+        // Not even an object, or still failing: leave it out of the state.
+        if (Array.isArray(container)) container.splice(Number(key), 1, undefined as never)
+        else if (isRecord(container)) delete container[key]
+        out.set(where, { path: where, name, reason: prev?.reason ?? reason, dropped: true })
+        continue
+      }
+      if (prop !== undefined) {
+        delete obj[prop]
+        const fill = PLACEHOLDERS[prop]
+        if (fill) obj[prop] = fill(Number(key) || 0)
+      }
+      obj.NotUnderstood = prev?.reason ?? reason
+      if (parentPath[0] === 'transportRules')
+        obj.Unmodelled = [
+          ...(Array.isArray(obj.Unmodelled)
+            ? obj.Unmodelled.filter((n) => typeof n === 'string')
+            : []),
+          'NotUnderstood',
+        ]
+      out.set(where, { path: where, name, reason: prev?.reason ?? reason, dropped: false })
+    }
+    // Dropped array elements were replaced by undefined so indexes stayed stable; remove them.
+    compact(raw)
+  }
+  return [...out.values()]
+}
+
+function compact(v: unknown): void {
+  if (Array.isArray(v)) {
+    for (let i = v.length - 1; i >= 0; i--) if (v[i] === undefined) v.splice(i, 1)
+    v.forEach(compact)
+  } else if (isRecord(v)) Object.values(v).forEach(compact)
+}
+
+/**
+ * An object as Exchange returned it, less its empty properties: Exchange returns an unset
+ * property as null (or an empty string), passage's model holds it as absent
+ * (ms-rule: read.empty-properties). Annotations and unknown properties pass through to the surfaces'
+ * load, which maps what it knows; the model ignores the rest.
+ */
+function withoutEmpty(o: JsonObject): JsonObject {
+  if (!isRecord(o)) return o
+  const out: JsonObject = {}
+  for (const [k, v] of Object.entries(o)) if (v !== null && v !== '') out[k] = v
+  return out
 }

@@ -220,7 +220,16 @@ describe('every cmdlet, happy path', () => {
     await ok(P2, 'New-QuarantinePolicy', { Name: name, EndUserQuarantinePermissionsValue: 43 })
     await ok(P2, 'Set-QuarantinePolicy', { Identity: name, ESNEnabled: true })
     expect(await ok(P2, 'Get-QuarantinePolicy', { Identity: name })).toMatchObject([
-      { Name: name, ESNEnabled: true, EndUserQuarantinePermissionsValue: 43 },
+      // The real shape: the bits as booleans and text, not the number (shape.get-quarantinepolicy).
+      {
+        Name: name,
+        ESNEnabled: true,
+        AllowSender: true,
+        RequestRelease: true,
+        Preview: true,
+        Delete: true,
+        Release: false,
+      },
     ])
     await ok(P2, 'Remove-QuarantinePolicy', { Identity: name })
     expect(

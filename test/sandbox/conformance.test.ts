@@ -244,7 +244,11 @@ describe('paging and $select', () => {
     const next = r.json['@odata.nextLink'] as string
     expect(next).toContain('%24select=Name%2CPriority')
     const r2 = await invoke(sb, t, GW.id, 'Get-TransportRule', {}, { url: next })
-    expect(Object.keys(r2.json.value[0]).sort()).toEqual(['Name', 'Priority'])
+    expect(
+      Object.keys(r2.json.value[0])
+        .filter((k) => !k.includes('@'))
+        .sort(),
+    ).toEqual(['Name', 'Priority'])
   })
 })
 

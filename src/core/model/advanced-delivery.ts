@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { list } from './common.js'
+import { list, NotUnderstood } from './common.js'
 
 /** The phishing simulation override policy; Exchange forces its name (reference §3.8). */
 export const PHISH_SIM_POLICY_NAME = 'PhishSimOverridePolicy'
@@ -14,6 +14,11 @@ export const PhishSimOverridePolicy = z.object({
 
 /** The rule of the phishing simulation override; its name is `_Exe:PhishSimOverr:<GUID>`. */
 export const PhishSimOverrideRule = z.object({
+  /**
+   * Set by the read path when Exchange returned this object in a shape passage could not read:
+   * why. Only its identity is kept; the evaluator treats it as uncertain (issue 17).
+   */
+  NotUnderstood: NotUnderstood,
   Name: z.string(),
   Policy: z.string().default(PHISH_SIM_POLICY_NAME),
   Domains: list(),

@@ -1,8 +1,13 @@
 import { z } from 'zod'
-import { list, PolicyRule } from './common.js'
+import { list, PolicyRule, NotUnderstood } from './common.js'
 
 /** An anti-phishing policy, reference §3.7. MDO-only settings are ignored on EOP-only tenants. */
 export const AntiPhishPolicy = z.object({
+  /**
+   * Set by the read path when Exchange returned this object in a shape passage could not read:
+   * why. Only its identity is kept; the evaluator treats it as uncertain (issue 17).
+   */
+  NotUnderstood: NotUnderstood,
   Name: z.string(),
   IsDefault: z.boolean().default(false),
   AdminDisplayName: z.string().nullish(),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { list, PolicyRule } from './common.js'
+import { list, PolicyRule, NotUnderstood } from './common.js'
 
 const SpamAction = z.enum([
   'MoveToJmf',
@@ -13,6 +13,11 @@ const SpamAction = z.enum([
 
 /** An anti-spam (hosted content filter) policy, reference §3.3. */
 export const AntiSpamPolicy = z.object({
+  /**
+   * Set by the read path when Exchange returned this object in a shape passage could not read:
+   * why. Only its identity is kept; the evaluator treats it as uncertain (issue 17).
+   */
+  NotUnderstood: NotUnderstood,
   Name: z.string(),
   IsDefault: z.boolean().default(false),
   AdminDisplayName: z.string().nullish(),

@@ -7,6 +7,9 @@ export const list = () =>
     .nullish()
     .transform((v) => v ?? [])
 
+/** Why an object was read as "not understood" (absent on every object read normally). */
+export const NotUnderstood = z.string().optional()
+
 /** Enabled/Disabled state of a rule as Get-*Rule reports it. */
 export const RuleState = z.enum(['Enabled', 'Disabled'])
 export type RuleState = z.infer<typeof RuleState>
@@ -38,6 +41,11 @@ export type RecipientScope = z.infer<typeof RecipientScope>
 
 /** The rule that links a custom policy to its recipients, as Get-<Kind>Rule returns it. */
 export const PolicyRule = RecipientScope.extend({
+  /**
+   * Set by the read path when Exchange returned this object in a shape passage could not read:
+   * why. Only its identity is kept; the evaluator treats it as uncertain (issue 17).
+   */
+  NotUnderstood: NotUnderstood,
   Name: z.string(),
   Priority: z.number().int().min(0),
   State: RuleState.default('Enabled'),

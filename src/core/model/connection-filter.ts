@@ -1,8 +1,13 @@
 import { z } from 'zod'
-import { list } from './common.js'
+import { list, NotUnderstood } from './common.js'
 
 /** The connection filter policy (there is only `Default`), reference §3.2. */
 export const ConnectionFilterPolicy = z.object({
+  /**
+   * Set by the read path when Exchange returned this object in a shape passage could not read:
+   * why. Only its identity is kept; the evaluator treats it as uncertain (issue 17).
+   */
+  NotUnderstood: NotUnderstood,
   Name: z.string().default('Default'),
   IPAllowList: list(),
   IPBlockList: list(),

@@ -1,8 +1,13 @@
 import { z } from 'zod'
-import { list } from './common.js'
+import { list, NotUnderstood } from './common.js'
 
 /** An inbound connector, with its Enhanced Filtering settings (reference §3.11). */
 export const InboundConnector = z.object({
+  /**
+   * Set by the read path when Exchange returned this object in a shape passage could not read:
+   * why. Only its identity is kept; the evaluator treats it as uncertain (issue 17).
+   */
+  NotUnderstood: NotUnderstood,
   Name: z.string(),
   Enabled: z.boolean().default(true),
   ConnectorType: z.enum(['Partner', 'OnPremises']).default('Partner'),

@@ -1,8 +1,13 @@
 import { z } from 'zod'
-import { PolicyRule } from './common.js'
+import { PolicyRule, NotUnderstood } from './common.js'
 
 /** A Safe Attachments policy (Defender for Office 365 only), reference §3.6. */
 export const SafeAttachmentPolicy = z.object({
+  /**
+   * Set by the read path when Exchange returned this object in a shape passage could not read:
+   * why. Only its identity is kept; the evaluator treats it as uncertain (issue 17).
+   */
+  NotUnderstood: NotUnderstood,
   Name: z.string(),
   IsBuiltInProtection: z.boolean().default(false),
   AdminDisplayName: z.string().nullish(),

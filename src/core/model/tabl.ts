@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { NotUnderstood } from './common.js'
 import type { Licence } from './licence.js'
 
 /** Tenant Allow/Block List list types (reference §3.4). */
@@ -7,6 +8,11 @@ export type TablListType = z.infer<typeof TablListType>
 
 /** One Tenant Allow/Block List entry as Get-TenantAllowBlockListItems returns it. */
 export const TablItem = z.object({
+  /**
+   * Set by the read path when Exchange returned this object in a shape passage could not read:
+   * why. Only its identity is kept; the evaluator treats it as uncertain (issue 17).
+   */
+  NotUnderstood: NotUnderstood,
   Identity: z.string().nullish(),
   ListType: TablListType,
   ListSubType: z.enum(['Tenant', 'AdvancedDelivery']).default('Tenant'),

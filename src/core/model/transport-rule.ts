@@ -1,11 +1,16 @@
 import { z } from 'zod'
-import { list, RuleState } from './common.js'
+import { list, RuleState, NotUnderstood } from './common.js'
 
 /**
  * A mail flow (transport) rule, with the predicates and actions passage reads or writes, named as
  * Get-TransportRule returns them (reference §3.1).
  */
 export const TransportRule = z.object({
+  /**
+   * Set by the read path when Exchange returned this object in a shape passage could not read:
+   * why. Only its identity is kept; the evaluator treats it as uncertain (issue 17).
+   */
+  NotUnderstood: NotUnderstood,
   Name: z.string().min(1),
   Guid: z.string().nullish(),
   Priority: z.number().int().min(0),

@@ -25,6 +25,16 @@ export function defineSurface(spec: SurfaceSpec): Surface {
     drift: driftFields,
     verify(current, change, ctx) {
       const out = effectFindings(current, change)
+      // An object Exchange returned in a shape passage could not read (issue 17): its effect is
+      // uncertain, so check says so instead of calling it green.
+      if (current && typeof current.NotUnderstood === 'string')
+        out.push({
+          changeId: change.id,
+          target: change.target,
+          problem: `passage could not read ${spec.title.toLowerCase()} '${String(current.Name ?? change.target)}' as Exchange returned it`,
+          diagnosis: `Only its identity was kept (${current.NotUnderstood}); whether it works as planned is uncertain.`,
+          fix: 'Check the object in the Microsoft 365 Defender portal, or report the shape to passage.',
+        })
       if (current && change.op !== 'remove' && extraFindings)
         out.push(...extraFindings(current, change, ctx))
       return out

@@ -15,7 +15,14 @@ export const phishSimRuleSurface = defineSurface({
       notFoundIsEmpty: true,
     },
   ],
-  load: (got) => ({ advancedDelivery: { phishSimRule: got('phishSimRule')[0] ?? null } }),
+  // A rule being deleted is still listed for a while (Mode PendingDeletion); the one in force is
+  // the other (ms-rule: read.phishsim-pending-deletion).
+  load: (got) => ({
+    advancedDelivery: {
+      phishSimRule:
+        got('phishSimRule').find((r) => !/pendingdeletion/i.test(String(r.Mode ?? ''))) ?? null,
+    },
+  }),
   objects: (s) =>
     s.advancedDelivery.phishSimRule
       ? [s.advancedDelivery.phishSimRule as unknown as JsonObject]

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../change.js'
-import type { QuarantinePolicy } from '../model/quarantine-policy.js'
+import { quarantinePermissionsOf, type QuarantinePolicy } from '../model/quarantine-policy.js'
 import { defineSurface } from './define.js'
 import { updateParams } from './list-params.js'
 import { identityOf, str } from './surface.js'
@@ -10,7 +10,14 @@ export const quarantinePolicySurface = defineSurface({
   title: 'Quarantine policy',
   mdoOnly: false,
   reads: [{ name: 'quarantinePolicies', call: { cmdlet: 'Get-QuarantinePolicy', params: {} } }],
-  load: (got) => ({ quarantinePolicies: got('quarantinePolicies') }),
+  // The real Get-QuarantinePolicy carries the bits as text and booleans, not always the number
+  // (ms-rule: read.quarantine-permissions).
+  load: (got) => ({
+    quarantinePolicies: got('quarantinePolicies').map((o) => {
+      const bits = quarantinePermissionsOf(o)
+      return bits === null ? o : { ...o, EndUserQuarantinePermissionsValue: bits }
+    }),
+  }),
   objects: (s) => s.quarantinePolicies as unknown as JsonObject[],
   withObjects: (s, o) => ({ ...s, quarantinePolicies: o as unknown as QuarantinePolicy[] }),
   key: (o) => str(o, 'Name').toLowerCase(),

@@ -13,3 +13,168 @@ export function normaliseRule(o: JsonObject): JsonObject {
   if (typeof o.SetSCL === 'string') out.SetSCL = Number(o.SetSCL)
   return out
 }
+
+/** Properties of a Get-TransportRule object passage's model keeps (conditions, exceptions, actions). */
+const MODELLED_RULE_PROPS = new Set(
+  [
+    'SenderIpRanges',
+    'FromScope',
+    'SenderDomainIs',
+    'SenderAddressLocation',
+    'From',
+    'HeaderMatchesMessageHeader',
+    'HeaderMatchesPatterns',
+    'HeaderContainsMessageHeader',
+    'HeaderContainsWords',
+    'SentTo',
+    'SentToMemberOf',
+    'RecipientDomainIs',
+    'ExceptIfSenderIpRanges',
+    'ExceptIfSenderDomainIs',
+    'ExceptIfFrom',
+    'SetSCL',
+    'SetHeaderName',
+    'SetHeaderValue',
+    'StopRuleProcessing',
+  ].map((n) => n.toLowerCase()),
+)
+
+/**
+ * Properties of a Get-TransportRule object that describe the rule rather than what it matches or
+ * does (identity, bookkeeping, options with a value on every rule), so they never make it
+ * "unmodelled". ActivationDate/ExpiryDate are not here: a dated rule may not be in force.
+ */
+const RULE_METADATA = new Set(
+  [
+    'Name',
+    'Identity',
+    'Guid',
+    'ImmutableId',
+    'DistinguishedName',
+    'OrganizationId',
+    'Priority',
+    'State',
+    'Mode',
+    'Comments',
+    'Description',
+    'CreatedBy',
+    'LastModifiedBy',
+    'ManuallyModified',
+    'WhenChanged',
+    'IsValid',
+    'IsRuleConfigurationSupported',
+    'RuleConfigurationUnsupportedReason',
+    'RuleErrorAction',
+    'RuleSubType',
+    'RuleVersion',
+    'DlpPolicy',
+    'DlpPolicyId',
+    'Size',
+    'RegexSize',
+    'UseLegacyRegex',
+    'RecipientAddressType',
+    'Conditions',
+    'Actions',
+    'Exceptions',
+    'Unmodelled',
+    'NotUnderstood',
+  ].map((n) => n.toLowerCase()),
+)
+
+/**
+ * Rule classes (Conditions/Actions/Exceptions entries, namespace and Predicate/Action suffix
+ * stripped) named unlike the parameter they come from, to the parameter(s).
+ */
+const CLASS_ALIASES: Record<string, string[]> = {
+  headermatches: ['HeaderMatchesMessageHeader'],
+  headercontains: ['HeaderContainsMessageHeader'],
+  setscl: ['SetSCL'],
+  setheader: ['SetHeaderName'],
+  rightsprotectmessage: ['ApplyRightsProtectionTemplate'],
+  redirectmessage: ['RedirectMessageTo'],
+  rejectmessage: ['RejectMessageReasonText', 'RejectMessageEnhancedStatusCode'],
+  smtprejectmessage: ['SmtpRejectMessageRejectText', 'SmtpRejectMessageRejectStatusCode'],
+  applyhtmldisclaimer: ['ApplyHtmlDisclaimerText'],
+  generateincidentreport: ['GenerateIncidentReport'],
+}
+
+/**
+ * Get-TransportRule properties named unlike the New-TransportRule parameter behind them; the
+ * unmodelled part is reported under the parameter's name (NotifySender may reject the message).
+ */
+const PARAMETER_OF: Record<string, string> = { sendernotificationtype: 'NotifySender' }
+
+const isSetValue = (v: unknown) =>
+  v !== undefined &&
+  v !== null &&
+  v !== false &&
+  v !== '' &&
+  !(Array.isArray(v) && v.length === 0) &&
+  !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0)
+
+/** `Microsoft.Exchange...Tasks.FromScopePredicate` -> `FromScope`. */
+function className(entry: string): string {
+  const last = entry.split('.').pop() ?? entry
+  return last.replace(/(Predicate|Action)$/, '')
+}
+
+/**
+ * The conditions, exceptions and actions of a rule as Exchange returns it that passage's model
+ * does not keep (ms-rule: read.rule-unmodelled): every set property outside the model and its
+ * bookkeeping (non-null, non-false, non-empty), then each Conditions/Actions/Exceptions entry not
+ * accounted for by a property already seen. Annotations (`X@odata.type`) are ignored.
+ */
+export function unmodelledOf(o: JsonObject): string[] {
+  const out: string[] = []
+  const seen = new Set<string>()
+  const add = (n: string) => {
+    if (!seen.has(n.toLowerCase())) {
+      seen.add(n.toLowerCase())
+      out.push(n)
+    }
+  }
+  if (Array.isArray(o.Unmodelled)) for (const n of o.Unmodelled) if (typeof n === 'string') add(n)
+  const present: string[] = []
+  for (const [k, v] of Object.entries(o)) {
+    if (k.includes('@') || !isSetValue(v)) continue
+    const lk = k.toLowerCase()
+    if (RULE_METADATA.has(lk)) continue
+    present.push(k)
+    if (!MODELLED_RULE_PROPS.has(lk)) add(PARAMETER_OF[lk] ?? k)
+  }
+  const presentLower = present.map((n) => n.toLowerCase())
+  const lists: [string, string][] = [
+    ['Conditions', ''],
+    ['Actions', ''],
+    ['Exceptions', 'ExceptIf'],
+  ]
+  for (const [list, prefix] of lists) {
+    const v = o[list]
+    const entries = Array.isArray(v) ? v : typeof v === 'string' && v ? v.split(/[,;]\s*/) : []
+    for (const e of entries) {
+      if (typeof e !== 'string' || !e) continue
+      const short = className(e)
+      const names = (CLASS_ALIASES[short.toLowerCase()] ?? [short]).map((n) =>
+        `${prefix}${n}`.toLowerCase(),
+      )
+      // Accounted for when a set property (or a modelled one) is this class's parameter or
+      // starts with its name (RejectMessage -> RejectMessageReasonText).
+      const accounted = names.some(
+        (n) => MODELLED_RULE_PROPS.has(n) || presentLower.some((p) => p.startsWith(n)),
+      )
+      if (!accounted) add(`${prefix}${short}`)
+    }
+  }
+  return out
+}
+
+/**
+ * A Get-TransportRule object (real shape, or passage's own snapshot format) mapped to passage's
+ * model: the small normalisations of `normaliseRule`, and the derived `Unmodelled` list.
+ */
+export function transportRuleFromExchange(o: JsonObject): JsonObject {
+  const out = normaliseRule(o)
+  // Sorted, so that the same rule reads the same whatever order Exchange lists its properties in.
+  out.Unmodelled = unmodelledOf(o).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))
+  return out
+}

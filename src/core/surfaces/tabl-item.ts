@@ -31,11 +31,29 @@ export const tablItemSurface = defineSurface({
   kind: 'tabl-item',
   title: 'Tenant Allow/Block List entry',
   mdoOnly: false,
-  reads: LIST_TYPES.map((ListType) => ({
-    name: `tabl${ListType}`,
-    call: { cmdlet: 'Get-TenantAllowBlockListItems', params: { ListType } },
-  })),
-  load: (got) => ({ tabl: { items: LIST_TYPES.flatMap((t) => got(`tabl${t}`)) } }),
+  reads: [
+    ...LIST_TYPES.map((ListType) => ({
+      name: `tabl${ListType}`,
+      call: { cmdlet: 'Get-TenantAllowBlockListItems', params: { ListType } },
+    })),
+    // Without -ListSubType Exchange lists only Tenant entries; advanced delivery URL allows
+    // (phishing simulations) are read apart (ms-rule: sandbox.tabl-default-subtype).
+    {
+      name: 'tablUrlAdvancedDelivery',
+      call: {
+        cmdlet: 'Get-TenantAllowBlockListItems',
+        params: { ListType: 'Url', ListSubType: 'AdvancedDelivery' },
+      },
+    },
+  ],
+  load: (got) => {
+    const items = LIST_TYPES.flatMap((t) => got(`tabl${t}`))
+    const seen = new Set(items.map((o) => str(o, 'Identity')).filter(Boolean))
+    const advanced = got('tablUrlAdvancedDelivery').filter(
+      (o) => !str(o, 'Identity') || !seen.has(str(o, 'Identity')),
+    )
+    return { tabl: { items: [...items, ...advanced] } }
+  },
   objects: (s) => s.tabl.items as unknown as JsonObject[],
   withObjects: (s, o) => ({ ...s, tabl: { ...s.tabl, items: o as unknown as TablItem[] } }),
   key: (o) =>

@@ -2,7 +2,7 @@ import type { Change, JsonObject } from '../change.js'
 import type { CmdletCall, CmdletValue } from '../cmdlet.js'
 import type { TransportRule } from '../model/transport-rule.js'
 import { defineSurface } from './define.js'
-import { normaliseRule } from './rule-state.js'
+import { transportRuleFromExchange } from './rule-state.js'
 import { identityOf, str, type Finding } from './surface.js'
 
 /** Condition, exception and action parameters New-/Set-TransportRule take, in the order printed. */
@@ -102,7 +102,8 @@ export const transportRuleSurface = defineSurface({
       call: { cmdlet: 'Get-TransportRule', params: { ResultSize: 'Unlimited' } },
     },
   ],
-  load: (got) => ({ transportRules: got('transportRules').map(normaliseRule) }),
+  // Unmodelled is derived from the real properties (ms-rule: read.rule-unmodelled).
+  load: (got) => ({ transportRules: got('transportRules').map(transportRuleFromExchange) }),
   objects: (s) => s.transportRules as unknown as JsonObject[],
   withObjects: (s, objects) => ({ ...s, transportRules: objects as unknown as TransportRule[] }),
   key: (o) => str(o, 'Name').toLowerCase(),

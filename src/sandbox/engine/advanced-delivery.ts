@@ -31,7 +31,9 @@ function checkRule(rule: PhishSimOverrideRule): void {
       `A phishing simulation rule can have at most ${ADVANCED_DELIVERY.maxSenderIpRanges} sender IP ranges; it would have ${rule.SenderIpRanges.length}.`,
     )
   checkDomains('Domains', rule.Domains)
-  checkIps('SenderIpRanges', rule.SenderIpRanges, { ipv6: true })
+  // The portal takes IPv4 sending IPs only for a phishing simulation (advanced delivery page).
+  // ms-rule: sandbox.phishsim-ipv4-only
+  checkIps('SenderIpRanges', rule.SenderIpRanges, { ipv6: false })
 }
 
 /** The phish-sim policy an identity names (there is at most one). */

@@ -78,7 +78,8 @@ export const QUARANTINE_POLICY_CMDLETS: CmdletDef[] = [
         AdminDisplayName: null,
         EndUserQuarantinePermissionsValue: 0,
         ESNEnabled: false,
-        QuarantineRetentionDays: null,
+        // Exchange keeps quarantined messages 30 days unless told otherwise.
+        QuarantineRetentionDays: 30,
       }
       applyFields(policy, p, SETTINGS)
       validate(policy)

@@ -18,6 +18,10 @@ const SPOOF_TYPE = P.enum('SpoofType', 'Microsoft.Exchange.Management.Tasks.Spoo
 
 const spoofItems = (ctx: Ctx) => ctx.snapshot.state.tabl.spoofItems
 
+/** Spoof entries in the order the sandbox holds them: by Identity. */
+export const byIdentity = (a: TablSpoofItem, b: TablSpoofItem): number =>
+  (a.Identity ?? '') < (b.Identity ?? '') ? -1 : (a.Identity ?? '') > (b.Identity ?? '') ? 1 : 0
+
 /** The spoof list has one identity, `Default` (reference §3.4). */
 function checkDefault(identity: string | undefined): void {
   if (identity !== undefined && identity.trim().toLowerCase() !== 'default')
@@ -85,11 +89,22 @@ export const TABL_SPOOF_CMDLETS: CmdletDef[] = [
       checkDefault(p.req('Identity'))
       const spoofType = p.req('SpoofType') as TablSpoofItem['SpoofType']
       const user = p.req('SpoofedUser').trim()
-      // Cross-org spoofing names a domain; intra-org spoofing names a full address (reference §3.4).
-      if (spoofType === 'External' ? !isDomain(user) && !isAddress(user) : !isAddress(user))
+      // Cross-org spoofing names a domain or an address; intra-org spoofing names a full address
+      // (New-TenantAllowBlockListSpoofItems.md); either side of the pair may be the wildcard `*`,
+      // never both (tenant-allow-block-list-email-spoof-configure.md, domain pair syntax).
+      // ms-rule: sandbox.spoof-pair-syntax
+      const wildUser = user === '*'
+      if (
+        !wildUser &&
+        (spoofType === 'External' ? !isDomain(user) && !isAddress(user) : !isAddress(user))
+      )
         throw invalidValue(`The spoofed user '${user}' isn't valid for SpoofType ${spoofType}.`)
       const infra = p.req('SendingInfrastructure').trim()
-      checkInfrastructure(infra)
+      if (wildUser && infra === '*')
+        throw invalidValue(
+          "The wildcard '*' can be the spoofed user or the sending infrastructure, not both.",
+        )
+      if (infra !== '*') checkInfrastructure(infra)
       const dup = spoofItems(ctx).find(
         (i) =>
           i.SpoofType === spoofType &&
@@ -110,6 +125,9 @@ export const TABL_SPOOF_CMDLETS: CmdletDef[] = [
         SendingInfrastructure: infra,
       }
       spoofItems(ctx).push(item)
+      // Held in one order whatever order they were created in (Exchange documents none), so a
+      // retried apply leaves the same list as a clean one.
+      spoofItems(ctx).sort(byIdentity)
       return [show(item)]
     },
   },

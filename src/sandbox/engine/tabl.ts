@@ -27,7 +27,7 @@ const SUB_TYPE = P.enum('ListSubType', 'Microsoft.Exchange.Management.Tasks.List
   'Tenant',
   'AdvancedDelivery',
 ])
-/** A block without a date lasts this long (reference §3.4); UNCONFIRMED for allows, same assumed. */
+/** A block without a date lasts this long (the portal's default, reference §3.4). */
 const DEFAULT_DAYS = 30
 
 type Action = 'Allow' | 'Block'
@@ -122,6 +122,15 @@ function expiryOf(
     return { ExpirationDate: date.toISOString(), RemoveAfter: null }
   }
   if (!creating) return undefined
+  // An allow for a sender, file or URL given no expiry is kept until 45 days after it was last
+  // used (tenant-allow-block-list-email-spoof-configure.md, New-TenantAllowBlockListItems.md).
+  // ms-rule: sandbox.tabl-allow-default-45
+  if (
+    action === 'Allow' &&
+    subType !== 'AdvancedDelivery' &&
+    ['Sender', 'FileHash', 'Url'].includes(listType)
+  )
+    return { ExpirationDate: null, RemoveAfter: TABL.removeAfterDays }
   return { ExpirationDate: new Date(now + DEFAULT_DAYS * DAY_MS).toISOString(), RemoveAfter: null }
 }
 
@@ -251,7 +260,9 @@ const getItems: CmdletDef = {
     const now = ctx.now.toISOString()
     return (
       items(ctx)
-        .filter((i) => sameType(i, listType, p.str('ListSubType')))
+        // Without -ListSubType only Tenant entries are listed, not advanced delivery ones
+        // (Get-TenantAllowBlockListItems.md). ms-rule: sandbox.tabl-default-subtype
+        .filter((i) => sameType(i, listType, p.str('ListSubType') ?? 'Tenant'))
         .filter((i) => !action || i.Action === action)
         .filter((i) => entry === undefined || i.Value.toLowerCase() === entry)
         .filter((i) => !p.sw('NoExpiration') || (!i.ExpirationDate && !i.RemoveAfter))

@@ -19,6 +19,7 @@
  *   the comma-separated string real clients split (reference §1.2); `cmdlets` adds parameters.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { shapeOutput } from '../engine/shapes/index.js'
 import { z } from 'zod'
 import type { Caller, CmdletOutcome, SandboxTenant } from '../contracts.js'
 import type { ForcedCmdletFault } from '../faults/index.js'
@@ -176,12 +177,21 @@ export function runInvoke(ctx: ServerContext, r: InvokeRequest): HttpAnswer {
     headers['preference-applied'] = `odata.maxpagesize=${pageSize}`
   }
   const select = parseSelect(r.select)
-  const page = outcome.value.slice(skip, skip + pageSize).map((o) => applySelect(o, select))
+  // Reads answer in the property set real Exchange returns (ms-rule: shape.get-transportrule and
+  // the other shape.* rows), never in passage's model shape.
+  const all = ctx.engine.isWrite(cmdlet)
+    ? outcome.value
+    : shapeOutput(cmdlet, outcome.value, {
+        tenantName: r.tenant.snapshot.tenant.name,
+        tenantId: r.tenant.snapshot.tenant.id,
+        now: ctx.now(),
+      })
+  const page = all.slice(skip, skip + pageSize).map((o) => applySelect(o, select))
   const body: Record<string, unknown> = {
     '@odata.context': `${base}/$metadata#Collection(Exchange.GenericHashTable)`,
     value: page,
   }
-  if (skip + pageSize < outcome.value.length) {
+  if (skip + pageSize < all.length) {
     const q = new URLSearchParams()
     if (typeof r.select === 'string' && r.select) q.set('$select', r.select)
     q.set('$skiptoken', encodeSkipToken(skip + pageSize, hash))

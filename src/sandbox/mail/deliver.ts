@@ -50,7 +50,8 @@ function headersFor(
   for (const [n, v] of Object.entries(message.headers))
     if (!own.has(n.toLowerCase()) && !/^x-ms-exchange-(organization|forest)-/i.test(n))
       pairs.push([n, v])
-  // What EOP and mail flow rules stamp; nothing for a dropped or rejected copy.
+  // What EOP and mail flow rules stamp; nothing for a dropped or rejected copy. An IP Allow List
+  // hit reads IPV:CAL with SFV:SKN, as real EOP stamps it (ms-rule: sandbox.stamp-ip-allow).
   for (const [n, v] of Object.entries(r.headers?.all ?? {})) {
     const i = pairs.findIndex(([k]) => k.toLowerCase() === n.toLowerCase())
     if (i >= 0) pairs[i] = [n, v]

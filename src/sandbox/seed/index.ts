@@ -7,6 +7,7 @@ import { parseWith } from '../../core/errors/validation.js'
 import { TenantSnapshot } from '../../core/model/snapshot.js'
 import type { SandboxTenant, SandboxWorld } from '../contracts.js'
 import { withDefaultMalwarePolicy } from '../engine/malware-filter.js'
+import { byIdentity } from '../engine/tabl-spoof.js'
 import { seedAdmins } from './admins.js'
 import { SandboxWorldSchema } from './world-schema.js'
 
@@ -29,11 +30,55 @@ const EXAMPLES_DIR = new URL('../../../examples/', import.meta.url)
  */
 export function seedTenant(snapshot: TenantSnapshot): SandboxTenant {
   return {
-    snapshot: withDefaultMalwarePolicy(snapshot),
+    snapshot: canonicalState(withDefaultMalwarePolicy(snapshot)),
     admins: seedAdmins(snapshot),
     apps: [],
     mail: { messages: [] },
   }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v)
+
+function dropEmpty(o: unknown): void {
+  if (!isRecord(o)) return
+  for (const [k, v] of Object.entries(o)) if (v === null || v === '') delete o[k]
+}
+
+/**
+ * The held state in the form the real-shaped wire can carry (issue 17): Exchange returns an unset
+ * property as null (or an empty string), so an object holds unset properties as absent; a quarantine
+ * policy always has a retention period (30 days unless set); a rule's unmodelled parts are sorted,
+ * spoof entries are held by Identity.
+ * None of this changes what the tenant does. Mutates and returns the snapshot.
+ */
+export function canonicalState(snapshot: TenantSnapshot): TenantSnapshot {
+  const s = snapshot.state
+  const lists: unknown[][] = [
+    s.transportRules,
+    s.antiSpam.policies,
+    s.antiSpam.rules,
+    s.antiPhish.policies,
+    s.antiPhish.rules,
+    s.malware.policies,
+    s.malware.rules,
+    s.safeLinks?.policies ?? [],
+    s.safeLinks?.rules ?? [],
+    s.safeAttachments?.policies ?? [],
+    s.safeAttachments?.rules ?? [],
+    s.tabl.items,
+    s.tabl.spoofItems,
+    s.quarantinePolicies,
+    s.inboundConnectors,
+  ]
+  for (const list of lists) list.forEach(dropEmpty)
+  for (const o of [s.connectionFilter, s.atpPolicy, ...Object.values(s.advancedDelivery)])
+    dropEmpty(o)
+  for (const q of s.quarantinePolicies) q.QuarantineRetentionDays ??= 30
+  s.tabl.spoofItems.sort(byIdentity)
+  for (const r of s.transportRules)
+    r.Unmodelled = [...r.Unmodelled].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))
+  return snapshot
 }
 
 /** Reads and validates one example snapshot. */
