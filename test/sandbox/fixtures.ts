@@ -2,6 +2,7 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RunningSandbox } from '../../src/sandbox/index.js'
+import { GRAPH_CLI_CLIENT } from '../../src/sandbox/identity/scopes.js'
 import { deviceCodeToken, EXO_SCOPE } from './helpers.js'
 
 /**
@@ -35,7 +36,9 @@ export function tokenCache(sb: () => RunningSandbox) {
     const key = `${tenant.id}|${local}|${scope}`
     let t = cache.get(key)
     if (!t) {
-      t = deviceCodeToken(sb(), tenant.id, `${local}@${tenant.name}`, scope).then(
+      // Graph takes its own public client (the Exchange Online PowerShell one is refused).
+      const client = /graph\.microsoft\.com/i.test(scope) ? GRAPH_CLI_CLIENT : undefined
+      t = deviceCodeToken(sb(), tenant.id, `${local}@${tenant.name}`, scope, client).then(
         (r) => r.access_token,
       )
       cache.set(key, t)
