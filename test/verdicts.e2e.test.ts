@@ -177,9 +177,13 @@ describe('passage explain', () => {
     })
   })
 
-  it('never crashes on garbage', () => {
-    const r = passage(['explain', '-', '--json'], '\u0000\u0001garbage:\r\n\r\n\u00ff'.repeat(1000))
-    expect(r.code).toBe(0)
-    expect(JSON.parse(r.stdout)).toMatchObject({ trusted: false })
+  it('never crashes on garbage: no header in it is the user’s mistake (exit 2), headers among garbage are read', () => {
+    const garbage = '\u0000\u0001garbage:\r\n\r\n\u00ff'.repeat(1000)
+    const r = passage(['explain', '-', '--json'], garbage)
+    expect(r.code).toBe(2)
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'PASSAGE_E_INPUT' } })
+    const mixed = passage(['explain', '-', '--json'], `Subject: hi\r\n${garbage}`)
+    expect(mixed.code).toBe(0)
+    expect(JSON.parse(mixed.stdout)).toMatchObject({ trusted: false })
   })
 })

@@ -3,32 +3,14 @@
  * connect / discover / plan --tenant / apply / check / rollback / runs against a sandbox with an
  * app certificate and a SQLite store in a temporary folder.
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { contentHash } from '../../src/core/hash.js'
 import { createAppCredentials } from '../../src/sandbox/identity/index.js'
+import { passage } from './cli-process.js'
 import { sandbox, tenantNamed, worldState, type Sandbox } from './helpers.js'
-
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js')
-
-/** Runs the CLI asynchronously (the sandbox answers from this process meanwhile). */
-function passage(
-  ...args: string[]
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, NO_COLOR: '1', PASSAGE_DB: '' },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
 
 describe('passage demo', () => {
   it('runs the whole job on its own, exits 0 and ends equal to the original', async () => {

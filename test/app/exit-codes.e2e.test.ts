@@ -4,30 +4,13 @@
  * the built CLI, in a failing and a succeeding case, against a sandbox whose first
  * New-TransportRule is refused (a forced cmdlet fault).
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAppCredentials } from '../../src/sandbox/identity/index.js'
+import { passage } from './cli-process.js'
 import { sandbox, tenantNamed, worldState, type Sandbox } from './helpers.js'
-
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js')
-
-function passage(
-  ...args: string[]
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, NO_COLOR: '1', PASSAGE_DB: '' },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
 
 describe('exit codes, end to end', () => {
   let s: Sandbox

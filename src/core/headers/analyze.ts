@@ -13,7 +13,7 @@ import {
 import { decodeForefrontReport, type ForefrontReport } from './forefront.js'
 import { decodeMailboxDelivery, type MailboxDelivery } from './mailbox-delivery.js'
 import { decodeOrganization } from './organization.js'
-import { DEFAULT_LIMITS, parseHeaderBlock, type RawHeader } from './parse.js'
+import { DEFAULT_LIMITS, headerTextMatches, parseHeaderBlock, type RawHeader } from './parse.js'
 import { parseReceived, type ReceivedHop } from './received.js'
 import { findSafeLinks, joinSoftBreaks, MAX_LINKS, type SafeLink } from './safe-links.js'
 import { findTenantMarkers } from './tenant.js'
@@ -26,6 +26,9 @@ import type {
   HeaderAnalysis,
 } from './types.js'
 import { checkVendor } from './vendor-check.js'
+
+/** A substring of every Safe Links marker (see safe-links.ts MARKER). */
+const SAFELINK_HINT = /safelink/i
 
 /** Caps on how many headers of each kind are decoded. */
 const MAX_HOPS = 200
@@ -401,7 +404,11 @@ function safeLinksOf(
   findings: string[],
 ): SafeLink[] {
   const ms = trust.microsoftDelivered
-  const safeLinks: SafeLink[] = findSafeLinks(block.headerText, 'header')
+  // Every Safe Links marker contains "safelink": without one, the header section has no link, and
+  // neither its LF copy nor the marker scan is needed.
+  const safeLinks: SafeLink[] = headerTextMatches(block, SAFELINK_HINT)
+    ? findSafeLinks(block.headerText, 'header')
+    : []
   if (block.body.length > 0 && safeLinks.length < MAX_LINKS)
     safeLinks.push(
       ...findSafeLinks(joinSoftBreaks(block.body), 'body', MAX_LINKS - safeLinks.length),

@@ -52,18 +52,25 @@ function clauses(value: string): string[] {
   let quoted = false
   let start = 0
   for (let i = 0; i < value.length && out.length < 64; i++) {
-    const c = value[i]
-    if (c === '"') quoted = !quoted
+    const c = value.charCodeAt(i)
+    if (c === 34 /* " */) quoted = !quoted
     else if (quoted) continue
-    else if (c === '(') depth++
-    else if (c === ')' && depth > 0) depth--
-    else if (c === ';' && depth === 0) {
+    else if (c === 40 /* ( */) depth++
+    else if (c === 41 /* ) */ && depth > 0) depth--
+    else if (c === 59 /* ; */ && depth === 0) {
       out.push(value.slice(start, i))
       start = i + 1
     }
   }
   if (out.length < 64) out.push(value.slice(start))
   return out.map((s) => s.trim()).filter((s) => s.length > 0)
+}
+
+/** The value without one leading and one trailing double quote. */
+function unquote(v: string): string {
+  const a = v.charCodeAt(0) === 34 ? 1 : 0
+  const b = v.length > a && v.charCodeAt(v.length - 1) === 34 ? v.length - 1 : v.length
+  return a === 0 && b === v.length ? v : v.slice(a, b)
 }
 
 /** Parses one clause into a method, or null when it isn't `method=result ...`. */
@@ -80,10 +87,13 @@ function parseMethod(clause: string): AuthMethod | null {
     comment = rest.slice(open + 1, close < 0 ? rest.length : close).trim()
   }
   const props = Object.create(null) as Record<string, string>
-  const noComments = rest.replace(/\([^()]*\)/g, ' ')
-  for (const p of noComments.matchAll(PROP)) {
+  const noComments = open >= 0 ? rest.replace(/\([^()]*\)/g, ' ') : rest
+  // An exec loop rather than matchAll (no iterator and match-array copies).
+  PROP.lastIndex = 0
+  for (let p = PROP.exec(noComments); p !== null; p = PROP.exec(noComments)) {
+    if (p[0].length === 0) PROP.lastIndex++
     const k = (p[1] ?? '').toLowerCase()
-    if (!(k in props)) props[k] = (p[2] ?? '').replace(/^"|"$/g, '')
+    if (!(k in props)) props[k] = unquote(p[2] ?? '')
   }
   return { method, result, comment, props }
 }

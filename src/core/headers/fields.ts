@@ -28,7 +28,7 @@ export const MAX_PAIRS = 512
  */
 export function splitPairs(value: string, max = MAX_PAIRS): FieldPair[] {
   const out: FieldPair[] = []
-  const text = value.split('(null)').join('')
+  const text = value.includes('(null)') ? value.split('(null)').join('') : value
   let start = 0
   while (start <= text.length && out.length < max) {
     let end = text.indexOf(';', start)

@@ -155,10 +155,17 @@ export function decodeForefrontReport(
   ctx: ForefrontContext = {},
 ): ForefrontReport {
   const pairs = splitPairs(value)
-  const get = (k: string): string | null => {
-    for (const p of pairs) if (p.key.toUpperCase() === k) return p.value
-    return null
+  // Each key upper-cased once, into a map (the first pair of a key wins), instead of a scan of
+  // every pair for each of the fields read below.
+  const keys: string[] = new Array<string>(pairs.length)
+  const byKey = new Map<string, string>()
+  for (let i = 0; i < pairs.length; i++) {
+    const p = pairs[i] as (typeof pairs)[number]
+    const k = p.key.toUpperCase()
+    keys[i] = k
+    if (!byKey.has(k)) byKey.set(k, p.value)
   }
+  const get = (k: string): string | null => byKey.get(k) ?? null
   const upper = (v: string | null): string | null => (v === null ? null : v.toUpperCase())
   const cip = get('CIP')
   const dir = upper(get('DIR'))
@@ -187,8 +194,9 @@ export function decodeForefrontReport(
     fields: [],
     unknown: Object.create(null) as Record<string, string>,
   }
-  for (const p of pairs) {
-    const key = p.key.toUpperCase()
+  for (let i = 0; i < pairs.length; i++) {
+    const p = pairs[i] as (typeof pairs)[number]
+    const key = keys[i] as string
     const m = fieldMeaning(key, p.value, r, ctx)
     r.fields.push({ key: p.key, value: p.value, meaning: m.meaning, known: m.known })
     if (!m.known && !(p.key in r.unknown)) r.unknown[p.key] = p.value

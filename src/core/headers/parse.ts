@@ -51,14 +51,14 @@ export const DEFAULT_LIMITS: ParseLimits = {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
 // eslint-disable-next-line no-control-regex
-const CONTROL_TEST = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
+const CONTROL_ANY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 
-/** Length of a header name at the start of `line` (up to the colon), or -1 when it is not one. */
-function headerNameLength(line: string): number {
-  const max = Math.min(line.length, 128)
+/** Length of a header name at text[from] (up to the colon, within `to`), or -1 when it is not one. */
+function headerNameLength(text: string, from: number, to: number): number {
+  const max = Math.min(to - from, 128)
   let digitsOnly = true
   for (let i = 0; i < max; i++) {
-    const c = line.charCodeAt(i)
+    const c = text.charCodeAt(from + i)
     if (c === 58 /* : */) return i > 0 && !digitsOnly ? i : -1
     const isDigit = c >= 48 && c <= 57
     const ok =
@@ -74,11 +74,29 @@ function headerNameLength(line: string): number {
   return -1
 }
 
+/** LF line ends for CRLF and CR. */
+function lf(s: string): string {
+  return s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s
+}
+
+/** What one scan of the lines found: the headers, and where the header section ends. */
+interface Scan {
+  headers: RawHeader[]
+  headersTruncated: boolean
+  /** Start of the blank line (or of the header past the cap) that ended the section, or -1. */
+  headerEnd: number
+  /** Where the text after the ending line starts (> text.length: nothing after it). */
+  bodyStart: number
+  /** Where the scan stopped (control characters before it matter). */
+  scanned: number
+}
+
 /**
  * Splits raw text into unfolded header fields. Accepts CRLF, LF or CR line ends, a leading BOM,
  * leading blank lines and an mbox `From ` line; stops at the first blank line after a header (the
  * end of an .eml's header section). Lines that are neither a header nor a continuation are joined
  * to the previous header (pastes that lost their indentation). Control characters become spaces.
+ * `headerText` and `body` are built when first read (LF line ends).
  */
 export function parseHeaderBlock(input: string, limits: Partial<ParseLimits> = {}): HeaderBlock {
   const lim: ParseLimits = { ...DEFAULT_LIMITS, ...limits }
@@ -87,10 +105,59 @@ export function parseHeaderBlock(input: string, limits: Partial<ParseLimits> = {
   if (inputTruncated) text = text.slice(0, Math.max(0, lim.maxBytes))
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
 
+  // CRLF (or LF) text is read in place: a line ends at LF, less a CR before it. Only text with a
+  // bare CR (old Mac line ends) is copied with LF line ends first.
+  if (hasBareCr(text)) text = text.replace(/\r\n?/g, '\n')
+  // Read the lines as if there were no control characters (nearly always true), then check the
+  // part that was read, not the body; read again the slow way when there were some.
+  let scan = scanLines(text, lim, false)
+  if (CONTROL_ANY.test(scan.scanned >= text.length ? text : text.slice(0, scan.scanned)))
+    scan = scanLines(text, lim, true)
+  const { headers, headersTruncated, headerEnd, bodyStart } = scan
+  // The header section ends before the line end that precedes the ending line.
+  const cut = headerEnd < 0 ? -1 : headerEnd - (text.charCodeAt(headerEnd - 2) === 13 ? 2 : 1)
+  let headerText: string | null = null
+  let body: string | null = null
+  const block: HeaderBlock = {
+    headers,
+    get headerText(): string {
+      return (headerText ??= lf(headerEnd < 0 ? text : text.slice(0, Math.max(0, cut))))
+    },
+    get body(): string {
+      return (body ??= headerEnd >= 0 && bodyStart <= text.length ? lf(text.slice(bodyStart)) : '')
+    },
+    inputTruncated,
+    headersTruncated,
+  }
+  RAW_HEADER_TEXT.set(block, headerEnd < 0 ? text : text.slice(0, Math.max(0, cut)))
+  return block
+}
+
+/** The header section of each block as read (before line ends become LF). */
+const RAW_HEADER_TEXT = new WeakMap<HeaderBlock, string>()
+
+/**
+ * Whether the block's header section matches `re` (a pattern without line ends, so the line-end
+ * form doesn't matter), without building `headerText`. For blocks from elsewhere, tests headerText.
+ */
+export function headerTextMatches(block: HeaderBlock, re: RegExp): boolean {
+  return re.test(RAW_HEADER_TEXT.get(block) ?? block.headerText)
+}
+
+/** Whether the text has a CR that is not part of a CRLF (a scan from CR to CR, no regex). */
+function hasBareCr(text: string): boolean {
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1))
+    if (text.charCodeAt(i + 1) !== 10) return true
+  return false
+}
+
+/** One pass over the lines of `text` (LF or CRLF line ends). */
+function scanLines(text: string, lim: ParseLimits, hasControl: boolean): Scan {
   const headers: RawHeader[] = []
   let headersTruncated = false
   let name = ''
-  let parts: string[] = []
+  // The unfolded value so far: string concatenation (ropes), flattened once by trim().
+  let acc = ''
   let length = 0
   let truncated = false
   let open = false
@@ -105,7 +172,7 @@ export function parseHeaderBlock(input: string, limits: Partial<ParseLimits> = {
     headers.push({
       name,
       lower: name.toLowerCase(),
-      value: parts.join('').trim(),
+      value: acc.trim(),
       index: headers.length,
       truncated,
     })
@@ -118,59 +185,73 @@ export function parseHeaderBlock(input: string, limits: Partial<ParseLimits> = {
     const room = lim.maxHeaderLength - length
     const cut = piece.length > room ? piece.slice(0, room) : piece
     if (cut.length < piece.length) truncated = true
-    parts.push(cut)
+    acc += cut
     length += cut.length
   }
 
-  if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n')
+  /** The line text[a, b) as the parser sees it (control characters as spaces). */
+  const lineText = (a: number, b: number): string =>
+    hasControl ? text.slice(a, b).replace(CONTROL, ' ') : text.slice(a, b)
   let pos = 0
-  let body = ''
   let headerEnd = -1
+  let bodyStart = 0
   let first = true
-  while (pos <= text.length) {
+  const len = text.length
+  while (pos <= len) {
     const lineStart = pos
     let end = text.indexOf('\n', pos)
-    if (end < 0) end = text.length
-    const rawLine = text.slice(pos, end)
+    if (end < 0) end = len
     pos = end + 1
+    if (end > lineStart && text.charCodeAt(end - 1) === 13) end--
 
-    const line = CONTROL_TEST.test(rawLine) ? rawLine.replace(CONTROL, ' ') : rawLine
-    if (line.trim().length === 0) {
+    // Blank (only white space once control characters are spaces)? A printable ASCII first
+    // character settles it; anything else gets the exact test.
+    let c0 = lineStart < end ? text.charCodeAt(lineStart) : -1
+    // A control character at the start reads as the space it becomes.
+    if (hasControl && ((c0 >= 0 && c0 < 32 && c0 !== 9) || c0 === 127)) c0 = 32
+    // Folded lines start with white space: look at the first character after it.
+    let k = lineStart
+    let probe = c0
+    while (probe === 32 || probe === 9) probe = ++k < end ? text.charCodeAt(k) : -1
+    const surelyText = probe > 32 && probe < 127
+    if (!surelyText && lineText(lineStart, end).trim().length === 0) {
       if (headers.length > 0 || open) {
         headerEnd = lineStart
-        body = pos <= text.length ? text.slice(pos) : ''
+        bodyStart = pos
         break
       }
       continue
     }
     if (first) {
       first = false
-      if (line.startsWith('From ')) continue // mbox separator
+      const from = hasControl
+        ? lineText(lineStart, end).startsWith('From ')
+        : text.startsWith('From ', lineStart) && end - lineStart >= 5
+      if (from) continue // mbox separator
     }
-    const c0 = line.charCodeAt(0)
     if (c0 === 32 || c0 === 9) {
-      if (open) append(line)
+      if (open) append(lineText(lineStart, end))
       continue
     }
-    const n = headerNameLength(line)
+    const n = headerNameLength(text, lineStart, end)
     if (n > 0) {
       flush()
       if (headers.length >= lim.maxHeaders) {
         headersTruncated = true
         headerEnd = lineStart
+        bodyStart = len + 1
         break
       }
-      name = line.slice(0, n)
-      parts = []
+      name = text.slice(lineStart, lineStart + n)
+      acc = ''
       length = 0
       truncated = false
       open = true
-      append(line.slice(n + 1))
+      append(lineText(lineStart + n + 1, end))
     } else if (open) {
-      append(' ' + line)
+      append(' ' + lineText(lineStart, end))
     }
   }
   flush()
-  const headerText = headerEnd < 0 ? text : text.slice(0, Math.max(0, headerEnd - 1))
-  return { headers, headerText, body, inputTruncated, headersTruncated }
+  return { headers, headersTruncated, headerEnd, bodyStart, scanned: Math.min(pos, len) }
 }

@@ -48,9 +48,19 @@ const EOP_SUFFIXES = [
 
 /** True when the host name belongs to Microsoft 365 mail servers. */
 export function isMicrosoftHost(host: string | null): boolean {
-  if (host === null) return false
-  const h = host.toLowerCase().replace(/\.$/, '')
-  return MICROSOFT_SUFFIXES.some((s) => h.endsWith(s))
+  return host !== null && microsoftKey(hostKey(host))
+}
+
+/** isMicrosoftHost of a host already lower-cased without its trailing dot. */
+function microsoftKey(h: string): boolean {
+  for (const s of MICROSOFT_SUFFIXES) if (h.endsWith(s)) return true
+  return false
+}
+
+/** isEopHost of a host already lower-cased without its trailing dot. */
+function eopKey(h: string): boolean {
+  for (const s of EOP_SUFFIXES) if (h.endsWith(s)) return !h.includes('.outbound.protection.')
+  return false
 }
 
 /**
@@ -59,9 +69,7 @@ export function isMicrosoftHost(host: string | null): boolean {
  * (outbound relays, `*.outbound.protection.outlook.com`, are not).
  */
 export function isEopHost(host: string | null): boolean {
-  if (host === null) return false
-  const h = host.toLowerCase().replace(/\.$/, '')
-  return EOP_SUFFIXES.some((s) => h.endsWith(s)) && !h.includes('.outbound.protection.')
+  return host !== null && eopKey(hostKey(host))
 }
 
 /**
@@ -74,31 +82,121 @@ export function isOutboundEopHost(host: string | null): boolean {
   return h.includes('.outbound.protection.') && EOP_SUFFIXES.some((s) => h.endsWith(s))
 }
 
-const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/
-const V6 = /^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?::\d{1,3}(?:\.\d{1,3}){3})?$/i
+/** Character classes of the IP scanner, by char code (< 128): 1 = may be part of an IP token. */
+const IP_CHAR = new Uint8Array(128)
+for (const ch of '0123456789abcdefABCDEF:.vV6iIpP') IP_CHAR[ch.charCodeAt(0)] = 1
 
-/** The token as an IP address (IPv4 dotted quad, or IPv6), or null. */
-function asIp(token: string): string | null {
-  const s = token.replace(/^ipv6:/i, '')
-  if (s.length < 3 || s.length > 45) return null
-  const m = V4.exec(s)
-  if (m) return m.slice(1).every((o) => Number(o) <= 255) ? s : null
-  if (s.includes(':') && V6.test(s) && ipaddr.IPv6.isValid(s)) return s.toLowerCase()
-  return null
+/** The dotted quad at s[from, to), every octet 1-3 digits and at most 255, or false. */
+function isV4(s: string, from: number, to: number): boolean {
+  let groups = 0
+  let digits = 0
+  let octet = 0
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return false
+      octet = octet * 10 + (c - 48)
+    } else if (c === 46 /* . */) {
+      if (digits === 0 || octet > 255 || ++groups > 3) return false
+      digits = 0
+      octet = 0
+    } else return false
+  }
+  return groups === 3 && digits > 0 && octet <= 255
 }
 
-const IP_CHAR = /[0-9a-fA-F:.vV6iIpP]/
+const V6 = /^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?::\d{1,3}(?:\.\d{1,3}){3})?$/i
+
+/** The token s[from, to) as an IP address (IPv4 dotted quad, or IPv6), or null. */
+function asIpAt(s: string, from: number, to: number): string | null {
+  // `ipv6:` prefix (case-insensitive), as in `[IPv6:2001:db8::1]`.
+  if (
+    to - from >= 5 &&
+    (s.charCodeAt(from) | 32) === 105 &&
+    (s.charCodeAt(from + 1) | 32) === 112 &&
+    (s.charCodeAt(from + 2) | 32) === 118 &&
+    s.charCodeAt(from + 3) === 54 &&
+    s.charCodeAt(from + 4) === 58
+  )
+    from += 5
+  const len = to - from
+  if (len < 3 || len > 45) return null
+  let colons = 0
+  let dots = 0
+  let doubleColon = false
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 58) {
+      colons++
+      if (s.charCodeAt(i + 1) === 58 && i + 1 < to) doubleColon = true
+    } else if (c === 46) dots++
+  }
+  if (colons === 0) return dots === 3 && isV4(s, from, to) ? s.slice(from, to) : null
+  // A cheap pre-check before the regex and ipaddr.js: a valid IPv6 address has `::`, or eight
+  // groups (seven colons), or six groups and an embedded IPv4 address. Times (`14:02:08`) and
+  // other colon words fail here, so the expensive validation runs only on likely addresses.
+  if (!doubleColon && colons !== 7 && !(colons === 6 && dots === 3)) return null
+  const t = s.slice(from, to)
+  const plain = plainV6(t)
+  if (plain !== 0) return plain > 0 ? t.toLowerCase() : null
+  return V6.test(t) && ipaddr.IPv6.isValid(t) ? t.toLowerCase() : null
+}
+
+/**
+ * The common IPv6 text forms, without the regex and ipaddr.js: 1 when `t` is hex groups of 1-4
+ * digits with 2-7 colons, either eight groups or one `::` (what both the V6 regex and
+ * ipaddr.IPv6.isValid accept); -1 when a group has more than 4 digits (both reject); 0 for every
+ * other form (embedded IPv4, `:::`, a lone edge colon, other characters), left to the full check.
+ */
+function plainV6(t: string): number {
+  let colons = 0
+  let doubles = 0
+  let run = 0
+  let emptyGroups = 0
+  const n = t.length
+  for (let i = 0; i < n; i++) {
+    const c = t.charCodeAt(i)
+    if (c === 58) {
+      colons++
+      if (i > 0 && t.charCodeAt(i - 1) === 58) {
+        doubles++
+        if (i > 1 && t.charCodeAt(i - 2) === 58) return 0
+      } else if (run === 0 && i > 0) emptyGroups++
+      run = 0
+    } else if ((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102)) {
+      if (++run > 4) return -1
+    } else return 0
+  }
+  if (colons < 2 || colons > 7 || emptyGroups > 0) return 0
+  // An edge colon must be half of a `::` (`::1`, `fe80::`).
+  const first = t.charCodeAt(0) === 58
+  const last = t.charCodeAt(n - 1) === 58
+  if ((first && t.charCodeAt(1) !== 58) || (last && t.charCodeAt(n - 2) !== 58)) return 0
+  if (doubles === 0) return colons === 7 && !first && !last ? 1 : 0
+  return doubles === 1 ? 1 : 0
+}
 
 /** Returns the first IP address (IPv4 or IPv6) found in a comment such as `(host [1.2.3.4])`. */
 export function ipInText(text: string): string | null {
+  // One pass over character codes: a token is a run of characters that can appear in an IP
+  // (hex digits, `:`, `.`, and the letters of an `IPv6:` prefix); only tokens with a `.` or a `:`
+  // are looked at.
   let start = -1
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? (text[i] ?? ' ') : ' '
-    if (IP_CHAR.test(c)) {
-      if (start < 0) start = i
+  let marked = false
+  const n = text.length
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 32
+    if (c < 128 && IP_CHAR[c] === 1) {
+      if (start < 0) {
+        start = i
+        marked = false
+      }
+      if (c === 58 || c === 46) marked = true
     } else if (start >= 0) {
-      const ip = asIp(text.slice(start, i))
-      if (ip !== null) return ip
+      if (marked) {
+        const ip = asIpAt(text, start, i)
+        if (ip !== null) return ip
+      }
       start = -1
     }
   }
@@ -145,61 +243,121 @@ function words(value: string): Word[] {
   return out
 }
 
-const CLAUSES = new Set(['from', 'by', 'with', 'id', 'for', 'via'])
+/** The clause keywords, in slot order. */
+const CLAUSE_NAMES: readonly string[] = ['from', 'by', 'with', 'id', 'for', 'via']
+const FROM = 0
+const BY = 1
+const WITH = 2
+const ID = 3
+const FOR = 4
+const VIA = 5
+
+/** The clause slot a word starts (case-insensitive keyword), or -1; no lower-casing of other words. */
+function clauseOf(text: string): number {
+  const n = text.length
+  if (n < 2 || n > 4) return -1
+  const c = text.charCodeAt(0) | 32
+  const k =
+    c === 102 /* f */
+      ? n === 4
+        ? FROM
+        : FOR
+      : c === 98 /* b */
+        ? BY
+        : c === 119 /* w */
+          ? WITH
+          : c === 105 /* i */
+            ? ID
+            : c === 118 /* v */
+              ? VIA
+              : -1
+  return k >= 0 && text.toLowerCase() === CLAUSE_NAMES[k] ? k : -1
+}
+
+/** Strips one leading `open` and one trailing `close` character. */
+function unwrap(t: string, open: number, close: number): string {
+  const a = t.charCodeAt(0) === open ? 1 : 0
+  const b = t.length > a && t.charCodeAt(t.length - 1) === close ? t.length - 1 : t.length
+  return a === 0 && b === t.length ? t : t.slice(a, b)
+}
+
+/** The clause's first word, without brackets. */
+function head(ws: Word[] | undefined): string | null {
+  if (!ws) return null
+  for (const w of ws) if (w.text.length > 0) return unwrap(w.text, 91 /* [ */, 93 /* ] */)
+  return null
+}
+
+/** The first IP in the clause's comments or words. */
+function ipOf(ws: Word[] | undefined): string | null {
+  if (!ws) return null
+  for (const w of ws) {
+    const ip = ipInText(w.comment) ?? ipInText(w.text)
+    if (ip !== null) return ip
+  }
+  return null
+}
+
+/** The clause's words and comments, as written. */
+function rest(ws: Word[] | undefined): string | null {
+  if (!ws || ws.length === 0) return null
+  let out = ''
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i] as Word
+    if (i > 0) out += ' '
+    out += w.comment ? `${w.text} (${w.comment})`.trim() : w.text
+  }
+  return out
+}
+
+/** A host name lower-cased without its trailing dot, for the suffix tests. */
+function hostKey(host: string): string {
+  const h = host.toLowerCase()
+  return h.charCodeAt(h.length - 1) === 46 ? h.slice(0, -1) : h
+}
 
 /** Parses one `Received:` header value. Never throws; missing parts are null. */
 export function parseReceived(value: string, index = 0): ReceivedHop {
   const semi = value.lastIndexOf(';')
   const main = semi >= 0 ? value.slice(0, semi) : value
   const date = semi >= 0 ? value.slice(semi + 1).trim() || null : null
-  const clauses: Record<string, Word[]> = {}
+  const clauses: (Word[] | undefined)[] = [
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+  ]
   let current: Word[] | null = null
   for (const w of words(main)) {
-    const k = w.text.toLowerCase()
-    if (CLAUSES.has(k) && clauses[k] === undefined) {
+    const k = clauseOf(w.text)
+    if (k >= 0 && clauses[k] === undefined) {
       current = []
       clauses[k] = current
-      const last = current
-      if (w.comment) last.push({ text: '', comment: w.comment })
+      if (w.comment) current.push({ text: '', comment: w.comment })
       continue
     }
     current?.push(w)
   }
-  const head = (k: string): string | null => {
-    const ws = clauses[k]
-    const t = ws?.find((w) => w.text.length > 0)?.text
-    return t === undefined ? null : t.replace(/^\[|\]$/g, '')
-  }
-  const ipOf = (k: string): string | null => {
-    const ws = clauses[k]
-    if (!ws) return null
-    for (const w of ws) {
-      const ip = ipInText(w.comment) ?? ipInText(w.text)
-      if (ip !== null) return ip
-    }
-    return null
-  }
-  const rest = (k: string): string | null => {
-    const ws = clauses[k]
-    if (!ws || ws.length === 0) return null
-    return ws.map((w) => (w.comment ? `${w.text} (${w.comment})`.trim() : w.text)).join(' ')
-  }
-  const from = head('from')
-  const by = head('by')
+  const from = head(clauses[FROM])
+  const by = head(clauses[BY])
+  const forHead = head(clauses[FOR])
+  const byKey = by === null ? null : hostKey(by)
   return {
     index,
     raw: value,
     from,
-    fromIp: ipOf('from'),
+    fromIp: ipOf(clauses[FROM]),
     by,
-    byIp: ipOf('by'),
-    with: rest('with'),
-    id: head('id'),
-    for: head('for')?.replace(/^<|>$/g, '').toLowerCase() ?? null,
-    via: rest('via'),
+    byIp: ipOf(clauses[BY]),
+    with: rest(clauses[WITH]),
+    id: head(clauses[ID]),
+    for: forHead === null ? null : unwrap(forHead, 60 /* < */, 62 /* > */).toLowerCase(),
+    via: rest(clauses[VIA]),
     date,
-    byMicrosoft: isMicrosoftHost(by),
-    byEop: isEopHost(by),
+    byMicrosoft: byKey !== null && microsoftKey(byKey),
+    byEop: byKey !== null && eopKey(byKey),
     fromMicrosoft: isMicrosoftHost(from),
   }
 }

@@ -36,6 +36,7 @@ export const MAX_LINKS = 200
 /** Longest wrapped URL read. */
 const MAX_URL = 8192
 
+// Every alternative contains "safelink": analyze.ts skips the scan of a header section without it.
 const MARKER = /safelinks\.protection\.|atp-safelinks\.html|\/mail\/safelink\.html/gi
 const SCHEME = /https?:\/\//gi
 const STOP = new Set([' ', '\t', '\r', '\n', '"', "'", '<', '>', ')', ']', '`', '\\', '{', '}'])

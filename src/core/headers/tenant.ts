@@ -31,6 +31,18 @@ export interface TenantMarkers {
 
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
 
+/** Lower-cased names of the headers read below. */
+const MARKER_NAMES: ReadonlySet<string> = new Set([
+  'x-ms-exchange-crosstenant-id',
+  'x-eoptenantattributedmessage',
+  'x-originatororg',
+  'x-ms-exchange-crosstenant-fromentityheader',
+  'x-ms-exchange-crosstenant-originalattributedtenantconnectingip',
+  'x-ms-exchange-transport-crosstenantheadersstamped',
+  'x-ms-exchange-transport-crosstenantheadersstripped',
+  'x-ms-exchange-transport-crosstenantheaderspromoted',
+])
+
 /** Collects the tenant markers (each list capped at 16 values). */
 export function findTenantMarkers(headers: readonly RawHeader[]): TenantMarkers {
   const t: TenantMarkers = {
@@ -50,6 +62,8 @@ export function findTenantMarkers(headers: readonly RawHeader[]): TenantMarkers 
     if (t.firstIndex === null) t.firstIndex = h.index
   }
   for (const h of headers) {
+    // Only the marker headers' values are read (not a slice of every header's value).
+    if (!MARKER_NAMES.has(h.lower)) continue
     const v = h.value.slice(0, 1024)
     switch (h.lower) {
       case 'x-ms-exchange-crosstenant-id': {

@@ -36,27 +36,87 @@ export interface VendorFacts {
   bypassClutter: string | null
 }
 
-/** True when the IP is one of the entries (addresses, CIDR blocks or IPv4 a-b ranges). */
-export function ipMatches(ip: string, entries: readonly string[]): boolean {
-  let addr: ipaddr.IPv4 | ipaddr.IPv6
-  try {
-    addr = ipaddr.process(ip.trim())
-  } catch {
-    return false
-  }
-  for (const raw of entries.slice(0, 4096)) {
+/** A vendor IP list, parsed: IPv4 bounds as numbers, IPv6 networks as ipaddr.js values. */
+interface CompiledIps {
+  v4: number[]
+  v6: [ipaddr.IPv6, number][]
+}
+
+/** Parsed vendor IP lists by their text, so a vendor's list is parsed once, not on every call. */
+const COMPILED = new Map<string, CompiledIps>()
+const COMPILED_MAX = 64
+
+/** Parses the entries (the first 4,096) once per distinct list; unreadable entries are skipped. */
+function compileIps(entries: readonly string[]): CompiledIps {
+  const list = entries.length > 4096 ? entries.slice(0, 4096) : entries
+  // Keyed by content, not by array identity: callers may reuse and change one array.
+  const key = list.join('\n')
+  const hit = COMPILED.get(key)
+  if (hit) return hit
+  const out: CompiledIps = { v4: [], v6: [] }
+  for (const raw of list) {
     const e = parseIpEntry(raw)
     if (e === null) continue
     try {
-      if (e.family === 'ipv4' && addr.kind() === 'ipv4') {
-        const n = (addr as ipaddr.IPv4).octets.reduce((a, o) => a * 256 + o, 0)
-        if (n >= e.first && n <= e.last) return true
-      } else if (e.family === 'ipv6' && addr.kind() === 'ipv6') {
+      if (e.family === 'ipv4') out.v4.push(e.first, e.last)
+      else {
         const [net, bits] =
           e.form === 'cidr' ? ipaddr.parseCIDR(e.text) : [ipaddr.parse(e.text), 128]
-        if (net.kind() === 'ipv6' && (addr as ipaddr.IPv6).match(net as ipaddr.IPv6, bits))
-          return true
+        if (net.kind() === 'ipv6') out.v6.push([net as ipaddr.IPv6, bits])
       }
+    } catch {
+      continue
+    }
+  }
+  if (COMPILED.size >= COMPILED_MAX) COMPILED.clear()
+  COMPILED.set(key, out)
+  return out
+}
+
+/** A strict dotted quad (no leading zeros, which ipaddr.js reads as octal) as a number, or -1. */
+function plainV4(ip: string): number {
+  let n = 0
+  let octet = 0
+  let digits = 0
+  let groups = 0
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i)
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) return -1
+      if (++digits > 3) return -1
+      octet = octet * 10 + (c - 48)
+    } else if (c === 46 && digits > 0 && octet <= 255 && groups < 3) {
+      n = n * 256 + octet
+      groups++
+      digits = 0
+      octet = 0
+    } else return -1
+  }
+  return groups === 3 && digits > 0 && octet <= 255 ? n * 256 + octet : -1
+}
+
+/** True when the IP is one of the entries (addresses, CIDR blocks or IPv4 a-b ranges). */
+export function ipMatches(ip: string, entries: readonly string[]): boolean {
+  const ips = compileIps(entries)
+  const text = ip.trim()
+  let v4 = plainV4(text)
+  let addr: ipaddr.IPv4 | ipaddr.IPv6 | null = null
+  if (v4 < 0) {
+    try {
+      addr = ipaddr.process(text)
+    } catch {
+      return false
+    }
+    if (addr.kind() === 'ipv4') v4 = (addr as ipaddr.IPv4).octets.reduce((a, o) => a * 256 + o, 0)
+  }
+  if (v4 >= 0) {
+    for (let i = 0; i < ips.v4.length; i += 2)
+      if (v4 >= (ips.v4[i] as number) && v4 <= (ips.v4[i + 1] as number)) return true
+    return false
+  }
+  for (const [net, bits] of ips.v6) {
+    try {
+      if ((addr as ipaddr.IPv6).match(net, bits)) return true
     } catch {
       continue
     }

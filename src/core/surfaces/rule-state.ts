@@ -1,4 +1,5 @@
 import type { JsonObject } from '../change.js'
+import { RULE_PARAMS } from './rule-params.js'
 
 /** Exchange's Enabled/Disabled, whatever shape it came in (text or boolean). */
 export function ruleState(v: unknown): 'Enabled' | 'Disabled' {
@@ -15,29 +16,7 @@ export function normaliseRule(o: JsonObject): JsonObject {
 }
 
 /** Properties of a Get-TransportRule object passage's model keeps (conditions, exceptions, actions). */
-const MODELLED_RULE_PROPS = new Set(
-  [
-    'SenderIpRanges',
-    'FromScope',
-    'SenderDomainIs',
-    'SenderAddressLocation',
-    'From',
-    'HeaderMatchesMessageHeader',
-    'HeaderMatchesPatterns',
-    'HeaderContainsMessageHeader',
-    'HeaderContainsWords',
-    'SentTo',
-    'SentToMemberOf',
-    'RecipientDomainIs',
-    'ExceptIfSenderIpRanges',
-    'ExceptIfSenderDomainIs',
-    'ExceptIfFrom',
-    'SetSCL',
-    'SetHeaderName',
-    'SetHeaderValue',
-    'StopRuleProcessing',
-  ].map((n) => n.toLowerCase()),
-)
+const MODELLED_RULE_PROPS = new Set(RULE_PARAMS.map((n) => n.toLowerCase()))
 
 /**
  * Properties of a Get-TransportRule object that describe the rule rather than what it matches or

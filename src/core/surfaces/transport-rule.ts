@@ -2,31 +2,11 @@ import type { Change, JsonObject } from '../change.js'
 import type { CmdletCall, CmdletValue } from '../cmdlet.js'
 import type { TransportRule } from '../model/transport-rule.js'
 import { defineSurface } from './define.js'
+import { RULE_PARAMS } from './rule-params.js'
 import { transportRuleFromExchange } from './rule-state.js'
 import { identityOf, str, type Finding } from './surface.js'
 
-/** Condition, exception and action parameters New-/Set-TransportRule take, in the order printed. */
-export const RULE_PARAMS = [
-  'SenderIpRanges',
-  'FromScope',
-  'SenderDomainIs',
-  'SenderAddressLocation',
-  'From',
-  'HeaderMatchesMessageHeader',
-  'HeaderMatchesPatterns',
-  'HeaderContainsMessageHeader',
-  'HeaderContainsWords',
-  'SentTo',
-  'SentToMemberOf',
-  'RecipientDomainIs',
-  'ExceptIfSenderIpRanges',
-  'ExceptIfSenderDomainIs',
-  'ExceptIfFrom',
-  'SetSCL',
-  'SetHeaderName',
-  'SetHeaderValue',
-  'StopRuleProcessing',
-] as const
+export { RULE_PARAMS }
 
 function ruleParams(rule: JsonObject): Record<string, CmdletValue> {
   const out: Record<string, CmdletValue> = {}

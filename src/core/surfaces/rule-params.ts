@@ -1,0 +1,22 @@
+/** Condition, exception and action parameters New-/Set-TransportRule take, in the order printed. */
+export const RULE_PARAMS = [
+  'SenderIpRanges',
+  'FromScope',
+  'SenderDomainIs',
+  'SenderAddressLocation',
+  'From',
+  'HeaderMatchesMessageHeader',
+  'HeaderMatchesPatterns',
+  'HeaderContainsMessageHeader',
+  'HeaderContainsWords',
+  'SentTo',
+  'SentToMemberOf',
+  'RecipientDomainIs',
+  'ExceptIfSenderIpRanges',
+  'ExceptIfSenderDomainIs',
+  'ExceptIfFrom',
+  'SetSCL',
+  'SetHeaderName',
+  'SetHeaderValue',
+  'StopRuleProcessing',
+] as const
