@@ -1,4 +1,5 @@
-// Copies the non-TypeScript files the built program reads at run time (vendor YAML) into dist/.
+// Copies the non-TypeScript files the built program reads into dist/: the vendor YAML, which
+// scripts/build-catalog.mjs (the next build step) validates into dist/catalog/vendors.json.
 import { cpSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'

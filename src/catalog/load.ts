@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml'
 import { PassageError, parseWith, type ValidationIssue } from '../core/errors/index.js'
 import { isValidDomain } from '../core/net/domain.js'
 import { parseIpEntry } from '../core/net/ip.js'
+import { builtCatalog, findVendor } from './built.js'
 import {
   PARAM_REF,
   VendorCategory,
@@ -210,9 +211,14 @@ function parseText(text: string, what: string, json: boolean): unknown {
   }
 }
 
-let cache: VendorProfile[] | undefined
+let cache: readonly VendorProfile[] | undefined
 
-function readCatalog(): VendorProfile[] {
+/**
+ * Reads and validates every YAML profile of the catalog folder, sorted by id. The build runs it to
+ * write dist/catalog/vendors.json (scripts/build-catalog.mjs); loadCatalog() uses that file when it
+ * is there, and this otherwise (running from the sources).
+ */
+export function readCatalogSources(): VendorProfile[] {
   let files: string[]
   try {
     files = readdirSync(VENDORS_DIR).filter((f) => f.endsWith('.yaml'))
@@ -240,44 +246,13 @@ function readCatalog(): VendorProfile[] {
 
 /**
  * Every profile of the catalog (src/catalog/vendors/*.yaml), validated and sorted by id. The files
- * are read once; each call returns fresh copies that the caller may change.
+ * are read once; each call returns fresh copies that the caller may change. Built, the catalog is
+ * read from dist/catalog/vendors.json, which the build validated from the same files (./built.ts).
  */
 export function loadCatalog(): VendorProfile[] {
-  cache ??= readCatalog()
-  return structuredClone(cache)
-}
-
-/** Edit distance between two strings (insertions, deletions, substitutions). */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++)
-      row.push(
-        Math.min(
-          (prev[j] ?? 0) + 1,
-          (row[j - 1] ?? 0) + 1,
-          (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-        ),
-      )
-    prev = row
-  }
-  return prev[b.length] ?? 0
-}
-
-/** The known id closest to what was typed: one it starts or contains, else the nearest by edits. */
-function closest(input: string, ids: readonly string[]): string | undefined {
-  const text = input.trim().toLowerCase()
-  if (text) {
-    const prefixed = ids.find((id) => id.startsWith(text)) ?? ids.find((id) => id.includes(text))
-    if (prefixed) return prefixed
-  }
-  let best: { id: string; d: number } | undefined
-  for (const id of ids) {
-    const d = distance(text, id)
-    if (!best || d < best.d) best = { id, d }
-  }
-  return best?.id
+  // The built catalog was validated by readCatalogSources() at build time: no need to again.
+  cache ??= builtCatalog() ?? readCatalogSources()
+  return structuredClone(cache) as VendorProfile[]
 }
 
 /**
@@ -285,16 +260,7 @@ function closest(input: string, ids: readonly string[]): string | undefined {
  * the closest known id, when there is none.
  */
 export function getVendor(id: string): VendorProfile {
-  const catalog = loadCatalog()
-  const wanted = id.trim().toLowerCase()
-  const found = catalog.find((v) => v.id === wanted)
-  if (found) return found
-  const ids = catalog.map((v) => v.id)
-  const suggestion = closest(id, ids)
-  throw new PassageError('PASSAGE_E_VENDOR_UNKNOWN', `There is no vendor '${id}' in the catalog.`, {
-    hint: `${suggestion ? `Did you mean '${suggestion}'? ` : ''}Run \`passage vendors\` to list the catalog, or use \`custom\` with --param or --vendor-file.`,
-    details: { id, ...(suggestion ? { suggestion } : {}), known: ids },
-  })
+  return findVendor(loadCatalog(), id)
 }
 
 /**

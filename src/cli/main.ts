@@ -16,7 +16,13 @@ import { registerServeCommand } from './commands/serve.js'
 import { registerVendorCommands } from './commands/vendors.js'
 import { reportError } from './output.js'
 
-/** Builds the `passage` command-line program. */
+/**
+ * Builds the `passage` command-line program. Each command module registers only its name, options
+ * and help (commander and a few constants); its action imports the implementation, the
+ * `<name>.run.ts` module beside it, when the command runs. So `passage --help` does not load the
+ * store, msal, fastify or the sandbox (review performance-2026-12, cold start), and each command
+ * loads only what it uses.
+ */
 export function buildProgram(): Command {
   const program = new Command()
   program

@@ -1,12 +1,12 @@
 import type { Command } from 'commander'
-import { apply } from '../../app/apply.js'
-import { loadPlanFile } from '../../app/plan-file.js'
-import { requireSignature } from '../../app/plan-signing.js'
-import { vendorOfPlan } from '../../app/plan-vendor.js'
-import { confirmOrYes, progress, sessionFor, withStore } from '../connection.js'
-import { printJson } from '../output.js'
-import { printSteps } from '../steps.js'
-import { formatPlan } from './plan.js'
+
+/** The options of `passage apply`. */
+export interface ApplyOptions {
+  yes?: boolean
+  json?: boolean
+  concurrency: string
+  vendorFile?: string
+}
 
 /** `passage apply <plan.json>`: run a plan against its tenant, with a journal. */
 export function registerApplyCommand(program: Command): void {
@@ -30,54 +30,9 @@ calls a plan file lists, and refuses a change passage would not plan for this ve
 To apply on another machine, plan there (passage plan --tenant ...), or review the plan file and
 sign it there with: passage plan --resign <plan.json>`,
     )
-    .action(
-      async (
-        file: string,
-        opts: { yes?: boolean; json?: boolean; concurrency: string; vendorFile?: string },
-        cmd: Command,
-      ) => {
-        const { plan, signature } = loadPlanFile(file)
-        const vendor = vendorOfPlan(plan, opts.vendorFile)
-        // Refuse an unsigned or edited plan before asking anything.
-        await withStore(cmd, (store) => requireSignature(store, plan, signature))
-        if (!opts.json) process.stderr.write(`${formatPlan(plan)}\n\n`)
-        if (
-          !(await confirmOrYes(
-            `Apply ${plan.changes.length} change(s) to ${plan.tenant.name}?`,
-            opts.yes,
-          ))
-        ) {
-          progress('Not applied.')
-          process.exitCode = 2
-          return
-        }
-        await withStore(cmd, async (store) => {
-          const session = await sessionFor(store, plan.tenant.id)
-          try {
-            progress(`Applying ${plan.changes.length} change(s) to ${plan.tenant.name}...`)
-            const r = await apply(session, store, plan, {
-              concurrency: Math.max(1, Number(opts.concurrency) || 4),
-              vendor,
-              onStep: printSteps(progress),
-            })
-            if (opts.json) printJson(r)
-            else if (r.alreadyApplied)
-              console.log(`Already applied in run ${r.runId}; \`passage check\` verifies it.`)
-            else {
-              const done = r.steps.filter((s) => s.status === 'done').length
-              console.log(
-                `Run ${r.runId}${r.resumed ? ' (resumed)' : ''}: ${r.status}, ${done}/${r.steps.length} changes in ${r.ms} ms.`,
-              )
-              if (r.status === 'failed')
-                console.log(
-                  'Fix the cause and run the same apply again to resume, or `passage rollback` to undo.',
-                )
-            }
-            if (r.status === 'failed') process.exitCode = 3
-          } finally {
-            session.close()
-          }
-        })
-      },
-    )
+    // The implementation (the store, sign-in, the apply engine) loads only when the command runs.
+    .action(async (file: string, opts: ApplyOptions, cmd: Command) => {
+      const { run } = await import('./apply.run.js')
+      await run(file, opts, cmd)
+    })
 }

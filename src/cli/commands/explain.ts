@@ -1,17 +1,13 @@
 import type { Command } from 'commander'
-import { readText } from '../../app/files.js'
-import { explain } from '../../app/explain.js'
-import { chooseVendor, parseParams } from '../../app/vendor-choice.js'
-import { printJson } from '../output.js'
+import { collect } from '../options.js'
 
-interface ExplainOptions {
+/** The options of `passage explain`. */
+export interface ExplainOptions {
   vendor?: string
   param: string[]
   vendorFile?: string
   json?: boolean
 }
-
-const collect = (v: string, prev: string[]) => [...prev, v]
 
 /** Registers `passage explain`: what a delivered message's headers say happened to it. */
 export function registerExplainCommand(program: Command): void {
@@ -25,13 +21,9 @@ export function registerExplainCommand(program: Command): void {
     .option('--param <key=value>', 'vendor parameter (repeatable)', collect, [])
     .option('--vendor-file <file>', 'a custom vendor profile (YAML or JSON)')
     .option('--json', 'print the analysis as JSON')
-    .action((file: string, o: ExplainOptions) => {
-      const vendor =
-        o.vendor || o.vendorFile
-          ? chooseVendor(o.vendor ?? 'custom', parseParams(o.param), o.vendorFile)
-          : undefined
-      const { analysis, lines } = explain(readText(file), vendor)
-      if (o.json) printJson(analysis)
-      else console.log(lines.join('\n'))
+    // The implementation (the header analyzer) loads only when the command runs.
+    .action(async (file: string, o: ExplainOptions) => {
+      const { run } = await import('./explain.run.js')
+      await run(file, o)
     })
 }

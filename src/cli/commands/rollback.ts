@@ -1,9 +1,12 @@
 import type { Command } from 'commander'
-import { rollback, runToUndo } from '../../app/rollback.js'
-import { PassageError } from '../../core/errors/index.js'
-import { confirmOrYes, progress, sessionFor, withStore } from '../connection.js'
-import { printJson } from '../output.js'
-import { stepLine } from '../steps.js'
+
+/** The options of `passage rollback`. */
+export interface RollbackOptions {
+  tenant?: string
+  yes?: boolean
+  json?: boolean
+  force?: boolean
+}
 
 /** `passage rollback [run]`: undo exactly what an apply changed, from its journal. */
 export function registerRollbackCommand(program: Command): void {
@@ -18,62 +21,9 @@ export function registerRollbackCommand(program: Command): void {
       'put prior values back even where someone changed them after apply (default: leave them and report a conflict)',
     )
     .option('--json', 'print the result as JSON')
-    .action(
-      async (
-        runArg: string | undefined,
-        opts: { tenant?: string; yes?: boolean; json?: boolean; force?: boolean },
-        cmd: Command,
-      ) => {
-        const runId = runArg === undefined ? undefined : Number(runArg)
-        if (runId !== undefined && !Number.isInteger(runId))
-          throw new PassageError('PASSAGE_E_INPUT', `'${runArg}' is not a run id.`)
-        await withStore(cmd, async (store) => {
-          const tenant =
-            opts.tenant ?? (runId !== undefined ? (await store.getRun(runId))?.tenantId : undefined)
-          const session = await sessionFor(store, tenant)
-          try {
-            const target = await runToUndo(store, session.tenantId, runId)
-            if (
-              target.status !== 'rolled-back' &&
-              !(await confirmOrYes(
-                `Undo apply run ${target.id} on ${session.profile.tenantName}?`,
-                opts.yes,
-              ))
-            ) {
-              progress('Nothing undone.')
-              process.exitCode = 2
-              return
-            }
-            const r = await rollback(session, store, {
-              runId: target.id,
-              force: opts.force === true,
-              onStep: (s) => progress(stepLine(s)),
-            })
-            if (opts.json) printJson(r)
-            else if (r.status === 'noop')
-              console.log(`Run ${r.appliedRun} was already rolled back; nothing to do.`)
-            else
-              console.log(
-                `Rollback of run ${r.appliedRun}: ${r.status} (run ${r.runId}, ${r.ms} ms).`,
-              )
-            if (!opts.json && r.status === 'conflict')
-              console.log(
-                [
-                  'Left as someone set them after apply (not undone):',
-                  ...r.steps.flatMap((s) =>
-                    (s.conflicts ?? []).map(
-                      (c) =>
-                        `  ${s.changeId} ${s.summary}: ${c.field} is ${JSON.stringify(c.current)} (passage set ${JSON.stringify(c.passage)}, it was ${JSON.stringify(c.prior)})`,
-                    ),
-                  ),
-                  'Run `passage rollback --force` to put the prior values back over them.',
-                ].join('\n'),
-              )
-            if (r.status === 'failed' || r.status === 'conflict') process.exitCode = 3
-          } finally {
-            session.close()
-          }
-        })
-      },
-    )
+    // The implementation (the store, sign-in, the journal) loads only when the command runs.
+    .action(async (runArg: string | undefined, opts: RollbackOptions, cmd: Command) => {
+      const { run } = await import('./rollback.run.js')
+      await run(runArg, opts, cmd)
+    })
 }

@@ -1,7 +1,10 @@
 import type { Command } from 'commander'
-import { withStore } from '../connection.js'
-import { printJson } from '../output.js'
-import { table } from '../table.js'
+
+/** The options of `passage runs`. */
+export interface RunsOptions {
+  tenant?: string
+  json?: boolean
+}
 
 /** `passage runs`: the runs recorded in the store. */
 export function registerRunsCommand(program: Command): void {
@@ -10,37 +13,9 @@ export function registerRunsCommand(program: Command): void {
     .description('list apply, check, rollback and test runs')
     .option('--tenant <name|guid>', 'only this tenant')
     .option('--json', 'print the runs as JSON')
-    .action(async (opts: { tenant?: string; json?: boolean }, cmd: Command) => {
-      await withStore(cmd, async (store) => {
-        let tenantId: string | undefined
-        if (opts.tenant) {
-          const t = opts.tenant.toLowerCase()
-          tenantId = (await store.listTenants()).find((x) => x.id === t || x.name === t)?.id ?? t
-        }
-        const runs = await store.listRuns(tenantId)
-        const names = new Map((await store.listTenants()).map((t) => [t.id, t.name]))
-        if (opts.json) {
-          printJson(runs)
-          return
-        }
-        if (!runs.length) {
-          console.log('No runs yet.')
-          return
-        }
-        console.log(
-          table(
-            ['run', 'tenant', 'kind', 'status', 'started', 'by', 'plan'],
-            runs.map((r) => [
-              String(r.id),
-              names.get(r.tenantId) ?? r.tenantId,
-              r.kind,
-              r.status + (r.errorCode ? ` (${r.errorCode})` : ''),
-              r.startedAt.replace('T', ' ').slice(0, 19),
-              r.actor,
-              r.planHash?.slice(0, 12) ?? '',
-            ]),
-          ),
-        )
-      })
+    // The implementation (the store) loads only when the command runs.
+    .action(async (opts: RunsOptions, cmd: Command) => {
+      const { run } = await import('./runs.run.js')
+      await run(opts, cmd)
     })
 }

@@ -1,20 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Command } from 'commander'
-import { PassageError, parseWith } from '../../core/errors/index.js'
-import { licenceName } from '../../core/model/licence.js'
-import { TenantSnapshot } from '../../core/model/snapshot.js'
-import {
-  parseFaultSpec,
-  seedTenant,
-  startSandbox,
-  type RunningSandbox,
-  type SandboxWorld,
-} from '../../sandbox/index.js'
-import { paint } from '../output.js'
 
-interface SandboxCliOptions {
+/** The options of `passage sandbox`. */
+export interface SandboxCliOptions {
   port: string
   host: string
   tenants?: string
@@ -24,107 +11,6 @@ interface SandboxCliOptions {
   seed?: string
   json?: boolean
   log?: boolean
-}
-
-function integer(value: string, option: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
-    throw new PassageError(
-      'PASSAGE_E_INPUT',
-      `${option} takes a whole number from ${min} to ${max}, not '${value}'.`,
-    )
-  return Number(value)
-}
-
-/** Reads `--tenants`: a JSON array of tenant snapshots, each given the seeded admins. */
-export function tenantsFromFile(path: string): () => SandboxWorld {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (e) {
-    throw new PassageError('PASSAGE_E_FILE', `Cannot read the tenants file '${path}'.`, {
-      cause: e,
-    })
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (e) {
-    throw new PassageError('PASSAGE_E_SANDBOX_TENANTS', `'${path}' is not valid JSON.`, {
-      cause: e,
-    })
-  }
-  const list = Array.isArray(json) ? json : [json]
-  if (list.length === 0)
-    throw new PassageError('PASSAGE_E_SANDBOX_TENANTS', `'${path}' holds no tenant snapshot.`)
-  const snapshots = list.map((s, i) =>
-    parseWith(TenantSnapshot, s, 'PASSAGE_E_SANDBOX_TENANTS', `tenant [${i}] of ${path}`),
-  )
-  const ids = new Set<string>()
-  for (const s of snapshots) {
-    for (const k of [s.tenant.id.toLowerCase(), s.tenant.name.toLowerCase()]) {
-      if (ids.has(k))
-        throw new PassageError(
-          'PASSAGE_E_SANDBOX_TENANTS',
-          `'${path}' names the tenant '${k}' twice; each tenant needs its own id and name.`,
-        )
-      ids.add(k)
-    }
-  }
-  return () => ({
-    format: 'passage.sandbox',
-    version: 1,
-    tenants: snapshots.map((s) => seedTenant(structuredClone(s))),
-  })
-}
-
-/** The start-up summary, as JSON (`--json`, one line) and for people. */
-export function summary(sb: RunningSandbox, certDir: string | null, temporaryCerts: boolean) {
-  return {
-    ok: true,
-    url: sb.url,
-    caPath: sb.caPath,
-    certDir,
-    temporaryCerts,
-    state: sb.statePath,
-    faults: sb.faults || null,
-    tenants: sb.world.tenants.map((t) => ({
-      id: t.snapshot.tenant.id,
-      name: t.snapshot.tenant.name,
-      licence: t.snapshot.licence,
-      admins: t.admins.map((a) => ({
-        upn: a.upn,
-        roles: a.roles,
-        exchangeApiEnabled: a.exchangeApiEnabled,
-      })),
-    })),
-  }
-}
-
-function formatSummary(s: ReturnType<typeof summary>): string {
-  const out = [
-    paint('bold', `passage sandbox listening at ${s.url}`),
-    `CA certificate: ${s.caPath ?? '(in memory)'}`,
-    `  trust it for Node: NODE_EXTRA_CA_CERTS=${s.caPath ?? '<ca.pem>'}`,
-    s.temporaryCerts
-      ? `  (no --state: certificates live in ${s.certDir} and are deleted on exit)`
-      : `  (kept beside the state in ${s.certDir})`,
-    `State: ${s.state ?? 'in memory (lost on exit; use --state file.db to keep it)'}`,
-  ]
-  if (s.faults) out.push(`Faults: ${s.faults}`)
-  out.push('', paint('bold', 'Tenants'))
-  for (const t of s.tenants) {
-    out.push(`  ${t.name}  ${t.id}  ${licenceName(t.licence)}`)
-    for (const a of t.admins)
-      out.push(
-        `    ${a.upn.padEnd(42)} ${a.roles.join(', ') || 'no admin role'}${a.exchangeApiEnabled ? '' : ' (Exchange API access disabled)'}`,
-      )
-  }
-  out.push(
-    '',
-    `Sign in with the device code flow at ${s.url}/devicelogin; the admin API is ${s.url}/adminapi/beta/{tenant}/InvokeCommand.`,
-    'Press Ctrl+C to stop.',
-  )
-  return out.join('\n')
 }
 
 /** `passage sandbox`: runs the local Microsoft 365 emulator until interrupted. */
@@ -160,55 +46,10 @@ export function registerSandboxCommand(program: Command): void {
       'after',
       '\nThe sandbox prints its URL, its CA certificate (trust it with NODE_EXTRA_CA_CERTS) and the\nsandbox admins you can sign in as, then runs until Ctrl+C (SIGINT) or SIGTERM.',
     )
+    // The implementation (the sandbox: fastify, node-forge, the emulator) loads only when the
+    // command runs.
     .action(async (opts: SandboxCliOptions) => {
-      const port = integer(opts.port, '--port', 0, 65535)
-      const seed = integer(opts.seed ?? '1', '--seed', 0, 2 ** 32 - 1)
-      const latencyMs =
-        opts.latency === undefined ? 0 : integer(opts.latency, '--latency', 0, 60_000)
-      const faults = opts.faults ? parseFaultSpec(opts.faults) : undefined
-      const initialWorld = opts.tenants ? tenantsFromFile(opts.tenants) : undefined
-      if (opts.tenants && opts.state && existsSync(opts.state))
-        process.stderr.write(
-          `note: ${opts.state} exists, so its tenants are used and --tenants is ignored\n`,
-        )
-      const temporaryCerts = !opts.state
-      const certDir = opts.state ? undefined : mkdtempSync(join(tmpdir(), 'passage-sandbox-'))
-      let sb: RunningSandbox
-      try {
-        sb = await startSandbox({
-          port,
-          host: opts.host,
-          stateFile: opts.state ?? null,
-          ...(certDir ? { certDir } : {}),
-          ...(initialWorld ? { initialWorld } : {}),
-          latencyMs,
-          ...(faults ? { faults } : {}),
-          seed,
-          logger: opts.log === true,
-        })
-      } catch (e) {
-        if (certDir) rmSync(certDir, { recursive: true, force: true })
-        throw e
-      }
-      const s = summary(sb, sb.certDir, temporaryCerts)
-      if (opts.json) process.stdout.write(`${JSON.stringify(s)}\n`)
-      else console.log(formatSummary(s))
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          process.off('SIGINT', onInt)
-          process.off('SIGTERM', onTerm)
-          if (!opts.json) process.stderr.write(`\n${signal}: stopping the sandbox\n`)
-          sb.close()
-            .catch(() => {})
-            .finally(() => {
-              if (certDir) rmSync(certDir, { recursive: true, force: true })
-              resolve()
-            })
-        }
-        const onInt = () => stop('SIGINT')
-        const onTerm = () => stop('SIGTERM')
-        process.on('SIGINT', onInt)
-        process.on('SIGTERM', onTerm)
-      })
+      const { run } = await import('./sandbox.run.js')
+      await run(opts)
     })
 }

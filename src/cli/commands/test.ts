@@ -1,92 +1,16 @@
 import type { Command } from 'commander'
-import { discover } from '../../app/discover.js'
-import { readText } from '../../app/files.js'
-import {
-  testDelivery,
-  type DeliveryReport,
-  type ReleaseAssessment,
-  type ReleaseItem,
-} from '../../app/test-delivery.js'
-import { chooseVendor, parseParams } from '../../app/vendor-choice.js'
-import { PassageError } from '../../core/errors/index.js'
-import { confirmOrYes, progress, sessionFor, withStore } from '../connection.js'
-import { printJson } from '../output.js'
-import { table } from '../table.js'
+import { collect } from '../options.js'
 
-const collect = (v: string, prev: string[]) => [...prev, v]
-
-/** Parses --since: an ISO date, or a duration like 2h, 3d. */
-export function parseSince(v: string, now = Date.now()): Date {
-  const m = /^(\d+)([mhd])$/.exec(v.trim())
-  if (m) {
-    const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd']
-    return new Date(now - Number(m[1]) * unit)
-  }
-  const t = Date.parse(v)
-  if (Number.isNaN(t))
-    throw new PassageError(
-      'PASSAGE_E_INPUT',
-      `--since takes a date or a duration like 2h or 3d, got '${v}'.`,
-    )
-  return new Date(t)
-}
-
-/** The fate table of a delivery report. */
-export function formatDelivery(r: DeliveryReport): string {
-  const lines = [
-    `${r.vendor}: ${r.messages.length} message copies from ${r.window.start} to ${r.window.end}`,
-  ]
-  if (r.sent) lines.push(`(${r.sent} test message(s) sent to the sandbox first)`)
-  if (r.messages.length)
-    lines.push(
-      table(
-        ['received', 'recipient', 'fate', 'trace status', 'why'],
-        r.messages.map((m) => [
-          m.received.replace('T', ' ').slice(0, 19),
-          m.recipient,
-          m.fate + (m.quarantine ? ` (${m.quarantine.type})` : ''),
-          m.status,
-          m.reason,
-        ]),
-        48,
-      ),
-    )
-  if (r.release) {
-    lines.push(
-      r.release.released.length
-        ? `Released ${r.release.released.length} quarantined message(s) to all their recipients:\n${releaseTable(r.release.released)}`
-        : 'Released nothing.',
-    )
-    if (r.release.skipped.length)
-      lines.push(
-        `Left in quarantine (${r.release.skipped.length}):\n${releaseTable(r.release.skipped)}`,
-      )
-  }
-  if (r.headers)
-    lines.push(
-      `Headers: ${r.headers.verdict} (${r.headers.category}); ${r.headers.findings.join('; ')}`,
-    )
-  return lines.join('\n')
-}
-
-/** A table of quarantined messages with the reason each was released or skipped. */
-function releaseTable(items: readonly ReleaseItem[]): string {
-  return table(
-    ['type', 'sender', 'from IP', 'recipients', 'why'],
-    items.map((i) => [i.type, i.sender, i.fromIp, i.recipients.join(', '), i.reason]),
-    60,
-  )
-}
-
-/** What `--release` is about to do, shown before asking. */
-export function formatReleaseQuestion(a: ReleaseAssessment): string {
-  const lines = [
-    `Would release ${a.release.length} quarantined message(s) to all their recipients:`,
-    releaseTable(a.release),
-  ]
-  if (a.skipped.length)
-    lines.push(`Will not release (${a.skipped.length}):`, releaseTable(a.skipped))
-  return lines.join('\n')
+/** The options of `passage test`. */
+export interface TestOptions {
+  param: string[]
+  tenant?: string
+  since?: string
+  release?: boolean
+  yes?: boolean
+  send?: boolean
+  headers?: string
+  json?: boolean
 }
 
 /** `passage test <vendor>`: what became of the vendor's mail (trace and quarantine). */
@@ -106,67 +30,10 @@ export function registerTestCommand(program: Command): void {
     .option('--send', "sandbox only: send the vendor's typical messages first")
     .option('--headers <file>', 'headers of a delivered message to explain')
     .option('--json', 'print the result as JSON')
-    .action(
-      async (
-        vendorId: string,
-        opts: {
-          param: string[]
-          tenant?: string
-          since?: string
-          release?: boolean
-          yes?: boolean
-          send?: boolean
-          headers?: string
-          json?: boolean
-        },
-        cmd: Command,
-      ) => {
-        const vendor = chooseVendor(vendorId, parseParams(opts.param))
-        // Like apply: without a terminal to ask on, releasing needs --yes. Refuse before reading
-        // anything (ms-rule: client.quarantine-release).
-        if (opts.release && !opts.yes && (!process.stdin.isTTY || !process.stderr.isTTY))
-          throw new PassageError(
-            'PASSAGE_E_CONFIRM',
-            'Releasing quarantined messages needs confirmation. Standard input is not a terminal.',
-          )
-        await withStore(cmd, async (store) => {
-          const session = await sessionFor(store, opts.tenant)
-          try {
-            progress('Reading the tenant...')
-            const { snapshot } = await discover(session, store)
-            progress(
-              opts.send
-                ? 'Sending test messages, then reading trace and quarantine...'
-                : 'Reading trace and quarantine...',
-            )
-            const r = await testDelivery(session, vendor, snapshot, {
-              ...(opts.since ? { since: parseSince(opts.since) } : {}),
-              ...(opts.release
-                ? {
-                    release: true,
-                    confirmRelease: async (a: ReleaseAssessment) => {
-                      if (!opts.json) process.stderr.write(`${formatReleaseQuestion(a)}\n\n`)
-                      const yes = await confirmOrYes(
-                        `Release ${a.release.length} message(s) from quarantine?`,
-                        opts.yes,
-                      )
-                      if (!yes) {
-                        progress('Not released.')
-                        process.exitCode = 2
-                      }
-                      return yes
-                    },
-                  }
-                : {}),
-              ...(opts.send ? { send: true } : {}),
-              ...(opts.headers ? { headers: readText(opts.headers) } : {}),
-            })
-            if (opts.json) printJson(r)
-            else console.log(formatDelivery(r))
-          } finally {
-            session.close()
-          }
-        })
-      },
-    )
+    // The implementation (the store, sign-in, trace and quarantine) loads only when the command
+    // runs.
+    .action(async (vendorId: string, opts: TestOptions, cmd: Command) => {
+      const { run } = await import('./test.run.js')
+      await run(vendorId, opts, cmd)
+    })
 }

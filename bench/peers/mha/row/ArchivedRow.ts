@@ -1,0 +1,61 @@
+/* eslint-disable */
+// @ts-nocheck
+/*
+ * Copied from github.com/microsoft/MHA (853125142de88a175435ff820f47b77c423615e2), src/Scripts/row/ArchivedRow.ts, for the benchmark peer
+ * in bench/headers.ts. Edits: relative imports end in .js (ESM); see the note below where the
+ * code itself was changed (HeaderModel: no rules engine or UI messages; Strings: no telemetry, htmlEncode without a DOM; 2047: no codepage package,
+ * 2047: TextDecoder from globalThis). Original licence:
+ *
+ * MIT License
+ * =====
+ *
+ * Copyright (c) 2017 Microsoft
+ *
+ * Permission is hereby granted, free of charge, to any person obtaining a copy
+ * of this software and associated documentation files (the "Software"), to deal
+ * in the Software without restriction, including without limitation the rights
+ * to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+ * copies of the Software, and to permit persons to whom the Software is
+ * furnished to do so, subject to the following conditions:
+ *
+ * The above copyright notice and this permission notice shall be included in all
+ * copies or substantial portions of the Software.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+ * IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+ * FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+ * AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+ * LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+ * OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+ * SOFTWARE.
+ */
+import { Strings } from '../Strings.js'
+import { SummaryRow } from './SummaryRow.js'
+
+// Handle the "Archived-At" header per https://tools.ietf.org/html/rfc5064
+export class ArchivedRow extends SummaryRow {
+  constructor(header: string, label: string) {
+    super(header, label)
+  }
+  // Return the URL for the archived message, or the encoded value if it's not a valid URL.
+  override get valueUrl(): string {
+    const match = this.valueInternal.match(/^\s*<([^>]+)>\s*$/)
+    if (match?.[1]) {
+      try {
+        const url = new URL(match[1])
+        if (url.protocol === 'http:' || url.protocol === 'https:') {
+          const a = document.createElement('a')
+          a.href = url.href
+          a.target = '_blank'
+          a.rel = 'noopener noreferrer'
+          a.textContent = url.href
+          return a.outerHTML
+        }
+      } catch {
+        // Fall through to encoded output.
+      }
+    }
+
+    return Strings.htmlEncode(this.valueInternal)
+  }
+}

@@ -1,0 +1,157 @@
+/** `passage demo`: the implementation, loaded when the command runs (see ./demo.ts). */
+import { runDemo, type DemoEvent } from '../../app/demo.js'
+import type { DeliveryReport } from '../../app/test-delivery.js'
+import { licenceName } from '../../core/model/licence.js'
+import { approveDeviceCode, startSandbox } from '../../sandbox/index.js'
+import { formatPlan } from '../format-plan.js'
+import { paint, printJson } from '../output.js'
+import { stepLine } from '../steps.js'
+import { surfaceCounts } from '../surface-counts.js'
+import type { DemoOptions } from './demo.js'
+
+const say = (line = '') => process.stdout.write(`${line}\n`)
+const head = (line: string) => say(`\n${paint('bold', `== ${line}`)}`)
+
+function fates(r: DeliveryReport): string {
+  const count = new Map<string, number>()
+  for (const m of r.messages) {
+    const k = m.fate + (m.quarantine ? ` (${m.quarantine.type})` : '')
+    count.set(k, (count.get(k) ?? 0) + 1)
+  }
+  return [...count].map(([k, n]) => `${n} ${k}`).join(', ') || 'none found'
+}
+
+/** Prints one demo event for a person watching. */
+function show(e: DemoEvent): void {
+  switch (e.type) {
+    case 'sandbox':
+      say(`Embedded sandbox at ${e.url} with ${e.tenants.join(', ')}; temporary store.`)
+      break
+    case 'scenario':
+      head(`${e.vendor} on ${e.tenant}`)
+      break
+    case 'device-code':
+      say(`Device code ${paint('bold', e.prompt.userCode)} for ${e.prompt.verificationUri}`)
+      say(`Approving as ${e.upn} on ${e.url}/devicelogin ...`)
+      break
+    case 'signed-in':
+      say(`Signed in as ${e.actor} (tenant ${e.tenantId}); tokens in memory only.`)
+      break
+    case 'discovered': {
+      const s = e.snapshot
+      head('discover')
+      say(
+        `${licenceName(s.licence)}; MX ${s.mx.route === 'gateway' ? `at gateway ${s.mx.gateway}` : 'at Microsoft 365'}; read in ${e.ms} ms (${e.calls} calls)`,
+      )
+      for (const l of surfaceCounts(s)) say(`  ${l}`)
+      if (e.coManagers.length) say(`Co-managers: ${e.coManagers.join(', ')}`)
+      break
+    }
+    case 'planned':
+      head('plan')
+      say(formatPlan(e.plan))
+      break
+    case 'simulated': {
+      head('simulate (evaluator): before -> after the plan')
+      const t = e.simulation.totals
+      const fmt = (x: Record<string, number>) =>
+        Object.entries(x)
+          .filter(([, n]) => n)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', ')
+      say(`  before: ${fmt(t.before)}`)
+      if (t.after) say(`  after:  ${fmt(t.after)}`)
+      break
+    }
+    case 'delivery':
+      head(`test messages ${e.when} apply (message trace and quarantine)`)
+      say(`  sent ${e.report.sent}; fates: ${fates(e.report)}`)
+      for (const m of e.report.messages.slice(0, 4))
+        say(`  ${m.recipient}: ${m.fate} (${m.status}) — ${m.reason}`)
+      break
+    case 'step':
+      if (e.event.type === 'start') break
+      say(stepLine(e.event.result))
+      break
+    case 'phase':
+      head(e.name)
+      break
+    case 'applied':
+      say(
+        `  run ${e.result.runId}: ${e.result.status} in ${e.result.ms} ms (${e.result.calls} calls)`,
+      )
+      break
+    case 'checked':
+      head('check')
+      say(
+        e.result.green
+          ? paint('green', `  green: ${e.result.checked} change(s) in effect`)
+          : paint(
+              'red',
+              `  ${e.result.findings.length} finding(s): ${e.result.findings.map((f) => f.problem).join('; ')}`,
+            ),
+      )
+      break
+    case 'rollback-step':
+      say(stepLine(e.step))
+      break
+    case 'rolled-back':
+      say(`  ${e.result.status}: ${e.result.steps.length} change(s) undone in ${e.result.ms} ms`)
+      break
+    case 'compared':
+      say(
+        e.equal
+          ? paint(
+              'green',
+              `${e.tenant} is equal to its original state (canonical JSON of every surface).`,
+            )
+          : paint(
+              'red',
+              `${e.tenant} differs from its original state: ${e.differences.join(', ')}`,
+            ),
+      )
+      break
+  }
+}
+
+/** Runs the whole job on an embedded sandbox, undone at the end. */
+export async function run(opts: DemoOptions): Promise<void> {
+  // The CLI runs the embedded sandbox (an entry point may start it; app only talks to its
+  // URLs). A 1 s device-code poll interval (Entra's is 5 s) keeps the demo brisk; the flow is
+  // the same.
+  const sb = await startSandbox({
+    port: 0,
+    pollIntervalSeconds: 1,
+    ...(opts.faults ? { faults: opts.faults } : {}),
+  })
+  const r = await runDemo(
+    {
+      url: sb.url,
+      caPem: sb.caPem,
+      tenants: sb.world.tenants.map((t) => t.snapshot.tenant.name),
+      approve: (userCode, upn) => approveDeviceCode(sb, userCode, upn),
+    },
+    (e) => (opts.json ? printJson(e) : show(e)),
+  ).finally(() => sb.close())
+  say()
+  if (r.failures.length) {
+    say(paint('red', `Not everything went as it should: ${r.failures.join('; ')}.`))
+    process.exitCode = 3
+  }
+  if (r.equal && !r.failures.length)
+    say(
+      paint(
+        'green',
+        `Done in ${(r.ms / 1000).toFixed(1)} s: every tenant is equal to the original.`,
+      ),
+    )
+  else if (!r.equal) {
+    say(
+      paint(
+        'red',
+        `Done in ${(r.ms / 1000).toFixed(1)} s, but a tenant is not equal to the original.`,
+      ),
+    )
+    process.exitCode = 3
+  }
+}

@@ -1,0 +1,19 @@
+/** `passage explain`: the implementation, loaded when the command runs (see ./explain.ts). */
+import { readText } from '../../app/files.js'
+import { explain } from '../../app/explain.js'
+import { printJson } from '../output.js'
+import type { ExplainOptions } from './explain.js'
+
+/** Explains a delivered message's headers, and whether a vendor's setup took effect. */
+export async function run(file: string, o: ExplainOptions): Promise<void> {
+  // The vendor catalog (YAML and zod when running from the sources) only when a vendor is named.
+  const vendor =
+    o.vendor || o.vendorFile
+      ? await import('../../app/vendor-choice.js').then(({ chooseVendor, parseParams }) =>
+          chooseVendor(o.vendor ?? 'custom', parseParams(o.param), o.vendorFile),
+        )
+      : undefined
+  const { analysis, lines } = explain(readText(file), vendor)
+  if (o.json) printJson(analysis)
+  else console.log(lines.join('\n'))
+}
