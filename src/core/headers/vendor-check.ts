@@ -3,7 +3,8 @@
  * (message-headers §1.5, exchange-online-api §4).
  */
 import ipaddr from 'ipaddr.js'
-import { isSameOrSubdomain, normaliseDomain, parseIpEntry } from '../net/index.js'
+import { isSameOrSubdomain, normaliseDomain } from '../net/domain-name.js'
+import { parseIpEntry } from '../net/ip.js'
 import type { SafeLink } from './safe-links.js'
 import type { Bypass, VendorCheck, VendorInput, Verdict } from './types.js'
 import { UNOVERRIDABLE_CATS } from './vocabulary.js'

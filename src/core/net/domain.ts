@@ -7,12 +7,11 @@ import {
   type SharedList,
 } from './shared-domains.js'
 
+import { normaliseDomain } from './domain-name.js'
+
 export type { SharedList } from './shared-domains.js'
 
-/** Lower-cases a domain and strips a trailing dot and a leading `*.`. */
-export function normaliseDomain(input: string): string {
-  return input.trim().toLowerCase().replace(/\.$/, '').replace(/^\*\./, '')
-}
+export { isSameOrSubdomain, normaliseDomain } from './domain-name.js'
 
 /** True when the text is a syntactically valid internet domain with a known public suffix. */
 export function isValidDomain(input: string): boolean {
@@ -30,13 +29,6 @@ export function isValidDomain(input: string): boolean {
 /** The registrable domain (e.g. `tk.cmnky.co` -> `cmnky.co`), or null. */
 export function registrableDomain(input: string): string | null {
   return parse(normaliseDomain(input)).domain ?? null
-}
-
-/** True when `domain` equals `parent` or is a subdomain of it. */
-export function isSameOrSubdomain(domain: string, parent: string): boolean {
-  const d = normaliseDomain(domain)
-  const p = normaliseDomain(parent)
-  return d === p || d.endsWith(`.${p}`)
 }
 
 /**
