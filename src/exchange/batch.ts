@@ -133,6 +133,9 @@ async function runChunk(
     }
     const byId = new Map(responses.map((r) => [r.id, r]))
     const again: number[] = []
+    // Items whose answer has more pages: their follow-up pages are fetched side by side (the
+    // tenant's concurrency cap still bounds the requests in flight), not one item after another.
+    const follows: Promise<void>[] = []
     let waitMs = 0
     for (const i of pending) {
       const call = calls[i]!
@@ -144,7 +147,11 @@ async function runChunk(
       }
       const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body ?? '')
       if (r.status >= 200 && r.status < 300) {
-        outcomes[i] = await itemResult(api, tenant, call, r.body, opts.signal)
+        follows.push(
+          itemResult(api, tenant, call, r.body, opts.signal).then((o) => {
+            outcomes[i] = o
+          }),
+        )
         continue
       }
       const cls = classifyStatus(r.status, text)
@@ -169,6 +176,7 @@ async function runChunk(
         }),
       }
     }
+    await Promise.all(follows)
     if (again.length && round >= policy.maxAttempts) {
       for (const i of again)
         outcomes[i] ??= {
