@@ -10,8 +10,7 @@ import type { Change } from '../core/change.js'
 import { PassageError } from '../core/errors/index.js'
 import { hasDefender } from '../core/model/licence.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
-import { guardPlan, type GuardDiagnostic } from '../core/planner/guard.js'
-import { limitDrift } from '../core/planner/limit-drift.js'
+import { reviewPlan, type GuardDiagnostic } from '../core/planner/guard.js'
 import { planHashValid } from '../core/planner/plan.js'
 import type { Plan } from '../core/planner/types.js'
 import { applyChange, inEffect, objectOf } from '../core/surfaces/snapshot-edit.js'
@@ -236,13 +235,18 @@ export async function apply(
     const resume = await resumption(store, prev)
     const first = await readFor(session, plan, plan.changes, true)
     calls += first.calls
-    const refused = guardPlan(plan, vendor, first.snapshot, new Date().toISOString())
-    if (refused.length) throw guardError(refused)
-    const { drift, already } = driftAndAlready(plan, first.snapshot, resume)
-    // Counts behind the limits and rule priorities the plan relied on (rules, list entries).
-    drift.push(
-      ...limitDrift(plan.changes, first.snapshot, new Set([...resume.done, ...resume.journaled])),
+    // One walk of the plan over the tenant as read: what to refuse, and the counts behind its
+    // limits and rule priorities that changed since it was made (rules, list entries).
+    const review = reviewPlan(
+      plan,
+      vendor,
+      first.snapshot,
+      new Date().toISOString(),
+      new Set([...resume.done, ...resume.journaled]),
     )
+    if (review.refusals.length) throw guardError(review.refusals)
+    const { drift, already } = driftAndAlready(plan, first.snapshot, resume)
+    drift.push(...review.drift)
     if (drift.length) throw driftError(drift)
 
     const run = await startRun(store, session, plan, resume.run)

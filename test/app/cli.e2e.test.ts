@@ -43,6 +43,22 @@ describe('the tenant commands', () => {
   let db: string
   let common: string[]
 
+  /** ContactMonkey's recommended plan for a connected tenant, written (signed) to a file. */
+  const planContactMonkey = (tenant: string, out: string) =>
+    passage(
+      ...common,
+      'plan',
+      'contactmonkey',
+      '--tenant',
+      tenant,
+      '--param',
+      'region=us',
+      '--param',
+      'dedicatedIp=167.89.10.20',
+      '--out',
+      out,
+    )
+
   beforeAll(async () => {
     s = await sandbox()
     dir = mkdtempSync(join(tmpdir(), 'passage-cli-'))
@@ -92,19 +108,7 @@ describe('the tenant commands', () => {
     expect(d.code).toBe(0)
     expect(d.stdout).toContain('Defender for Office 365 Plan 2')
     const planFile = join(dir, 'plan.json')
-    const p = await passage(
-      ...common,
-      'plan',
-      'contactmonkey',
-      '--tenant',
-      t.snapshot.tenant.name,
-      '--param',
-      'region=us',
-      '--param',
-      'dedicatedIp=167.89.10.20',
-      '--out',
-      planFile,
-    )
+    const p = await planContactMonkey(t.snapshot.tenant.name, planFile)
     expect(p.code).toBe(0)
     // Without a terminal, apply asks for --yes.
     const refused = await passage(...common, 'apply', planFile)
@@ -135,19 +139,7 @@ describe('the tenant commands', () => {
     const t = tenantNamed(s, 'contoso')
     const original = worldState(t)
     const planFile = join(dir, 'signed.json')
-    const p = await passage(
-      ...common,
-      'plan',
-      'contactmonkey',
-      '--tenant',
-      t.snapshot.tenant.name,
-      '--param',
-      'region=us',
-      '--param',
-      'dedicatedIp=167.89.10.20',
-      '--out',
-      planFile,
-    )
+    const p = await planContactMonkey(t.snapshot.tenant.name, planFile)
     expect(p.code).toBe(0)
     const signed = JSON.parse(readFileSync(planFile, 'utf8')) as Record<string, unknown>
     expect(String(signed.signature)).toMatch(/^hmac-sha256:[0-9a-f]{64}$/)
@@ -198,19 +190,7 @@ describe('the tenant commands', () => {
     const t = tenantNamed(s, 'contoso')
     const original = worldState(t)
     const planFile = join(dir, 'rule.json')
-    const p = await passage(
-      ...common,
-      'plan',
-      'contactmonkey',
-      '--tenant',
-      t.snapshot.tenant.name,
-      '--param',
-      'region=us',
-      '--param',
-      'dedicatedIp=167.89.10.20',
-      '--out',
-      planFile,
-    )
+    const p = await planContactMonkey(t.snapshot.tenant.name, planFile)
     expect(p.code).toBe(0)
     expect((await passage(...common, 'apply', planFile, '--yes')).code).toBe(0)
     // The admin takes over passage's mail flow rule (its marker goes).

@@ -35,7 +35,7 @@ import { signedPlanText, signPlan } from '../../src/app/plan-signing.js'
 import { rollback } from '../../src/app/rollback.js'
 import { connect, newProfile, openSession, type Session } from '../../src/app/session.js'
 import { chooseVendor } from '../../src/app/vendor-choice.js'
-import { isPassageError, PassageError } from '../../src/core/errors/index.js'
+import { isPassageError } from '../../src/core/errors/index.js'
 import { canonicalJson } from '../../src/core/hash.js'
 import type { TenantSnapshot } from '../../src/core/model/snapshot.js'
 import { plan as makePlan } from '../../src/core/planner/plan.js'
@@ -48,7 +48,14 @@ import { createAppCredentials } from '../../src/sandbox/identity/index.js'
 import { startSandbox, type SandboxOptions } from '../../src/sandbox/index.js'
 import { seedWorld } from '../../src/sandbox/seed/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
-import { deviceSession, memoryStore, tenantNamed, worldState, type Sandbox } from './helpers.js'
+import {
+  deviceSession,
+  failure,
+  memoryStore,
+  tenantNamed,
+  worldState,
+  type Sandbox,
+} from './helpers.js'
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js')
 const dir = mkdtempSync(join(tmpdir(), 'passage-faults-'))
@@ -424,16 +431,6 @@ describe('the CLI killed at step k, then run again', () => {
     40_000,
   )
 })
-
-async function failure(p: Promise<unknown>): Promise<PassageError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof PassageError) return e
-    throw e
-  }
-  throw new Error('expected a failure')
-}
 
 describe('diagnoses with no change to the tenant', () => {
   let s: Sandbox

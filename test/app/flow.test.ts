@@ -13,7 +13,6 @@ import { rollback } from '../../src/app/rollback.js'
 import type { Session } from '../../src/app/session.js'
 import { testDelivery } from '../../src/app/test-delivery.js'
 import { chooseVendor } from '../../src/app/vendor-choice.js'
-import { PassageError } from '../../src/core/errors/index.js'
 import { canonicalJson } from '../../src/core/hash.js'
 import type { TenantSnapshot } from '../../src/core/model/snapshot.js'
 import { plan } from '../../src/core/planner/plan.js'
@@ -24,6 +23,7 @@ import type { Store } from '../../src/store/index.js'
 import {
   appSession,
   cleanupFiles,
+  failure,
   deviceSession,
   memoryStore,
   sandbox,
@@ -58,16 +58,6 @@ async function session(t: SandboxTenant): Promise<Session> {
   const x = await appSession(s, t)
   sessions.push(x)
   return x
-}
-
-async function failure(p: Promise<unknown>): Promise<PassageError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof PassageError) return e
-    throw e
-  }
-  throw new Error('expected a failure')
 }
 
 /** Surfaces as Exchange lists them: allow/block entries come per list type, so order by key. */

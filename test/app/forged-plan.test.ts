@@ -12,7 +12,7 @@ import { rollback } from '../../src/app/rollback.js'
 import type { Session } from '../../src/app/session.js'
 import { chooseVendor } from '../../src/app/vendor-choice.js'
 import type { Change, JsonObject } from '../../src/core/change.js'
-import { PassageError } from '../../src/core/errors/index.js'
+import type { PassageError } from '../../src/core/errors/index.js'
 import { contentHash } from '../../src/core/hash.js'
 import type { TenantSnapshot } from '../../src/core/model/snapshot.js'
 import { plan, planHashValid } from '../../src/core/planner/plan.js'
@@ -23,6 +23,7 @@ import type { Store } from '../../src/store/index.js'
 import {
   appSession,
   cleanupFiles,
+  failure,
   memoryStore,
   sandbox,
   tenantNamed,
@@ -51,16 +52,6 @@ async function session(t: SandboxTenant): Promise<Session> {
   const x = await appSession(s, t)
   sessions.push(x)
   return x
-}
-
-async function failure(p: Promise<unknown>): Promise<PassageError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof PassageError) return e
-    throw e
-  }
-  throw new Error('expected a failure')
 }
 
 /** What an attacker does after editing a plan: recompute its (unkeyed) content hash. */

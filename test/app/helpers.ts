@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { newProfile, openSession, type Session } from '../../src/app/session.js'
+import { PassageError } from '../../src/core/errors/index.js'
 import { canonicalJson } from '../../src/core/hash.js'
 import type { DirectoryRoleName, SandboxTenant } from '../../src/sandbox/contracts.js'
 import { createAppCredentials } from '../../src/sandbox/identity/index.js'
@@ -91,4 +92,15 @@ export function memoryStore(): Promise<Store> {
 /** Canonical JSON of a tenant's surface state in the sandbox (what Exchange holds). */
 export function worldState(t: SandboxTenant): string {
   return canonicalJson(t.snapshot.state)
+}
+
+/** The PassageError a promise rejects with (fails the test when it resolves or throws another). */
+export async function failure(p: Promise<unknown>): Promise<PassageError> {
+  try {
+    await p
+  } catch (e) {
+    if (e instanceof PassageError) return e
+    throw e
+  }
+  throw new Error('expected a failure')
 }

@@ -6,7 +6,7 @@
  * planner's safety rules against the tenant as read now, and it must stay within Microsoft's
  * limits. Pure: the tenant and the vendor are passed in.
  */
-import type { Change, Json } from '../change.js'
+import type { Change, Json, LimitNote } from '../change.js'
 import type { ErrorCode } from '../errors/index.js'
 import { isPassageError } from '../errors/index.js'
 import { canonicalJson } from '../hash.js'
@@ -30,6 +30,7 @@ import {
   inEffect,
   isSurfaceKind,
   surfaceOf,
+  type DriftField,
   type Surface,
 } from '../surfaces/index.js'
 import { senderDomains, type ResolvedVendor } from '../vendor/resolve.js'
@@ -45,9 +46,6 @@ export interface GuardDiagnostic {
   code: ErrorCode
   message: string
 }
-
-/** Surfaces where passage touches only objects it created (carrying its marker). */
-const OWNED: ReadonlySet<Change['surface']> = new Set(['transport-rule', 'quarantine-policy'])
 
 /** Surfaces whose entries may name the tenant's own domains (relay spoof and rule scoping). */
 const OWN_DOMAINS_OK: ReadonlySet<Change['surface']> = new Set(['tabl-spoof', 'transport-rule'])
@@ -236,7 +234,7 @@ function spoofFormProblems(change: Change, vendor: ResolvedVendor): string[] {
 function shapeProblems(surface: Surface, change: Change): string[] {
   const out: string[] = []
   if (!surface.ops.includes(change.op))
-    out.push(`passage does not ${change.op} ${surface.title.toLowerCase()}s`)
+    out.push(`passage does not ${change.op} a ${surface.title.toLowerCase()}`)
   const obj = change.after ?? change.before
   if (!obj) out.push('it has neither a before nor an after state')
   else if (surface.key(obj) !== change.target)
@@ -257,7 +255,7 @@ function shapeProblems(surface: Surface, change: Change): string[] {
     !same(applyUpdate(change.before, change), change.after)
   )
     out.push('its after state does not follow from its before state and its edits')
-  if (OWNED.has(change.surface)) {
+  if (surface.owned) {
     if (change.op === 'create') {
       const name = typeof change.after?.Name === 'string' ? change.after.Name : ''
       if (!carriesMarker(change.after) || !name.toLowerCase().startsWith(PASSAGE_PREFIX))
@@ -281,17 +279,33 @@ function shapeProblems(surface: Surface, change: Change): string[] {
   return out
 }
 
+/** What apply learns from walking a plan over the tenant as read now, before its first write. */
+export interface PlanReview {
+  /** Every reason to refuse the plan (see the module comment). */
+  refusals: GuardDiagnostic[]
+  /**
+   * The counts behind each Microsoft limit the plan recorded (mail flow rules in the organisation,
+   * entries of a list, ...), which also fix where a new rule's Priority lands, where they changed
+   * since the plan: apply refuses the plan whole rather than fail half-way on a Priority.
+   */
+  drift: DriftField[]
+}
+
 /**
- * Every reason to refuse applying `plan` for `vendor` to the tenant as read now (`tenant`). The
- * changes already in effect (a resumed run) are checked for shape and scope but not for limits.
+ * Walks `plan` for `vendor` over the tenant as read now (`tenant`): every reason to refuse it, and
+ * the limit counts that drifted. Changes already in effect (a resumed run) are checked for shape
+ * and scope but not for limits; those in `begun` (done or begun by an interrupted run) are not
+ * judged for drift.
  */
-export function guardPlan(
+export function reviewPlan(
   plan: Plan,
   vendor: ResolvedVendor,
   tenant: TenantSnapshot,
   now: string,
-): GuardDiagnostic[] {
+  begun: ReadonlySet<string> = new Set(),
+): PlanReview {
   const out: GuardDiagnostic[] = []
+  const drift: DriftField[] = []
   const ctx: PlanContext = { snapshot: tenant, vendor, now, mode: plan.mode }
   const planned = new Set<MechanismId>(plan.protections.map((p) => p.mechanism))
   const protections = new Set(plan.protections.map((p) => p.protection))
@@ -330,12 +344,41 @@ export function guardPlan(
     }
     if (inEffect(working, change)) continue
     try {
-      limitsFor(change, working)
+      const limits = limitsFor(change, working)
+      if (!begun.has(change.id)) drift.push(...limitDrift(change, limits))
       working = applyChange(working, change)
     } catch (e) {
       if (isPassageError(e)) refuse(e.code, e.message)
       // Otherwise the change does not apply to the tenant as it is: drift reports it.
     }
   }
-  return out
+  return { refusals: out, drift }
+}
+
+/** Every reason to refuse applying `plan` (reviewPlan's refusals). */
+export function guardPlan(
+  plan: Plan,
+  vendor: ResolvedVendor,
+  tenant: TenantSnapshot,
+  now: string,
+): GuardDiagnostic[] {
+  return reviewPlan(plan, vendor, tenant, now).refusals
+}
+
+/** The limits whose count before the change differs from what the plan recorded. */
+function limitDrift(change: Change, now: readonly LimitNote[]): DriftField[] {
+  return change.limits.flatMap((planned) => {
+    const actual = now.find((n) => n.limit === planned.limit)
+    return actual && actual.before !== planned.before
+      ? [
+          {
+            changeId: change.id,
+            target: change.target,
+            field: `(${planned.limit})`,
+            planned: planned.before,
+            actual: actual.before,
+          },
+        ]
+      : []
+  })
 }

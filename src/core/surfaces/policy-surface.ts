@@ -29,7 +29,8 @@ export function updateOnlyPolicy(spec: UpdateOnlySpec): Surface {
     ...rest,
     key: (o) => str(o, 'Name').toLowerCase(),
     ordered: false,
-    ops: ['update'],
+    // A policy with nothing passage may set (Safe Attachments) is read only.
+    ops: spec.fields.length ? ['update'] : [],
     calls(change: Change): CmdletCall[] {
       if (change.op !== 'update')
         throw new Error(`${spec.title}: passage only updates existing policies`)

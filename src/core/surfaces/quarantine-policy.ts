@@ -23,6 +23,7 @@ export const quarantinePolicySurface = defineSurface({
   key: (o) => str(o, 'Name').toLowerCase(),
   ordered: false,
   ops: ['create', 'update', 'remove'],
+  owned: true,
   fields: ['EndUserQuarantinePermissionsValue', 'ESNEnabled'],
   calls(change) {
     const o = change.after ?? {}

@@ -104,6 +104,11 @@ export interface Surface {
   ops: readonly Change['op'][]
   /** Fields an update may set or edit (anything else in a plan is refused). */
   fields: readonly string[]
+  /**
+   * Passage changes only objects of this kind that it created: they carry its name prefix and
+   * marker (mail flow rules, quarantine policies), and others' are never updated or removed.
+   */
+  owned?: boolean
   /** The change that brings `current` to `desired` (null when it already is). Pure. */
   diff(current: JsonObject | null, desired: Desired): Delta | null
   /** The cmdlet calls that carry out a change. Pure. */

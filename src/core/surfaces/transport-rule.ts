@@ -89,6 +89,7 @@ export const transportRuleSurface = defineSurface({
   key: (o) => str(o, 'Name').toLowerCase(),
   ordered: true,
   ops: ['create', 'update', 'remove'],
+  owned: true,
   fields: [...RULE_PARAMS, 'Priority', 'Mode', 'Comments', 'State'],
   calls(change) {
     if (change.op === 'create') return createCalls(change.after ?? {})
