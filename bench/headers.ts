@@ -10,15 +10,16 @@
  *   mailsplit `Headers.getList()`, given the header section only (cut outside the timing).
  *
  * Cold (the first 50 calls of a fresh process, median of 3 processes) and steady state (after
- * warm-up; median of interleaved rounds) are reported apart. Then per-case figures and the
- * scaling of `explain` on large .eml files. Run with `npm run bench -- headers`. Prints figures;
+ * warm-up; median of interleaved rounds) are reported apart. Then per-case figures, and `explain`
+ * on large .eml files (1, 5 and 20 MB; CPU time and peak memory, each in a fresh process). Run with `npm run bench -- headers`. Prints figures;
  * asserts nothing; bounded to about half a minute.
  */
 import { spawnSync } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { analyzeHeaders, explainLines } from '../src/core/headers/index.js'
+import { explain } from '../src/app/explain.js'
+import { analyzeHeaders } from '../src/core/headers/index.js'
 import * as fixtures from '../src/core/headers/test-fixtures.js'
 import { HeaderModel } from './peers/mha/HeaderModel.js'
 
@@ -108,6 +109,19 @@ const median = (xs: number[]): number => {
 
 const COLD_CALLS = 50
 
+/** A large .eml: a real header block, then `paragraphs` lines of HTML with a Safe Link every 20. */
+function bigEml(paragraphs: number): string {
+  return (
+    SAMPLE_SAFE_LINKS_EML +
+    Array.from(
+      { length: paragraphs },
+      (_, i) =>
+        `<p>Paragraph ${i} of a long newsletter with some text to skip over before the next link.</p>` +
+        (i % 20 === 0 ? `<a href="${WRAPPED_TRACKING_LINK}">link</a>` : ''),
+    ).join('\r\n')
+  )
+}
+
 // Child mode: the first 50 calls of one contender in a fresh process; prints blocks/CPU-second.
 if (process.argv[2] === '--cold') {
   const c = contenders.find((x) => x.name === process.argv[3])
@@ -115,6 +129,24 @@ if (process.argv[2] === '--cold') {
   const t0 = cpuMs()
   for (let k = 0; k < COLD_CALLS; k++) c.run(k % corpus.length)
   console.log(((COLD_CALLS / (cpuMs() - t0)) * 1000).toFixed(1))
+  process.exit(0)
+}
+
+/** Sizes (MB) of the large .eml files given to `explain`. */
+const EXPLAIN_MB = [1, 5, 20]
+
+// Child mode: `explain` once on a large .eml in a fresh process; prints its size, CPU ms, the
+// peak RSS (KiB) and the RSS once the input is built (KiB), as JSON.
+if (process.argv[2] === '--explain') {
+  const input = bigEml(Math.round((Number(process.argv[3]) * 1e6) / 100))
+  const base = process.resourceUsage().maxRSS
+  const t0 = cpuMs()
+  const e = explain(input)
+  const printed = e.lines.join('\n').length + JSON.stringify(e.analysis).length
+  const ms = cpuMs() - t0
+  console.log(
+    JSON.stringify({ size: input.length, ms, peak: process.resourceUsage().maxRSS, base, printed }),
+  )
   process.exit(0)
 }
 
@@ -181,18 +213,6 @@ console.log(
 )
 
 // Per case, warm (passage only).
-/** A large .eml: a real header block, then `paragraphs` lines of HTML with a Safe Link every 20. */
-function bigEml(paragraphs: number): string {
-  return (
-    SAMPLE_SAFE_LINKS_EML +
-    Array.from(
-      { length: paragraphs },
-      (_, i) =>
-        `<p>Paragraph ${i} of a long newsletter with some text to skip over before the next link.</p>` +
-        (i % 20 === 0 ? `<a href="${WRAPPED_TRACKING_LINK}">link</a>` : ''),
-    ).join('\r\n')
-  )
-}
 const cases: [string, string][] = [
   ['transport rule (SKN), Outlook order', SAMPLE_TRANSPORT_RULE],
   ['junked spam', SAMPLE_JUNKED_SPAM],
@@ -233,16 +253,34 @@ for (const [name, input] of cases) {
   )
 }
 
-// explain (analysis and its lines) on large .eml files: CPU time should grow linearly, and stop
-// growing past the 8 MB input cap.
-console.log('\nexplain on a large .eml (analyzeHeaders + explainLines), CPU ms, median of 3:')
-for (const mb of [1, 5, 20]) {
-  const input = bigEml(Math.round((mb * 1e6) / 100))
-  const times: number[] = []
-  for (let r = 0; r < 3; r++) {
-    const t0 = cpuMs()
-    explainLines(analyzeHeaders(input))
-    times.push(cpuMs() - t0)
-  }
-  console.log(`  ${(input.length / 1e6).toFixed(1)} MB: ${median(times).toFixed(0)} ms`)
+// explain (the use case behind `passage explain`: analysis, its lines and its JSON) on large .eml
+// files, each in a fresh process: CPU time should grow linearly and stop growing past the 8 MB
+// input cap; peak memory (max RSS) is printed beside the memory the input itself takes.
+console.log(
+  '\nexplain on a large .eml (explain + its lines + JSON), fresh process each, median of 3:',
+)
+console.log(
+  '  ' + 'size'.padEnd(9),
+  'CPU ms'.padStart(8),
+  'peak RSS'.padStart(10),
+  'RSS with input only'.padStart(20),
+)
+for (const mb of EXPLAIN_MB) {
+  const runs = Array.from({ length: 3 }, () => {
+    const p = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', import.meta.filename, '--explain', String(mb)],
+      { encoding: 'utf8' },
+    )
+    return JSON.parse(p.stdout.trim() || '{}') as Partial<
+      Record<'size' | 'ms' | 'peak' | 'base', number>
+    >
+  })
+  const pick = (k: 'size' | 'ms' | 'peak' | 'base'): number => median(runs.map((r) => r[k] ?? NaN))
+  console.log(
+    '  ' + `${(pick('size') / 1e6).toFixed(1)} MB`.padEnd(9),
+    pick('ms').toFixed(0).padStart(8),
+    `${(pick('peak') / 1024).toFixed(0)} MiB`.padStart(10),
+    `${(pick('base') / 1024).toFixed(0)} MiB`.padStart(20),
+  )
 }

@@ -18,7 +18,7 @@ import type { ResolvedVendor } from '../core/vendor/resolve.js'
 /** A header analysis and its plain-language lines. */
 export interface Explanation {
   analysis: HeaderAnalysis
-  /** What the analysis says, one sentence a line (what `passage explain` prints). */
+  /** What the analysis says, one sentence a line (what `passage explain` prints); built when read. */
   lines: string[]
 }
 
@@ -37,6 +37,10 @@ export function vendorInput(v: ResolvedVendor): VendorInput {
   }
 }
 
+/** A header line only e-mail has: one of these names at the start of a line. */
+const MAIL_HEADER =
+  /^(received|from|to|subject|date|message-id|return-path|authentication-results|dkim-signature|arc-[a-z-]+|x-ms-[a-z0-9-]+|x-microsoft-[a-z0-9-]+|x-forefront-[a-z0-9-]+|mime-version|delivered-to|reply-to|sender)\s*:/im
+
 /** Explains a header block (or a whole message), checking the vendor's setup when one is given. */
 export function explain(headers: string, vendor?: ResolvedVendor): Explanation {
   // A header block has at least one `Name: value` line; anything else is not what was meant.
@@ -50,6 +54,23 @@ export function explain(headers: string, vendor?: ResolvedVendor): Explanation {
         hint: 'In Outlook: File > Properties > Internet headers; in OWA: View > View message details. Paste them all, or save the .eml.',
       },
     )
+  // `foo: bar` is not a message either: at least one header every delivered message carries.
+  if (!MAIL_HEADER.test(headers))
+    throw new PassageError(
+      'PASSAGE_E_INPUT',
+      'The input holds no e-mail header (no Received, From, Subject, Message-ID, Authentication-Results or Microsoft header).',
+      {
+        hint: 'In Outlook: File > Properties > Internet headers; in OWA: View > View message details. Paste them all, or save the .eml.',
+      },
+    )
   const analysis = analyzeHeaders(headers, vendor ? { vendor: vendorInput(vendor) } : {})
-  return { analysis, lines: explainLines(analysis) }
+  // The lines are worded when first read: a caller that prints only the analysis (--json) never
+  // builds them.
+  let lines: string[] | undefined
+  return {
+    analysis,
+    get lines(): string[] {
+      return (lines ??= explainLines(analysis))
+    },
+  }
 }

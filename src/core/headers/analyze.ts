@@ -71,6 +71,25 @@ function domainOfAddress(value: string): string | null {
   return d.includes('.') ? d : null
 }
 
+/**
+ * The strings without repeats, first occurrences in order (as `[...new Set(xs)]`): a few
+ * findings are compared in place, without hashing (and so flattening) every one of them.
+ */
+function unique(xs: readonly string[]): string[] {
+  if (xs.length > 32) return [...new Set(xs)]
+  const out: string[] = []
+  for (const x of xs) {
+    let seen = false
+    for (const y of out)
+      if (y.length === x.length && y === x) {
+        seen = true
+        break
+      }
+    if (!seen) out.push(x)
+  }
+  return out
+}
+
 function emptyAuth(): AuthSummary {
   return {
     spf: null,
@@ -165,7 +184,7 @@ function analyze(input: string, options: AnalyzeOptions): HeaderAnalysis {
     auth: auth ? authSummary(auth) : emptyAuth(),
     safeLinks,
     evidence: conclusion.evidence,
-    findings: [...new Set(findings)],
+    findings: unique(findings),
     decoded: decodedOf(d, trust),
     unconfirmed,
     input: {

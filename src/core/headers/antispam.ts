@@ -1,7 +1,7 @@
 /**
  * Decoder for X-Microsoft-Antispam (BCL, PCL and diagnostic fields; message-headers §1.2).
  */
-import { intValue, splitPairs, type DecodedField } from './fields.js'
+import { intValue, LazyField, splitPairs, type DecodedField } from './fields.js'
 import { bclMeaning, pclMeaning } from './vocabulary.js'
 
 /** A decoded X-Microsoft-Antispam header. */
@@ -18,6 +18,25 @@ export interface AntispamHeader {
   fields: DecodedField[]
 }
 
+/** Field keys (upper-cased) with a meaning. */
+const KNOWN = new Set(['BCL', 'PCL', 'ARA', 'RULEID', 'SRVR'])
+
+/** Meaning of one field (key upper-cased). */
+function fieldMeaning(key: string, value: string): string {
+  if (key === 'BCL') {
+    const n = intValue(value)
+    return n === null
+      ? 'bulk complaint level (not a number)'
+      : `bulk complaint level ${n}: ${bclMeaning(n)}`
+  }
+  if (key === 'PCL') {
+    const n = intValue(value)
+    return n === null ? 'phishing confidence level (not a number)' : pclMeaning(n)
+  }
+  if (KNOWN.has(key)) return 'diagnostic field'
+  return 'not described by Microsoft; kept as written'
+}
+
 /** Decodes one X-Microsoft-Antispam value. Never throws. */
 export function decodeAntispam(
   value: string,
@@ -31,36 +50,11 @@ export function decodeAntispam(
   for (const p of pairs) {
     const key = p.key.toUpperCase()
     if (key === 'BCL') {
-      const n = intValue(p.value)
-      if (bcl === null) bcl = n
-      fields.push({
-        key: p.key,
-        value: p.value,
-        meaning:
-          n === null
-            ? 'bulk complaint level (not a number)'
-            : `bulk complaint level ${n}: ${bclMeaning(n)}`,
-        known: true,
-      })
+      if (bcl === null) bcl = intValue(p.value)
     } else if (key === 'PCL') {
-      const n = intValue(p.value)
-      if (pcl === null) pcl = n
-      fields.push({
-        key: p.key,
-        value: p.value,
-        meaning: n === null ? 'phishing confidence level (not a number)' : pclMeaning(n),
-        known: true,
-      })
-    } else if (key === 'ARA' || key === 'RULEID' || key === 'SRVR') {
-      fields.push({ key: p.key, value: p.value, meaning: 'diagnostic field', known: true })
-    } else {
-      fields.push({
-        key: p.key,
-        value: p.value,
-        meaning: 'not described by Microsoft; kept as written',
-        known: false,
-      })
+      if (pcl === null) pcl = intValue(p.value)
     }
+    fields.push(new LazyField(p.key, p.value, KNOWN.has(key), fieldMeaning, key, null))
   }
   return {
     header,

@@ -18,6 +18,52 @@ export interface DecodedField {
   known: boolean
 }
 
+/** Words what a field means, from its lookup key, its value and a context (the header it is in). */
+export type FieldWording<C> = (lookup: string, value: string, context: C) => string
+
+/**
+ * A DecodedField whose meaning is worded when first read (printed, rendered or serialised), not
+ * when the header is decoded: most analyses are read for their verdict, not for every field.
+ * JSON.stringify gives the plain DecodedField (key, value, meaning, known).
+ */
+export class LazyField<C> implements DecodedField {
+  readonly key: string
+  readonly value: string
+  readonly known: boolean
+  readonly #word: FieldWording<C>
+  readonly #lookup: string
+  readonly #context: C
+  #meaning: string | undefined
+
+  /** The field `key`:`value`, whose meaning `word(lookup, value, context)` gives when read. */
+  constructor(
+    key: string,
+    value: string,
+    known: boolean,
+    word: FieldWording<C>,
+    lookup: string,
+    context: C,
+  ) {
+    this.key = key
+    this.value = value
+    this.known = known
+    this.#word = word
+    this.#lookup = lookup
+    this.#context = context
+    this.#meaning = undefined
+  }
+
+  /** The field's plain-English meaning. */
+  get meaning(): string {
+    return (this.#meaning ??= this.#word(this.#lookup, this.value, this.#context))
+  }
+
+  /** The plain DecodedField, in its key order (for JSON.stringify). */
+  toJSON(): DecodedField {
+    return { key: this.key, value: this.value, meaning: this.meaning, known: this.known }
+  }
+}
+
 /** Maximum number of pairs read from one header (the rest are ignored). */
 export const MAX_PAIRS = 512
 

@@ -2,7 +2,7 @@
  * Decoder for X-Forefront-Antispam-Report (and its renamed copies such as
  * X-Forefront-Antispam-Report-Untrusted): every field, with its meaning (message-headers §1.1).
  */
-import { intValue, splitPairs, type DecodedField } from './fields.js'
+import { intValue, LazyField, splitPairs, type DecodedField } from './fields.js'
 import {
   catMeaning,
   customSpamMeaning,
@@ -54,96 +54,88 @@ export interface ForefrontContext {
 
 const LEGACY = new Set(['EFV', 'SRVR', 'FPR', 'SPF', 'MX', 'A', 'UIP'])
 
-/** Meaning of one field given the whole report (for SKI). */
-function fieldMeaning(
-  key: string,
-  value: string,
-  r: ForefrontReport,
-  ctx: ForefrontContext,
-): { meaning: string; known: boolean } {
+/** What a field's meaning depends on besides its value: the report (IPV, DIR) and AuthAs. */
+interface Wording {
+  report: ForefrontReport
+  authAs: string | null
+}
+
+/** Field keys (upper-cased) the reference describes. */
+const KNOWN = new Set([
+  'CIP',
+  'CTRY',
+  'LANG',
+  'H',
+  'PTR',
+  'DIR',
+  'SCL',
+  'SRV',
+  'IPV',
+  'SFV',
+  'CAT',
+  'SFTY',
+  'SFS',
+  'X-CUSTOMSPAM',
+  'SFP',
+  'ARC',
+  ...LEGACY,
+])
+
+/** Meaning of one field (key upper-cased) given the whole report (for SKI). */
+function fieldMeaning(key: string, value: string, { report: r, authAs }: Wording): string {
   switch (key) {
     case 'CIP':
-      return {
-        meaning:
-          value === '255.255.255.255'
-            ? r.dir === 'INT'
-              ? 'connecting IP hidden (internal mail)'
-              : 'connecting IP hidden: this is a sender-side outbound report'
-            : `IP address that connected to EOP: ${value} (the value for the IP Allow/Block List; with Enhanced Filtering, the original internet IP)`,
-        known: true,
-      }
+      return value === '255.255.255.255'
+        ? r.dir === 'INT'
+          ? 'connecting IP hidden (internal mail)'
+          : 'connecting IP hidden: this is a sender-side outbound report'
+        : `IP address that connected to EOP: ${value} (the value for the IP Allow/Block List; with Enhanced Filtering, the original internet IP)`
     case 'CTRY':
-      return { meaning: `country or region of the connecting IP: ${value}`, known: true }
+      return `country or region of the connecting IP: ${value}`
     case 'LANG':
-      return { meaning: `language detected in the message: ${value}`, known: true }
+      return `language detected in the message: ${value}`
     case 'H':
-      return { meaning: `HELO/EHLO name of the connecting server: ${value}`, known: true }
+      return `HELO/EHLO name of the connecting server: ${value}`
     case 'PTR':
-      return {
-        meaning:
-          value === 'InfoDomainNonexistent'
-            ? 'the connecting IP has no reverse DNS name (obs)'
-            : `reverse DNS name of the connecting IP: ${value}`,
-        known: true,
-      }
+      return value === 'InfoDomainNonexistent'
+        ? 'the connecting IP has no reverse DNS name (obs)'
+        : `reverse DNS name of the connecting IP: ${value}`
     case 'DIR':
-      return { meaning: `direction: ${dirMeaning(value)}`, known: true }
+      return `direction: ${dirMeaning(value)}`
     case 'SCL': {
       const n = intValue(value)
-      return {
-        meaning:
-          n === null
-            ? `spam confidence level "${value}" (not a number)`
-            : `spam confidence level ${n}: ${sclMeaning(n)} (the 2026 docs say CAT and DIR, not SCL, decide in cloud tenants)`,
-        known: true,
-      }
+      return n === null
+        ? `spam confidence level "${value}" (not a number)`
+        : `spam confidence level ${n}: ${sclMeaning(n)} (the 2026 docs say CAT and DIR, not SCL, decide in cloud tenants)`
     }
     case 'SRV':
-      return {
-        meaning:
-          value.toUpperCase() === 'BULK'
-            ? 'bulk mail, judged against the BCL threshold (treated as spam when MarkAsSpamBulkMail is On, the default)'
-            : value === ''
-              ? 'no service verdict'
-              : `service verdict "${value}"`,
-        known: true,
-      }
+      return value.toUpperCase() === 'BULK'
+        ? 'bulk mail, judged against the BCL threshold (treated as spam when MarkAsSpamBulkMail is On, the default)'
+        : value === ''
+          ? 'no service verdict'
+          : `service verdict "${value}"`
     case 'IPV':
-      return { meaning: ipvMeaning(value), known: true }
+      return ipvMeaning(value)
     case 'SFV':
-      return {
-        meaning: sfvMeaning(value, { ipv: r.ipv, dir: r.dir, authAs: ctx.authAs ?? null }),
-        known: true,
-      }
+      return sfvMeaning(value, { ipv: r.ipv, dir: r.dir, authAs })
     case 'CAT':
-      return { meaning: `category: ${catMeaning(value)}`, known: true }
+      return `category: ${catMeaning(value)}`
     case 'SFTY':
-      return { meaning: `phishing safety level: ${sftyMeaning(value)}`, known: true }
+      return `phishing safety level: ${sftyMeaning(value)}`
     case 'SFS':
-      return {
-        meaning:
-          value === ''
-            ? 'no spam filter rule IDs'
-            : 'internal spam filter rule IDs (undocumented; reverse-engineered maps only) (3p)',
-        known: true,
-      }
+      return value === ''
+        ? 'no spam filter rule IDs'
+        : 'internal spam filter rule IDs (undocumented; reverse-engineered maps only) (3p)'
     case 'X-CUSTOMSPAM':
-      return { meaning: customSpamMeaning(value), known: true }
+      return customSpamMeaning(value)
     case 'SFP':
-      return { meaning: sfpMeaning(value), known: true }
+      return sfpMeaning(value)
     // ms-rule: hdr.arc.field
     case 'ARC':
-      return {
-        meaning: 'ARC sub-fields (AAR, AMS, AS with chain validation cv=); rarely seen',
-        known: true,
-      }
+      return 'ARC sub-fields (AAR, AMS, AS with chain validation cv=); rarely seen'
     default:
-      if (LEGACY.has(key))
-        return { meaning: 'legacy or diagnostic field seen in 2017-2019 mail', known: true }
-      return {
-        meaning: 'not described by Microsoft (internal diagnostics); kept as written',
-        known: false,
-      }
+      if (LEGACY.has(key)) return 'legacy or diagnostic field seen in 2017-2019 mail'
+      return 'not described by Microsoft (internal diagnostics); kept as written'
   }
 }
 
@@ -194,12 +186,13 @@ export function decodeForefrontReport(
     fields: [],
     unknown: Object.create(null) as Record<string, string>,
   }
+  const wording: Wording = { report: r, authAs: ctx.authAs ?? null }
   for (let i = 0; i < pairs.length; i++) {
     const p = pairs[i] as (typeof pairs)[number]
     const key = keys[i] as string
-    const m = fieldMeaning(key, p.value, r, ctx)
-    r.fields.push({ key: p.key, value: p.value, meaning: m.meaning, known: m.known })
-    if (!m.known && !(p.key in r.unknown)) r.unknown[p.key] = p.value
+    const known = KNOWN.has(key)
+    r.fields.push(new LazyField(p.key, p.value, known, fieldMeaning, key, wording))
+    if (!known && !(p.key in r.unknown)) r.unknown[p.key] = p.value
   }
   return r
 }

@@ -3,7 +3,7 @@
  * mailbox logic decided. Microsoft doesn't document it; this is the community reading of
  * message-headers §1.3 (3p/obs).
  */
-import { splitPairs, type DecodedField } from './fields.js'
+import { LazyField, splitPairs, type DecodedField } from './fields.js'
 
 /** A decoded X-Microsoft-Antispam-Mailbox-Delivery header. */
 export interface MailboxDelivery {
@@ -100,6 +100,32 @@ export function mailboxDeliveryMeaning(
   }
 }
 
+/** The meaning of a field, worded when read. */
+function wordField(key: string, value: string): string {
+  return mailboxDeliveryMeaning(key, value).meaning
+}
+
+/** Whether mailboxDeliveryMeaning describes the field (`key` lower-cased), without wording it. */
+function isKnown(key: string, value: string): boolean {
+  switch (key) {
+    case 'dest':
+      return DEST_MEANINGS[value.toUpperCase()] !== undefined
+    case 'ofr': {
+      const v = value.toLowerCase()
+      return Object.keys(OFR_MEANINGS).some((o) => o.toLowerCase() === v)
+    }
+    case 'rf':
+      return value.toLowerCase() === 'junkemail'
+    case 'ucf':
+    case 'jmr':
+    case 'auth':
+    case 'eng':
+      return true
+    default:
+      return LIST_FLAGS.includes(key)
+  }
+}
+
 // ms-rule: hdr.verdict.mailbox-delivery
 /** Decodes one Mailbox-Delivery value such as `ucf:0;jmr:0;auth:0;dest:J;OFR:SpamFilterAuthJ;`. */
 export function decodeMailboxDelivery(value: string, index = 0): MailboxDelivery {
@@ -111,8 +137,7 @@ export function decodeMailboxDelivery(value: string, index = 0): MailboxDelivery
   let rf: string | null = null
   for (const p of pairs) {
     const k = p.key.toLowerCase()
-    const m = mailboxDeliveryMeaning(p.key, p.value)
-    fields.push({ key: p.key, value: p.value, ...m })
+    fields.push(new LazyField(p.key, p.value, isKnown(k, p.value), wordField, p.key, null))
     if (k === 'dest') dest ??= p.value.toUpperCase()
     else if (k === 'ofr') ofr ??= p.value
     else if (k === 'rf') rf ??= p.value

@@ -2,8 +2,7 @@
  * Decoder for the X-MS-Exchange-Organization-* headers (and the hybrid CrossPremises copies) that
  * survive Exchange's header firewall (message-headers §1.3, exchange-online-api §3.14).
  */
-import type { DecodedField } from './fields.js'
-import { intValue } from './fields.js'
+import { intValue, LazyField, type DecodedField } from './fields.js'
 import type { RawHeader } from './parse.js'
 import { sclMeaning } from './vocabulary.js'
 
@@ -38,21 +37,35 @@ export interface OrganizationHeaders {
 const ORG = 'x-ms-exchange-organization-'
 const XP = 'x-ms-exchange-crosspremises-'
 
+/** Short names (after the prefix) that meaning() describes. */
+const KNOWN = new Set([
+  'scl',
+  'pcl',
+  'authas',
+  'authsource',
+  'authmechanism',
+  'authdomain',
+  'messagedirectionality',
+  'bypassclutter',
+  'bypassfocusedinbox',
+  'skipsafelinksprocessing',
+  'skipsafeattachmentprocessing',
+  'antispam-report',
+  'crosspremises-scl',
+  'crosspremises-antispam-scancontext',
+])
+
 /** Meaning of one organisation header by its short name (after the prefix). */
-function meaning(short: string, value: string): { meaning: string; known: boolean } {
+function meaning(short: string, value: string): string {
   switch (short) {
     case 'scl': {
       const n = intValue(value)
-      return {
-        meaning:
-          n === null
-            ? 'spam confidence level (not a number)'
-            : `spam confidence level ${n}: ${sclMeaning(n)}`,
-        known: true,
-      }
+      return n === null
+        ? 'spam confidence level (not a number)'
+        : `spam confidence level ${n}: ${sclMeaning(n)}`
     }
     case 'pcl':
-      return { meaning: 'phishing confidence level (2 is usual in consumer mail)', known: true }
+      return 'phishing confidence level (2 is usual in consumer mail)'
     case 'authas': {
       const v = value.toLowerCase()
       const m: Record<string, string> = {
@@ -61,54 +74,44 @@ function meaning(short: string, value: string): { meaning: string; known: boolea
         external: 'authenticated as an external partner system',
         partner: 'authenticated as a partner (e.g. a partner connector)',
       }
-      return { meaning: m[v] ?? `authentication status "${value}"`, known: true }
+      return m[v] ?? `authentication status "${value}"`
     }
     case 'authsource':
-      return { meaning: `server that evaluated authentication: ${value}`, known: true }
+      return `server that evaluated authentication: ${value}`
     case 'authmechanism':
-      return { meaning: `authentication mechanism code ${value}`, known: true }
+      return `authentication mechanism code ${value}`
     case 'authdomain':
-      return { meaning: `authenticated domain: ${value}`, known: true }
+      return `authenticated domain: ${value}`
     case 'messagedirectionality':
-      return {
-        meaning:
-          value.toLowerCase() === 'incoming'
-            ? 'the message came into the organisation'
-            : value.toLowerCase() === 'originating'
-              ? 'the message originated inside the organisation'
-              : `directionality "${value}"`,
-        known: true,
-      }
+      return value.toLowerCase() === 'incoming'
+        ? 'the message came into the organisation'
+        : value.toLowerCase() === 'originating'
+          ? 'the message originated inside the organisation'
+          : `directionality "${value}"`
     case 'bypassclutter':
-      return {
-        meaning:
-          value === 'true'
-            ? 'a transport rule told the mailbox to bypass Clutter'
-            : `BypassClutter "${value}" has no effect: the value is case-sensitive and must be "true"`,
-        known: true,
-      }
+      return value === 'true'
+        ? 'a transport rule told the mailbox to bypass Clutter'
+        : `BypassClutter "${value}" has no effect: the value is case-sensitive and must be "true"`
     case 'bypassfocusedinbox':
-      return { meaning: 'a transport rule asked to bypass Focused Inbox (3p)', known: true }
+      return 'a transport rule asked to bypass Focused Inbox (3p)'
     case 'skipsafelinksprocessing':
-      return {
-        meaning:
-          'a transport rule turned off Safe Links wrapping for this message (semantics unconfirmed by Microsoft)',
-        known: true,
-      }
+      return 'a transport rule turned off Safe Links wrapping for this message (semantics unconfirmed by Microsoft)'
     case 'skipsafeattachmentprocessing':
-      return {
-        meaning:
-          'a transport rule turned off Safe Attachments detonation for this message (semantics unconfirmed by Microsoft)',
-        known: true,
-      }
+      return 'a transport rule turned off Safe Attachments detonation for this message (semantics unconfirmed by Microsoft)'
     case 'antispam-report':
-      return {
-        meaning: 'on-premises Exchange Content Filter report (not an EOP cloud verdict)',
-        known: true,
-      }
+      return 'on-premises Exchange Content Filter report (not an EOP cloud verdict)'
     default:
-      return { meaning: 'organisation header; not decoded', known: false }
+      return 'organisation header; not decoded'
   }
+}
+
+/** The meaning of an organisation or cross-premises header by its short name. */
+function fieldMeaning(short: string, value: string): string {
+  return short === 'crosspremises-scl'
+    ? meaning('scl', value)
+    : short === 'crosspremises-antispam-scancontext'
+      ? 'hybrid scan context (obs)'
+      : meaning(short, value)
 }
 
 /** Decodes the organisation headers from the header list (topmost of each name wins). */
@@ -136,15 +139,8 @@ export function decodeOrganization(headers: readonly RawHeader[]): OrganizationH
     if (h.lower.startsWith(ORG)) short = h.lower.slice(ORG.length)
     else if (h.lower.startsWith(XP)) short = `crosspremises-${h.lower.slice(XP.length)}`
     else continue
-    if (out.fields.length < 200) {
-      const m =
-        short === 'crosspremises-scl'
-          ? meaning('scl', h.value)
-          : short === 'crosspremises-antispam-scancontext'
-            ? { meaning: 'hybrid scan context (obs)', known: true }
-            : meaning(short, h.value)
-      out.fields.push({ key: h.name, value: h.value, meaning: m.meaning, known: m.known })
-    }
+    if (out.fields.length < 200)
+      out.fields.push(new LazyField(h.name, h.value, KNOWN.has(short), fieldMeaning, short, null))
     if (seen.has(short)) continue
     seen.add(short)
     const v = h.value

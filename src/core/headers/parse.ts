@@ -1,8 +1,11 @@
 /**
- * Unfolds a raw header block (or a whole .eml) into a list of header fields. Linear in the input:
- * no regex backtracking, one pass over the lines, with caps on the input, the number of headers
- * and the length of each header.
+ * Splits a raw header block (or a whole .eml) into a list of header fields, each unfolded when
+ * its value is first read. Linear in the input: no regex backtracking, one pass over the lines,
+ * with caps on the input, the number of headers and the length of each header.
  */
+
+import { FoldedHeader } from './folded-header.js'
+import { internName, knownName, lowerName, writtenName } from './header-names.js'
 
 /** One unfolded header field, in the order it appears (index 0 is the topmost, i.e. newest). */
 export interface RawHeader {
@@ -50,29 +53,6 @@ export const DEFAULT_LIMITS: ParseLimits = {
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
-// eslint-disable-next-line no-control-regex
-const CONTROL_ANY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
-
-/** Length of a header name at text[from] (up to the colon, within `to`), or -1 when it is not one. */
-function headerNameLength(text: string, from: number, to: number): number {
-  const max = Math.min(to - from, 128)
-  let digitsOnly = true
-  for (let i = 0; i < max; i++) {
-    const c = text.charCodeAt(from + i)
-    if (c === 58 /* : */) return i > 0 && !digitsOnly ? i : -1
-    const isDigit = c >= 48 && c <= 57
-    const ok =
-      isDigit ||
-      (c >= 65 && c <= 90) ||
-      (c >= 97 && c <= 122) ||
-      c === 45 /* - */ ||
-      c === 95 /* _ */ ||
-      c === 46 /* . */
-    if (!ok) return -1
-    if (!isDigit) digitsOnly = false
-  }
-  return -1
-}
 
 /** LF line ends for CRLF and CR. */
 function lf(s: string): string {
@@ -87,16 +67,15 @@ interface Scan {
   headerEnd: number
   /** Where the text after the ending line starts (> text.length: nothing after it). */
   bodyStart: number
-  /** Where the scan stopped (control characters before it matter). */
-  scanned: number
 }
 
 /**
- * Splits raw text into unfolded header fields. Accepts CRLF, LF or CR line ends, a leading BOM,
- * leading blank lines and an mbox `From ` line; stops at the first blank line after a header (the
- * end of an .eml's header section). Lines that are neither a header nor a continuation are joined
- * to the previous header (pastes that lost their indentation). Control characters become spaces.
- * `headerText` and `body` are built when first read (LF line ends).
+ * Splits raw text into header fields. Accepts CRLF, LF or CR line ends, a leading BOM, leading
+ * blank lines and an mbox `From ` line; stops at the first blank line after a header (the end of
+ * an .eml's header section). Lines that are neither a header nor a continuation are joined to the
+ * previous header (pastes that lost their indentation). Control characters become spaces. Each
+ * value is unfolded when first read; `headerText` and `body` are built when first read (LF line
+ * ends).
  */
 export function parseHeaderBlock(input: string, limits: Partial<ParseLimits> = {}): HeaderBlock {
   const lim: ParseLimits = { ...DEFAULT_LIMITS, ...limits }
@@ -108,40 +87,78 @@ export function parseHeaderBlock(input: string, limits: Partial<ParseLimits> = {
   // CRLF (or LF) text is read in place: a line ends at LF, less a CR before it. Only text with a
   // bare CR (old Mac line ends) is copied with LF line ends first.
   if (hasBareCr(text)) text = text.replace(/\r\n?/g, '\n')
-  // Read the lines as if there were no control characters (nearly always true), then check the
-  // part that was read, not the body; read again the slow way when there were some.
-  let scan = scanLines(text, lim, false)
-  if (CONTROL_ANY.test(scan.scanned >= text.length ? text : text.slice(0, scan.scanned)))
-    scan = scanLines(text, lim, true)
-  const { headers, headersTruncated, headerEnd, bodyStart } = scan
+  const { headers, headersTruncated, headerEnd, bodyStart } = scanLines(text, lim)
   // The header section ends before the line end that precedes the ending line.
   const cut = headerEnd < 0 ? -1 : headerEnd - (text.charCodeAt(headerEnd - 2) === 13 ? 2 : 1)
-  let headerText: string | null = null
-  let body: string | null = null
-  const block: HeaderBlock = {
-    headers,
-    get headerText(): string {
-      return (headerText ??= lf(headerEnd < 0 ? text : text.slice(0, Math.max(0, cut))))
-    },
-    get body(): string {
-      return (body ??= headerEnd >= 0 && bodyStart <= text.length ? lf(text.slice(bodyStart)) : '')
-    },
-    inputTruncated,
-    headersTruncated,
-  }
-  RAW_HEADER_TEXT.set(block, headerEnd < 0 ? text : text.slice(0, Math.max(0, cut)))
-  return block
+  const raw = headerEnd < 0 ? text : text.slice(0, Math.max(0, cut))
+  // The text after the ending line, if any, read when asked for.
+  const bodyFrom = headerEnd >= 0 && bodyStart <= text.length ? bodyStart : -1
+  return new ParsedBlock(headers, raw, text, bodyFrom, inputTruncated, headersTruncated)
 }
 
-/** The header section of each block as read (before line ends become LF). */
-const RAW_HEADER_TEXT = new WeakMap<HeaderBlock, string>()
+/** A parsed block: `headerText` and `body` (LF line ends) are built when first read. */
+class ParsedBlock implements HeaderBlock {
+  readonly headers: RawHeader[]
+  readonly inputTruncated: boolean
+  readonly headersTruncated: boolean
+  /** The header section as read (before line ends become LF). */
+  readonly #raw: string
+  readonly #text: string
+  readonly #bodyFrom: number
+  #headerText: string | undefined
+  #body: string | undefined
+
+  constructor(
+    headers: RawHeader[],
+    raw: string,
+    text: string,
+    bodyFrom: number,
+    inputTruncated: boolean,
+    headersTruncated: boolean,
+  ) {
+    this.headers = headers
+    this.inputTruncated = inputTruncated
+    this.headersTruncated = headersTruncated
+    this.#raw = raw
+    this.#text = text
+    this.#bodyFrom = bodyFrom
+    this.#headerText = undefined
+    this.#body = undefined
+  }
+
+  /** The header section as read (up to the blank line), LF line ends. */
+  get headerText(): string {
+    return (this.#headerText ??= lf(this.#raw))
+  }
+
+  /** Text after the blank line that ends the header section ('' for a header-only paste). */
+  get body(): string {
+    return (this.#body ??= this.#bodyFrom < 0 ? '' : lf(this.#text.slice(this.#bodyFrom)))
+  }
+
+  /** The header section of a block parsed here, as read (before line ends become LF). */
+  static rawHeaderText(block: HeaderBlock): string | undefined {
+    return #raw in block ? block.#raw : undefined
+  }
+
+  /** The plain HeaderBlock, in its key order (for JSON.stringify). */
+  toJSON(): HeaderBlock {
+    return {
+      headers: this.headers,
+      headerText: this.headerText,
+      body: this.body,
+      inputTruncated: this.inputTruncated,
+      headersTruncated: this.headersTruncated,
+    }
+  }
+}
 
 /**
  * Whether the block's header section matches `re` (a pattern without line ends, so the line-end
  * form doesn't matter), without building `headerText`. For blocks from elsewhere, tests headerText.
  */
 export function headerTextMatches(block: HeaderBlock, re: RegExp): boolean {
-  return re.test(RAW_HEADER_TEXT.get(block) ?? block.headerText)
+  return re.test(ParsedBlock.rawHeaderText(block) ?? block.headerText)
 }
 
 /** Whether the text has a CR that is not part of a CRLF (a scan from CR to CR, no regex). */
@@ -151,47 +168,53 @@ function hasBareCr(text: string): boolean {
   return false
 }
 
-/** One pass over the lines of `text` (LF or CRLF line ends). */
-function scanLines(text: string, lim: ParseLimits, hasControl: boolean): Scan {
+/** Whether text[from, from + n) is a header name: name characters, not only digits. */
+function isHeaderName(text: string, from: number, n: number): boolean {
+  let digitsOnly = true
+  for (let j = 0; j < n; j++) {
+    const c = text.charCodeAt(from + j)
+    const isDigit = c >= 48 && c <= 57
+    if (!(
+      isDigit ||
+      (c >= 65 && c <= 90) ||
+      (c >= 97 && c <= 122) ||
+      c === 45 /* - */ ||
+      c === 95 /* _ */ ||
+      c === 46 /* . */
+    ))
+      return false
+    if (!isDigit) digitsOnly = false
+  }
+  return !digitsOnly
+}
+
+/** Whether text[a, b) is only white space once control characters are spaces. */
+function isBlank(text: string, a: number, b: number): boolean {
+  return text.slice(a, b).replace(CONTROL, ' ').trim().length === 0
+}
+
+/**
+ * One pass over the lines of the header section (LF or CRLF line ends): finds each header's
+ * name and the span of its lines, and whether its value will be cut, without joining the lines
+ * (see FoldedHeader).
+ */
+function scanLines(text: string, lim: ParseLimits): Scan {
   const headers: RawHeader[] = []
+  const max = lim.maxHeaderLength
   let headersTruncated = false
+  // The open header: its name, where its value starts and its last line ends, whether it spans
+  // several lines, and the unfolded length so far (to know whether the value will be cut).
+  let open = false
   let name = ''
-  // The unfolded value so far: string concatenation (ropes), flattened once by trim().
-  let acc = ''
+  let lower = ''
+  let slot = -1
+  let colon = -1
+  let from = 0
+  let to = 0
+  let folded = false
   let length = 0
   let truncated = false
-  let open = false
 
-  const flush = (): void => {
-    if (!open) return
-    open = false
-    if (headers.length >= lim.maxHeaders) {
-      headersTruncated = true
-      return
-    }
-    headers.push({
-      name,
-      lower: name.toLowerCase(),
-      value: acc.trim(),
-      index: headers.length,
-      truncated,
-    })
-  }
-  const append = (piece: string): void => {
-    if (length >= lim.maxHeaderLength) {
-      truncated = true
-      return
-    }
-    const room = lim.maxHeaderLength - length
-    const cut = piece.length > room ? piece.slice(0, room) : piece
-    if (cut.length < piece.length) truncated = true
-    acc += cut
-    length += cut.length
-  }
-
-  /** The line text[a, b) as the parser sees it (control characters as spaces). */
-  const lineText = (a: number, b: number): string =>
-    hasControl ? text.slice(a, b).replace(CONTROL, ' ') : text.slice(a, b)
   let pos = 0
   let headerEnd = -1
   let bodyStart = 0
@@ -204,17 +227,15 @@ function scanLines(text: string, lim: ParseLimits, hasControl: boolean): Scan {
     pos = end + 1
     if (end > lineStart && text.charCodeAt(end - 1) === 13) end--
 
-    // Blank (only white space once control characters are spaces)? A printable ASCII first
-    // character settles it; anything else gets the exact test.
-    let c0 = lineStart < end ? text.charCodeAt(lineStart) : -1
     // A control character at the start reads as the space it becomes.
-    if (hasControl && ((c0 >= 0 && c0 < 32 && c0 !== 9) || c0 === 127)) c0 = 32
-    // Folded lines start with white space: look at the first character after it.
+    let c0 = lineStart < end ? text.charCodeAt(lineStart) : -1
+    if ((c0 >= 0 && c0 < 32 && c0 !== 9) || c0 === 127) c0 = 32
+    // Blank (only white space once control characters are spaces)? A printable ASCII first
+    // character after any leading white space settles it; anything else gets the exact test.
     let k = lineStart
     let probe = c0
     while (probe === 32 || probe === 9) probe = ++k < end ? text.charCodeAt(k) : -1
-    const surelyText = probe > 32 && probe < 127
-    if (!surelyText && lineText(lineStart, end).trim().length === 0) {
+    if (!(probe > 32 && probe < 127) && isBlank(text, lineStart, end)) {
       if (headers.length > 0 || open) {
         headerEnd = lineStart
         bodyStart = pos
@@ -224,34 +245,74 @@ function scanLines(text: string, lim: ParseLimits, hasControl: boolean): Scan {
     }
     if (first) {
       first = false
-      const from = hasControl
-        ? lineText(lineStart, end).startsWith('From ')
-        : text.startsWith('From ', lineStart) && end - lineStart >= 5
-      if (from) continue // mbox separator
+      const mbox = text.slice(lineStart, end).replace(CONTROL, ' ').startsWith('From ')
+      if (mbox) continue
     }
     if (c0 === 32 || c0 === 9) {
-      if (open) append(lineText(lineStart, end))
+      // A continuation line, as it is.
+      if (open) {
+        if (length >= max) truncated = true
+        else if (end - lineStart > max - length) {
+          truncated = true
+          length = max
+        } else length += end - lineStart
+        to = end
+        folded = true
+      }
       continue
     }
-    const n = headerNameLength(text, lineStart, end)
-    if (n > 0) {
-      flush()
+    // A header name: up to 128 name characters (not only digits), then a colon. The first colon
+    // at or after the line start is remembered, so colons are searched once over the section.
+    if (colon < lineStart) {
+      colon = text.indexOf(':', lineStart)
+      if (colon < 0) colon = len
+    }
+    const n = colon - lineStart
+    slot = -1
+    if (n > 0 && n < 128 && colon < end) {
+      slot = knownName(text, lineStart, n)
+      if (slot < 0 && isHeaderName(text, lineStart, n)) slot = internName(text, lineStart, n)
+    }
+    if (slot >= 0) {
+      if (open) push()
       if (headers.length >= lim.maxHeaders) {
         headersTruncated = true
         headerEnd = lineStart
         bodyStart = len + 1
         break
       }
-      name = text.slice(lineStart, lineStart + n)
-      acc = ''
-      length = 0
-      truncated = false
+      name = writtenName(slot)
+      lower = lowerName(slot)
+      from = lineStart + n + 1
+      to = end
+      folded = false
+      // The first piece: the rest of the line after the colon.
+      length = Math.min(end - from, max)
+      truncated = max <= 0 || end - from > max
       open = true
-      append(lineText(lineStart + n + 1, end))
     } else if (open) {
-      append(' ' + lineText(lineStart, end))
+      // A line that lost its indentation: joined after a space.
+      if (length >= max) truncated = true
+      else if (end - lineStart + 1 > max - length) {
+        truncated = true
+        length = max
+      } else length += end - lineStart + 1
+      to = end
+      folded = true
     }
   }
-  flush()
-  return { headers, headersTruncated, headerEnd, bodyStart, scanned: Math.min(pos, len) }
+  if (open) push()
+  return { headers, headersTruncated, headerEnd, bodyStart }
+
+  /** Ends the open header: keeps it, unless the cap on the number of headers is reached. */
+  function push(): void {
+    open = false
+    if (headers.length >= lim.maxHeaders) {
+      headersTruncated = true
+      return
+    }
+    headers.push(
+      new FoldedHeader(name, lower, headers.length, truncated, text, from, to, folded, max),
+    )
+  }
 }

@@ -1,8 +1,12 @@
 /**
  * Parser for `Received:` trace headers (RFC 5321 §4.4 plus the usual Exchange, Postfix and
- * Gmail variations), and the host tests that tell Microsoft's hops from everyone else's.
+ * Gmail variations), and the host tests that tell Microsoft's hops from everyone else's. One pass
+ * over the character codes finds the words and comments (as spans, no strings); only the parts
+ * a hop keeps are sliced.
  */
-import ipaddr from 'ipaddr.js'
+import { ipInSpan } from './ip-scan.js'
+
+export { ipInText } from './ip-scan.js'
 
 /** One parsed `Received:` hop. */
 export interface ReceivedHop {
@@ -82,167 +86,6 @@ export function isOutboundEopHost(host: string | null): boolean {
   return h.includes('.outbound.protection.') && EOP_SUFFIXES.some((s) => h.endsWith(s))
 }
 
-/** Character classes of the IP scanner, by char code (< 128): 1 = may be part of an IP token. */
-const IP_CHAR = new Uint8Array(128)
-for (const ch of '0123456789abcdefABCDEF:.vV6iIpP') IP_CHAR[ch.charCodeAt(0)] = 1
-
-/** The dotted quad at s[from, to), every octet 1-3 digits and at most 255, or false. */
-function isV4(s: string, from: number, to: number): boolean {
-  let groups = 0
-  let digits = 0
-  let octet = 0
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i)
-    if (c >= 48 && c <= 57) {
-      if (++digits > 3) return false
-      octet = octet * 10 + (c - 48)
-    } else if (c === 46 /* . */) {
-      if (digits === 0 || octet > 255 || ++groups > 3) return false
-      digits = 0
-      octet = 0
-    } else return false
-  }
-  return groups === 3 && digits > 0 && octet <= 255
-}
-
-const V6 = /^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?::\d{1,3}(?:\.\d{1,3}){3})?$/i
-
-/** The token s[from, to) as an IP address (IPv4 dotted quad, or IPv6), or null. */
-function asIpAt(s: string, from: number, to: number): string | null {
-  // `ipv6:` prefix (case-insensitive), as in `[IPv6:2001:db8::1]`.
-  if (
-    to - from >= 5 &&
-    (s.charCodeAt(from) | 32) === 105 &&
-    (s.charCodeAt(from + 1) | 32) === 112 &&
-    (s.charCodeAt(from + 2) | 32) === 118 &&
-    s.charCodeAt(from + 3) === 54 &&
-    s.charCodeAt(from + 4) === 58
-  )
-    from += 5
-  const len = to - from
-  if (len < 3 || len > 45) return null
-  let colons = 0
-  let dots = 0
-  let doubleColon = false
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i)
-    if (c === 58) {
-      colons++
-      if (s.charCodeAt(i + 1) === 58 && i + 1 < to) doubleColon = true
-    } else if (c === 46) dots++
-  }
-  if (colons === 0) return dots === 3 && isV4(s, from, to) ? s.slice(from, to) : null
-  // A cheap pre-check before the regex and ipaddr.js: a valid IPv6 address has `::`, or eight
-  // groups (seven colons), or six groups and an embedded IPv4 address. Times (`14:02:08`) and
-  // other colon words fail here, so the expensive validation runs only on likely addresses.
-  if (!doubleColon && colons !== 7 && !(colons === 6 && dots === 3)) return null
-  const t = s.slice(from, to)
-  const plain = plainV6(t)
-  if (plain !== 0) return plain > 0 ? t.toLowerCase() : null
-  return V6.test(t) && ipaddr.IPv6.isValid(t) ? t.toLowerCase() : null
-}
-
-/**
- * The common IPv6 text forms, without the regex and ipaddr.js: 1 when `t` is hex groups of 1-4
- * digits with 2-7 colons, either eight groups or one `::` (what both the V6 regex and
- * ipaddr.IPv6.isValid accept); -1 when a group has more than 4 digits (both reject); 0 for every
- * other form (embedded IPv4, `:::`, a lone edge colon, other characters), left to the full check.
- */
-function plainV6(t: string): number {
-  let colons = 0
-  let doubles = 0
-  let run = 0
-  let emptyGroups = 0
-  const n = t.length
-  for (let i = 0; i < n; i++) {
-    const c = t.charCodeAt(i)
-    if (c === 58) {
-      colons++
-      if (i > 0 && t.charCodeAt(i - 1) === 58) {
-        doubles++
-        if (i > 1 && t.charCodeAt(i - 2) === 58) return 0
-      } else if (run === 0 && i > 0) emptyGroups++
-      run = 0
-    } else if ((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102)) {
-      if (++run > 4) return -1
-    } else return 0
-  }
-  if (colons < 2 || colons > 7 || emptyGroups > 0) return 0
-  // An edge colon must be half of a `::` (`::1`, `fe80::`).
-  const first = t.charCodeAt(0) === 58
-  const last = t.charCodeAt(n - 1) === 58
-  if ((first && t.charCodeAt(1) !== 58) || (last && t.charCodeAt(n - 2) !== 58)) return 0
-  if (doubles === 0) return colons === 7 && !first && !last ? 1 : 0
-  return doubles === 1 ? 1 : 0
-}
-
-/** Returns the first IP address (IPv4 or IPv6) found in a comment such as `(host [1.2.3.4])`. */
-export function ipInText(text: string): string | null {
-  // One pass over character codes: a token is a run of characters that can appear in an IP
-  // (hex digits, `:`, `.`, and the letters of an `IPv6:` prefix); only tokens with a `.` or a `:`
-  // are looked at.
-  let start = -1
-  let marked = false
-  const n = text.length
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? text.charCodeAt(i) : 32
-    if (c < 128 && IP_CHAR[c] === 1) {
-      if (start < 0) {
-        start = i
-        marked = false
-      }
-      if (c === 58 || c === 46) marked = true
-    } else if (start >= 0) {
-      if (marked) {
-        const ip = asIpAt(text, start, i)
-        if (ip !== null) return ip
-      }
-      start = -1
-    }
-  }
-  return null
-}
-
-interface Word {
-  text: string
-  comment: string
-}
-
-/** Splits a Received value into words, attaching each parenthesised comment to the word before. */
-function words(value: string): Word[] {
-  const out: Word[] = []
-  let depth = 0
-  let start = -1
-  let commentStart = 0
-  const n = value.length
-  for (let i = 0; i < n && out.length < 200; i++) {
-    const c = value.charCodeAt(i)
-    if (depth > 0) {
-      if (c === 40) depth++
-      else if (c === 41) {
-        depth--
-        if (depth === 0) {
-          const last = out[out.length - 1]
-          const comment = value.slice(commentStart, Math.min(i, commentStart + 2000))
-          if (last) last.comment += (last.comment ? ' ' : '') + comment
-        }
-      }
-      continue
-    }
-    if (c === 40 /* ( */ || c === 32 || c === 9) {
-      if (start >= 0) out.push({ text: value.slice(start, i), comment: '' })
-      start = -1
-      if (c === 40) {
-        depth = 1
-        commentStart = i + 1
-      }
-    } else if (start < 0) start = i
-  }
-  if (start >= 0 && depth === 0 && out.length < 200)
-    out.push({ text: value.slice(start), comment: '' })
-  return out
-}
-
 /** The clause keywords, in slot order. */
 const CLAUSE_NAMES: readonly string[] = ['from', 'by', 'with', 'id', 'for', 'via']
 const FROM = 0
@@ -251,12 +94,77 @@ const WITH = 2
 const ID = 3
 const FOR = 4
 const VIA = 5
+/** Most words read from one Received value; the rest are ignored. */
+const MAX_WORDS = 200
+/** Longest comment kept. */
+const MAX_COMMENT = 2000
 
-/** The clause slot a word starts (case-insensitive keyword), or -1; no lower-casing of other words. */
-function clauseOf(text: string): number {
-  const n = text.length
+/**
+ * The words of the value being parsed, as spans (reused from one call to the next): word w is
+ * value[wordStart[w], wordEnd[w]); its comments (the parenthesised text after it, nested
+ * parentheses kept) are commentStart/commentEnd[firstComment[w] ...+ comments[w]).
+ */
+const wordStart: number[] = []
+const wordEnd: number[] = []
+const firstComment: number[] = []
+const comments: number[] = []
+const commentStart: number[] = []
+const commentEnd: number[] = []
+
+/**
+ * Splits value[0, end) into words at spaces, tabs and `(` (outside comments), attaching each
+ * parenthesised comment to the word before it (a comment before any word, or one left open, is
+ * dropped). Returns the number of words (at most MAX_WORDS; the scan stops there).
+ */
+function scanWords(value: string, end: number): number {
+  let words = 0
+  let ncomments = 0
+  let depth = 0
+  let start = -1
+  let openedAt = 0
+  for (let i = 0; i < end && words < MAX_WORDS; i++) {
+    const c = value.charCodeAt(i)
+    if (depth > 0) {
+      if (c === 40) depth++
+      else if (c === 41 && --depth === 0 && words > 0) {
+        commentStart[ncomments] = openedAt
+        commentEnd[ncomments] = Math.min(i, openedAt + MAX_COMMENT)
+        ncomments++
+        ;(comments[words - 1] as number)++
+      }
+      continue
+    }
+    if (c === 40 /* ( */ || c === 32 || c === 9) {
+      if (start >= 0) {
+        wordStart[words] = start
+        wordEnd[words] = i
+        firstComment[words] = ncomments
+        comments[words] = 0
+        words++
+      }
+      start = -1
+      if (c === 40) {
+        depth = 1
+        openedAt = i + 1
+      }
+    } else if (start < 0) start = i
+  }
+  if (start >= 0 && depth === 0 && words < MAX_WORDS) {
+    wordStart[words] = start
+    wordEnd[words] = end
+    firstComment[words] = ncomments
+    comments[words] = 0
+    words++
+  }
+  return words
+}
+
+/** The clause slot word w starts (its text is a keyword, any case), or -1. */
+function clauseAt(value: string, w: number): number {
+  const a = wordStart[w] as number
+  const n = (wordEnd[w] as number) - a
   if (n < 2 || n > 4) return -1
-  const c = text.charCodeAt(0) | 32
+  const c = value.charCodeAt(a) | 32
   const k =
     c === 102 /* f */
       ? n === 4
@@ -271,7 +179,17 @@ function clauseOf(text: string): number {
             : c === 118 /* v */
               ? VIA
               : -1
-  return k >= 0 && text.toLowerCase() === CLAUSE_NAMES[k] ? k : -1
+  if (k < 0) return -1
+  const name = CLAUSE_NAMES[k] as string
+  if (name.length !== n) return -1
+  for (let i = 1; i < n; i++) {
+    const x = value.charCodeAt(a + i)
+    const y = name.charCodeAt(i)
+    // ASCII letters only: only `X` and `x` fold to `x` (toLowerCase maps no other character to
+    // these letters in a string of this length).
+    if (x !== y && x !== y - 32) return -1
+  }
+  return k
 }
 
 /** Strips one leading `open` and one trailing `close` character. */
@@ -281,31 +199,50 @@ function unwrap(t: string, open: number, close: number): string {
   return a === 0 && b === t.length ? t : t.slice(a, b)
 }
 
-/** The clause's first word, without brackets. */
-function head(ws: Word[] | undefined): string | null {
-  if (!ws) return null
-  for (const w of ws) if (w.text.length > 0) return unwrap(w.text, 91 /* [ */, 93 /* ] */)
-  return null
+/** Word w's comments joined by spaces, as the original parser built them ('' for none). */
+function commentOf(value: string, w: number): string {
+  let out = ''
+  const first = firstComment[w] as number
+  const last = first + (comments[w] as number)
+  for (let j = first; j < last; j++) {
+    const piece = value.slice(commentStart[j] as number, commentEnd[j] as number)
+    out += (out ? ' ' : '') + piece
+  }
+  return out
 }
 
-/** The first IP in the clause's comments or words. */
-function ipOf(ws: Word[] | undefined): string | null {
-  if (!ws) return null
-  for (const w of ws) {
-    const ip = ipInText(w.comment) ?? ipInText(w.text)
-    if (ip !== null) return ip
+/** The first IP in the clause's comments or words: the keyword's comments, then each word's comments and text. */
+function clauseIp(value: string, kw: number, end: number): string | null {
+  for (let w = kw; w < end; w++) {
+    const first = firstComment[w] as number
+    const last = first + (comments[w] as number)
+    for (let j = first; j < last; j++) {
+      const ip = ipInSpan(value, commentStart[j] as number, commentEnd[j] as number)
+      if (ip !== null) return ip
+    }
+    if (w > kw) {
+      const ip = ipInSpan(value, wordStart[w] as number, wordEnd[w] as number)
+      if (ip !== null) return ip
+    }
   }
   return null
 }
 
-/** The clause's words and comments, as written. */
-function rest(ws: Word[] | undefined): string | null {
-  if (!ws || ws.length === 0) return null
+/** The clause's words and comments, as written (the keyword's comments first); null when empty. */
+function clauseText(value: string, kw: number, end: number): string | null {
+  const kwComment = commentOf(value, kw)
+  if (!kwComment && end === kw + 1) return null
   let out = ''
-  for (let i = 0; i < ws.length; i++) {
-    const w = ws[i] as Word
-    if (i > 0) out += ' '
-    out += w.comment ? `${w.text} (${w.comment})`.trim() : w.text
+  let n = 0
+  if (kwComment) {
+    out = `${''} (${kwComment})`.trim()
+    n++
+  }
+  for (let w = kw + 1; w < end; w++) {
+    if (n++ > 0) out += ' '
+    const text = value.slice(wordStart[w] as number, wordEnd[w] as number)
+    const comment = commentOf(value, w)
+    out += comment ? `${text} (${comment})`.trim() : text
   }
   return out
 }
@@ -319,42 +256,49 @@ function hostKey(host: string): string {
 /** Parses one `Received:` header value. Never throws; missing parts are null. */
 export function parseReceived(value: string, index = 0): ReceivedHop {
   const semi = value.lastIndexOf(';')
-  const main = semi >= 0 ? value.slice(0, semi) : value
   const date = semi >= 0 ? value.slice(semi + 1).trim() || null : null
-  const clauses: (Word[] | undefined)[] = [
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-  ]
-  let current: Word[] | null = null
-  for (const w of words(main)) {
-    const k = clauseOf(w.text)
-    if (k >= 0 && clauses[k] === undefined) {
-      current = []
-      clauses[k] = current
-      if (w.comment) current.push({ text: '', comment: w.comment })
-      continue
+  const words = scanWords(value, semi >= 0 ? semi : value.length)
+  // Where each clause starts (its keyword's word) and ends (the next clause's keyword): the first
+  // word of each keyword starts its clause; a repeated keyword is a word of the current clause,
+  // and words before the first keyword belong to none.
+  const kw = [-1, -1, -1, -1, -1, -1]
+  const end = [0, 0, 0, 0, 0, 0]
+  let current = -1
+  for (let w = 0; w < words; w++) {
+    const k = clauseAt(value, w)
+    if (k >= 0 && kw[k] === -1) {
+      if (current >= 0) end[current] = w
+      kw[k] = w
+      current = k
     }
-    current?.push(w)
   }
-  const from = head(clauses[FROM])
-  const by = head(clauses[BY])
-  const forHead = head(clauses[FOR])
+  if (current >= 0) end[current] = words
+  /** The clause's first word, without brackets (null when the clause is absent or empty). */
+  const head = (k: number): string | null => {
+    const w = (kw[k] as number) + 1
+    return kw[k] === -1 || w >= (end[k] as number)
+      ? null
+      : unwrap(value.slice(wordStart[w] as number, wordEnd[w] as number), 91, 93)
+  }
+  const ipOf = (k: number): string | null =>
+    kw[k] === -1 ? null : clauseIp(value, kw[k] as number, end[k] as number)
+  const textOf = (k: number): string | null =>
+    kw[k] === -1 ? null : clauseText(value, kw[k] as number, end[k] as number)
+  const from = head(FROM)
+  const by = head(BY)
+  const forHead = head(FOR)
   const byKey = by === null ? null : hostKey(by)
   return {
     index,
     raw: value,
     from,
-    fromIp: ipOf(clauses[FROM]),
+    fromIp: ipOf(FROM),
     by,
-    byIp: ipOf(clauses[BY]),
-    with: rest(clauses[WITH]),
-    id: head(clauses[ID]),
+    byIp: ipOf(BY),
+    with: textOf(WITH),
+    id: head(ID),
     for: forHead === null ? null : unwrap(forHead, 60 /* < */, 62 /* > */).toLowerCase(),
-    via: rest(clauses[VIA]),
+    via: textOf(VIA),
     date,
     byMicrosoft: byKey !== null && microsoftKey(byKey),
     byEop: byKey !== null && eopKey(byKey),

@@ -3,7 +3,7 @@
  * (message-headers §1.5, exchange-online-api §4).
  */
 import ipaddr from 'ipaddr.js'
-import { isSameOrSubdomain, normaliseDomain } from '../net/domain-name.js'
+import { normaliseDomain } from '../net/domain-name.js'
 import { parseIpEntry } from '../net/ip.js'
 import type { SafeLink } from './safe-links.js'
 import type { Bypass, VendorCheck, VendorInput, Verdict } from './types.js'
@@ -131,25 +131,62 @@ function hostOf(url: string): string | null {
   return m ? (m[1] ?? '').toLowerCase() : null
 }
 
+/**
+ * A vendor's domains: each normalised (as the vendor check reports it), and as isSameOrSubdomain
+ * compares it (normalised once more), so the list is normalised once per check, not once per
+ * comparison.
+ */
+interface DomainList {
+  names: string[]
+  keys: string[]
+}
+
+/** The vendor's domains, normalised, empty ones dropped. */
+function domainList(input: readonly string[]): DomainList {
+  const names: string[] = []
+  const keys: string[] = []
+  for (const raw of input) {
+    const name = normaliseDomain(raw)
+    if (name.length === 0) continue
+    names.push(name)
+    keys.push(normaliseDomain(name))
+  }
+  return { names, keys }
+}
+
+/** The first of the domains that `domain` equals or is under (isSameOrSubdomain), or null. */
+function underOneOf(domain: string, list: DomainList): string | null {
+  const d = normaliseDomain(domain)
+  for (let i = 0; i < list.keys.length; i++) {
+    const p = list.keys[i] as string
+    if (
+      d === p ||
+      (d.length > p.length && d.endsWith(p) && d.charCodeAt(d.length - p.length - 1) === 46)
+    )
+      return list.names[i] as string
+  }
+  return null
+}
+
 /** Checks the vendor's configuration against the analysis. Never throws. */
 export function checkVendor(f: VendorFacts, vendor: VendorInput): VendorCheck {
   const advice: string[] = []
   const matchedBy: string[] = []
   const ips = vendor.ips ?? []
-  const domains = (vendor.domains ?? []).map(normaliseDomain).filter((d) => d.length > 0)
-  const linkDomains = (vendor.linkDomains ?? []).map(normaliseDomain).filter((d) => d.length > 0)
+  const domains = domainList(vendor.domains ?? [])
+  const linkDomains = domainList(vendor.linkDomains ?? [])
 
   if (f.cip && ipMatches(f.cip, ips)) matchedBy.push(`CIP ${f.cip} is one of the vendor's IPs`)
   for (const ip of f.originalIps)
     if (ipMatches(ip, ips))
       matchedBy.push(`the original sender IP ${ip} (Enhanced Filtering) is one of the vendor's IPs`)
   for (const d of f.senderDomains) {
-    const hit = domains.find((v) => isSameOrSubdomain(d, v))
+    const hit = underOneOf(d, domains)
     if (hit && matchedBy.length < 8) matchedBy.push(`sender domain ${d} matches ${hit}`)
   }
   const ipMatched = matchedBy.some((m) => m.includes('IP'))
   if (f.ptr) {
-    const hit = domains.find((v) => isSameOrSubdomain(f.ptr ?? '', v))
+    const hit = underOneOf(f.ptr, domains)
     if (hit) matchedBy.push(`the connecting IP's reverse DNS ${f.ptr} is under ${hit}`)
   }
   const matched = matchedBy.length > 0
@@ -252,10 +289,10 @@ export function checkVendor(f: VendorFacts, vendor: VendorInput): VendorCheck {
       `X-MS-Exchange-Organization-BypassClutter is "${f.bypassClutter}": the value is case-sensitive; the transport rule must set exactly "true".`,
     )
 
-  if (linkDomains.length > 0) {
+  if (linkDomains.names.length > 0) {
     const wrapped = f.safeLinks.filter((l) => {
       const h = l.target ? hostOf(l.target) : null
-      return h !== null && linkDomains.some((d) => isSameOrSubdomain(h, d))
+      return h !== null && underOneOf(h, linkDomains) !== null
     })
     if (wrapped.length > 0) {
       const hosts = [...new Set(wrapped.map((l) => (l.target ? hostOf(l.target) : null) ?? '?'))]

@@ -1,0 +1,111 @@
+/**
+ * A header field found by the parser whose value is unfolded when first read: most of a
+ * message's headers (DKIM signatures, ARC seals, anti-spam message data) are never read by the
+ * analyzer, so their continuation lines are never joined.
+ */
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
+// eslint-disable-next-line no-control-regex
+const CONTROL_ANY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
+
+/**
+ * One header field, in the shape of RawHeader (parse.ts): name, lower-cased name, index and
+ * truncation are known when it is found; the value is unfolded on first read, then kept.
+ */
+export class FoldedHeader {
+  /** Field name as written. */
+  readonly name: string
+  /** Field name lower-cased, for lookups. */
+  readonly lower: string
+  /** Position among the parsed headers, 0 = topmost. */
+  readonly index: number
+  /** True when the value was cut at the per-header cap. */
+  readonly truncated: boolean
+  readonly #text: string
+  readonly #from: number
+  readonly #to: number
+  readonly #folded: boolean
+  readonly #max: number
+  #value: string | undefined
+
+  /**
+   * The header whose value runs from `from` (after the colon) to `to` (the end of its last line,
+   * before the line end) in `text`, over several lines when `folded`, cut at `max`.
+   */
+  constructor(
+    name: string,
+    lower: string,
+    index: number,
+    truncated: boolean,
+    text: string,
+    from: number,
+    to: number,
+    folded: boolean,
+    max: number,
+  ) {
+    this.name = name
+    this.lower = lower
+    this.index = index
+    this.truncated = truncated
+    this.#text = text
+    this.#from = from
+    this.#to = to
+    this.#folded = folded
+    this.#max = max
+    this.#value = undefined
+  }
+
+  /** Unfolded value (continuation lines joined), trimmed. */
+  get value(): string {
+    return (this.#value ??= unfold(this.#text, this.#from, this.#to, this.#folded, this.#max))
+  }
+
+  /** The plain RawHeader, value included (for JSON.stringify). */
+  toJSON(): { name: string; lower: string; value: string; index: number; truncated: boolean } {
+    return {
+      name: this.name,
+      lower: this.lower,
+      value: this.value,
+      index: this.index,
+      truncated: this.truncated,
+    }
+  }
+}
+
+/**
+ * The value of a header as the parser defines it: the rest of the first line after the colon,
+ * then each continuation line (a line that starts with white space as it is, any other line
+ * after a space), control characters as spaces, cut at `max` characters, trimmed.
+ */
+function unfold(text: string, from: number, to: number, folded: boolean, max: number): string {
+  if (!folded) {
+    let piece = text.slice(from, to)
+    if (CONTROL_ANY.test(piece)) piece = piece.replace(CONTROL, ' ')
+    return (piece.length > max ? piece.slice(0, max) : piece).trim()
+  }
+  const control = CONTROL_ANY.test(text.slice(from, to))
+  let acc = ''
+  let length = 0
+  let lineStart = from
+  let first = true
+  while (lineStart <= to && length < max) {
+    let end = text.indexOf('\n', lineStart)
+    if (end < 0 || end > to) end = to
+    const next = end + 1
+    if (end > lineStart && text.charCodeAt(end - 1) === 13) end--
+    let piece = text.slice(lineStart, end)
+    if (control) piece = piece.replace(CONTROL, ' ')
+    if (!first) {
+      const c0 = piece.charCodeAt(0)
+      if (c0 !== 32 && c0 !== 9) piece = ' ' + piece
+    }
+    first = false
+    const room = max - length
+    if (piece.length > room) piece = piece.slice(0, room)
+    acc += piece
+    length += piece.length
+    lineStart = next
+  }
+  return acc.trim()
+}

@@ -1,0 +1,133 @@
+/**
+ * The IP address scanner of the Received parser: finds the first IPv4 or IPv6 address in a
+ * span of text, in one pass over its character codes. Dotted quads and the usual IPv6 forms are
+ * checked by hand; only the rare forms (an embedded IPv4 address, `:::`) go to the regex and
+ * ipaddr.js.
+ */
+import ipaddr from 'ipaddr.js'
+
+/** Character classes of the IP scanner, by char code (< 128): 1 = may be part of an IP token. */
+const IP_CHAR = new Uint8Array(128)
+for (const ch of '0123456789abcdefABCDEF:.vV6iIpP') IP_CHAR[ch.charCodeAt(0)] = 1
+
+/** The dotted quad at s[from, to), every octet 1-3 digits and at most 255, or false. */
+function isV4(s: string, from: number, to: number): boolean {
+  let groups = 0
+  let digits = 0
+  let octet = 0
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return false
+      octet = octet * 10 + (c - 48)
+    } else if (c === 46 /* . */) {
+      if (digits === 0 || octet > 255 || ++groups > 3) return false
+      digits = 0
+      octet = 0
+    } else return false
+  }
+  return groups === 3 && digits > 0 && octet <= 255
+}
+
+const V6 = /^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?::\d{1,3}(?:\.\d{1,3}){3})?$/i
+
+/** The token s[from, to) as an IP address (IPv4 dotted quad, or IPv6, lower-cased), or null. */
+function asIpAt(s: string, from: number, to: number): string | null {
+  // `ipv6:` prefix (case-insensitive), as in `[IPv6:2001:db8::1]`.
+  if (
+    to - from >= 5 &&
+    (s.charCodeAt(from) | 32) === 105 &&
+    (s.charCodeAt(from + 1) | 32) === 112 &&
+    (s.charCodeAt(from + 2) | 32) === 118 &&
+    s.charCodeAt(from + 3) === 54 &&
+    s.charCodeAt(from + 4) === 58
+  )
+    from += 5
+  const len = to - from
+  if (len < 3 || len > 45) return null
+  let colons = 0
+  let dots = 0
+  let doubleColon = false
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 58) {
+      colons++
+      if (s.charCodeAt(i + 1) === 58 && i + 1 < to) doubleColon = true
+    } else if (c === 46) dots++
+  }
+  if (colons === 0) return dots === 3 && isV4(s, from, to) ? s.slice(from, to) : null
+  // A cheap pre-check: a valid IPv6 address has `::`, or eight groups (seven colons), or six
+  // groups and an embedded IPv4 address. Times (`14:02:08`) and other colon words fail here.
+  if (!doubleColon && colons !== 7 && !(colons === 6 && dots === 3)) return null
+  const plain = plainV6(s, from, to)
+  if (plain > 0) return s.slice(from, to).toLowerCase()
+  if (plain < 0) return null
+  const t = s.slice(from, to)
+  return V6.test(t) && ipaddr.IPv6.isValid(t) ? t.toLowerCase() : null
+}
+
+/**
+ * The common IPv6 text forms at s[from, to), without the regex and ipaddr.js: 1 when they are
+ * hex groups of 1-4 digits with 2-7 colons, either eight groups or one `::` (what both the V6
+ * regex and ipaddr.IPv6.isValid accept); -1 when a group has more than 4 digits (both reject); 0
+ * for every other form (embedded IPv4, `:::`, a lone edge colon, other characters), left to the
+ * full check.
+ */
+function plainV6(s: string, from: number, to: number): number {
+  let colons = 0
+  let doubles = 0
+  let run = 0
+  let emptyGroups = 0
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 58) {
+      colons++
+      if (i > from && s.charCodeAt(i - 1) === 58) {
+        doubles++
+        if (i > from + 1 && s.charCodeAt(i - 2) === 58) return 0
+      } else if (run === 0 && i > from) emptyGroups++
+      run = 0
+    } else if ((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102)) {
+      if (++run > 4) return -1
+    } else return 0
+  }
+  if (colons < 2 || colons > 7 || emptyGroups > 0) return 0
+  // An edge colon must be half of a `::` (`::1`, `fe80::`).
+  const first = s.charCodeAt(from) === 58
+  const last = s.charCodeAt(to - 1) === 58
+  if ((first && s.charCodeAt(from + 1) !== 58) || (last && s.charCodeAt(to - 2) !== 58)) return 0
+  if (doubles === 0) return colons === 7 && !first && !last ? 1 : 0
+  return doubles === 1 ? 1 : 0
+}
+
+/**
+ * The first IP address (IPv4 or IPv6) in text[from, to), or null. A token is a run of characters
+ * that can appear in an IP (hex digits, `:`, `.`, and the letters of an `IPv6:` prefix); only
+ * tokens with a `.` or a `:` are looked at; the span's ends end a token.
+ */
+export function ipInSpan(text: string, from: number, to: number): string | null {
+  let start = -1
+  let marked = false
+  for (let i = from; i <= to; i++) {
+    const c = i < to ? text.charCodeAt(i) : 32
+    if (c < 128 && IP_CHAR[c] === 1) {
+      if (start < 0) {
+        start = i
+        marked = false
+      }
+      if (c === 58 || c === 46) marked = true
+    } else if (start >= 0) {
+      if (marked) {
+        const ip = asIpAt(text, start, i)
+        if (ip !== null) return ip
+      }
+      start = -1
+    }
+  }
+  return null
+}
+
+/** Returns the first IP address (IPv4 or IPv6) found in a comment such as `(host [1.2.3.4])`. */
+export function ipInText(text: string): string | null {
+  return ipInSpan(text, 0, text.length)
+}
