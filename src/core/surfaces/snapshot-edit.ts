@@ -7,6 +7,7 @@
 import type { Change, JsonObject } from '../change.js'
 import type { TenantSnapshot } from '../model/snapshot.js'
 import { applyUpdate } from './generic/update.js'
+import { appended, positionOf } from './positions.js'
 import { effectProblems } from './generic/verify.js'
 import { surfaceOf } from './registry.js'
 import type { Undo } from './surface.js'
@@ -31,29 +32,39 @@ function sortByPriority(objects: JsonObject[]): JsonObject[] {
 /** The object a change targets in a snapshot, or null. */
 export function objectOf(snapshot: TenantSnapshot, change: Pick<Change, 'surface' | 'target'>) {
   const surface = surfaceOf(change.surface)
-  return surface.objects(snapshot.state).find((o) => surface.key(o) === change.target) ?? null
+  const objects = surface.objects(snapshot.state)
+  return objects[positionOf(surface, objects, change.target)] ?? null
 }
 
-/** The snapshot as it would be after one change. Pure; throws when the change cannot apply. */
+/**
+ * The snapshot as it would be after one change. Pure; throws when the change cannot apply.
+ * Copy on write: the result shares every object the change leaves alone with `snapshot` (a
+ * 40,000-entry list is not copied for one new entry); the objects it creates, updates or shifts
+ * are new. Neither snapshot may be changed in place afterwards.
+ */
 export function applyChange(snapshot: TenantSnapshot, change: Change): TenantSnapshot {
   const surface = surfaceOf(change.surface)
-  let objects = surface.objects(snapshot.state).map(clone)
+  const current = surface.objects(snapshot.state)
   const key = change.target
-  const index = objects.findIndex((o) => surface.key(o) === key)
+  const index = positionOf(surface, current, key)
+  let objects: JsonObject[]
   if (change.op === 'create') {
     if (index >= 0) throw new Error(`cannot create ${key}: it exists`)
     const obj = clone(change.after ?? {})
-    if (surface.ordered) objects = shift(objects, priorityOf(obj), 1)
+    objects = surface.ordered ? shift(current, priorityOf(obj), 1) : [...current]
     objects.push(obj)
+    if (!surface.ordered) appended(surface, current, objects, obj)
   } else if (change.op === 'remove') {
-    const found = objects[index]
+    const found = current[index]
     if (!found) throw new Error(`cannot remove ${key}: not found`)
+    objects = [...current]
     objects.splice(index, 1)
     if (surface.ordered) objects = shift(objects, priorityOf(found) + 1, -1)
   } else {
-    const found = objects[index]
+    const found = current[index]
     if (!found) throw new Error(`cannot update ${key}: not found`)
     const updated = applyUpdate(found, change)
+    objects = [...current]
     if (surface.ordered && priorityOf(updated) !== priorityOf(found)) {
       objects.splice(index, 1)
       objects = shift(objects, priorityOf(found) + 1, -1)
