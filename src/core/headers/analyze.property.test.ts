@@ -14,6 +14,9 @@ import {
   WRAPPED_TRACKING_LINK,
 } from './test-fixtures.js'
 
+/** Fewer runs under mutation testing, where these tests run once per mutant (docs/mutation.md). */
+const runs = (n: number) => (process.env.PASSAGE_MUTATION_RUN === '1' ? Math.ceil(n / 10) : n)
+
 const VERDICTS = ['inbox', 'junk', 'quarantine', 'unknown']
 
 /** Checks the shape of a result and that it serialises. */
@@ -98,7 +101,7 @@ describe('analyzeHeaders never throws', () => {
   it('on arbitrary strings (including lone surrogates and controls)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (s) => wellFormed(s)),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     )
   })
 
@@ -109,14 +112,14 @@ describe('analyzeHeaders never throws', () => {
         for (const b of bytes) s += String.fromCharCode(b)
         wellFormed(s)
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     )
   })
 
   it('on header-like input built from the pieces the analyzer looks for', () => {
     fc.assert(
       fc.property(headerLike, (s) => wellFormed(s)),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     )
   })
 
@@ -133,7 +136,7 @@ describe('analyzeHeaders never throws', () => {
           wellFormed(sample.slice(0, i) + insert + sample.slice(j))
         },
       ),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     )
   })
 
@@ -147,7 +150,7 @@ describe('analyzeHeaders never throws', () => {
         decodeSafeLink(`https://nam11.safelinks.protection.outlook.com/?url=${s}&data=${s}`)
         findSafeLinks(s)
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     )
   })
 
@@ -199,7 +202,10 @@ function time(input: string): number {
   return best
 }
 
-describe('analyzeHeaders time stays roughly linear', () => {
+// Timings mean nothing under mutation testing (instrumented code, a loaded machine): skipped there.
+const timed = process.env.PASSAGE_MUTATION_RUN === '1' ? describe.skip : describe
+
+timed('analyzeHeaders time stays roughly linear', () => {
   const hostile: [string, (n: number) => string][] = [
     ['random header-like lines', (n) => headerText(n, 7)],
     [

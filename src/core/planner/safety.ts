@@ -3,7 +3,6 @@ import { isOwnDomain, REGISTRY, type Mechanism, type PlanContext } from '../mech
 import { sharedDomainReason } from '../net/domain.js'
 import {
   forbiddenBlock,
-  isPublic,
   PASSAGE_WIDEST,
   parseIpEntry,
   sharedInfrastructure,
@@ -19,6 +18,8 @@ function addressRefusals(ctx: PlanContext): PassageError[] {
   const out: PassageError[] = []
   for (const ip of v.sending.ips) {
     const e = parseIpEntry(ip)
+    // The forbidden block it touches: any part of it private, reserved or Microsoft's refuses it.
+    const b = e && forbiddenBlock(e)
     if (!e)
       out.push(
         new PassageError(
@@ -26,16 +27,14 @@ function addressRefusals(ctx: PlanContext): PassageError[] {
           `${v.name}: '${ip}' is not an IP address, CIDR or range.`,
         ),
       )
-    else if (!isPublic(e)) {
-      // The whole range is judged: any part of it private, reserved or Microsoft's refuses it.
-      const b = forbiddenBlock(e)
+    else if (b)
       out.push(
         new PassageError(
           'PASSAGE_E_REFUSED_ADDRESS',
-          `${v.name}: ${ip} is a ${e.range} address, not a public internet sender${b ? ` (it includes ${b.cidr}, ${b.name}: ${b.why})` : ''}.`,
+          `${v.name}: ${ip} is a ${e.range} address, not a public internet sender (it includes ${b.cidr}, ${b.name}: ${b.why}).`,
         ),
       )
-    } else if (widerThan(e, PASSAGE_WIDEST))
+    else if (widerThan(e, PASSAGE_WIDEST))
       out.push(
         new PassageError(
           'PASSAGE_E_REFUSED_CIDR',
