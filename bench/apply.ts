@@ -2,21 +2,36 @@
  * Round trips and wall time of discover + apply + check, for Trustifi's recipe (northwindtraders)
  * and ContactMonkey's recommended plan (contoso), against an in-process sandbox that adds 300 ms
  * to every request (sign-in, Graph and the admin API) and whose tenants hold 250 mail flow rules
- * and 1,000 Tenant Allow/Block List entries each. Beside each figure:
+ * and 1,000 (then 5,000) Tenant Allow/Block List entries each. Beside each figure:
  *
  * - the lower bound: the critical path of dependent round trips times the latency (discover: one
  *   round of batched reads, then the directory groups the policies name; apply: the drift read,
- *   then the longest chain of changes that must run in order; check: one round of reads);
+ *   then the longest chain of changes that must run in order; check: one round of reads), with
+ *   the follow-up page rounds a read needs when a list holds more than a page (1,000 objects):
+ *   the service hands out each next link with the page before it, so they come one after another
+ *   (in discover they can share the groups' round);
+ * - the ratio of the wall time to that bound, and the CPU time of the process in the phase (the
+ *   in-process sandbox's included): on a busy machine the wall time beyond the bound that is not
+ *   round trips is mostly waiting for a core;
  * - one after another: every request made on its own and every `$batch` item as its own request,
  *   one at a time (round trips × latency, computed from the counts).
  *
  * Requests are counted in this process (every HTTPS request the client sends, and the items in
- * each `$batch` body). Run: node --import tsx bench/apply.ts [latencyMs]
+ * each `$batch` body). With `--save <file>` the figures are written as JSON; with `--before
+ * <file>` (default bench/apply.before.json when it exists) a saved run is printed beside this one,
+ * each with the ratios of its own run.
+ *
+ * Run: node --import tsx bench/apply.ts [latencyMs] [--entries 1000,5000] [--runs n]
+ *      [--save file] [--before file] [--sandbox thread|in-process]
+ * (`--runs n`: each scenario n times on a fresh sandbox; the median run of each is printed.
+ * The sandbox runs in a worker thread unless `--sandbox in-process`.)
  */
 import http from 'node:http'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { apply } from '../src/app/apply.js'
 import { check } from '../src/app/check.js'
 import { discover } from '../src/app/discover.js'
@@ -24,16 +39,29 @@ import { prerequisites } from '../src/app/schedule.js'
 import { newProfile, openSession } from '../src/app/session.js'
 import { chooseVendor } from '../src/app/vendor-choice.js'
 import type { Change } from '../src/core/change.js'
+import type { TenantSnapshot } from '../src/core/model/snapshot.js'
 import { plan as makePlan } from '../src/core/planner/plan.js'
 import type { Choices, Plan } from '../src/core/planner/types.js'
-import type { SandboxWorld } from '../src/sandbox/contracts.js'
+import type { SandboxApp, SandboxWorld } from '../src/sandbox/contracts.js'
 import { createAppCredentials } from '../src/sandbox/identity/index.js'
-import { parseWorld, seedWorld, startSandbox } from '../src/sandbox/index.js'
+import { MAX_PAGE_SIZE, parseWorld, seedWorld, startSandbox } from '../src/sandbox/index.js'
 import { openStore } from '../src/store/index.js'
 
-const LATENCY = Number(process.argv[2] ?? 300)
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    entries: { type: 'string', default: '1000,5000' },
+    runs: { type: 'string', default: '1' },
+    save: { type: 'string' },
+    before: { type: 'string' },
+    sandbox: { type: 'string', default: 'thread' },
+  },
+})
+const LATENCY = Number(positionals[0] ?? 300)
 const RULES = 250
-const ENTRIES = 1000
+const ENTRY_COUNTS = flags.entries.split(',').map(Number)
+const RUNS = Math.max(1, Number(flags.runs) || 1)
+const BEFORE = flags.before ?? join(import.meta.dirname, 'apply.before.json')
 
 // --- counting: every request the client sends, and the items of each $batch ------------------
 interface Tally {
@@ -62,8 +90,8 @@ proto.addRequest = function (req, opts) {
   return addRequest.call(this, req, opts)
 }
 
-// --- the tenants: 250 rules and 1,000 entries each --------------------------------------------
-function bigWorld(): SandboxWorld {
+// --- the tenants: 250 rules and `entries` entries each ----------------------------------------
+function bigWorld(entries: number): SandboxWorld {
   const world = seedWorld()
   for (const t of world.tenants) {
     const state = t.snapshot.state
@@ -82,7 +110,7 @@ function bigWorld(): SandboxWorld {
       ['Url', (i: number) => `bench${i}.example.org/*`],
       ['FileHash', (i: number) => i.toString(16).padStart(64, '0')],
     ] as const
-    for (let i = state.tabl.items.length; i < ENTRIES; i++) {
+    for (let i = state.tabl.items.length; i < entries; i++) {
       const [ListType, value] = kinds[i % 3]!
       state.tabl.items.push({
         Identity: `RgAAAAAbench${String(i).padStart(6, '0')}AAAA0`,
@@ -116,12 +144,28 @@ function chain(changes: readonly Change[]): number {
   return Math.max(0, ...changes.map((c) => of(c.id)))
 }
 
+/**
+ * The follow-up page rounds a read of the Tenant Allow/Block List needs: its entries are listed
+ * per list type (and subtype), at most MAX_PAGE_SIZE a page, each next link given with the page
+ * before it. Other surfaces hold fewer objects than a page here.
+ */
+function pageRounds(snap: TenantSnapshot): number {
+  const per = new Map<string, number>()
+  for (const i of snap.state.tabl.items) {
+    const k = `${i.ListType}:${i.ListSubType ?? 'Tenant'}`
+    per.set(k, (per.get(k) ?? 0) + 1)
+  }
+  return Math.max(0, ...[...per.values()].map((n) => Math.ceil(n / MAX_PAGE_SIZE) - 1))
+}
+
 interface Row {
   scenario: string
   phase: string
   requests: number
   calls: number
   ms: number
+  /** CPU time of this process (client and in-process sandbox) in the phase. */
+  cpuMs?: number
   boundTrips: number
 }
 
@@ -140,14 +184,95 @@ const SCENARIOS: {
   },
 ]
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'passage-bench-'))
+/** One pass over both vendors on a fresh sandbox whose tenants hold `entries` entries. */
+/** The sandbox as the bench uses it, in this thread or in a worker thread. */
+interface BenchSandbox {
+  url: string
+  caPem: string
+  /** The tenants as seeded (the sandbox's own copy changes as it runs). */
+  world: SandboxWorld
+  addApp(tenant: string, app: SandboxApp): Promise<void>
+  close(): Promise<void>
+}
+
+/** Every request waits; the tenant's budget is generous (this measures round trips). */
+const faults = () => `latency=${LATENCY},scope=all,budget=100000/s,concurrency=1000`
+
+/**
+ * Starts the sandbox. By default (`--sandbox thread`) in a worker thread, as a real service runs
+ * apart from its client: its CPU (cloning and validating the tenant on every write, shaping large
+ * lists) then does not queue behind the client's on one event loop. `--sandbox in-process` runs
+ * it on the client's thread.
+ */
+async function benchSandbox(entries: number): Promise<BenchSandbox> {
+  const world = bigWorld(entries)
+  if (flags.sandbox === 'in-process') {
+    const sb = await startSandbox({
+      port: 0,
+      initialWorld: () => bigWorld(entries),
+      faults: faults(),
+    })
+    return {
+      url: sb.url,
+      caPem: sb.caPem,
+      world,
+      addApp: async (tenant, app) => sb.addApp(tenant, app),
+      close: () => sb.close(),
+    }
+  }
+  // tsx's loader does not reach worker threads by itself: the worker registers it, then loads
+  // this file, which sees it is not the main thread.
+  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+    .then((tsx) => tsx.register())
+    .then(() => import(${JSON.stringify(import.meta.url)}))`
+  const worker = new Worker(boot, { eval: true, workerData: { entries } })
+  const answers = new Map<number, () => void>()
+  let next = 0
+  const ready = await new Promise<{ url: string; caPem: string }>((resolve, reject) => {
+    worker.once('error', reject)
+    worker.on('message', (m: { type: string; id?: number; url?: string; caPem?: string }) => {
+      if (m.type === 'ready') resolve({ url: m.url!, caPem: m.caPem! })
+      else if (m.id !== undefined) answers.get(m.id)?.()
+    })
+  })
+  const ask = (msg: Record<string, unknown>) =>
+    new Promise<void>((resolve) => {
+      const id = next++
+      answers.set(id, resolve)
+      worker.postMessage({ ...msg, id })
+    })
+  return {
+    ...ready,
+    world,
+    addApp: (tenant, app) => ask({ type: 'addApp', tenant, app }),
+    close: async () => {
+      await ask({ type: 'close' })
+      await worker.terminate()
+    },
+  }
+}
+
+/** The worker thread's side: runs the sandbox and answers the bench's messages. */
+async function sandboxWorker(): Promise<void> {
+  const { entries } = workerData as { entries: number }
   const sb = await startSandbox({
     port: 0,
-    initialWorld: bigWorld,
-    // Every request waits; the tenant's budget is generous (this measures round trips).
-    faults: `latency=${LATENCY},scope=all,budget=100000/s,concurrency=1000`,
+    initialWorld: () => bigWorld(entries),
+    faults: faults(),
   })
+  const port = parentPort!
+  port.on('message', (m: { type: string; id: number; tenant?: string; app?: SandboxApp }) => {
+    if (m.type === 'addApp') {
+      sb.addApp(m.tenant!, m.app!)
+      port.postMessage({ type: 'done', id: m.id })
+    } else if (m.type === 'close')
+      void sb.close().then(() => port.postMessage({ type: 'done', id: m.id }))
+  })
+  port.postMessage({ type: 'ready', url: sb.url, caPem: sb.caPem })
+}
+
+async function runOnce(entries: number, dir: string): Promise<Row[]> {
+  const sb = await benchSandbox(entries)
   const store = await openStore(':memory:')
   const rows: Row[] = []
   try {
@@ -158,7 +283,7 @@ async function main(): Promise<void> {
         appRoles: ['Exchange.ManageAsApp', 'Organization.Read.All', 'Domain.Read.All'],
         roles: ['Exchange Administrator'],
       })
-      sb.addApp(t.snapshot.tenant.name, creds.app)
+      await sb.addApp(t.snapshot.tenant.name, creds.app)
       writeFileSync(join(dir, 'cert.pem'), creds.certificatePem)
       writeFileSync(join(dir, 'key.pem'), creds.privateKeyPem, { mode: 0o600 })
       const session = await openSession(
@@ -180,15 +305,18 @@ async function main(): Promise<void> {
       const name = `${sc.vendor} (${t.snapshot.state.transportRules.length} rules, ${t.snapshot.state.tabl.items.length} entries)`
       const measure = async <T>(phase: string, boundTrips: number, fn: () => Promise<T>) => {
         reset()
+        const cpu0 = process.cpuUsage()
         const t0 = performance.now()
         const out = await fn()
         const ms = performance.now() - t0
+        const cpu = process.cpuUsage(cpu0)
         rows.push({
           scenario: name,
           phase,
           requests: tally.requests,
           calls: tally.requests - tally.batches + tally.batchItems,
           ms,
+          cpuMs: (cpu.user + cpu.system) / 1000,
           boundTrips,
         })
         return out
@@ -200,7 +328,12 @@ async function main(): Promise<void> {
         ...snap.state.antiSpam.rules.flatMap((r) => r.SentToMemberOf),
         ...snap.state.antiPhish.rules.flatMap((r) => r.SentToMemberOf),
       ].length
-      const d = await measure('discover', groups > 0 ? 2 : 1, () => discover(session, store))
+      const pages = pageRounds(snap)
+      // The groups depend on the policies' first page, not on the list's further pages: the two
+      // can share the second round.
+      const d = await measure('discover', 1 + Math.max(groups > 0 ? 1 : 0, pages), () =>
+        discover(session, store),
+      )
       const p: Plan = makePlan(
         chooseVendor(sc.vendor, { ...sc.params }),
         { mode: sc.mode },
@@ -209,71 +342,160 @@ async function main(): Promise<void> {
           now: new Date().toISOString(),
         },
       )
-      const a = await measure('apply', 1 + chain(p.changes), () => apply(session, store, p))
+      // The drift read reads the surfaces the plan changes: the list's pages only when it
+      // changes Tenant Allow/Block List entries.
+      const driftPages = p.changes.some((c) => c.surface === 'tabl-item') ? pages : 0
+      const a = await measure('apply', 1 + driftPages + chain(p.changes), () =>
+        apply(session, store, p),
+      )
       if (a.status !== 'done') throw new Error(`apply ${a.status}: ${JSON.stringify(a.steps)}`)
-      const c = await measure('check', 1, () => check(session, store, p))
+      const c = await measure('check', 1 + pages, () => check(session, store, p))
       if (!c.green) throw new Error(`check not green: ${JSON.stringify(c.findings)}`)
       session.close()
     }
   } finally {
     await store.close()
     await sb.close()
-    rmSync(dir, { recursive: true, force: true })
   }
-  print(rows)
+  return rows
 }
 
-function print(rows: Row[]): void {
-  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`
-  const head = [
-    'scenario',
-    'phase',
-    'round trips',
-    'cmdlet/Graph calls',
-    'wall',
-    'lower bound',
-    'one after another',
-  ]
-  const body: string[][] = []
-  const scenarios = [...new Set(rows.map((r) => r.scenario))]
+/** Per scenario and phase, the run whose scenario total is the median one. */
+function medianRuns(runs: Row[][]): Row[] {
+  if (runs.length === 1) return runs[0]!
+  const out: Row[] = []
+  const scenarios = [...new Set(runs[0]!.map((r) => r.scenario))]
   for (const sc of scenarios) {
-    const mine = rows.filter((r) => r.scenario === sc)
-    const total: Row = {
+    const totals = runs
+      .map((rows) => rows.filter((r) => r.scenario === sc))
+      .sort((a, b) => sum(a, 'ms') - sum(b, 'ms'))
+    out.push(...totals[Math.floor(totals.length / 2)]!)
+  }
+  return out
+}
+
+const sum = (rows: Row[], k: 'ms' | 'cpuMs' | 'requests' | 'calls' | 'boundTrips') =>
+  rows.reduce((n, r) => n + (r[k] ?? 0), 0)
+
+/** Each scenario's rows followed by its total. */
+function withTotals(rows: Row[]): Row[] {
+  const out: Row[] = []
+  for (const sc of [...new Set(rows.map((r) => r.scenario))]) {
+    const mine = rows.filter((r) => r.scenario === sc && r.phase !== 'total')
+    out.push(...mine, {
       scenario: sc,
       phase: 'total',
-      requests: mine.reduce((n, r) => n + r.requests, 0),
-      calls: mine.reduce((n, r) => n + r.calls, 0),
-      ms: mine.reduce((n, r) => n + r.ms, 0),
-      boundTrips: mine.reduce((n, r) => n + r.boundTrips, 0),
-    }
-    for (const r of [...mine, total])
-      body.push([
-        r.phase === 'discover' ? sc : '',
-        r.phase,
-        String(r.requests),
-        String(r.calls),
-        s(r.ms),
-        `${s(r.boundTrips * LATENCY)} (${r.boundTrips} × ${LATENCY} ms)`,
-        `${s(r.calls * LATENCY)} (${r.calls} × ${LATENCY} ms)`,
-      ])
+      requests: sum(mine, 'requests'),
+      calls: sum(mine, 'calls'),
+      ms: sum(mine, 'ms'),
+      cpuMs: sum(mine, 'cpuMs'),
+      boundTrips: sum(mine, 'boundTrips'),
+    })
   }
+  return out
+}
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+const ratio = (r: Row) => `${(r.ms / (r.boundTrips * LATENCY)).toFixed(2)}x`
+
+function table(head: string[], body: string[][], left: number): void {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)))
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
-  console.log(`Latency ${LATENCY} ms per request; sign-in not measured.`)
+    cells.map((c, i) => (i < left ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
   console.log(line(head))
   console.log(widths.map((w) => '-'.repeat(w)).join('  '))
   for (const b of body) console.log(line(b))
+}
+
+function print(rows: Row[]): void {
+  const body = withTotals(rows).map((r) => [
+    r.phase === 'discover' ? r.scenario : '',
+    r.phase,
+    String(r.requests),
+    String(r.calls),
+    secs(r.ms),
+    r.cpuMs === undefined ? '-' : secs(r.cpuMs),
+    `${secs(r.boundTrips * LATENCY)} (${r.boundTrips} × ${LATENCY} ms)`,
+    ratio(r),
+    `${secs(r.calls * LATENCY)} (${r.calls} × ${LATENCY} ms)`,
+  ])
+  console.log(`Latency ${LATENCY} ms per request; sign-in not measured.`)
+  table(
+    [
+      'scenario',
+      'phase',
+      'round trips',
+      'cmdlet/Graph calls',
+      'wall',
+      'cpu',
+      'lower bound',
+      'wall/bound',
+      'one after another',
+    ],
+    body,
+    2,
+  )
   console.log(
     [
       '',
       'round trips: HTTPS requests sent ($batch = 1); cmdlet/Graph calls: the same with each $batch item',
       'counted on its own. lower bound: dependent round trips × latency (discover: one batched round,',
-      '+1 when policies name groups; apply: the drift read + the longest chain of changes that must run',
-      'in order, ignoring the concurrency cap of 4; check: one round). one after another: every call',
-      'as its own request, one at a time (computed, not run).',
+      'then the groups policies name and the further pages of a list longer than a page, side by side;',
+      'apply: the drift read and its further pages + the longest chain of changes that must run in',
+      'order; check: one round + further pages).',
+      'one after another: every call as its own request, one at a time (computed, not run).',
+      'cpu: CPU time of this process in the phase, the in-process sandbox included (on a busy machine,',
+      'wall time beyond the bound that is not round trips is mostly this, waiting for a core).',
     ].join('\n'),
   )
 }
 
-await main()
+/** A saved run beside this one: wall time and ratio of each, per scenario and phase. */
+const cell = (r: Row) =>
+  `${secs(r.ms)} ${ratio(r)} (${r.requests} trips${r.cpuMs === undefined ? '' : `, cpu ${secs(r.cpuMs)}`})`
+
+function printBeside(before: { label: string; rows: Row[] }, after: Row[]): void {
+  const b = withTotals(before.rows)
+  const body: string[][] = []
+  for (const r of withTotals(after)) {
+    const old = b.find((x) => x.scenario === r.scenario && x.phase === r.phase)
+    body.push([
+      r.phase === 'discover' ? r.scenario : '',
+      r.phase,
+      // The bound is the scenario's (the same plan and tenant), whichever code ran it.
+      old ? cell({ ...old, boundTrips: r.boundTrips }) : '-',
+      cell(r),
+      secs(r.boundTrips * LATENCY),
+    ])
+  }
+  console.log(
+    `\nBefore (${before.label}) and after (this run); each ratio is to its own run's bound:`,
+  )
+  table(['scenario', 'phase', 'before', 'after', 'lower bound'], body, 2)
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'passage-bench-'))
+  const rows: Row[] = []
+  try {
+    for (const entries of ENTRY_COUNTS) {
+      const runs: Row[][] = []
+      for (let i = 0; i < RUNS; i++) runs.push(await runOnce(entries, dir))
+      rows.push(...medianRuns(runs))
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+  print(rows)
+  if (flags.save) {
+    const label = `${new Date().toISOString().slice(0, 16)}Z, latency ${LATENCY} ms, median of ${RUNS}`
+    writeFileSync(flags.save, `${JSON.stringify({ label, rows }, null, 2)}\n`)
+    console.log(`\nSaved to ${flags.save}.`)
+  } else if (existsSync(BEFORE)) {
+    const before = JSON.parse(readFileSync(BEFORE, 'utf8')) as { label: string; rows: Row[] }
+    printBeside(before, rows)
+  }
+}
+
+if (isMainThread) await main()
+else await sandboxWorker()

@@ -4,11 +4,11 @@
  * reading the object back. Returns the step's result instead of throwing.
  */
 import type { Change, JsonObject } from '../core/change.js'
+import type { CmdletCall } from '../core/cmdlet.js'
 import { isPassageError, PassageError, type ErrorCode } from '../core/errors/index.js'
 import { surfaceOf } from '../core/surfaces/registry.js'
 import type { Store } from '../store/index.js'
 import type { ScheduledStatus } from './schedule.js'
-import type { Session } from './session.js'
 
 /** One step's result. */
 export interface StepResult {
@@ -31,8 +31,12 @@ export function stepError(e: unknown): NonNullable<StepResult['error']> {
 
 /** What a step needs from the run around it. */
 export interface StepContext {
-  session: Session
   store: Store
+  /**
+   * Sends one of the step's cmdlet calls and settles with its own outcome (apply's write wave
+   * sends it together with the other steps' writes).
+   */
+  write(call: CmdletCall): Promise<unknown>
   runId: number
   /** The object the change targets as the run's working copy has it (the true prior). */
   priorOf(c: Change): JsonObject | null
@@ -54,7 +58,7 @@ export async function runStep(ctx: StepContext, c: Change): Promise<StepResult> 
   try {
     for (const call of surfaceOf(c.surface).calls(c)) {
       ctx.counted()
-      await ctx.session.exo.invoke(call)
+      await ctx.write(call)
     }
     return { ...base, status: 'done' }
   } catch (e) {

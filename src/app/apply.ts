@@ -2,9 +2,10 @@
  * Apply: runs a frozen plan through the Exchange admin API. It refuses a tampered plan, one whose
  * changes are not what passage would plan for this vendor and tenant (planner/guard.ts), and one
  * whose prior state drifted; it holds the tenant's lease, journals each object's prior state
- * before changing it, runs independent changes in parallel and dependent ones in order, and
- * returns a result per step instead of throwing halfway. An interrupted or failed run of the same
- * plan is resumed from its journal: what is already in effect is not done again.
+ * before changing it, runs independent changes in parallel (their writes sent together, one round
+ * of `$batch` at a time: write-wave.ts) and dependent ones in order, and returns a result per
+ * step instead of throwing halfway. An interrupted or failed run of the same plan is resumed
+ * from its journal: what is already in effect is not done again.
  */
 import type { Change } from '../core/change.js'
 import { PassageError } from '../core/errors/index.js'
@@ -24,6 +25,7 @@ import { vendorOfPlan } from './plan-vendor.js'
 import { readTenant, snapshotAround } from './read-state.js'
 import { runSchedule, type ScheduledStatus } from './schedule.js'
 import type { Session } from './session.js'
+import { WriteWave } from './write-wave.js'
 
 export type { StepResult } from './apply-step.js'
 
@@ -49,7 +51,10 @@ export interface ApplyResult {
 
 /** Options of apply. */
 export interface ApplyOptions {
-  /** Changes in flight at once (default 4). */
+  /**
+   * Changes in flight at once. Default: as many as one round of requests carries under the
+   * client's per-tenant cap (its `callsPerRound`): one limit, the client's.
+   */
   concurrency?: number
   onStep?: (e: StepEvent) => void
   leaseTtlMs?: number
@@ -262,14 +267,24 @@ export async function apply(
       }
     }
     const results = new Map<string, StepResult>()
+    // The writes of the changes in flight go out together, a round at a time.
+    const wave = new WriteWave(session.exo)
     const work = async (c: Change): Promise<boolean> => {
+      wave.begin()
+      try {
+        return await workOn(c)
+      } finally {
+        wave.end()
+      }
+    }
+    const workOn = async (c: Change): Promise<boolean> => {
       opts.onStep?.({ type: 'start', change: c })
       const t0 = Date.now()
       const startedAt = new Date().toISOString()
       const r = await runStep(
         {
-          session,
           store,
+          write: (call) => wave.invoke(call),
           runId: run.id,
           priorOf: (x) => objectOf(working, x),
           alreadyDone: (x) => already.has(x.id),
@@ -296,7 +311,7 @@ export async function apply(
     }
     const known = new Map<string, ScheduledStatus>([...resume.done].map((id) => [id, 'done']))
     const statuses = await runSchedule(plan.changes, work, {
-      ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+      concurrency: opts.concurrency ?? session.exo.callsPerRound,
       known,
       stop: lease.lost,
     })

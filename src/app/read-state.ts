@@ -126,8 +126,12 @@ export async function readTenant(exo: ExchangeClient, opts: ReadOptions = {}): P
         isRecord(prev) && isRecord(value) ? { ...prev, ...value } : (value ?? prev ?? null)
     }
   raw.atpPolicy = withDefender ? (list('atpPolicy')[0] ?? null) : null
-  const notUnderstood = keepWhatIsUnderstood(raw)
-  const state = parseWith(SurfaceState, raw, 'PASSAGE_E_SNAPSHOT_INVALID', 'The tenant as read')
+  const kept = keepWhatIsUnderstood(raw)
+  const notUnderstood = kept.notUnderstood
+  // Validated once: the state the repair loop found valid; parsed here only to report the error
+  // when even that loop could not make it valid.
+  const state =
+    kept.state ?? parseWith(SurfaceState, raw, 'PASSAGE_E_SNAPSHOT_INVALID', 'The tenant as read')
   const acceptedDomains = list('acceptedDomains').map((d) => ({
     DomainName: String(d.DomainName ?? d.Name ?? ''),
     DomainType: (['Authoritative', 'InternalRelay', 'ExternalRelay'].includes(String(d.DomainType))
@@ -183,12 +187,16 @@ const PLACEHOLDERS: Record<string, (index: number) => unknown> = {
  * an object that fails the model loses the offending properties, gets
  * placeholders for required ones and a `NotUnderstood` reason; a mail flow rule also gets an
  * unmodelled `NotUnderstood` part so that the evaluator treats it as uncertain. Mutates `raw`.
+ * Returns the objects it changed, and the state once it parses (null when it still does not).
  */
-function keepWhatIsUnderstood(raw: Record<string, unknown>): NotUnderstoodObject[] {
+function keepWhatIsUnderstood(raw: Record<string, unknown>): {
+  notUnderstood: NotUnderstoodObject[]
+  state: SurfaceState | null
+} {
   const out = new Map<string, NotUnderstoodObject>()
   for (let round = 0; round < 6; round++) {
     const parsed = SurfaceState.safeParse(raw)
-    if (parsed.success) break
+    if (parsed.success) return { notUnderstood: [...out.values()], state: parsed.data }
     const last = round === 5
     for (const issue of parsed.error.issues) {
       const path = issue.path.map(String)
@@ -240,7 +248,7 @@ function keepWhatIsUnderstood(raw: Record<string, unknown>): NotUnderstoodObject
     // Dropped array elements were replaced by undefined so indexes stayed stable; remove them.
     compact(raw)
   }
-  return [...out.values()]
+  return { notUnderstood: [...out.values()], state: null }
 }
 
 function compact(v: unknown): void {

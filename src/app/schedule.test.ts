@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Change } from '../core/change.js'
-import { prerequisites, runSchedule } from './schedule.js'
+import { callsPerRound, DEFAULT_TENANT_CONCURRENCY } from '../exchange/index.js'
+import { DEFAULT_CHANGES_IN_FLIGHT, prerequisites, runSchedule } from './schedule.js'
 
 const change = (
   id: string,
@@ -64,6 +65,22 @@ describe('runSchedule', () => {
     expect(most).toBe(3)
     expect(order.indexOf('f')).toBeGreaterThan(Math.max(order.indexOf('a'), order.indexOf('b')))
     expect([...status.values()].every((s) => s === 'done')).toBe(true)
+  })
+
+  it('by default holds as many changes in flight as one round of the client cap carries', async () => {
+    expect(DEFAULT_CHANGES_IN_FLIGHT).toBe(callsPerRound(DEFAULT_TENANT_CONCURRENCY))
+    const changes = Array.from({ length: DEFAULT_CHANGES_IN_FLIGHT + 5 }, (_, i) =>
+      change(`c${i}`, 'tabl-item', `t${i}`),
+    )
+    let inFlight = 0
+    let most = 0
+    await runSchedule(changes, async () => {
+      most = Math.max(most, ++inFlight)
+      await sleep(5)
+      inFlight--
+      return true
+    })
+    expect(most).toBe(DEFAULT_CHANGES_IN_FLIGHT)
   })
 
   it('starts nothing new after a failure and marks the rest not-run', async () => {

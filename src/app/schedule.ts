@@ -5,6 +5,13 @@
  */
 import type { Change } from '../core/change.js'
 import { surfaceOf } from '../core/surfaces/registry.js'
+import { callsPerRound, DEFAULT_TENANT_CONCURRENCY } from '../exchange/index.js'
+
+/**
+ * Changes in flight when the caller names no limit: as many as one round of requests carries
+ * under the client's default per-tenant cap. Derived from the client's limit, not a second one.
+ */
+export const DEFAULT_CHANGES_IN_FLIGHT = callsPerRound(DEFAULT_TENANT_CONCURRENCY)
 
 /** The outcome of one change in a schedule. */
 export type ScheduledStatus = 'done' | 'failed' | 'not-run'
@@ -37,7 +44,7 @@ export function prerequisites(changes: readonly Change[]): Map<string, Set<strin
 
 /** Options of runSchedule. */
 export interface ScheduleOptions {
-  /** Changes at most in flight at once (default 4). */
+  /** Changes at most in flight at once (default DEFAULT_CHANGES_IN_FLIGHT). */
   concurrency?: number
   /** Outcomes known already (a resumed run's done steps). */
   known?: ReadonlyMap<string, ScheduledStatus>
@@ -54,7 +61,7 @@ export async function runSchedule(
   work: (c: Change) => Promise<boolean>,
   opts: ScheduleOptions = {},
 ): Promise<Map<string, ScheduledStatus>> {
-  const limit = Math.max(1, opts.concurrency ?? 4)
+  const limit = Math.max(1, opts.concurrency ?? DEFAULT_CHANGES_IN_FLIGHT)
   const deps = prerequisites(changes)
   const status = new Map<string, ScheduledStatus>()
   for (const [id, s] of opts.known ?? []) if (s === 'done') status.set(id, 'done')

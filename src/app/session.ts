@@ -1,13 +1,10 @@
 /**
  * Connect: a connection profile per tenant (where its services are and how to sign in, with file
  * paths but never secrets), saved in the store, and `openSession`, which signs in and returns
- * the Exchange and Graph clients. Tokens live in memory only, for the life of the session, unless
- * the profile (`connect --token-cache`) or PASSAGE_TOKEN_CACHE=1 opts into the token cache: then
- * msal's cache is kept in a file encrypted with a key derived from PASSAGE_TOKEN_CACHE_KEY, and a
- * device-code profile signs in silently from it when it can.
+ * the Exchange and Graph clients. Where the CLI's device-code tokens are kept between commands is
+ * chosen by token-keeping.ts (the system's secret store by default); a device-code profile signs
+ * in silently from that cache when it can, and says why when it cannot.
  */
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 import { z } from 'zod'
 import type { JsonObject } from '../core/change.js'
 import { PassageError, parseWith } from '../core/errors/index.js'
@@ -15,22 +12,32 @@ import {
   ExchangeClient,
   GraphClient,
   MICROSOFT_ENDPOINTS,
+  readClaims,
   resolveEndpoints,
-  checkPassphrase,
-  deleteTokenCacheFile,
-  fileTokenCache,
+  roleName,
+  ROLE_TEMPLATES,
   signInFromCache,
   signInWithCertificate,
   signInWithDeviceCode,
   type DeviceCodePrompt,
   type ExchangeEndpoints,
-  type FileTokenCache,
   type ScryptCost,
+  type SecretStoreProbe,
   type SignedIn,
   type TransportEvent,
 } from '../exchange/index.js'
 import type { Store } from '../store/index.js'
+import { checkAccess, readOnlyRefusal, type Access } from './access.js'
 import { readText } from './files.js'
+import { chooseTokenKeeping, staleCacheReason, type TokenKeeping } from './token-keeping.js'
+
+export {
+  deleteTokenCache,
+  tokenCachePath,
+  tokenCacheWanted,
+  tokenKeepingLine,
+  type TokenKeeping,
+} from './token-keeping.js'
 
 /** How to sign in: a device code for an admin, or an app's certificate (files, not their content). */
 export const AuthProfile = z.discriminatedUnion('kind', [
@@ -76,6 +83,17 @@ export const ConnectionProfile = z.object({
   lastActor: z.string().nullable().default(null),
   /** Keep tokens in the encrypted token cache (`connect --token-cache`); never the key itself. */
   tokenCache: z.boolean().default(false),
+  /**
+   * Where tokens may be kept between commands: `auto` (default: the system's secret store, else
+   * passage's key agent, else memory), `memory` (`connect --no-token-cache`). `tokenCache: true`
+   * (older profiles, `--token-cache`) insists on a cache and refuses when none can be had.
+   */
+  tokenStore: z.enum(['auto', 'memory']).default('auto'),
+  /**
+   * The cmdlets passage changes things with that this admin may run (from EXOModuleFile at
+   * connect): `all`, `some`, `none` (a read-only role such as Security Reader). Null: not checked.
+   */
+  canChange: z.enum(['all', 'some', 'none']).nullable().default(null),
 })
 export type ConnectionProfile = z.infer<typeof ConnectionProfile>
 
@@ -93,8 +111,12 @@ export interface Session {
   sandbox: boolean
   /** The token cache file in use, or null when tokens live in memory only. */
   tokenCache: string | null
+  /** Where tokens are kept between commands, and why. */
+  tokenKeeping: TokenKeeping
   /** True when the sign-in came silently from the token cache (no device code). */
   fromCache: boolean
+  /** Why a saved sign-in could not be used (said before the new code), or null. */
+  reprompted: string | null
   close(): void
 }
 
@@ -118,59 +140,17 @@ export interface OpenSessionOptions {
   /** Client tuning (tests use quick retries). */
   retry?: ConstructorParameters<typeof ExchangeClient>[0]['retry']
   /**
-   * Where PASSAGE_TOKEN_CACHE, PASSAGE_TOKEN_CACHE_KEY and PASSAGE_TOKEN_CACHE_FILE are read: the
-   * CLI passes process.env. Absent (the demo, the wizard), none is set: the cache is off unless
-   * the profile asks for it, and then refused for want of a passphrase.
+   * Where PASSAGE_TOKEN_CACHE, PASSAGE_TOKEN_CACHE_KEY, PASSAGE_TOKEN_CACHE_FILE and the key
+   * agent's settings are read: the CLI passes process.env. Absent (the demo, the wizard), tokens
+   * stay in memory for the life of the process (see token-keeping.ts).
    */
-  env?: Env
+  env?: Record<string, string | undefined>
   /** scrypt's cost for a new token cache file (tests lower it). */
   tokenCacheCost?: ScryptCost
-}
-
-type Env = Record<string, string | undefined>
-
-/**
- * The token cache file: PASSAGE_TOKEN_CACHE_FILE (a leading `~/` is the home folder), else
- * ~/.passage/tokens.cache.
- */
-export function tokenCachePath(env: Env = process.env, home: string = homedir()): string {
-  const fromEnv = env.PASSAGE_TOKEN_CACHE_FILE?.trim()
-  if (fromEnv) return fromEnv.startsWith('~/') ? join(home, fromEnv.slice(2)) : fromEnv
-  return join(home, '.passage', 'tokens.cache')
-}
-
-/**
- * Whether a profile uses the token cache: PASSAGE_TOKEN_CACHE=1 (or true, yes, on) turns it on
- * for every profile, =0 (or false, no, off) off; otherwise the profile's `tokenCache` decides.
- */
-export function tokenCacheWanted(profile: ConnectionProfile, env: Env = process.env): boolean {
-  const v = env.PASSAGE_TOKEN_CACHE?.trim().toLowerCase()
-  if (v && ['1', 'true', 'yes', 'on'].includes(v)) return true
-  if (v && ['0', 'false', 'no', 'off'].includes(v)) return false
-  return profile.tokenCache
-}
-
-/**
- * The token cache plugin for a profile, or null when it keeps tokens in memory. Refuses (a
- * PASSAGE_E_TOKEN_CACHE_KEY with its hint) when the cache is wanted without a passphrase.
- */
-export function tokenCacheFor(
-  profile: ConnectionProfile,
-  env: Env = process.env,
-  cost?: ScryptCost,
-): FileTokenCache | null {
-  if (!tokenCacheWanted(profile, env)) return null
-  return fileTokenCache({
-    path: tokenCachePath(env),
-    passphrase: checkPassphrase(env.PASSAGE_TOKEN_CACHE_KEY),
-    ...(cost ? { cost } : {}),
-  })
-}
-
-/** Signs out of the token cache: deletes its file. Needs no passphrase. */
-export function deleteTokenCache(env: Env = process.env): { file: string; deleted: boolean } {
-  const file = tokenCachePath(env)
-  return { file, deleted: deleteTokenCacheFile(file) }
+  /** Opens the system's secret store (tests give a fake or none; default: the real one). */
+  secretStore?: () => Promise<SecretStoreProbe>
+  /** Told why a saved sign-in cannot be used, before a new device code is shown. */
+  onStale?: (reason: string) => void
 }
 
 /** The endpoints (with the CA) a profile points at. */
@@ -190,8 +170,10 @@ export function newProfile(input: {
   sandboxUrl?: string
   caFile?: string
   auth: AuthProfile
-  /** Opt into the encrypted token cache. */
+  /** Insist on the encrypted token cache (`--token-cache`)... */
   tokenCache?: boolean
+  /** ...or keep tokens in memory only (`--no-token-cache`). */
+  memoryOnly?: boolean
 }): ConnectionProfile {
   if (input.sandboxUrl && !input.tenant)
     throw new PassageError('PASSAGE_E_INPUT', 'Connecting to a sandbox needs --tenant.', {
@@ -231,41 +213,57 @@ export function newProfile(input: {
     auth: input.auth,
     lastActor: null,
     tokenCache: input.tokenCache ?? false,
+    tokenStore: input.memoryOnly ? 'memory' : 'auto',
+    canChange: null,
   }
 }
 
 /**
- * Signs in per the profile and returns the clients. Tokens stay in memory, unless the token cache
- * is on: then a device-code profile first tries a silent sign-in from the cached account, and
- * asks for a device code only when the cache has none (or its refresh token expired).
+ * Signs in per the profile and returns the clients. A device-code profile keeps its tokens where
+ * chooseTokenKeeping says; with a cache it first tries a silent sign-in from the cached account,
+ * and asks for a device code only when it cannot, telling `onStale` why (another account, an
+ * expired or revoked sign-in, a cache written with another key, a damaged file).
  */
 export async function openSession(
   profile: ConnectionProfile,
   opts: OpenSessionOptions = {},
 ): Promise<Session> {
   const endpoints = profileEndpoints(profile, opts.caPem)
-  const cache = tokenCacheFor(profile, opts.env ?? {}, opts.tokenCacheCost)
-  const cachePlugin = cache ? { cachePlugin: cache } : {}
+  const { cache, keeping } = await chooseTokenKeeping(profile, opts.env, {
+    ...(opts.tokenCacheCost ? { cost: opts.tokenCacheCost } : {}),
+    ...(opts.secretStore ? { secretStore: opts.secretStore } : {}),
+  })
   let signedIn: SignedIn | null = null
   let fromCache = false
+  let reprompted: string | null = null
   if (profile.auth.kind === 'device') {
     const clientId = {
       ...(profile.auth.clientId ? { clientId: profile.auth.clientId } : {}),
       ...(profile.auth.graphClientId ? { graphClientId: profile.auth.graphClientId } : {}),
       ...(opts.onGraphCode ? { onGraphCode: opts.onGraphCode } : {}),
     }
-    if (cache && profile.tenantId) {
-      signedIn = await signInFromCache({
+    if (cache) {
+      // A cache that cannot be opened is said and replaced, before any code is shown.
+      try {
+        await cache.check()
+      } catch (e) {
+        const why = staleCacheReason(e, keeping)
+        if (why === null) throw e
+        cache.delete()
+        reprompted = why
+      }
+    }
+    if (cache && profile.tenantId && reprompted === null) {
+      const got = await signInFromCache({
         endpoints,
         tenant: profile.tenantId,
         ...clientId,
         ...(profile.lastActor ? { username: profile.lastActor } : {}),
         cachePlugin: cache,
       })
+      signedIn = got.signedIn
       fromCache = signedIn !== null
-    } else if (cache) {
-      // A cache that cannot be read fails now, not after the admin has entered a code.
-      await cache.check()
+      if (got.reason !== null && profile.lastActor) reprompted = got.reason
     }
     if (!signedIn) {
       const onCode = opts.onCode
@@ -274,13 +272,14 @@ export async function openSession(
           'PASSAGE_E_INTERNAL',
           'A device-code sign-in needs somewhere to show the code.',
         )
+      if (reprompted !== null) opts.onStale?.(reprompted)
       signedIn = await signInWithDeviceCode({
         endpoints,
         tenant: profile.tenantId ?? profile.tenant,
         ...clientId,
         onCode,
         ...(opts.signal ? { signal: opts.signal } : {}),
-        ...cachePlugin,
+        ...(cache ? { cachePlugin: cache } : {}),
       })
     }
   } else {
@@ -291,7 +290,6 @@ export async function openSession(
       certificatePem: readText(profile.auth.certificateFile),
       privateKeyPem: readText(profile.auth.keyFile),
       ...(opts.passphrase ? { passphrase: opts.passphrase } : {}),
-      ...cachePlugin,
     })
   }
   const tenantId = signedIn.tenantId
@@ -312,7 +310,9 @@ export async function openSession(
     actor: signedIn.username ?? `app:${signedIn.clientId}`,
     sandbox: !isMicrosoft(profile),
     tokenCache: cache?.path ?? null,
+    tokenKeeping: keeping,
     fromCache,
+    reprompted,
     close() {
       exo.close()
       graph.close()
@@ -320,17 +320,29 @@ export async function openSession(
   }
 }
 
+/** Options of the `connect` use case. */
+export interface ConnectOptions extends OpenSessionOptions {
+  /** Accept an admin who may change nothing (Security Reader): discover and check only. */
+  readOnly?: boolean
+}
+
 /**
- * The `connect` use case: signs in, learns the tenant's GUID and name from Graph, and saves the
- * profile (and the tenant) in the store. Returns the open session.
+ * The `connect` use case: signs in, proves the Exchange Online admin API answers and what this
+ * admin may change (an admin whose API access is disabled, or who may change nothing without
+ * `readOnly`, is refused here, not at apply, and nothing is saved), learns the tenant's GUID and
+ * name from Graph, and saves the profile (and the tenant) in the store. Returns the open session
+ * with what the admin may do.
  */
 export async function connect(
   store: Store,
   profile: ConnectionProfile,
-  opts: OpenSessionOptions = {},
-): Promise<Session> {
+  opts: ConnectOptions = {},
+): Promise<Session & { access: Access }> {
   const session = await openSession(profile, opts)
   try {
+    const access = await checkAccess(session, opts.signal)
+    if (access.canChange === 'none' && !opts.readOnly)
+      throw readOnlyRefusal(session.actor, await tokenRolesOf(session))
     // Graph may be refused (no consent, no second sign-in): the tenant is still connected, under
     // the name typed, and discovery says what Graph would not tell.
     const org = await session.graph
@@ -342,6 +354,7 @@ export async function connect(
       tenantId: session.tenantId,
       tenantName: name,
       lastActor: session.actor,
+      canChange: access.canChange,
     }
     const existing = await store.getTenant(session.tenantId)
     await store.upsertTenant({
@@ -362,10 +375,21 @@ export async function connect(
       },
     })
     session.profile = saved
-    return session
+    return Object.assign(session, { access })
   } catch (e) {
     session.close()
     throw e
+  }
+}
+
+/** The directory roles the Exchange token names (its `wids`), for messages; null if unknown. */
+async function tokenRolesOf(session: Session): Promise<string[] | null> {
+  try {
+    const claims = readClaims(await session.signedIn.getToken('exchange'))
+    const known = (claims?.roleTemplateIds ?? []).filter((id) => ROLE_TEMPLATES[id.toLowerCase()])
+    return known.length > 0 ? known.map(roleName) : null
+  } catch {
+    return null
   }
 }
 

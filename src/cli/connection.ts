@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process'
 import { confirm, isCancel } from '@clack/prompts'
 import type { Command } from 'commander'
-import { loadProfile, openSession, type Session } from '../app/session.js'
+import { loadProfile, openSession, type ConnectionProfile, type Session } from '../app/session.js'
 import { PassageError } from '../core/errors/index.js'
 import type { DeviceCodePrompt } from '../exchange/index.js'
 import { openStore, type Store } from '../store/index.js'
@@ -71,6 +71,36 @@ export function showDeviceCode(p: DeviceCodePrompt): void {
   )
 }
 
+/**
+ * Refuses, before any sign-in, a change by a connection saved as read only (connect found that
+ * the admin may change nothing): exit 3, as Microsoft 365 would refuse every change.
+ */
+export function refuseReadOnly(profile: ConnectionProfile, what: string): void {
+  if (profile.canChange !== 'none') return
+  throw new PassageError(
+    'PASSAGE_E_EXO_ROLE_MISSING',
+    `${profile.lastActor ?? 'The connected admin'} may not change ${profile.tenantName ?? profile.tenant} (connected read only), so ${what} is refused before signing in.`,
+    {
+      details: { actor: profile.lastActor },
+      hint: 'Run `passage connect` as an Exchange Administrator or Security Administrator (again, if the role was granted since; role changes can take up to an hour to reach Exchange).',
+    },
+  )
+}
+
+/** True when confirmation can be asked on a terminal. */
+export function interactive(): boolean {
+  return Boolean(process.stdin.isTTY && process.stderr.isTTY)
+}
+
+/** Refuses, before signing in, a command that would need a confirmation nobody can give. */
+export function requireYesOrTerminal(yes: boolean | undefined, what: string): void {
+  if (yes || interactive()) return
+  throw new PassageError(
+    'PASSAGE_E_CONFIRM',
+    `${what} needs a confirmation, and standard input is not a terminal: nothing was signed in to or changed.`,
+  )
+}
+
 /** Signs in with the saved profile of a tenant (or the last connected one). */
 export async function sessionFor(store: Store, tenant?: string): Promise<Session> {
   const profile = await loadProfile(store, tenant)
@@ -84,6 +114,7 @@ export async function sessionFor(store: Store, tenant?: string): Promise<Session
       progress('Microsoft Graph (licences and roles) needs its own sign-in:')
       showDeviceCode(p)
     },
+    onStale: (why) => progress(`Signing in again: ${why}.`),
     env: process.env,
   })
   if (session.fromCache) progress(`Signed in as ${session.actor} from the token cache.`)
@@ -96,8 +127,9 @@ export async function sessionFor(store: Store, tenant?: string): Promise<Session
  */
 export async function confirmOrYes(message: string, yes: boolean | undefined): Promise<boolean> {
   if (yes) return true
-  if (!process.stdin.isTTY || !process.stderr.isTTY)
+  if (!interactive())
     throw new PassageError('PASSAGE_E_CONFIRM', `${message} Standard input is not a terminal.`)
-  const answer = await confirm({ message, output: process.stderr })
+  // Every question asks before changing a tenant or releasing mail: Enter alone means No.
+  const answer = await confirm({ message, output: process.stderr, initialValue: false })
   return !isCancel(answer) && answer === true
 }

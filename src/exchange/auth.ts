@@ -26,7 +26,7 @@ import {
 import { readClaims } from './claims.js'
 import { createHttpClient, type HttpClient } from './http.js'
 import { msalNetworkModule, type DiscoveryRefusal } from './msal-network.js'
-import { signInError } from './signin-errors.js'
+import { signInError, staleReason } from './signin-errors.js'
 import type { TokenProvider, TokenRequestOptions } from './tokens.js'
 
 /** Options common to both sign-ins. */
@@ -253,7 +253,10 @@ function userSession(
           a.tenantId.toLowerCase() === tenantId.toLowerCase() &&
           a.username.toLowerCase() === account.username.toLowerCase(),
       )
-      if (cached) return cached
+      // msal shares accounts between clients: the account is usable for Graph only when the Graph
+      // client itself holds a token or refresh token for it.
+      if (cached && (await silentWorks(graphPca, cached, defaultScope('graph', endpoints))))
+        return cached
       const onCode = graph.onCode
       if (!onCode)
         throw new PassageError(
@@ -302,6 +305,23 @@ function userSession(
         for (const a of await cache.getAllAccounts()) await cache.removeAccount(a)
       }
     },
+  }
+}
+
+/** True when a client can get a token for the account silently (from its cache). */
+async function silentWorks(
+  pca: PublicClientApplication,
+  account: AccountInfo,
+  scope: string,
+): Promise<boolean> {
+  try {
+    await pca.acquireTokenSilent({ account, scopes: [scope] })
+    return true
+  } catch (e) {
+    // Unreachable is reported; anything else means "ask for a code".
+    const mapped = signInError(e)
+    if (mapped.code === 'PASSAGE_E_NETWORK') throw mapped
+    return false
   }
 }
 
@@ -357,38 +377,61 @@ export interface CachedSignInOptions extends SignInOptions {
   onGraphCode?: DeviceCodeOptions['onGraphCode']
 }
 
+/** A silent sign-in from the cache, or why there is none (said before a new code is shown). */
+export type CachedSignIn = { signedIn: SignedIn; reason: null } | { signedIn: null; reason: string }
+
 /**
  * Signs an admin in silently from the persistent cache (acquireTokenSilent with the cached
- * account, refreshing with its refresh token when needed). Null when the cache holds no usable
- * account for the tenant (none, or its refresh token expired or was revoked): then sign in with a
- * device code. A cache that cannot be read (wrong passphrase, changed file) throws.
+ * account, refreshing with its refresh token when needed). Without a usable account for the
+ * tenant (none, another admin's, or its refresh token expired or was revoked) it returns why, and
+ * the caller signs in with a device code. A cache that cannot be read (wrong key, changed file)
+ * throws; so does an unreachable sign-in service.
  */
-export async function signInFromCache(opts: CachedSignInOptions): Promise<SignedIn | null> {
+export async function signInFromCache(opts: CachedSignInOptions): Promise<CachedSignIn> {
   const endpoints = resolveEndpoints(opts.endpoints)
   const clientId = opts.clientId ?? EXO_POWERSHELL_CLIENT_ID
   const pca = new PublicClientApplication(msalConfig({ ...opts, endpoints }, clientId, opts.tenant))
   const tenant = opts.tenant.toLowerCase()
-  const accounts = (await pca.getTokenCache().getAllAccounts()).filter(
-    (a) => a.tenantId.toLowerCase() === tenant,
-  )
+  const all = await pca.getTokenCache().getAllAccounts()
+  const accounts = all.filter((a) => a.tenantId.toLowerCase() === tenant)
   const wanted = opts.username?.toLowerCase()
   const account =
     accounts.find((a) => wanted !== undefined && a.username.toLowerCase() === wanted) ??
-    (accounts.length === 1 ? accounts[0] : undefined)
-  if (!account) return null
+    (wanted === undefined && accounts.length === 1 ? accounts[0] : undefined)
+  if (!account) {
+    if (all.length === 0) return { signedIn: null, reason: 'no saved sign-in on this machine yet' }
+    const others = [...new Set(accounts.map((a) => a.username))].slice(0, 3)
+    return {
+      signedIn: null,
+      reason:
+        others.length > 0
+          ? `the saved sign-in is of another account (${others.join(', ')}), not ${opts.username ?? 'the one connected'}`
+          : 'the saved sign-ins are of other tenants',
+    }
+  }
   try {
     const r = await pca.acquireTokenSilent({
       account,
       scopes: [defaultScope('exchange', endpoints)],
     })
     const tid = r.tenantId || account.tenantId
-    return userSession(pca, account, tid, clientId, endpoints, graphSignIn(opts, clientId, tid))
+    return {
+      signedIn: userSession(
+        pca,
+        account,
+        tid,
+        clientId,
+        endpoints,
+        graphSignIn(opts, clientId, tid),
+      ),
+      reason: null,
+    }
   } catch (e) {
     if (e instanceof PassageError) throw e
-    // Only a network failure is worth reporting; anything else means "sign in again".
+    // Only a network failure is worth failing for; anything else means "sign in again".
     const mapped = signInError(e)
     if (mapped.code === 'PASSAGE_E_NETWORK') throw mapped
-    return null
+    return { signedIn: null, reason: staleReason(e) }
   }
 }
 

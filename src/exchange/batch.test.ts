@@ -235,6 +235,24 @@ describe('$batch', () => {
     ])
   })
 
+  it('a write batch whose connection drops: its Set items go again, its New items may have run', async () => {
+    const { peer, client } = await setup((req, n) => (n === 1 ? 'drop' : echo(req, n)))
+    const out = await client.batch([
+      { cmdlet: 'Set-TransportRule', params: { Identity: 'a' } },
+      { cmdlet: 'New-TransportRule', params: { Identity: 'b' } },
+    ])
+    // Sent once (it holds a write), then the Set item alone.
+    expect(peer.received).toHaveLength(2)
+    expect((peer.received[1]!.json as BatchReq).requests.map((r) => r.id)).toEqual(['0'])
+    expect(out[0]).toMatchObject({ ok: true, objects: [{ Name: 'a' }] })
+    const lost = out[1]
+    expect(lost?.ok).toBe(false)
+    if (lost && !lost.ok) {
+      expect(lost.error.code).toBe('PASSAGE_E_NETWORK')
+      expect(lost.error.details?.mayHaveRun).toBe(true)
+    }
+  })
+
   it('returns nothing for no calls, without a request', async () => {
     const { peer, client } = await setup(echo)
     expect(await client.batch([])).toEqual([])

@@ -1,8 +1,10 @@
 /**
  * `$batch` (reference §1.2): independent calls sent together, at most 10 per batch (CIPP's size;
- * the real limit is unconfirmed), batches in parallel under the tenant's concurrency cap. Items
- * that are throttled or fail transiently are sent again in a later batch; items with further
- * pages are followed one by one with InvokeCommand.
+ * the real limit is unconfirmed), batches in parallel under the tenant's concurrency cap: the
+ * reads of a round, and the writes of one of apply's waves (app/write-wave.ts). Items that are
+ * throttled or fail transiently are sent again in a later batch (one that may have run only
+ * when running it twice is harmless); items with further pages are followed with InvokeCommand,
+ * side by side.
  */
 import type { CmdletCall } from '../core/cmdlet.js'
 import { PassageError } from '../core/errors/index.js'
@@ -21,6 +23,14 @@ import { backoffMs, classifyStatus, retryAfterMs } from './retry.js'
 
 /** The most requests one `$batch` carries. */
 export const MAX_BATCH_SIZE = 10
+
+/**
+ * Independent calls that fit in one round of requests when `requestsInFlight` may be in flight
+ * at once (the tenant's cap): that many `$batch`es, each full.
+ */
+export function callsPerRound(requestsInFlight: number): number {
+  return Math.max(1, requestsInFlight) * MAX_BATCH_SIZE
+}
 
 /** One call's outcome in a batch: its result, or its own error (the others are unaffected). */
 export type BatchOutcome = ({ ok: true } & CmdletResult) | { ok: false; error: PassageError }
@@ -110,6 +120,8 @@ async function runChunk(
       headers: subRequestHeaders(calls[i]!.cmdlet, api.pageSize, anchor),
     }))
     let responses: BatchItemResponse[]
+    const again: number[] = []
+    let waitMs = 0
     try {
       const res = await post(api, {
         cmdlet: null,
@@ -125,19 +137,25 @@ async function runChunk(
       })
       responses = parseBatch(res.text)
     } catch (e) {
-      // The batch itself failed for good (after the transport's own retries): so does each item.
+      // The batch itself failed for good (after the transport's own retries): so does each item,
+      // except that when it may have run (a batch with a write is not sent twice by the
+      // transport), the items that can run twice without harm are sent again in a later batch,
+      // as the transport would repeat each of them sent on its own.
       const error =
         e instanceof PassageError ? e : new PassageError('PASSAGE_E_INTERNAL', String(e))
-      for (const i of pending) outcomes[i] = { ok: false, error }
-      return
+      const repeat = error.details?.mayHaveRun === true && round < policy.maxAttempts
+      for (const i of pending)
+        if (repeat && isIdempotent(calls[i]!.cmdlet)) again.push(i)
+        else outcomes[i] = { ok: false, error }
+      if (!again.length) return
+      responses = []
     }
     const byId = new Map(responses.map((r) => [r.id, r]))
-    const again: number[] = []
     // Items whose answer has more pages: their follow-up pages are fetched side by side (the
     // tenant's concurrency cap still bounds the requests in flight), not one item after another.
     const follows: Promise<void>[] = []
-    let waitMs = 0
     for (const i of pending) {
+      if (again.includes(i) || outcomes[i]) continue
       const call = calls[i]!
       const r = byId.get(String(i))
       // No answer: the service stopped at an earlier failure; the call did not run.

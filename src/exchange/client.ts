@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import type { CmdletCall } from '../core/cmdlet.js'
 import { PassageError } from '../core/errors/index.js'
-import { batch, type BatchOptions, type BatchOutcome } from './batch.js'
+import { batch, callsPerRound, type BatchOptions, type BatchOutcome } from './batch.js'
 import { readClaims } from './claims.js'
 import { normaliseTenant, resolveEndpoints, type ExchangeEndpoints } from './config.js'
 import { mapExchangeError } from './errors.js'
@@ -95,6 +95,14 @@ export class ExchangeClient implements AdminApi {
   /** Runs a cmdlet; its output objects and warnings. */
   invoke(call: CmdletCall, opts: InvokeOptions = {}): Promise<CmdletResult> {
     return invoke(this, call, opts)
+  }
+
+  /**
+   * Independent calls one round of requests carries: the tenant's concurrency cap times the calls
+   * one `$batch` holds. Apply's default of changes in flight, so that the cap is the one limit.
+   */
+  get callsPerRound(): number {
+    return callsPerRound(this.semaphore.limit)
   }
 
   /** Runs independent calls in `$batch`es of up to 10; each call succeeds or fails on its own. */

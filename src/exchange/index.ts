@@ -22,6 +22,7 @@ export {
   signInFromCache,
   signInWithCertificate,
   signInWithDeviceCode,
+  type CachedSignIn,
   type CachedSignInOptions,
   type CertificateOptions,
   type DeviceCodeOptions,
@@ -37,14 +38,16 @@ export {
   sealTokenCache,
   DEFAULT_SCRYPT_COST,
   MIN_PASSPHRASE_LENGTH,
+  STORED_KEY_LENGTH,
   TOKEN_CACHE_VERSION,
+  type CacheSecret,
   type FileTokenCache,
   type FileTokenCacheOptions,
   type ScryptCost,
 } from './token-cache.js'
 export { APP_ANCHOR_MAILBOX, ExchangeClient, type ExchangeClientOptions } from './client.js'
 export { isIdempotent, type CmdletResult, type ExoObject, type InvokeOptions } from './invoke.js'
-export { MAX_BATCH_SIZE, type BatchOptions, type BatchOutcome } from './batch.js'
+export { callsPerRound, MAX_BATCH_SIZE, type BatchOptions, type BatchOutcome } from './batch.js'
 export {
   GraphClient,
   type DomainInfo,
@@ -56,7 +59,16 @@ export { detectLicence, type LicenceInfo, type SubscribedSku } from './licence.j
 export { readClaims, type TokenClaims } from './claims.js'
 export { rolesNeededFor, roleName, ROLE_TEMPLATES } from './roles.js'
 export { mapExchangeError, mapGraphError, parseExchangeError } from './errors.js'
-export { signInError, type SignInReason } from './signin-errors.js'
+export { signInError, staleReason, type SignInReason } from './signin-errors.js'
+export {
+  cacheKeyFrom,
+  openSecretStore,
+  storeName,
+  type OpenSecretStoreOptions,
+  type SecretStore,
+  type SecretStoreProbe,
+} from './secret-store.js'
+export { agentSocketPath, keyAgentStore, type KeyAgentOptions } from './key-agent.js'
 export { DEFAULT_RETRY, type RetryPolicy, type Sleep } from './retry.js'
 export { DEFAULT_TENANT_CONCURRENCY, Semaphore } from './semaphore.js'
 export { createHttpClient, HttpFailure, type HttpClient } from './http.js'

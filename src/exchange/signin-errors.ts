@@ -164,3 +164,27 @@ function firstLine(text: string): string {
     .trim()
     .slice(0, 400)
 }
+
+/**
+ * Why a saved sign-in (a refresh token in the token cache) cannot be used silently, in words an
+ * admin understands: said before a new device code is shown, so a re-prompt is never silent.
+ */
+export function staleReason(e: unknown): string {
+  const m = (typeof e === 'object' && e !== null ? e : {}) as MsalLike
+  const text = [m.errorCode, m.subError, m.errorMessage, m.message]
+    .filter((x): x is string => typeof x === 'string')
+    .join(' ')
+  const code = aadstsCode(text)
+  const tag = code ? ` (${code})` : ''
+  if (/AADSTS700082|AADSTS70043|AADSTS700084|expired/i.test(text))
+    return `the saved sign-in expired${tag}`
+  if (/AADSTS50173|AADSTS50133|revoked|password/i.test(text))
+    return `the saved sign-in was revoked, for example after a password change${tag}`
+  if (/AADSTS50076|AADSTS50079|AADSTS50158|AADSTS53003|multi-factor|conditional/i.test(text))
+    return `the tenant now asks for a fresh sign-in (multi-factor or Conditional Access)${tag}`
+  if (/AADSTS50034|AADSTS50057|does not exist|disabled/i.test(text))
+    return `the saved account no longer exists or is disabled${tag}`
+  if (/no_tokens_found|no refresh token|refresh_token/i.test(text))
+    return 'the token cache holds no refresh token for this account'
+  return `the saved sign-in was refused${tag || ' by the sign-in service'}`
+}

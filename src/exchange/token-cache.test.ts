@@ -307,3 +307,60 @@ describe('fileTokenCache (the msal plugin)', () => {
     expect(deleteTokenCacheFile(join(dir, 'none'))).toBe(false)
   })
 })
+
+describe('fileTokenCache with a key kept in a secret store', () => {
+  let dir: string
+  let file: string
+  const KEY = randomBytes(32)
+  const where = 'the test keyring'
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'passage-tc-key-'))
+    file = join(dir, 'tokens.cache')
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('round-trips without scrypt, holds no plaintext, and never the key', async () => {
+    const writer = fileTokenCache({ path: file, storedKey: { key: KEY, where } })
+    expect(writer.keyKind).toBe('stored-key')
+    await writer.afterCacheAccess(context(CACHE, true).ctx)
+    const bytes = readFileSync(file)
+    expect(bytes[9]).toBe(2) // kdf id: HKDF of a stored key
+    const text = bytes.toString('latin1')
+    for (const secret of [REFRESH, ACCESS, 'exchange@contoso', KEY.toString('base64')])
+      expect(text).not.toContain(secret)
+    expect(bytes.includes(KEY)).toBe(false)
+    const reader = fileTokenCache({ path: file, storedKey: { key: Buffer.from(KEY), where } })
+    const { ctx, seen } = context(null, false)
+    await reader.beforeCacheAccess(ctx)
+    expect(seen).toEqual([CACHE])
+  })
+
+  it('another key, or a passphrase, is LOCKED and says which kind wrote the file', async () => {
+    const writer = fileTokenCache({ path: file, storedKey: { key: KEY, where } })
+    await writer.afterCacheAccess(context(CACHE, true).ctx)
+    const other = fileTokenCache({ path: file, storedKey: { key: randomBytes(32), where } })
+    const e1 = await caught(other.check())
+    expect(e1.code).toBe('PASSAGE_E_TOKEN_CACHE_LOCKED')
+    expect(e1.message).toContain(`another key than the one in ${where}`)
+    const withPass = fileTokenCache({ path: file, passphrase: PASS, cost: CHEAP })
+    const e2 = await caught(withPass.check())
+    expect(e2.code).toBe('PASSAGE_E_TOKEN_CACHE_LOCKED')
+    expect(e2.message).toContain("key kept in the system's secret store")
+    expectClean(e1, KEY.toString('base64'), REFRESH)
+  })
+
+  it('a passphrase file opened with a stored key is LOCKED, naming the passphrase', async () => {
+    const writer = fileTokenCache({ path: file, passphrase: PASS, cost: CHEAP })
+    await writer.afterCacheAccess(context(CACHE, true).ctx)
+    const e = await caught(fileTokenCache({ path: file, storedKey: { key: KEY, where } }).check())
+    expect(e.code).toBe('PASSAGE_E_TOKEN_CACHE_LOCKED')
+    expect(e.message).toContain('written with a passphrase (PASSAGE_TOKEN_CACHE_KEY)')
+  })
+
+  it('refuses a key of the wrong length', () => {
+    expect(() =>
+      fileTokenCache({ path: file, storedKey: { key: randomBytes(16), where } }),
+    ).toThrow(PassageError)
+  })
+})

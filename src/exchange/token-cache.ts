@@ -1,14 +1,15 @@
 /**
- * The opt-in token cache: an msal ICachePlugin that keeps msal's serialized cache (accounts,
- * refresh and access tokens) in one file, encrypted at rest with AES-256-GCM under a key derived
- * with scrypt from a passphrase. The file is written atomically (temp file + rename) with mode
+ * The token cache: an msal ICachePlugin that keeps msal's serialized cache (accounts, refresh and
+ * access tokens) in one file, encrypted at rest with AES-256-GCM under a key derived either with
+ * scrypt from a passphrase (PASSAGE_TOKEN_CACHE_KEY), or with HKDF-SHA256 from a random 256-bit
+ * key that never leaves the operating system's secret store (see secret-store.ts). The file is written atomically (temp file + rename) with mode
  * 0600 in a 0700 folder. A wrong passphrase or a changed file is a PassageError that names the
  * file, never its contents or the passphrase.
  *
  * File layout (version 2); the whole header is authenticated as GCM's additional data:
  *
- *   0  magic 'PSGTOKEN' (8)   8  version (1)   9  kdf id, 1 = scrypt (1)
- *  10  log2 N (1)  11  r (1)  12  p (1)        13  salt (16)
+ *   0  magic 'PSGTOKEN' (8)   8  version (1)   9  kdf id, 1 = scrypt, 2 = HKDF of a stored key (1)
+ *  10  log2 N (1)  11  r (1)  12  p (1)  (all 0 for HKDF)   13  salt (16)
  *  29  header sum (8): the first 8 bytes of SHA-256 of bytes 0-28, so that a damaged salt or
  *      cost reads as a damaged file, not as a wrong passphrase
  *  37  key check (8): the first 8 bytes of HMAC-SHA256(key, KEY_CHECK_LABEL)
@@ -22,6 +23,7 @@ import {
   createDecipheriv,
   createHash,
   createHmac,
+  hkdfSync,
   randomBytes,
   scrypt,
   timingSafeEqual,
@@ -44,6 +46,10 @@ const MAGIC = Buffer.from('PSGTOKEN', 'ascii')
 /** The format version this code writes (it reads version 1 too). */
 export const TOKEN_CACHE_VERSION = 2
 const KDF_SCRYPT = 1
+const KDF_HKDF = 2
+const HKDF_INFO = 'passage token cache: file key'
+/** Bytes of a key kept in the secret store. */
+export const STORED_KEY_LENGTH = 32
 const SALT_LEN = 16
 const SUM_LEN = 8
 const CHECK_LEN = 8
@@ -75,6 +81,26 @@ function costInBounds(c: ScryptCost): boolean {
   return c.logN >= 10 && c.logN <= 20 && c.r >= 1 && c.r <= 32 && c.p >= 1 && c.p <= 4
 }
 
+/**
+ * Where a cache's key comes from: a passphrase (scrypt) or a random key kept in the operating
+ * system's secret store (HKDF). Neither is ever written to the file, a log or an error.
+ */
+export type CacheSecret =
+  { kind: 'passphrase'; passphrase: string } | { kind: 'stored-key'; key: Buffer; where: string }
+
+/** The KDF id of a secret. */
+const kdfOf = (secret: CacheSecret) => (secret.kind === 'passphrase' ? KDF_SCRYPT : KDF_HKDF)
+
+/** The HKDF cost bytes (none). */
+const NO_COST: ScryptCost = { logN: 0, r: 0, p: 0 }
+
+function deriveFrom(secret: CacheSecret, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
+  if (secret.kind === 'passphrase') return deriveKey(secret.passphrase, salt, cost)
+  return Promise.resolve(
+    Buffer.from(hkdfSync('sha256', secret.key, salt, HKDF_INFO, STORED_KEY_LENGTH)),
+  )
+}
+
 function deriveKey(passphrase: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   const N = 2 ** cost.logN
   return new Promise((resolve, reject) =>
@@ -94,6 +120,7 @@ function keyCheck(key: Buffer): Buffer {
 
 /** A derived key with the salt and cost it came from. */
 interface DerivedKey {
+  kdf: number
   salt: Buffer
   cost: ScryptCost
   key: Buffer
@@ -102,6 +129,8 @@ interface DerivedKey {
 /** The header fields of a cache file. */
 interface Header {
   version: number
+  /** 1 = scrypt (passphrase), 2 = HKDF (a key in the secret store). */
+  kdf: number
   /** Bytes of the header (authenticated with the ciphertext). */
   length: number
   cost: ScryptCost
@@ -136,13 +165,16 @@ function readHeader(data: Buffer, where: string): Header {
   let at = MAGIC.length + 1
   const kdf = data[at++]!
   const cost = { logN: data[at++]!, r: data[at++]!, p: data[at++]! }
-  if (kdf !== KDF_SCRYPT || !costInBounds(cost))
-    throw corrupt(where, 'its key derivation parameters are not valid')
+  const valid =
+    kdf === KDF_SCRYPT
+      ? costInBounds(cost)
+      : kdf === KDF_HKDF && version >= 2 && cost.logN === 0 && cost.r === 0 && cost.p === 0
+  if (!valid) throw corrupt(where, 'its key derivation parameters are not valid')
   const salt = data.subarray(at, (at += SALT_LEN))
   if (version >= 2) at += SUM_LEN
   const check = data.subarray(at, (at += CHECK_LEN))
   const iv = data.subarray(at, (at += IV_LEN))
-  return { version, length, cost, salt, check, iv }
+  return { version, kdf, length, cost, salt, check, iv }
 }
 
 /** The sum over a header's parameters (magic to salt). */
@@ -154,7 +186,7 @@ function encrypt(plain: string, k: DerivedKey): Buffer {
   const iv = randomBytes(IV_LEN)
   const params = Buffer.concat([
     MAGIC,
-    Buffer.from([TOKEN_CACHE_VERSION, KDF_SCRYPT, k.cost.logN, k.cost.r, k.cost.p]),
+    Buffer.from([TOKEN_CACHE_VERSION, k.kdf, k.cost.logN, k.cost.r, k.cost.p]),
     k.salt,
   ])
   const header = Buffer.concat([params, headerSum(params), keyCheck(k.key), iv])
@@ -164,15 +196,19 @@ function encrypt(plain: string, k: DerivedKey): Buffer {
   return Buffer.concat([header, body, cipher.getAuthTag()])
 }
 
-/** Derives (or reuses) the key for a header, and checks it before decrypting. */
-function decrypt(data: Buffer, h: Header, key: Buffer, where: string): string {
+/** Checks a derived key against a header before decrypting with it. */
+function decrypt(
+  data: Buffer,
+  h: Header,
+  key: Buffer,
+  where: string,
+  secret?: CacheSecret,
+): string {
   const expected = keyCheck(key)
   if (!timingSafeEqual(expected, h.check))
-    throw new PassageError(
-      'PASSAGE_E_TOKEN_CACHE_LOCKED',
-      `The token cache ${where} was written with another passphrase than PASSAGE_TOKEN_CACHE_KEY.`,
-      { details: { file: where } },
-    )
+    throw new PassageError('PASSAGE_E_TOKEN_CACHE_LOCKED', lockedMessage(h, where, secret), {
+      details: { file: where, reason: 'other-key' },
+    })
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, h.iv, { authTagLength: TAG_LEN })
     decipher.setAAD(data.subarray(0, h.length))
@@ -186,6 +222,17 @@ function decrypt(data: Buffer, h: Header, key: Buffer, where: string): string {
     // No cause: it carries nothing useful, and nothing of the file may reach an error.
     throw corrupt(where, 'it was changed after passage wrote it (authentication failed)')
   }
+}
+
+/** Why a key does not open a file, in words (never the key). */
+function lockedMessage(h: Header, where: string, secret?: CacheSecret): string {
+  if (secret?.kind === 'stored-key')
+    return h.kdf === KDF_SCRYPT
+      ? `The token cache ${where} was written with a passphrase (PASSAGE_TOKEN_CACHE_KEY), not with the key in ${secret.where}.`
+      : `The token cache ${where} was written with another key than the one in ${secret.where}.`
+  if (h.kdf === KDF_HKDF)
+    return `The token cache ${where} was written with a key kept in the system's secret store, not with PASSAGE_TOKEN_CACHE_KEY.`
+  return `The token cache ${where} was written with another passphrase than PASSAGE_TOKEN_CACHE_KEY.`
 }
 
 /** Checks a passphrase; a missing or short one is refused with a hint (never echoed). */
@@ -213,7 +260,12 @@ export async function sealTokenCache(
   cost: ScryptCost = DEFAULT_SCRYPT_COST,
 ): Promise<Buffer> {
   const salt = randomBytes(SALT_LEN)
-  return encrypt(plain, { salt, cost, key: await deriveKey(passphrase, salt, cost) })
+  return encrypt(plain, {
+    kdf: KDF_SCRYPT,
+    salt,
+    cost,
+    key: await deriveKey(passphrase, salt, cost),
+  })
 }
 
 /** Decrypts a cache file's bytes; `where` names the file in errors. */
@@ -223,6 +275,8 @@ export async function openTokenCache(
   where = 'file',
 ): Promise<string> {
   const h = readHeader(data, where)
+  if (h.kdf !== KDF_SCRYPT)
+    throw new PassageError('PASSAGE_E_TOKEN_CACHE_LOCKED', lockedMessage(h, where))
   return decrypt(data, h, await deriveKey(passphrase, h.salt, h.cost), where)
 }
 
@@ -230,8 +284,10 @@ export async function openTokenCache(
 export interface FileTokenCacheOptions {
   /** The cache file (its folder is created with mode 0700 when missing). */
   path: string
-  /** The passphrase the key is derived from (checked with `checkPassphrase`). */
-  passphrase: string
+  /** The passphrase the key is derived from (checked with `checkPassphrase`)... */
+  passphrase?: string
+  /** ...or a random key kept in the secret store (STORED_KEY_LENGTH bytes), named by `where`. */
+  storedKey?: { key: Buffer; where: string }
   /** scrypt's cost for new files (tests lower it). */
   cost?: ScryptCost
 }
@@ -239,6 +295,8 @@ export interface FileTokenCacheOptions {
 /** The msal cache plugin over an encrypted file; also deletes the file. */
 export interface FileTokenCache extends ICachePlugin {
   readonly path: string
+  /** How its key is kept: 'passphrase' or 'stored-key'. */
+  readonly keyKind: CacheSecret['kind']
   /** Reads the file, when there is one, and checks the passphrase and its integrity. */
   check(): Promise<void>
   /** Deletes the file; true when there was one. */
@@ -298,8 +356,11 @@ function readIfPresent(path: string): Buffer | null {
  * per salt and kept in memory for the life of the plugin.
  */
 export function fileTokenCache(opts: FileTokenCacheOptions): FileTokenCache {
-  const passphrase = checkPassphrase(opts.passphrase)
-  const cost = opts.cost ?? DEFAULT_SCRYPT_COST
+  const secret: CacheSecret = opts.storedKey
+    ? { kind: 'stored-key', key: checkStoredKey(opts.storedKey.key), where: opts.storedKey.where }
+    : { kind: 'passphrase', passphrase: checkPassphrase(opts.passphrase) }
+  const kdf = kdfOf(secret)
+  const cost = secret.kind === 'passphrase' ? (opts.cost ?? DEFAULT_SCRYPT_COST) : NO_COST
   const path = opts.path
   const keys = new Map<string, Promise<Buffer>>()
   let current: DerivedKey | null = null
@@ -312,7 +373,7 @@ export function fileTokenCache(opts: FileTokenCacheOptions): FileTokenCache {
     const id = `${salt.toString('hex')}:${c.logN}:${c.r}:${c.p}`
     let k = keys.get(id)
     if (!k) {
-      k = deriveKey(passphrase, salt, c)
+      k = deriveFrom(secret, salt, c)
       keys.set(id, k)
     }
     return k
@@ -323,8 +384,12 @@ export function fileTokenCache(opts: FileTokenCacheOptions): FileTokenCache {
     const data = readIfPresent(path)
     if (!data) return null
     const h = readHeader(data, path)
+    if (h.kdf !== kdf)
+      throw new PassageError('PASSAGE_E_TOKEN_CACHE_LOCKED', lockedMessage(h, path, secret), {
+        details: { file: path, reason: 'other-key' },
+      })
     const key = await keyFor(h.salt, h.cost)
-    const plain = decrypt(data, h, key, path)
+    const plain = decrypt(data, h, key, path, secret)
     try {
       JSON.parse(plain)
     } catch {
@@ -332,12 +397,13 @@ export function fileTokenCache(opts: FileTokenCacheOptions): FileTokenCache {
     }
     outdated = h.version < TOKEN_CACHE_VERSION || h.cost.logN < cost.logN
     // An outdated file is re-keyed with a new salt at the current cost when it is next written.
-    current = outdated ? null : { salt: Buffer.from(h.salt), cost: h.cost, key }
+    current = outdated ? null : { kdf, salt: Buffer.from(h.salt), cost: h.cost, key }
     return plain
   }
 
   return {
     path,
+    keyKind: secret.kind,
     async check(): Promise<void> {
       await load()
     },
@@ -352,7 +418,7 @@ export function fileTokenCache(opts: FileTokenCacheOptions): FileTokenCache {
       if ((!ctx.cacheHasChanged && !outdated) || unreadable) return
       if (!current) {
         const salt = randomBytes(SALT_LEN)
-        current = { salt, cost, key: await keyFor(salt, cost) }
+        current = { kdf, salt, cost, key: await keyFor(salt, cost) }
       }
       writeAtomic(path, encrypt(ctx.tokenCache.serialize(), current))
       outdated = false
@@ -362,6 +428,16 @@ export function fileTokenCache(opts: FileTokenCacheOptions): FileTokenCache {
       return deleteTokenCacheFile(path)
     },
   }
+}
+
+/** Checks a key from the secret store (its length only; it is never shown). */
+function checkStoredKey(key: Buffer): Buffer {
+  if (key.length !== STORED_KEY_LENGTH)
+    throw new PassageError(
+      'PASSAGE_E_TOKEN_CACHE_CORRUPT',
+      "The token cache's key in the system's secret store is not a key passage wrote.",
+    )
+  return key
 }
 
 /** Deletes a token cache file; true when there was one. */

@@ -1,7 +1,8 @@
 /**
- * Where the client gets its access tokens. Tokens live in memory only: auth.ts implements this
- * with msal's in-memory cache (and its silent refresh); an opt-in encrypted cache plugs into
- * msal there (see `SignInOptions.cachePlugin`), not here.
+ * Where the client gets its access tokens: auth.ts implements this with msal's cache (and its
+ * silent refresh). Where that cache is kept between commands (an encrypted file whose key is in
+ * the system's secret store, passage's key agent or a passphrase; or memory) plugs into msal
+ * there (`SignInOptions.cachePlugin`, chosen by app/token-keeping.ts), not here.
  */
 import type { Audience } from './config.js'
 

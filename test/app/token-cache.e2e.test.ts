@@ -33,7 +33,8 @@ function passage(
 ): Promise<Result> {
   return new Promise((resolve) => {
     const base = { ...process.env }
-    for (const k of Object.keys(base)) if (k.startsWith('PASSAGE_')) delete base[k]
+    for (const k of Object.keys(base))
+      if (k.startsWith('PASSAGE_') || k === 'DBUS_SESSION_BUS_ADDRESS') delete base[k]
     const child = spawn(process.execPath, [CLI, ...args], {
       env: { ...base, NO_COLOR: '1', ...env },
     })
@@ -70,6 +71,8 @@ describe('passage connect --token-cache', () => {
     env = {
       PASSAGE_DB: join(dir, 'passage.db'),
       PASSAGE_TOKEN_CACHE_FILE: join(dir, 'home', '.passage', 'tokens.cache'),
+      // The passphrase cache only: no key agent (one-sign-in.e2e.test.ts covers it).
+      PASSAGE_KEY_AGENT: '0',
     }
     target = ['--tenant', name, '--sandbox', s.sb.url, '--ca', join(dir, 'ca.pem')]
   })
@@ -97,7 +100,8 @@ describe('passage connect --token-cache', () => {
     await Promise.all(approvals)
     expect(c.stderr).not.toContain('PASSAGE_E')
     expect(c.code).toBe(0)
-    expect(c.codes).toHaveLength(1)
+    // Exchange's code, and Graph's own client's (README); both kept in the cache.
+    expect(c.codes).toHaveLength(2)
     expect(JSON.parse(c.stdout)).toMatchObject({
       ok: true,
       actor: upn,
@@ -120,26 +124,25 @@ describe('passage connect --token-cache', () => {
     for (const out of [c.stdout, c.stderr, d.stdout, d.stderr]) expect(out).not.toContain(KEY)
   }, 60_000)
 
-  it('a wrong passphrase: a clear error (exit 2), no code asked, the file kept', async () => {
-    const before = readFileSync(env.PASSAGE_TOKEN_CACHE_FILE!)
+  it('a changed passphrase: says why it asks for a new code, never the passphrase', async () => {
     const wrong = 'wrong e2e passphrase here'
-    const r = await passage({ ...env, PASSAGE_TOKEN_CACHE_KEY: wrong }, ['discover'])
-    expect(r.code).toBe(2)
-    expect(r.stderr).toContain('PASSAGE_E_TOKEN_CACHE_LOCKED')
-    expect(r.stderr).toContain('--sign-out')
+    const r = await passage({ ...env, PASSAGE_TOKEN_CACHE_KEY: wrong }, ['discover'], (_c, kill) =>
+      kill(),
+    )
+    expect(r.stderr).toContain(
+      'Signing in again: the token cache was written with another passphrase than PASSAGE_TOKEN_CACHE_KEY',
+    )
     expect(r.stderr).not.toContain(wrong)
-    expect(r.codes).toEqual([])
-    expect(readFileSync(env.PASSAGE_TOKEN_CACHE_FILE!).equals(before)).toBe(true)
+    expect(r.codes).toHaveLength(1)
   }, 30_000)
 
   it('connect --sign-out deletes the cache; the next command asks for a code', async () => {
     const out = await passage(env, ['connect', '--sign-out', '--json'])
     expect(out.code).toBe(0)
-    expect(JSON.parse(out.stdout)).toEqual({
+    expect(JSON.parse(out.stdout)).toMatchObject({
       ok: true,
       signedOut: true,
       file: env.PASSAGE_TOKEN_CACHE_FILE,
-      deleted: true,
     })
     expect(() => statSync(env.PASSAGE_TOKEN_CACHE_FILE!)).toThrow()
     const d = await passage({ ...env, PASSAGE_TOKEN_CACHE_KEY: KEY }, ['discover'], (_c, kill) =>

@@ -27,6 +27,8 @@ import { memoryStore, sandbox, tenantNamed, type Sandbox } from './helpers.js'
 
 const KEY = 'a long passphrase for the tests'
 const CHEAP = { logN: 10, r: 8, p: 1 }
+/** No system secret store in these tests, whatever the machine has. */
+const NO_STORE = () => Promise.resolve({ store: null, why: 'none in this test' })
 
 describe('the token cache with a device-code connection', () => {
   let s: Sandbox
@@ -60,7 +62,9 @@ describe('the token cache with a device-code connection', () => {
     })
     const e = await connect(store, profile, {
       caPem: s.sb.caPem,
-      env: { PASSAGE_TOKEN_CACHE_FILE: env.PASSAGE_TOKEN_CACHE_FILE! },
+      // --token-cache insists on a cache: no secret store, the key agent off, no passphrase.
+      env: { PASSAGE_TOKEN_CACHE_FILE: env.PASSAGE_TOKEN_CACHE_FILE!, PASSAGE_KEY_AGENT: '0' },
+      secretStore: NO_STORE,
       onCode: (p) => void codes.push(p),
     }).catch((x: unknown) => x)
     expect(isPassageError(e, 'PASSAGE_E_TOKEN_CACHE_KEY')).toBe(true)
@@ -68,10 +72,11 @@ describe('the token cache with a device-code connection', () => {
     expect(() => statSync(env.PASSAGE_TOKEN_CACHE_FILE!)).toThrow()
   })
 
-  it('a damaged cache fails before any device code, even for a tenant given by name', async () => {
+  it('a damaged cache is said and replaced before the new device code', async () => {
     const file = join(dir, 'damaged.cache')
     writeFileSync(file, 'PSGTOKEN\u0001 not really')
-    const codes: DeviceCodePrompt[] = []
+    const said: string[] = []
+    const ac = new AbortController()
     const profile = newProfile({
       tenant: name,
       sandboxUrl: s.sb.url,
@@ -81,10 +86,18 @@ describe('the token cache with a device-code connection', () => {
     const e = await connect(store, profile, {
       caPem: s.sb.caPem,
       env: { ...env, PASSAGE_TOKEN_CACHE_FILE: file },
-      onCode: (p) => void codes.push(p),
+      onStale: (why) => said.push(`stale: ${why}`),
+      onCode: () => {
+        said.push('code')
+        ac.abort()
+      },
+      signal: ac.signal,
     }).catch((x: unknown) => x)
-    expect(isPassageError(e, 'PASSAGE_E_TOKEN_CACHE_CORRUPT')).toBe(true)
-    expect(codes).toEqual([])
+    expect(isPassageError(e, 'PASSAGE_E_SIGNIN')).toBe(true)
+    expect(said).toHaveLength(2)
+    expect(said[0]).toMatch(/^stale: the token cache file is damaged or was changed/)
+    expect(said[1]).toBe('code')
+    expect(() => statSync(file)).toThrow()
   })
 
   it('connect writes the encrypted cache; the next session signs in silently', async () => {
@@ -170,22 +183,61 @@ describe('the token cache with a device-code connection', () => {
     expect(session.tokenCache).toBeNull()
   })
 
-  it('a wrong passphrase is a clear error that names the file, not its content', async () => {
+  it('a changed passphrase says why it asks again, never the passphrase', async () => {
+    const said: string[] = []
+    const ac = new AbortController()
     const e = await openSession(saved, {
       caPem: s.sb.caPem,
       env: { ...env, PASSAGE_TOKEN_CACHE_KEY: 'not the right passphrase' },
-      onCode: () => {
-        throw new Error('no device code may be asked for')
-      },
+      onStale: (why) => said.push(why),
+      onCode: () => ac.abort(),
+      signal: ac.signal,
     }).catch((x: unknown) => x)
-    expect(isPassageError(e, 'PASSAGE_E_TOKEN_CACHE_LOCKED')).toBe(true)
-    expect(String((e as Error).message)).toContain(env.PASSAGE_TOKEN_CACHE_FILE)
+    expect(isPassageError(e, 'PASSAGE_E_SIGNIN')).toBe(true)
+    expect(said).toEqual([
+      'the token cache was written with another passphrase than PASSAGE_TOKEN_CACHE_KEY (or with a key from a secret store); it is replaced',
+    ])
     expect(JSON.stringify(e)).not.toContain('not the right passphrase')
+    // The next session (right passphrase) finds no cache and says so.
+    expect(() => statSync(env.PASSAGE_TOKEN_CACHE_FILE!)).toThrow()
+  })
+
+  it('another account in the cache, or an expired sign-in, is said before the new code', async () => {
+    const upn = `exchange@${name}`
+    let approval: Promise<void> = Promise.resolve()
+    const fresh = await openSession(saved, {
+      caPem: s.sb.caPem,
+      env,
+      tokenCacheCost: CHEAP,
+      onCode: (p) => {
+        approval = approveDeviceCode(s, p.userCode, upn)
+      },
+    })
+    await approval
+    fresh.close()
+    const said: string[] = []
+    const ac = new AbortController()
+    await openSession(
+      { ...saved, lastActor: `security@${name}` },
+      {
+        caPem: s.sb.caPem,
+        env,
+        onStale: (why) => said.push(why),
+        onCode: () => ac.abort(),
+        signal: ac.signal,
+      },
+    ).catch(() => undefined)
+    expect(said).toEqual([`the saved sign-in is of another account (${upn}), not security@${name}`])
   })
 
   it('sign-out deletes the file; the next session asks for a device code', async () => {
-    expect(deleteTokenCache(env)).toEqual({ file: env.PASSAGE_TOKEN_CACHE_FILE, deleted: true })
-    expect(deleteTokenCache(env).deleted).toBe(false)
+    const quiet = { ...env, PASSAGE_KEY_AGENT_SOCKET: join(dir, 'no-agent', 'agent.sock') }
+    expect(await deleteTokenCache(quiet, { secretStore: NO_STORE })).toEqual({
+      file: env.PASSAGE_TOKEN_CACHE_FILE,
+      deleted: true,
+      keyDeleted: false,
+    })
+    expect((await deleteTokenCache(quiet, { secretStore: NO_STORE })).deleted).toBe(false)
     const upn = `exchange@${name}`
     let approval: Promise<void> = Promise.resolve()
     const codes: string[] = []

@@ -141,7 +141,7 @@ export async function signIn(
 ): Promise<void> {
   await page.getByRole('heading', { name: 'Sign in to your Microsoft 365 tenant' }).waitFor()
   await page.getByLabel('Sandbox tenant').selectOption(tenant)
-  await page.getByRole('button', { name: /Generate token|Generate a new code/ }).click()
+  await page.getByRole('button', { name: /Sign in with a code|Get a new sign-in code/ }).click()
   const code = (await page.getByTestId('device-code').textContent())?.trim() ?? ''
   if (screenshot) await shot(page, screenshot)
   const [login] = await Promise.all([
@@ -155,4 +155,11 @@ export async function signIn(
   await login.getByRole('button', { name: 'Continue' }).click()
   await login.getByText('You may now close this window').waitFor()
   await login.close()
+}
+
+/** Step 6: Apply asks first (like Undo); confirms in its dialog. */
+export async function confirmApply(page: Page): Promise<void> {
+  const dialog = page.getByRole('dialog')
+  await dialog.waitFor()
+  await dialog.getByRole('button', { name: /^Yes, apply \d+ changes?$/ }).click()
 }

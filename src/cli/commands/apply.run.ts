@@ -4,7 +4,16 @@ import { apply } from '../../app/apply.js'
 import { loadPlanFile } from '../../app/plan-file.js'
 import { requireSignature } from '../../app/plan-signing.js'
 import { vendorOfPlan } from '../../app/plan-vendor.js'
-import { confirmOrYes, progress, sessionFor, withStore } from '../connection.js'
+import { requireCmdlets } from '../../app/access.js'
+import { loadProfile } from '../../app/session.js'
+import {
+  confirmOrYes,
+  progress,
+  refuseReadOnly,
+  requireYesOrTerminal,
+  sessionFor,
+  withStore,
+} from '../connection.js'
 import { formatPlan } from '../format-plan.js'
 import { printJson } from '../output.js'
 import { printSteps } from '../steps.js'
@@ -14,12 +23,18 @@ import type { ApplyOptions } from './apply.js'
 export async function run(file: string, opts: ApplyOptions, cmd: Command): Promise<void> {
   const { plan, signature } = loadPlanFile(file)
   const vendor = vendorOfPlan(plan, opts.vendorFile)
-  // Refuse an unsigned or edited plan before asking anything.
-  await withStore(cmd, (store) => requireSignature(store, plan, signature))
+  // Refuse an unsigned or edited plan, a read-only connection, or a run nobody can confirm,
+  // before asking anything or signing in.
+  await withStore(cmd, async (store) => {
+    const profile = await loadProfile(store, plan.tenant.id).catch(() => null)
+    if (profile) refuseReadOnly(profile, 'this apply')
+    await requireSignature(store, plan, signature)
+  })
+  requireYesOrTerminal(opts.yes, 'Apply')
   if (!opts.json) process.stderr.write(`${formatPlan(plan)}\n\n`)
   if (
     !(await confirmOrYes(
-      `Apply ${plan.changes.length} change(s) to ${plan.tenant.name}?`,
+      `Apply ${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} to ${plan.tenant.name}?`,
       opts.yes,
     ))
   ) {
@@ -30,9 +45,20 @@ export async function run(file: string, opts: ApplyOptions, cmd: Command): Promi
   await withStore(cmd, async (store) => {
     const session = await sessionFor(store, plan.tenant.id)
     try {
-      progress(`Applying ${plan.changes.length} change(s) to ${plan.tenant.name}...`)
+      // The admin's cmdlets, before the first change (a Security Reader is refused here).
+      await requireCmdlets(
+        session,
+        plan.changes.flatMap((c) => c.calls.map((call) => call.cmdlet)),
+        'this plan',
+      )
+      progress(
+        `Applying ${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} to ${plan.tenant.name}...`,
+      )
       const r = await apply(session, store, plan, {
-        concurrency: Math.max(1, Number(opts.concurrency) || 4),
+        // Absent: apply's default, from the client's per-tenant cap (one limit).
+        ...(Number(opts.concurrency) >= 1
+          ? { concurrency: Math.floor(Number(opts.concurrency)) }
+          : {}),
         vendor,
         onStep: printSteps(progress),
       })

@@ -4,7 +4,7 @@ import type { Command } from 'commander'
 export interface ApplyOptions {
   yes?: boolean
   json?: boolean
-  concurrency: string
+  concurrency?: string
   vendorFile?: string
 }
 
@@ -19,7 +19,10 @@ export function registerApplyCommand(program: Command): void {
       '--vendor-file <file>',
       'the vendor profile the plan was made from, for a vendor outside the catalog',
     )
-    .option('--concurrency <n>', 'changes in flight at once', '4')
+    .option(
+      '--concurrency <n>',
+      "changes in flight at once (default: as many as one round of the tenant's request cap carries)",
+    )
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',

@@ -10,7 +10,9 @@ export interface ConnectOptions {
   graphClientId?: string
   certificate?: string
   key?: string
+  /** true: --token-cache (insist on a cache); false: --no-token-cache (memory only). */
   tokenCache?: boolean
+  readOnly?: boolean
   signOut?: boolean
   json?: boolean
 }
@@ -36,9 +38,17 @@ export function registerConnectCommand(program: Command): void {
     .option('--key <pem>', "app-only: the certificate's private key file (never stored)")
     .option(
       '--token-cache',
-      'keep tokens in a file encrypted with PASSAGE_TOKEN_CACHE_KEY, so later commands sign in silently',
+      'insist on keeping tokens between commands (the default where it can: encrypted, with the key in the system secret store, passage key agent or PASSAGE_TOKEN_CACHE_KEY); refuse when none can be had',
     )
-    .option('--sign-out', 'delete the token cache file (signs out every cached account)')
+    .option('--no-token-cache', 'keep tokens in memory only: each command signs in again')
+    .option(
+      '--read-only',
+      'accept an admin who may change nothing (Security Reader, Global Reader): discover and check only',
+    )
+    .option(
+      '--sign-out',
+      'forget every saved sign-in: delete the token cache file and its key (ends the key agent)',
+    )
     .option('--json', 'print the result as JSON')
     // The implementation (the store, msal, Graph) loads only when the command runs.
     .action(async (opts: ConnectOptions, cmd: Command) => {

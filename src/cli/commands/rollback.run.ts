@@ -2,7 +2,15 @@
 import type { Command } from 'commander'
 import { rollback, runToUndo } from '../../app/rollback.js'
 import { PassageError } from '../../core/errors/index.js'
-import { confirmOrYes, progress, sessionFor, withStore } from '../connection.js'
+import { loadProfile } from '../../app/session.js'
+import {
+  confirmOrYes,
+  progress,
+  refuseReadOnly,
+  requireYesOrTerminal,
+  sessionFor,
+  withStore,
+} from '../connection.js'
 import { printJson } from '../output.js'
 import { stepLine } from '../steps.js'
 import type { RollbackOptions } from './rollback.js'
@@ -19,20 +27,29 @@ export async function run(
   await withStore(cmd, async (store) => {
     const tenant =
       opts.tenant ?? (runId !== undefined ? (await store.getRun(runId))?.tenantId : undefined)
+    // All that needs no sign-in comes first: the connection, the run to undo, the confirmation.
+    const profile = await loadProfile(store, tenant)
+    refuseReadOnly(profile, 'a rollback')
+    const known = profile.tenantId ? await runToUndo(store, profile.tenantId, runId) : null
+    if (known?.status === 'rolled-back') {
+      // Nothing to undo: said from the store, without signing in.
+      if (opts.json)
+        printJson({ appliedRun: known.id, runId: null, status: 'noop', steps: [], ms: 0 })
+      else console.log(`Run ${known.id} was already rolled back; nothing to do.`)
+      return
+    }
+    requireYesOrTerminal(opts.yes, 'Rollback')
+    const what = known ? `apply run ${known.id}` : 'the last apply'
+    if (
+      !(await confirmOrYes(`Undo ${what} on ${profile.tenantName ?? profile.tenant}?`, opts.yes))
+    ) {
+      progress('Nothing undone.')
+      process.exitCode = 2
+      return
+    }
     const session = await sessionFor(store, tenant)
     try {
-      const target = await runToUndo(store, session.tenantId, runId)
-      if (
-        target.status !== 'rolled-back' &&
-        !(await confirmOrYes(
-          `Undo apply run ${target.id} on ${session.profile.tenantName}?`,
-          opts.yes,
-        ))
-      ) {
-        progress('Nothing undone.')
-        process.exitCode = 2
-        return
-      }
+      const target = known ?? (await runToUndo(store, session.tenantId, runId))
       const r = await rollback(session, store, {
         runId: target.id,
         force: opts.force === true,

@@ -22,8 +22,17 @@ export interface DeviceSession {
   selected: { tenantId: string; upn: string } | null
 }
 
+/** How many device codes were issued and redeemed, in all and per client id (for tests). */
+export interface DeviceCodeCounts {
+  issued: number
+  redeemed: number
+  issuedByClient: Record<string, number>
+}
+
 export class DeviceSessions {
   private readonly byDeviceCode = new Map<string, DeviceSession>()
+  /** Device-code grants since the sandbox started (never reset by purge). */
+  readonly counts: DeviceCodeCounts = { issued: 0, redeemed: 0, issuedByClient: {} }
 
   create(opts: {
     clientId: string
@@ -51,6 +60,9 @@ export class DeviceSessions {
       selected: null,
     }
     this.byDeviceCode.set(session.deviceCode, session)
+    const client = opts.clientId.toLowerCase()
+    this.counts.issued += 1
+    this.counts.issuedByClient[client] = (this.counts.issuedByClient[client] ?? 0) + 1
     return session
   }
 

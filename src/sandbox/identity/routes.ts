@@ -100,6 +100,11 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: IdentityContex
   }
   registerDiscoveryRoutes(r)
   registerDeviceCodeRoute(r)
+  // The sandbox's own counters (not an Entra endpoint): how many device codes were issued, so a
+  // test can prove a flow asked for one sign-in. Counts only; never a code.
+  app.get('/_sandbox/sign-in/counts', (_req, reply) =>
+    reply.header('cache-control', 'no-store').send(r.sessions.counts),
+  )
   registerTokenRoute(r)
   registerDeviceLoginPages(r)
 }
@@ -279,8 +284,11 @@ function deviceCodeGrant(
       throw Errors.codeRedeemed()
     case 'declined':
       throw Errors.declined()
-    case 'approved':
-      return redeemDeviceCode(ctx, session, form)
+    case 'approved': {
+      const tokens = redeemDeviceCode(ctx, session, form)
+      sessions.counts.redeemed += 1
+      return tokens
+    }
     case 'pending': {
       const last = session.lastPollAt
       session.lastPollAt = now

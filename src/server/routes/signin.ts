@@ -63,6 +63,9 @@ export function registerSignInRoutes(app: FastifyInstance, state: ServerState): 
       failed = rej
     })
     connect(state.store, profile, {
+      // A reader may still look: Discovery says what this admin may not change, and apply is
+      // refused before any change (the CLI asks for --read-only instead).
+      readOnly: true,
       // The sandbox's CA is trusted for this session only, never process-wide.
       ...(sb ? { caPem: sb.caPem } : {}),
       signal: flow.abort.signal,

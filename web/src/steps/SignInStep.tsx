@@ -166,7 +166,7 @@ export function SignInStep({ w, update, go }: StepProps) {
           )}
           <Actions>
             <button type="button" className="primary" onClick={generate} disabled={busy}>
-              {busy ? 'Generating…' : flow ? 'Generate a new code' : 'Generate token'}
+              {busy ? 'Getting a code…' : flow ? 'Get a new sign-in code' : 'Sign in with a code'}
             </button>
           </Actions>
           {flow?.userCode && flow.status === 'waiting' && (
