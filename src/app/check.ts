@@ -24,7 +24,12 @@ export type CheckFinding = Finding
 export function checkFindings(snapshot: TenantSnapshot, plan: Plan, nowMs: number): Finding[] {
   return [
     ...plan.changes.flatMap((c) =>
-      surfaceOf(c.surface).verify(objectOf(snapshot, c), c, { snapshot, nowMs }),
+      surfaceOf(c.surface).verify(objectOf(snapshot, c), c, {
+        snapshot,
+        nowMs,
+        // Presets the plan said leave some recipients unchanged are not findings (issue 14).
+        declaredPresets: plan.presets ?? [],
+      }),
     ),
     ...ruleOrderFindings(plan.changes, (c) => objectOf(snapshot, c)),
   ]
@@ -65,14 +70,19 @@ export async function lastAppliedPlan(
     newest && ['failed', 'interrupted', 'running'].includes(newest.status) ? newest : undefined
   const run = unfinished ?? (await store.lastAppliedRun(tenantId))
   const plan = run?.planHash ? await store.getPlan(run.planHash) : undefined
-  if (!run || !plan)
+  if (!run || !plan) {
+    // Name the tenant as the admin knows it, and say when its last apply was undone.
+    const name = (await store.getTenant(tenantId))?.name ?? tenantId
     throw new PassageError(
       'PASSAGE_E_RUN_UNKNOWN',
-      `No plan has been applied to tenant ${tenantId}.`,
+      newest?.status === 'rolled-back'
+        ? `Nothing passage applied is in effect in ${name}: its last apply (run ${newest.id}) was undone.`
+        : `No plan has been applied to ${name}.`,
       {
         hint: 'Give the plan to check with --plan, or apply one first.',
       },
     )
+  }
   return { plan, runId: run.id, status: run.status }
 }
 
@@ -127,7 +137,10 @@ export async function check(
     run.id,
     findings.length ? 'failed' : 'done',
     findings.length
-      ? { code: 'PASSAGE_E_PLAN_DRIFT', message: `${findings.length} finding(s)` }
+      ? {
+          code: 'PASSAGE_E_PLAN_DRIFT',
+          message: `${findings.length} finding${findings.length === 1 ? '' : 's'}`,
+        }
       : null,
   )
   return {

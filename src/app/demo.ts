@@ -92,12 +92,45 @@ export type DemoEvent =
   | { type: 'rolled-back'; result: RollbackResult }
   | { type: 'compared'; tenant: string; equal: boolean; differences: string[] }
 
+/** Where some of the demo's time went: one phase, summed over the scenarios. */
+export interface DemoPhase {
+  name: string
+  ms: number
+}
+
 /** The demo's outcome: true when every tenant ended equal to its original state. */
 export interface DemoResult {
   equal: boolean
   /** What did not go as it should (an apply not done, a check not green, an undo not done). */
   failures: string[]
   ms: number
+  /** Where the time went, phase by phase in the order first met (sign-in, discover, plan...). */
+  phases: DemoPhase[]
+}
+
+/** Adds up the wall time of each phase (a phase met several times is summed). */
+export class PhaseClock {
+  private readonly spent = new Map<string, number>()
+
+  /** Runs `fn`, counting its wall time to `name`. */
+  async time<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+    const t0 = performance.now()
+    try {
+      return await fn()
+    } finally {
+      this.add(name, performance.now() - t0)
+    }
+  }
+
+  /** Counts `ms` to `name`. */
+  add(name: string, ms: number): void {
+    this.spent.set(name, (this.spent.get(name) ?? 0) + ms)
+  }
+
+  /** Every phase with its milliseconds (rounded), in the order first met. */
+  phases(): DemoPhase[] {
+    return [...this.spent].map(([name, ms]) => ({ name, ms: Math.round(ms) }))
+  }
 }
 
 /** Canonical JSON of what passage may change: the surfaces and the presets. */
@@ -118,8 +151,9 @@ export async function runDemo(
   scenarios: DemoScenario[] = DEMO_SCENARIOS,
 ): Promise<DemoResult> {
   const started = Date.now()
+  const clock = new PhaseClock()
   const dir = mkdtempSync(join(tmpdir(), 'passage-demo-'))
-  const store = await openStore(join(dir, 'passage.db'))
+  const store = await clock.time('store', () => openStore(join(dir, 'passage.db')))
   let equal = true
   const failures: string[] = []
   try {
@@ -130,21 +164,24 @@ export async function runDemo(
       emit({ type: 'scenario', tenant: name, vendor: sc.vendor })
       const upn = `exchange@${name}`
       let approval: Promise<void> = Promise.resolve()
-      const session = await connect(
-        store,
-        newProfile({ tenant: name, sandboxUrl: sb.url, auth: { kind: 'device' } }),
-        {
-          caPem: sb.caPem,
-          onCode: (prompt) => {
-            emit({ type: 'device-code', prompt, upn, url: sb.url })
-            approval = sb.approve(prompt.userCode, upn)
+      const session = await clock.time('sign-in', async () => {
+        const s = await connect(
+          store,
+          newProfile({ tenant: name, sandboxUrl: sb.url, auth: { kind: 'device' } }),
+          {
+            caPem: sb.caPem,
+            onCode: (prompt) => {
+              emit({ type: 'device-code', prompt, upn, url: sb.url })
+              approval = sb.approve(prompt.userCode, upn)
+            },
           },
-        },
-      )
-      await approval
+        )
+        await approval
+        return s
+      })
       try {
         emit({ type: 'signed-in', actor: session.actor, tenantId: session.tenantId })
-        const d = await discover(session, store)
+        const d = await clock.time('discover', () => discover(session, store))
         const original = d.snapshot
         emit({
           type: 'discovered',
@@ -155,49 +192,53 @@ export async function runDemo(
         })
         const vendor = chooseVendor(sc.vendor, sc.params)
         const now = new Date().toISOString()
-        const p = makePlan(
-          vendor,
-          { mode: sc.mode, ...(sc.protections ? { protections: sc.protections } : {}) },
-          original,
-          { now },
+        const p = await clock.time('plan', () =>
+          makePlan(
+            vendor,
+            { mode: sc.mode, ...(sc.protections ? { protections: sc.protections } : {}) },
+            original,
+            { now },
+          ),
         )
         emit({ type: 'planned', plan: p })
         const messages = typicalMessages(vendor, original)
-        emit({
-          type: 'simulated',
-          simulation: simulate(original, afterChanges(original, p.changes), messages, now),
-        })
+        const simulation = await clock.time('simulate', () =>
+          simulate(original, afterChanges(original, p.changes), messages, now),
+        )
+        emit({ type: 'simulated', simulation })
         const beforeSend = new Date(Date.now() - 1000)
-        emit({
-          type: 'delivery',
-          when: 'before',
-          report: await testDelivery(session, vendor, original, { send: true, since: beforeSend }),
-        })
+        const before = await clock.time('test messages', () =>
+          testDelivery(session, vendor, original, { send: true, since: beforeSend }),
+        )
+        emit({ type: 'delivery', when: 'before', report: before })
         emit({ type: 'phase', name: 'apply' })
-        const applied = await apply(session, store, p, {
-          onStep: (event) => emit({ type: 'step', event }),
-        })
+        const applied = await clock.time('apply', () =>
+          apply(session, store, p, {
+            onStep: (event) => emit({ type: 'step', event }),
+          }),
+        )
         emit({ type: 'applied', result: applied })
         if (applied.status !== 'done')
           failures.push(`${sc.vendor} on ${name}: apply ${applied.status}`)
-        const checked = await check(session, store, p)
+        const checked = await clock.time('check', () => check(session, store, p))
         emit({ type: 'checked', result: checked })
         if (!checked.green) failures.push(`${sc.vendor} on ${name}: check not green`)
-        const afterApply = (await discover(session, store)).snapshot
+        const afterApply = (await clock.time('discover', () => discover(session, store))).snapshot
         const afterSend = new Date()
-        emit({
-          type: 'delivery',
-          when: 'after',
-          report: await testDelivery(session, vendor, afterApply, { send: true, since: afterSend }),
-        })
+        const after = await clock.time('test messages', () =>
+          testDelivery(session, vendor, afterApply, { send: true, since: afterSend }),
+        )
+        emit({ type: 'delivery', when: 'after', report: after })
         emit({ type: 'phase', name: 'rollback' })
-        const rb = await rollback(session, store, {
-          runId: applied.runId,
-          onStep: (step) => emit({ type: 'rollback-step', step }),
-        })
+        const rb = await clock.time('rollback', () =>
+          rollback(session, store, {
+            runId: applied.runId,
+            onStep: (step) => emit({ type: 'rollback-step', step }),
+          }),
+        )
         emit({ type: 'rolled-back', result: rb })
         if (rb.status !== 'done') failures.push(`${sc.vendor} on ${name}: rollback ${rb.status}`)
-        const end = (await discover(session, store)).snapshot
+        const end = (await clock.time('discover', () => discover(session, store))).snapshot
         const same = surfaceJson(end) === surfaceJson(original)
         equal &&= same
         emit({
@@ -211,8 +252,8 @@ export async function runDemo(
       }
     }
   } finally {
-    await store.close()
+    await clock.time('store', () => store.close())
     rmSync(dir, { recursive: true, force: true })
   }
-  return { equal, failures, ms: Date.now() - started }
+  return { equal, failures, ms: Date.now() - started, phases: clock.phases() }
 }

@@ -16,6 +16,7 @@ import type { RolesInfo } from '../exchange/index.js'
 import type { Store } from '../store/index.js'
 import { detectCoManagers, type CoManager } from './co-managers.js'
 import { lookupMx, routingFromConnectors, routingFromHosts, type GatewayName } from './mx.js'
+import type { MxLookup } from './mx-words.js'
 import { readTenant } from './read-state.js'
 import type { Session } from './session.js'
 
@@ -41,6 +42,8 @@ export interface Discovery {
   defenderFrom: string[]
   /** Where the MX routing came from. */
   mxSource: 'override' | 'dns' | 'connector' | 'default'
+  /** Whether DNS was asked for the MX and answered (see mx.ts's mxLookupWords). */
+  mxLookup: MxLookup
   /**
    * Where the licence came from: Graph's subscribedSkus, or, when Graph refused, whether the
    * Defender cmdlets answer (a stand-in that cannot tell Plan 1 from Plan 2).
@@ -64,28 +67,27 @@ export function gatewayNames(): GatewayName[] {
     .map((v) => ({ id: v.id, name: v.name }))
 }
 
-/** The groups policies and presets scope by, with their members from Graph when it answers. */
+/**
+ * The groups policies and presets scope by, with their members from Graph (nested groups
+ * flattened, every page read), so that preset coverage is simulated per recipient. A group Graph
+ * does not know is left out; a refusal (no GroupMember.Read.All consent, app-only without the
+ * role) is passed to `refused` and the groups stay unknown, which the plan and simulation say.
+ */
 async function readGroups(
   session: Session,
   addresses: string[],
+  refused: (e: PassageError) => void,
 ): Promise<TenantSnapshot['directory']['groups']> {
+  let denied = false
   const out = await Promise.all(
     addresses.map(async (address) => {
       try {
-        const found = await session.graph.list<{
-          mail?: string
-          members?: { mail?: string; userPrincipalName?: string }[]
-        }>(
-          `groups?$filter=mail eq '${address.replace(/'/g, "''")}'&$expand=members($select=mail,userPrincipalName)`,
-        )
-        const g = found[0]
-        if (!g) return null
-        const members = (g.members ?? [])
-          .map((m) => (m.mail ?? m.userPrincipalName ?? '').toLowerCase())
-          .filter(Boolean)
-        return { address, members }
-      } catch {
-        // Groups are optional: without Group.Read.All (or in the sandbox) the list stays empty.
+        const members = await session.graph.groupMembers(address)
+        return members ? { address, members } : null
+      } catch (e) {
+        if (!isPassageError(e) || e.kind === 'bug') throw e
+        if (!denied) refused(e)
+        denied = true
         return null
       }
     }),
@@ -93,12 +95,17 @@ async function readGroups(
   return out.filter((g): g is { address: string; members: string[] } => g !== null)
 }
 
+/** The groups presets and policy rules name, as conditions or exceptions (issue 14). */
 function scopedGroups(state: SurfaceState, presets: TenantSnapshot['presets']): string[] {
-  const all = [
-    ...presets.flatMap((p) => p.SentToMemberOf),
-    ...state.antiSpam.rules.flatMap((r) => r.SentToMemberOf),
-    ...state.antiPhish.rules.flatMap((r) => r.SentToMemberOf),
+  const rules = [
+    ...presets,
+    ...state.antiSpam.rules,
+    ...state.antiPhish.rules,
+    ...state.malware.rules,
+    ...(state.safeLinks?.rules ?? []),
+    ...(state.safeAttachments?.rules ?? []),
   ]
+  const all = rules.flatMap((r) => [...r.SentToMemberOf, ...r.ExceptIfSentToMemberOf])
   return [...new Set(all.map((a) => a.toLowerCase()))]
 }
 
@@ -131,13 +138,6 @@ export async function discover(
   // Without Graph's word on the licence, the Defender cmdlets' existence is the next best sign;
   // it is said so, never passed off as Graph's answer.
   const licence: Licence = licenceInfo?.licence ?? (read.defenderReadable ? 'mdo-p1' : 'eop')
-  const degraded = refused.map(({ what, error }) => {
-    const why = `Graph refused (${error.code}: ${error.message.slice(0, 200)})`
-    if (what === 'licence')
-      return `licence unknown: ${why}; assumed ${licence === 'eop' ? 'EOP only' : 'Defender for Office 365 Plan 1'} because the Defender cmdlets ${licence === 'eop' ? 'do not answer' : 'answer'}`
-    if (what === 'roles') return `admin roles unknown: ${why}`
-    return `organisation name unknown: ${why}`
-  })
   const state: SurfaceState = hasDefender(licence)
     ? read.state
     : { ...read.state, safeLinks: null, safeAttachments: null, atpPolicy: null }
@@ -158,7 +158,9 @@ export async function discover(
   const useDns = opts.dns ?? !session.sandbox
   const groupsPromise = opts.groups
     ? Promise.resolve(opts.groups)
-    : readGroups(session, scopedGroups(state, presets))
+    : readGroups(session, scopedGroups(state, presets), (error) =>
+        refused.push({ what: 'groups', error }),
+      )
   const hosts = !opts.mx && useDns ? await lookupMx(defaultDomain) : []
   const fromDns = routingFromHosts(hosts, gateways, state.inboundConnectors)
   const fromConnector = routingFromConnectors(state.inboundConnectors, gateways)
@@ -167,6 +169,15 @@ export async function discover(
   else if (fromConnector) [mx, mxSource] = [fromConnector, 'connector']
   else [mx, mxSource] = [{ route: 'microsoft', hosts: [] }, 'default']
   const groups = await groupsPromise
+  const degraded = refused.map(({ what, error }) => {
+    const why = `Graph refused (${error.code}: ${error.message.slice(0, 200)})`
+    if (what === 'licence')
+      return `licence unknown: ${why}; assumed ${licence === 'eop' ? 'EOP only' : 'Defender for Office 365 Plan 1'} because the Defender cmdlets ${licence === 'eop' ? 'do not answer' : 'answer'}`
+    if (what === 'roles') return `admin roles unknown: ${why}`
+    if (what === 'groups')
+      return `group members unknown: ${why}; who a preset or policy covers cannot be simulated per recipient`
+    return `organisation name unknown: ${why}`
+  })
   const snapshot = parseWith(
     TenantSnapshot,
     {
@@ -204,6 +215,7 @@ export async function discover(
     roles,
     defenderFrom: licenceInfo?.defenderFrom ?? [],
     mxSource,
+    mxLookup: opts.mx || !useDns ? 'skipped' : hosts.length ? 'answered' : 'no-answer',
     licenceSource: licenceInfo ? 'graph' : 'cmdlets',
     degraded,
     calls: read.calls + 3,

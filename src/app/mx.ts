@@ -92,3 +92,5 @@ export async function lookupMx(domain: string, timeoutMs = 1500): Promise<string
     resolver.cancel()
   }
 }
+
+export { mxCertainty, type MxLookup, type MxSource } from './mx-words.js'

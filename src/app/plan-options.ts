@@ -10,6 +10,7 @@ import { PassageError } from '../core/errors/index.js'
 import type { RiskLevel } from '../core/change.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
 import { availabilityFor } from '../core/planner/availability.js'
+import { presetPartial, unchangedWords, type PlanContext } from '../core/mechanisms/index.js'
 import { plan } from '../core/planner/plan.js'
 import type { Choices, Plan } from '../core/plan-format.js'
 import { renderPlanScript } from '../core/powershell/index.js'
@@ -21,6 +22,7 @@ import {
 } from '../core/protections/index.js'
 import { afterChanges, simulate, typicalMessages, type Simulation } from '../core/simulate/index.js'
 import type { ResolvedVendor } from '../core/vendor/resolve.js'
+import { nothingToPlan } from './plan-verdict.js'
 
 /** One way of adjusting a protection, and whether this tenant allows it. */
 export interface MechanismOption {
@@ -31,6 +33,17 @@ export interface MechanismOption {
   needs: string
   available: boolean
   reason: string | null
+  /** Who it would not reach because a preset security policy covers them (null: everyone). */
+  unchangedFor: string | null
+}
+
+/** A high-risk mechanism offered only as an explicit opt-in, with what it does written out. */
+export interface OptIn {
+  id: MechanismId
+  title: string
+  risk: RiskLevel
+  /** What turning it on means, in plain words. */
+  consequence: string
 }
 
 /** A protection the admin may tick, with its mechanisms and the default one. */
@@ -41,10 +54,23 @@ export interface ProtectionOption {
   recommended: boolean
   available: boolean
   reason: string | null
+  /** The least risky mechanism that works here and is not high risk (null: none is). */
   defaultMechanism: MechanismId | null
   defaultRisk: RiskLevel | null
+  /** Ticked before the admin does anything: recommended, and a mechanism that is not high risk works. */
+  preselected: boolean
+  /** When only high-risk mechanisms work here: the one offered as an explicit opt-in. */
+  optIn: OptIn | null
   recipeMechanism: MechanismId | null
   mechanisms: MechanismOption[]
+}
+
+const highRisk = (r: RiskLevel) => r === 'high' || r === 'critical'
+
+/** Who a mechanism misses here because a preset covers them, in words (null: it reaches everyone). */
+function unchangedFor(m: MechanismId, ctx: PlanContext): string | null {
+  const partial = presetPartial(m, ctx)
+  return partial.length ? unchangedWords(partial) : null
 }
 
 /** The protections this tenant offers for this vendor, each with its mechanisms' availability. */
@@ -67,19 +93,32 @@ export function protectionOptions(
         needs: mech.needs,
         available: a.ok,
         reason: a.ok ? null : a.reason,
+        unchangedFor: a.ok ? unchangedFor(m, ctx) : null,
       }
     })
     const ok = mechanisms.filter((m) => m.available)
-    const cautious = ok.find((m) => m.risk !== 'high' && m.risk !== 'critical') ?? ok[0] ?? null
+    // A mechanism labelled "least risky" is never a high-risk one: high risk is an opt-in.
+    const cautious = ok.find((m) => !highRisk(m.risk)) ?? null
+    const risky = cautious ? null : (ok.find((m) => highRisk(m.risk)) ?? null)
+    const recommended = vendor.profile.recommended.includes(def.id)
     return {
       id: def.id,
       title: def.title,
       description: def.description,
-      recommended: vendor.profile.recommended.includes(def.id),
+      recommended,
       available: ok.length > 0,
       reason: ok.length ? null : mechanisms.map((m) => `${m.title}: ${m.reason ?? ''}`).join(' · '),
       defaultMechanism: cautious?.id ?? null,
       defaultRisk: cautious?.risk ?? null,
+      preselected: recommended && cautious !== null,
+      optIn: risky
+        ? {
+            id: risky.id,
+            title: risky.title,
+            risk: risky.risk,
+            consequence: `Only ${risky.title} works here, and it is ${risky.risk} risk: ${risky.riskReason}`,
+          }
+        : null,
       recipeMechanism: recipe[def.id] ?? null,
       mechanisms,
     }
@@ -140,7 +179,7 @@ export function planChoices(
   // The pre-ticked set is the planner's own default (it then passes over high-risk mechanisms
   // unless asked); another set is explicit, so the least risky mechanism the wizard showed for
   // each protection is asked for by name.
-  const defaults = options.filter((o) => o.recommended && o.available).map((o) => o.id)
+  const defaults = options.filter((o) => o.preselected).map((o) => o.id)
   const wanted = choices.protections
   const isDefault =
     wanted !== undefined &&
@@ -162,10 +201,14 @@ export function planChoices(
     snapshot,
     { now },
   )
+  const simulation = simulationOf(snapshot, vendor, p, now)
+  // "No changes" only when the vendor's mail already lands in the inbox; else say why not.
+  const refusal = nothingToPlan(p, simulation)
+  if (refusal) throw refusal
   return {
     plan: p,
     powershell: renderPlanScript(p),
-    simulation: simulationOf(snapshot, vendor, p, now),
+    simulation,
     titles: {
       protections: Object.fromEntries(PROTECTIONS.map((d) => [d.id, d.title])),
       mechanisms: Object.fromEntries(Object.values(MECHANISMS).map((m) => [m.id, m.title])),

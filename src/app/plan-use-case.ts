@@ -3,6 +3,8 @@ import type { TenantSnapshot } from '../core/model/snapshot.js'
 import { plan } from '../core/planner/plan.js'
 import type { Choices, Plan } from '../core/planner/types.js'
 import { ProtectionId } from '../core/protections/ids.js'
+import { simulationOf } from './plan-options.js'
+import { nothingToPlan } from './plan-verdict.js'
 import { loadSnapshot } from './snapshot-file.js'
 import { chooseVendor } from './vendor-choice.js'
 
@@ -49,5 +51,11 @@ export function planForSnapshot(
     mode: req.mode,
     ...(req.protections ? { protections: parseProtections(req.protections) } : {}),
   }
-  return plan(vendor, choices, snapshot, { now: req.now })
+  const p = plan(vendor, choices, snapshot, { now: req.now })
+  // "No changes" only when the vendor's mail already lands in the inbox; else say why not.
+  if (!p.changes.length) {
+    const refusal = nothingToPlan(p, simulationOf(snapshot, vendor, p, req.now))
+    if (refusal) throw refusal
+  }
+  return p
 }

@@ -16,10 +16,12 @@ import type { RunRecord, Store } from '../store/index.js'
 import { takeLease } from './lease.js'
 import { readTenant, snapshotAround } from './read-state.js'
 import type { Session } from './session.js'
+import { undoSummary } from './undo-words.js'
 
 /** One undone change. */
 export interface RollbackStep {
   changeId: string
+  /** What undoing the change does, in words (undo-words.ts), not the apply's title. */
   summary: string
   status: 'done' | 'failed' | 'not-run' | 'conflict'
   /** Cmdlets run to restore it (0 when it was already as it was). */
@@ -130,7 +132,7 @@ export async function rollback(
       if (blocked.has(objectKey) || lease.lost()) {
         const step: RollbackStep = {
           changeId: change.id,
-          summary: change.summary,
+          summary: undoSummary(change),
           status: 'not-run',
           calls: 0,
           ...(blocked.has(objectKey) ? { note: 'an earlier undo of this object failed' } : {}),
@@ -214,7 +216,7 @@ async function undoStep(
 ): Promise<{ step: RollbackStep; working: TenantSnapshot }> {
   const step: RollbackStep = {
     changeId: change.id,
-    summary: change.summary,
+    summary: undoSummary(change),
     status: 'done',
     calls: 0,
   }

@@ -212,7 +212,7 @@ export async function sendToSandbox(
   }
 }
 
-/** The evaluator's reason for a copy: the typical message from that source, to that recipient. */
+/** Why a copy went where it did, in words (from the policy evaluator): the typical message from that source, to that recipient. */
 function reasonFor(
   snapshot: TenantSnapshot,
   typical: readonly TypicalMessage[],
@@ -225,11 +225,55 @@ function reasonFor(
   const message = parseTestMessage({ ...m.message, recipients: [recipient] }, m.label)
   const r = evaluate(snapshot, message, { now }).recipients[0]
   if (!r) return ''
-  const parts = [`evaluator: ${r.action}`]
-  if (r.detected !== 'NONE') parts.push(`detected ${r.detected}`)
-  if (r.sfv) parts.push(`SFV:${r.sfv}`)
-  if (r.decidedBy) parts.push(`decided by ${r.decidedBy.kind} '${r.decidedBy.name}'`)
+  // Plain words (issue 14): where the tenant's settings send such a message, and what decided.
+  const parts = [`The tenant's settings send it to ${ACTION_WORDS[r.action] ?? r.action}`]
+  if (r.detected !== 'NONE') parts.push(`detected as ${DETECTED_WORDS[r.detected] ?? r.detected}`)
+  if (r.decidedBy)
+    parts.push(`decided by ${OBJECT_WORDS[r.decidedBy.kind] ?? 'the'} '${r.decidedBy.name}'`)
   return parts.join(', ')
+}
+
+/** Where a message goes, in words. */
+const ACTION_WORDS: Record<string, string> = {
+  inbox: 'the Inbox',
+  junk: 'Junk Email',
+  quarantine: 'quarantine',
+  dropped: 'nowhere (dropped)',
+  rejected: 'nowhere (rejected)',
+}
+
+/** What the filters found, in words. */
+const DETECTED_WORDS: Record<string, string> = {
+  MALW: 'malware',
+  HPHSH: 'high-confidence phishing',
+  PHSH: 'phishing',
+  HSPM: 'high-confidence spam',
+  SPOOF: 'spoofing',
+  UIMP: 'user impersonation',
+  DIMP: 'domain impersonation',
+  GIMP: 'impersonation (mailbox intelligence)',
+  SPM: 'spam',
+  BULK: 'bulk',
+}
+
+/** The kind of object that decided, in words. */
+const OBJECT_WORDS: Record<string, string> = {
+  mx: 'the MX',
+  'inbound-connector': 'the inbound connector',
+  'connection-filter': 'the connection filter',
+  'transport-rule': 'the mail flow rule',
+  preset: 'the preset',
+  'anti-spam-policy': 'the anti-spam policy',
+  'anti-phish-policy': 'the anti-phishing policy',
+  'anti-malware-policy': 'the anti-malware policy',
+  'safe-links-policy': 'the Safe Links policy',
+  'safe-attachments-policy': 'the Safe Attachments policy',
+  'tabl-entry': 'the Tenant Allow/Block List entry',
+  'tabl-spoof-entry': 'the spoofed-sender entry',
+  'advanced-delivery': 'advanced delivery',
+  'quarantine-policy': 'the quarantine policy',
+  'user-list': 'the user list',
+  message: 'the message itself',
 }
 
 function fateOf(status: string, q: ExoObject | undefined): MessageFate['fate'] {

@@ -12,8 +12,8 @@ import type { MechanismId } from '../core/protections/ids.js'
 /** The file the build writes beside this module (dist/cli/mechanisms.json). */
 export const MECHANISM_NOTES_FILE = 'mechanisms.json'
 
-/** What vendor show prints of one mechanism. */
-export type MechanismNote = Pick<MechanismDef, 'risk' | 'needs' | 'refused'>
+/** What vendor show prints of one mechanism (its title, never its id: plain words). */
+export type MechanismNote = Pick<MechanismDef, 'title' | 'risk' | 'needs' | 'refused'>
 
 /** The notes of every mechanism, from the registry's definitions (run by the build). */
 export function mechanismNotesOf(
@@ -22,7 +22,12 @@ export function mechanismNotesOf(
   return Object.fromEntries(
     Object.entries(mechanisms).map(([id, m]) => [
       id,
-      { risk: m.risk, needs: m.needs, ...(m.refused !== undefined ? { refused: m.refused } : {}) },
+      {
+        title: m.title,
+        risk: m.risk,
+        needs: m.needs,
+        ...(m.refused !== undefined ? { refused: m.refused } : {}),
+      },
     ]),
   ) as Record<MechanismId, MechanismNote>
 }

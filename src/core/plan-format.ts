@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { JsonObjectSchema, JsonSchema } from './json-schema.js'
 import type { Change } from './change.js'
 import { contentHash } from './hash.js'
+import type { RecipientScope } from './model/common.js'
 import type { Licence } from './model/licence.js'
 import type { MechanismId, ProtectionId } from './protections/ids.js'
 import type { VendorCategory } from './vendor/profile.js'
@@ -34,6 +35,42 @@ export interface PlannedProtection {
   passedOver: { mechanism: MechanismId; reason: string }[]
   /** The vendor's own mechanism, when it differs. */
   vendorRecipe?: MechanismId
+  /**
+   * Who the change does not reach, in words, when a preset security policy covers some
+   * recipients (presets win over the policies it changes); absent when it reaches everyone.
+   */
+  unchangedFor?: string
+}
+
+/** Something Microsoft allows for recipients a preset covers; passage does not do it, the admin may. */
+export interface PresetOption {
+  id: 'preset-exception' | 'preset-trusted-sender'
+  title: string
+  risk: Change['risk']['level']
+  /** What it does beyond the vendor's mail, in words. */
+  consequence: string
+  /** Where to do it in the Microsoft Defender portal. */
+  portal: string
+  /** The Exchange Online PowerShell for it, or null where Microsoft supports only the portal. */
+  powershell: string | null
+}
+
+/** Recipients a preset covers, which the plan's policy changes leave unchanged, and their options. */
+export interface PresetCoverageNote {
+  preset: 'Standard' | 'Strict'
+  kind: 'EOP' | 'ATP'
+  /** The preset rule's recipient conditions and exceptions when planned (check compares them). */
+  scope: RecipientScope
+  /** Who the preset covers, in words. */
+  who: string
+  /** Their addresses, when the directory listed the groups the preset names; null otherwise. */
+  recipients: string[] | null
+  /** The planned protections that do not reach them. */
+  protections: ProtectionId[]
+  /** Why they stay unchanged. */
+  why: string
+  /** What Microsoft allows for them, each a separate choice with its risk. */
+  options: PresetOption[]
 }
 
 /** A frozen, hashed plan: everything apply needs, and everything a reviewer wants to see. */
@@ -45,9 +82,15 @@ export interface Plan {
   vendor: { id: string; name: string; category: VendorCategory; params: Record<string, string> }
   mode: Choices['mode']
   protections: PlannedProtection[]
-  skipped: { protection: ProtectionId; reason: string }[]
+  /**
+   * Protections not planned, and why. `optIn`: the mechanism that would work here but is high
+   * risk, so it is planned only when the admin asks for it by name.
+   */
+  skipped: { protection: ProtectionId; reason: string; optIn?: MechanismId }[]
   changes: Change[]
   notices: string[]
+  /** Recipients preset security policies keep out of the plan's policy changes (absent: none). */
+  presets?: PresetCoverageNote[]
   /** SHA-256 of the canonical JSON of everything above. */
   hash: string
 }
@@ -74,7 +117,9 @@ export const PlanSchema = z.object({
   }),
   mode: z.enum(['recommended', 'recipe']),
   protections: z.array(z.object({ protection: z.string(), mechanism: z.string() }).loose()),
-  skipped: z.array(z.object({ protection: z.string(), reason: z.string() })),
+  skipped: z.array(
+    z.object({ protection: z.string(), reason: z.string(), optIn: z.string().optional() }),
+  ),
   changes: z.array(
     z
       .object({
@@ -89,6 +134,7 @@ export const PlanSchema = z.object({
       .loose(),
   ),
   notices: z.array(z.string()),
+  presets: z.array(z.object({ preset: z.string(), who: z.string() }).loose()).optional(),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
 })
 

@@ -184,4 +184,50 @@ describe('GraphClient', () => {
     expect(await graph.domains()).toEqual([])
     expect(peer.received).toHaveLength(2)
   })
+  it("reads a group's members by its address: transitiveMembers, every page, groups left out", async () => {
+    let base = ''
+    const { peer, graph } = await setup((req) => {
+      if (req.url.startsWith('/v1.0/groups?')) return { body: { value: [{ id: 'g-1' }] } }
+      if (req.url.includes('skiptoken'))
+        return {
+          body: {
+            value: [
+              { '@odata.type': '#microsoft.graph.user', mail: 'Nestor.Wilke@contoso.com' },
+              {
+                '@odata.type': '#microsoft.graph.user',
+                mail: null,
+                userPrincipalName: 'lidia@contoso.com',
+              },
+            ],
+          },
+        }
+      return {
+        body: {
+          value: [
+            { '@odata.type': '#microsoft.graph.user', mail: 'megan.bowen@contoso.com' },
+            { '@odata.type': '#microsoft.graph.group', mail: 'nested@contoso.com' },
+          ],
+          '@odata.nextLink': `${base}/v1.0/groups/g-1/transitiveMembers?$skiptoken=p2`,
+        },
+      }
+    })
+    base = peer.url
+    expect(await graph.groupMembers("o'brien-team@contoso.com")).toEqual([
+      'megan.bowen@contoso.com',
+      'nestor.wilke@contoso.com',
+      'lidia@contoso.com',
+    ])
+    expect(decodeURIComponent(peer.received[0]!.url)).toBe(
+      "/v1.0/groups?$filter=mail eq 'o''brien-team@contoso.com'&$select=id",
+    )
+    expect(peer.received[1]!.url).toBe(
+      '/v1.0/groups/g-1/transitiveMembers?$select=mail,userPrincipalName&$top=999',
+    )
+    expect(peer.received).toHaveLength(3)
+  })
+
+  it('answers null for an address no group has', async () => {
+    const { graph } = await setup(() => ({ body: { value: [] } }))
+    expect(await graph.groupMembers('nobody@contoso.com')).toBeNull()
+  })
 })

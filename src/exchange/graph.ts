@@ -1,6 +1,7 @@
 /**
  * Microsoft Graph, for what the admin API does not tell (reference §2): the tenant's licences
- * (subscribedSkus), the signed-in admin's directory roles, the organisation and its domains.
+ * (subscribedSkus), the signed-in admin's directory roles, the organisation and its domains, and
+ * the members of the groups policies are scoped by.
  */
 import { isPassageError, PassageError } from '../core/errors/index.js'
 import { readClaims } from './claims.js'
@@ -167,6 +168,35 @@ export class GraphClient {
         isVerified: d.isVerified === true,
         supportedServices: Array.isArray(d.supportedServices) ? d.supportedServices : [],
       }))
+  }
+
+  /**
+   * The members of the mail-enabled group with this address (what policies and presets name in
+   * SentToMemberOf), nested groups flattened: the group by `mail`, then its `transitiveMembers`,
+   * every page followed. Lower-cased addresses (mail, else user principal name) of the members
+   * that are not groups themselves; null when no group has the address. Needs
+   * GroupMember.Read.All (or Group.Read.All, Directory.Read.All).
+   * ms-rule: client.graph-group-members
+   */
+  async groupMembers(address: string, signal?: AbortSignal): Promise<string[] | null> {
+    const opts = signal ? { signal } : {}
+    const filter = encodeURIComponent(`mail eq '${address.replace(/'/g, "''")}'`)
+    const groups = await this.list<{ id?: string }>(`groups?$filter=${filter}&$select=id`, opts)
+    const id = groups[0]?.id
+    if (!id) return null
+    const members = await this.list<{
+      '@odata.type'?: string
+      mail?: string | null
+      userPrincipalName?: string | null
+    }>(
+      `groups/${encodeURIComponent(id)}/transitiveMembers?$select=mail,userPrincipalName&$top=999`,
+      opts,
+    )
+    const out = members
+      .filter((m) => m['@odata.type'] !== '#microsoft.graph.group')
+      .map((m) => (m.mail ?? m.userPrincipalName ?? '').toLowerCase())
+      .filter(Boolean)
+    return [...new Set(out)]
   }
 
   /** Closes idle connections (only those of a client this one created). */

@@ -8,7 +8,8 @@
  * code. Keep it that way (type-only imports of node-free modules).
  */
 import type { z } from 'zod'
-import type { ProtectionOption } from '../app/plan-options.js'
+import type { PlannedChoices, ProtectionOption } from '../app/plan-options.js'
+import type * as journeyViews from './journey-view.js'
 import type * as schemas from './schemas.js'
 import type * as views from './views.js'
 
@@ -21,7 +22,11 @@ export type { Outcome, Simulation } from '../core/simulate/index.js'
 /** An error in an API answer (`{ error }` with any status but 2xx). */
 export type { ApiError as ApiErrorBody } from './errors.js'
 /** The answer of POST /api/plan: the plan, its PowerShell, simulation and display titles. */
-export type { PlannedChoices as PlanResult } from '../app/plan-options.js'
+export type PlanResult = PlannedChoices & { journeys: Journeys }
+/** Where a plan's copies land per group of recipients, and the mail's path as text. */
+export type Journeys = ReturnType<typeof journeyViews.simulationJourneyView>
+/** A message's path through Defender's stages, and one stage of it. */
+export type { Journey, JourneyStage, LandingGroup, Placement } from '../core/journey/index.js'
 
 /** A vendor of the catalog (or `custom`) with its parameters, as the wizard sends it. */
 export type VendorChoice = z.output<typeof schemas.VendorChoice>

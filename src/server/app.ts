@@ -64,7 +64,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
           code: 'PASSAGE_E_INPUT',
           title: 'Invalid input',
           message: 'The request address is malformed.',
-          hint: 'Open the wizard at the address `passage serve` printed.',
+          hint: 'Open the wizard at the exact address it was started with.',
         },
       })
     },

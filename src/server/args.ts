@@ -1,4 +1,4 @@
-/** The server's command line: `[--sandbox] [--port N] [--host H --tls-cert F --tls-key F] [--db D]`. */
+/** The server's command line: `[--sandbox] [--port N] [--host H --tls-cert F --tls-key F] [--db D] [--json]`. */
 import { isIP } from 'node:net'
 import { PassageError } from '../core/errors/index.js'
 
@@ -10,6 +10,8 @@ export interface ServeArgs {
   tlsKey: string | null
   db: string | null
   log: boolean
+  /** Print the address (and any error) as one JSON object on standard output. */
+  json: boolean
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
@@ -30,6 +32,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     tlsKey: null,
     db: null,
     log: false,
+    json: false,
   }
   let hostGiven = false
   for (let i = 0; i < argv.length; i++) {
@@ -45,6 +48,9 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     switch (flag) {
       case '--sandbox':
         out.sandbox = true
+        break
+      case '--json':
+        out.json = true
         break
       case '--log':
         out.log = true
@@ -72,7 +78,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
         break
       default:
         throw new PassageError('PASSAGE_E_INPUT', `Unknown option '${raw}'.`, {
-          hint: 'passage serve [--sandbox] [--port N] [--host H --tls-cert F --tls-key F] [--db D]',
+          hint: 'passage serve [--sandbox] [--port N] [--host H --tls-cert F --tls-key F] [--db D] [--json]',
         })
     }
   }

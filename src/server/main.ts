@@ -13,7 +13,7 @@ import { startSandbox, type RunningSandbox } from '../sandbox/index.js'
 import { openStore } from '../store/index.js'
 import { buildServer } from './app.js'
 import { parseServeArgs } from './args.js'
-import { toApiError } from './errors.js'
+import { terminalSafe, toApiError } from './errors.js'
 import { closeState, createState } from './state.js'
 
 /** web/dist, from dist/server/main.js or src/server/main.ts. */
@@ -50,12 +50,17 @@ async function main(argv: string[]): Promise<number> {
   const port = typeof addr === 'object' && addr ? addr.port : args.port
   const host = args.host.includes(':') ? `[${args.host}]` : args.host
   const url = `${https ? 'https' : 'http'}://${host}:${port}/#token=${token}`
-  if (sandbox)
-    process.stderr.write(
-      `Sandbox tenants: ${sandbox.world.tenants.map((t) => t.snapshot.tenant.name).join(', ')}\n`,
+  const tenants = sandbox ? sandbox.world.tenants.map((t) => t.snapshot.tenant.name) : null
+  if (args.json)
+    // One line a script can read for the address; the server keeps running after it.
+    process.stdout.write(
+      `${JSON.stringify({ ok: true, url, sandbox: tenants !== null, sandboxTenants: tenants })}\n`,
     )
-  process.stdout.write(`Passage wizard: ${url}\n`)
-  process.stderr.write('Open it in your browser. Press Ctrl+C to stop.\n')
+  else {
+    if (tenants) process.stderr.write(`Sandbox tenants: ${tenants.join(', ')}\n`)
+    process.stdout.write(`Passage wizard: ${url}\n`)
+    process.stderr.write('Open it in your browser. Press Ctrl+C to stop.\n')
+  }
   let stopping = false
   const stop = async () => {
     if (stopping) return
@@ -82,8 +87,13 @@ try {
   const code = await main(process.argv.slice(2))
   if (code >= 0) process.exitCode = code
 } catch (e) {
-  const err = toApiError(e)
-  process.stderr.write(`passage serve: ${err.title}: ${err.message}\n  ${err.hint}\n`)
+  // The terminal's words here (the catalogue's hints), not the wizard's.
+  const err = isPassageError(e)
+    ? { code: e.code, title: e.title, message: terminalSafe(e.message), hint: e.hint }
+    : toApiError(e)
+  if (process.argv.includes('--json'))
+    process.stdout.write(`${JSON.stringify({ ok: false, error: err })}\n`)
+  else process.stderr.write(`passage serve: ${err.title}: ${err.message}\n  ${err.hint}\n`)
   // Exit now: an embedded sandbox already started would keep the process alive.
   process.exit(isPassageError(e) && e.kind === 'user' ? 2 : 1)
 }

@@ -11,5 +11,16 @@ export function resolveChoice(choice: VendorChoice): ResolvedVendor {
   return chooseVendor(choice.id, params)
 }
 
+/** A recorded run's vendor in words: a catalog id's name, a custom service's own name. */
+export function vendorNameOf(id: string | null): string | null {
+  if (id === null) return null
+  if (id.startsWith('custom:')) return id.slice('custom:'.length)
+  try {
+    return getVendor(id).name
+  } catch {
+    return id
+  }
+}
+
 export { CATEGORY_LABELS, vendorView } from './views.js'
 export { getVendor }

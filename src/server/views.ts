@@ -8,26 +8,23 @@
  */
 import { z } from 'zod'
 import type { CoManager } from '../app/co-managers.js'
+import { mxCertainty, type MxLookup } from '../app/mx-words.js'
+import { plainRoles } from '../app/role-words.js'
 import type { HeaderAnalysis } from '../core/headers/index.js'
 import { hasDefender, licenceName } from '../core/model/licence.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
 import type { Plan } from '../core/plan-format.js'
 import { MECHANISMS, protectionDef } from '../core/protections/index.js'
+import { CATEGORY_LABELS } from '../core/vendor/categories.js'
 import type { VendorProfile } from '../core/vendor/profile.js'
 import type { SandboxWorld } from '../sandbox/contracts.js'
 import type { RunRecord, StepRecord } from '../store/records.js'
 import type { ApiError } from './errors.js'
+import { headerJourneyView } from './journey-view.js'
 import type { VendorObject } from './vendor-objects.js'
 
-/** Human labels of vendor categories. */
-export const CATEGORY_LABELS: Record<string, string> = {
-  'phishing-simulation': 'Phishing simulation',
-  'inbound-relay': 'Inbound relay',
-  'gateway-mx': 'Email gateway (MX)',
-  'internal-comms': 'Internal communications',
-  marketing: 'Marketing',
-  'api-only': 'API-only security',
-}
+/** Human labels of vendor categories (core's, re-exported for the routes). */
+export { CATEGORY_LABELS }
 
 /** What the wizard shows of a profile. */
 export function vendorView(v: VendorProfile) {
@@ -142,6 +139,7 @@ export interface DiscoveryInput {
   roles: { roles: string[]; source: 'graph' | 'token' } | null
   defenderFrom: string[]
   mxSource: 'override' | 'dns' | 'connector' | 'default'
+  mxLookup: MxLookup
   coManagers: CoManager[]
   calls: number
   ms: number
@@ -153,7 +151,7 @@ export interface DiscoveryInput {
  */
 export function discoveryView(d: DiscoveryInput, actor: string, existing: VendorObject[]) {
   const s = d.snapshot
-  const roles = d.roles?.roles ?? null
+  const roles = d.roles ? plainRoles(d.roles.roles) : null
   const canChange = roles === null ? null : roles.some((r) => WRITERS.includes(r))
   const partly = roles !== null && !canChange && roles.some((r) => PARTIAL.includes(r))
   const st = s.state
@@ -201,6 +199,10 @@ export function discoveryView(d: DiscoveryInput, actor: string, existing: Vendor
       gateway: s.mx.route === 'gateway' ? s.mx.gateway : null,
       hosts: s.mx.hosts,
       source: d.mxSource,
+      /** True when nothing said where MX points and Microsoft 365 was assumed. */
+      guess: mxCertainty(d.mxSource, d.mxLookup).guess,
+      /** Where the routing came from, or why it is only a guess, in words. */
+      how: mxCertainty(d.mxSource, d.mxLookup).words,
     },
     acceptedDomains: s.acceptedDomains.map((a) => a.DomainName),
     presets: s.presets.map((p) => ({
@@ -233,14 +235,22 @@ export function explanationView(a: HeaderAnalysis, lines: string[]) {
     findings: a.findings,
     lines,
     vendorCheck: a.vendorCheck ?? null,
+    /** Its path through Defender's stages, as the headers tell it (journey-view.ts). */
+    journey: headerJourneyView(a),
   }
 }
 
 /** A run in the history list, with a line about its plan and whether it can be undone. */
-export function runView(r: RunRecord, plan: { vendor: string; changes: number } | null) {
+export function runView(
+  r: RunRecord,
+  plan: { vendor: string; changes: number } | null,
+  vendorName: string | null = null,
+) {
   return {
     ...r,
     plan,
+    /** Who the run was for: its plan's vendor, else the one it recorded (a test run). */
+    vendorName: plan?.vendor ?? vendorName,
     canUndo: r.kind === 'apply' && r.status !== 'rolled-back',
   }
 }

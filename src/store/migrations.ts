@@ -152,12 +152,28 @@ const localKeys: Migration = {
   },
 }
 
+/**
+ * Version 4: what a run was for, so that history is complete without its plan: the vendor (test
+ * runs have no plan) and a one-line summary of its outcome ("3 message copies, 2 released").
+ */
+const runDetails: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable('runs').addColumn('vendor_id', 'text').execute()
+    await db.schema.alterTable('runs').addColumn('summary', 'text').execute()
+  },
+  async down(db: AnyDb) {
+    await db.schema.alterTable('runs').dropColumn('summary').execute()
+    await db.schema.alterTable('runs').dropColumn('vendor_id').execute()
+  },
+}
+
 /** Every migration, by version name; append new ones, never edit released ones. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
     '0002_connections': connections,
     '0003_local_keys': localKeys,
+    '0004_run_details': runDetails,
   }
 }
 

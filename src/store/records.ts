@@ -57,6 +57,8 @@ export interface RunInput {
   kind: RunKind
   /** Who started it: the signed-in admin's UPN, or the app id for app-only runs. */
   actor: string
+  /** The vendor it was for; absent: its plan's (a test run has no plan, so it gives it here). */
+  vendorId?: string | null
 }
 
 /** One run against a tenant. */
@@ -67,6 +69,10 @@ export interface RunRecord extends RunInput {
   finishedAt: string | null
   errorCode: string | null
   errorMessage: string | null
+  /** The vendor: the run's own, else its plan's; null when neither says. */
+  vendorId: string | null
+  /** One line on the outcome, when the run recorded one ("3 message copies, 2 released"). */
+  summary: string | null
 }
 
 /** An error as a run or step records it. */

@@ -19,11 +19,13 @@ export interface RunStore {
   /**
    * Sets a run's final status (and error). A run that already has a finish time keeps it, so
    * marking an old apply `rolled-back` does not rewrite when it ended. Undefined if no such run.
+   * `summary`, when given, is the run's one line on its outcome (kept otherwise).
    */
   finishRun(
     runId: number,
     status: Exclude<RunStatus, 'running'>,
     error?: RecordedError | null,
+    summary?: string,
   ): Promise<RunRecord | undefined>
   /** Puts an interrupted or failed run back to `running` (a resumed apply keeps its run id). */
   resumeRun(runId: number): Promise<RunRecord | undefined>
@@ -35,7 +37,10 @@ export interface RunStore {
   lastAppliedRun(tenantId: string): Promise<RunRecord | undefined>
 }
 
-function toRecord(row: Selectable<RunsTable>): RunRecord {
+/** A run's row with its plan's vendor (null without a plan). */
+type RunRow = Selectable<RunsTable> & { plan_vendor_id: string | null }
+
+function toRecord(row: RunRow): RunRecord {
   const what = `run ${row.id}`
   return {
     id: row.id,
@@ -48,14 +53,23 @@ function toRecord(row: Selectable<RunsTable>): RunRecord {
     actor: row.actor,
     errorCode: row.error_code,
     errorMessage: row.error_message,
+    vendorId: row.vendor_id ?? row.plan_vendor_id,
+    summary: row.summary,
   }
 }
 
 /** The runs module of a store. */
 export function runStore(ctx: StoreContext): RunStore {
   const { db } = ctx
+  /** Runs with their plan's vendor beside them. */
+  const runs = () =>
+    db
+      .selectFrom('runs')
+      .leftJoin('plans', 'plans.hash', 'runs.plan_hash')
+      .selectAll('runs')
+      .select('plans.vendor_id as plan_vendor_id')
   const getRun = async (runId: number) => {
-    const row = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst()
+    const row = await runs().where('runs.id', '=', runId).executeTakeFirst()
     return row && toRecord(row)
   }
   return {
@@ -72,12 +86,14 @@ export function runStore(ctx: StoreContext): RunStore {
           actor: run.actor,
           error_code: null,
           error_message: null,
+          vendor_id: run.vendorId ?? null,
+          summary: null,
         })
-        .returningAll()
+        .returning('id')
         .executeTakeFirstOrThrow()
-      return toRecord(row)
+      return (await getRun(row.id))!
     },
-    async finishRun(runId, status, error) {
+    async finishRun(runId, status, error, summary) {
       await db
         .updateTable('runs')
         .set((eb) => ({
@@ -85,6 +101,7 @@ export function runStore(ctx: StoreContext): RunStore {
           finished_at: eb.fn.coalesce('finished_at', eb.val(ctx.now())),
           error_code: error?.code ?? null,
           error_message: redactSecrets(error?.message),
+          ...(summary !== undefined ? { summary: redactSecrets(summary) ?? null } : {}),
         }))
         .where('id', '=', runId)
         .execute()
@@ -100,24 +117,22 @@ export function runStore(ctx: StoreContext): RunStore {
     },
     getRun,
     async listRuns(tenantId, limit = 50) {
-      let q = db.selectFrom('runs').selectAll()
-      if (tenantId !== undefined) q = q.where('tenant_id', '=', tenantId)
+      let q = runs()
+      if (tenantId !== undefined) q = q.where('runs.tenant_id', '=', tenantId)
       const rows = await q
-        .orderBy('started_at', 'desc')
-        .orderBy('id', 'desc')
+        .orderBy('runs.started_at', 'desc')
+        .orderBy('runs.id', 'desc')
         .limit(limit)
         .execute()
       return rows.map(toRecord)
     },
     async lastAppliedRun(tenantId) {
-      const row = await db
-        .selectFrom('runs')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('kind', '=', 'apply')
-        .where('status', '=', 'done')
-        .orderBy('started_at', 'desc')
-        .orderBy('id', 'desc')
+      const row = await runs()
+        .where('runs.tenant_id', '=', tenantId)
+        .where('runs.kind', '=', 'apply')
+        .where('runs.status', '=', 'done')
+        .orderBy('runs.started_at', 'desc')
+        .orderBy('runs.id', 'desc')
         .limit(1)
         .executeTakeFirst()
       return row && toRecord(row)

@@ -34,6 +34,10 @@ export interface RunsTable {
   actor: string
   error_code: string | null
   error_message: string | null
+  /** The vendor the run was for (migration 4; older runs: null, their plan says). */
+  vendor_id: string | null
+  /** One line on the outcome (migration 4), e.g. a test run's "3 message copies". */
+  summary: string | null
 }
 
 /** Row of `steps`: the result of one change of a run. */

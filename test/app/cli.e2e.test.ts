@@ -118,7 +118,7 @@ describe('the tenant commands', () => {
     const a = await passage(...common, 'apply', planFile, '--yes')
     expect(a.code).toBe(0)
     expect(a.stderr).toContain('✓ c01')
-    expect(a.stdout).toMatch(/done, 5\/5 changes/)
+    expect(a.stdout).toMatch(/done, 9\/9 changes/)
     const c = await passage(...common, 'check', '--json')
     expect(c.code).toBe(0)
     expect(JSON.parse(c.stdout)).toMatchObject({ green: true })

@@ -172,7 +172,7 @@ describe('apply, check, rollback', () => {
     const before = await testDelivery(x, vendor, snap, { send: true, since: new Date() })
     expect(before.sent).toBeGreaterThan(0)
     expect(before.messages.map((m) => m.fate)).toContain('junk')
-    expect(before.messages[0]?.reason).toContain('evaluator: junk')
+    expect(before.messages[0]?.reason).toContain('send it to Junk Email')
     const p = planFor(snap, CONTACTMONKEY)
     await apply(x, store, p)
     const after = await testDelivery(x, vendor, (await discover(x, store)).snapshot, {

@@ -1,6 +1,6 @@
 #Requires -Modules ExchangeOnlineManagement
 # passage plan for ContactMonkey in fabrikam.onmicrosoft.com
-# plan hash 443355659c36daa0be972a0fae47502565f86119b023132254ab3ef691050b35, made 2026-11-20T09:00:00Z, mode recipe
+# plan hash 6fb9e9be51c75f3d5f83c5ecab880eaa105de407d43f0ca4db3de4995ee2020a, made 2026-11-20T09:00:00Z, mode recipe
 # Equivalent Exchange Online PowerShell. Review it before you run it.
 # Sign in as an Exchange admin of the tenant: .\<script>.ps1 -AdminUpn admin@contoso.com
 # A partner (CSP/GDAP) managing this tenant adds: -DelegatedOrganization <its .onmicrosoft.com name or tenant id>

@@ -1,6 +1,6 @@
 #Requires -Modules ExchangeOnlineManagement
 # passage plan for Trustifi in fabrikam.onmicrosoft.com
-# plan hash 7bd92bc1a33ad6a27d08c56663204d2f3919df4d935109869733987b1f88997a, made 2026-11-20T09:00:00Z, mode recommended
+# plan hash a6e962aea49a4a784a02606b0a95126cdacca0f421e567ba3c88eaf2871bd240, made 2026-11-20T09:00:00Z, mode recommended
 # Equivalent Exchange Online PowerShell. Review it before you run it.
 # Sign in as an Exchange admin of the tenant: .\<script>.ps1 -AdminUpn admin@contoso.com
 # A partner (CSP/GDAP) managing this tenant adds: -DelegatedOrganization <its .onmicrosoft.com name or tenant id>

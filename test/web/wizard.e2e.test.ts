@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core'
 import {
   chooseVendor,
   CHROMIUM,
+  confirmApply,
   HAS_CHROMIUM,
   launch,
   serve,
@@ -104,6 +105,7 @@ describe.skipIf(!HAS_CHROMIUM)('web wizard in Chromium (passage serve --sandbox)
     await page.getByRole('tab', { name: 'What happens to the mail' }).click()
     await shot(page, 'trustifi-5-summary-mail')
     await page.getByRole('button', { name: /^Apply \d+ changes?$/ }).click()
+    await confirmApply(page)
 
     await heading(page, /Applying \d+ changes? to northwindtraders/)
     await page.getByRole('button', { name: 'Check configuration' }).click({ timeout: 30_000 })
@@ -173,6 +175,7 @@ describe.skipIf(!HAS_CHROMIUM)('web wizard in Chromium (passage serve --sandbox)
     await page.getByRole('tab', { name: 'Changes' }).click()
     await shot(page, 'contactmonkey-5-summary')
     await page.getByRole('button', { name: /^Apply \d+ changes?$/ }).click()
+    await confirmApply(page)
 
     await heading(page, /Applying \d+ changes? to contoso/)
     await page.getByRole('button', { name: 'Check configuration' }).click({ timeout: 30_000 })
@@ -201,13 +204,36 @@ describe.skipIf(!HAS_CHROMIUM)('web wizard in Chromium (passage serve --sandbox)
     await page.getByRole('button', { name: 'Choose protections' }).click()
     await page.getByRole('button', { name: 'Review the changes' }).click()
     await page.getByRole('button', { name: /^Apply \d+ changes?$/ }).click()
+    await confirmApply(page)
     const alert = page.locator('.error-panel[data-code="PASSAGE_E_EXO_ROLE_MISSING"]')
     await alert.waitFor({ timeout: 30_000 })
     expect(await alert.textContent()).toContain('Insufficient permissions')
     expect(await page.getByTestId('apply-outcome').textContent()).toBe(
       'Nothing was changed in your tenant.',
     )
+    // After a failed apply the main button offers to try again (or resume), not Test delivery.
+    await page.getByRole('button', { name: 'Try the apply again' }).waitFor()
+    expect(await page.locator('#main').getByRole('button', { name: 'Test delivery' }).count()).toBe(
+      0,
+    )
     await shot(page, 'reader-6-apply-refused')
+    await page.close()
+  }, 60_000)
+
+  it('a custom service is called by its name, and a guessed MX says so', async () => {
+    const page = await open()
+    await chooseVendor(page, 'custom', { name: 'Acme Mailer', ips: '167.89.10.20' })
+    await signIn(page, b.context, 'contoso.onmicrosoft.com', 'exchange@contoso.onmicrosoft.com')
+    await heading(page, 'What your tenant has today')
+    await page.getByRole('button', { name: 'Choose protections' }).waitFor()
+    const main = (await page.locator('#main').textContent()) ?? ''
+    expect(main).toContain('what already exists for Acme Mailer')
+    expect(main).not.toContain('Custom service')
+    // The sandbox's MX is not looked up: Microsoft 365 is a guess, and the page says so.
+    expect(main).toContain('Probably straight to Microsoft 365')
+    expect(main).toMatch(/Probably: DNS was not asked/)
+    await page.getByRole('button', { name: 'Choose protections' }).click()
+    await heading(page, /Acme Mailer/)
     await page.close()
   }, 60_000)
 

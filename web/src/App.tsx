@@ -29,6 +29,29 @@ export const STEPS = [
   'History and undo',
 ] as const
 
+/** The step bar's visible words: short, so that all eight fit at 1024 px (the full name is its label). */
+const SHORT: readonly string[] = [
+  'Vendor',
+  'Sign in',
+  'Discovery',
+  'Protections',
+  'Summary',
+  'Apply',
+  'Test',
+  'History',
+]
+
+/** Test delivery and History need only a sign-in: they open whenever one exists. */
+const NEED_ONLY_SIGN_IN = new Set([6, 7])
+
+/**
+ * Whether the step bar lets the admin open step `i`: a step reached before, or one that needs
+ * only a sign-in once there is one (their buttons work from Apply, so the bar must agree).
+ */
+export function canOpen(i: number, reached: number, signedIn: boolean): boolean {
+  return i <= reached || (signedIn && NEED_ONLY_SIGN_IN.has(i))
+}
+
 export interface Connection {
   id: string
   actor: string
@@ -85,7 +108,7 @@ export function App({ hasToken }: { hasToken: boolean }) {
             code: 'PASSAGE_E_API_TOKEN',
             title: 'Open the wizard with its address',
             message: 'This page was opened without its access token.',
-            hint: 'Use the full address that `passage serve` printed in your terminal (it ends in #token=…).',
+            hint: 'Open the full address the wizard was started with (it ends in #token=…); whoever started it can give it to you again.',
           }}
         />
       </Shell>
@@ -96,21 +119,28 @@ export function App({ hasToken }: { hasToken: boolean }) {
     <Shell sandbox={!!w.info?.sandbox}>
       <nav className="stepper" aria-label="Wizard steps">
         <ol>
-          {STEPS.map((label, i) => (
-            <li key={label} className={i === step ? 'current' : i <= reached ? 'reached' : ''}>
-              <button
-                type="button"
-                onClick={() => setStep(i)}
-                disabled={i > reached}
-                aria-current={i === step ? 'step' : undefined}
-              >
-                <span className="num" aria-hidden="true">
-                  {i + 1}
-                </span>
-                <span className="label">{label}</span>
-              </button>
-            </li>
-          ))}
+          {STEPS.map((label, i) => {
+            const open = canOpen(i, reached, !!w.connection)
+            return (
+              <li key={label} className={i === step ? 'current' : open ? 'reached' : ''}>
+                <button
+                  type="button"
+                  onClick={() => go(i)}
+                  disabled={!open}
+                  aria-current={i === step ? 'step' : undefined}
+                  aria-label={`${label}${i < step && i <= reached ? ' (done)' : ''}`}
+                  title={label}
+                >
+                  <span className="num" aria-hidden="true">
+                    {i < step && i <= reached ? '✓' : i + 1}
+                  </span>
+                  <span className="label" aria-hidden="true">
+                    {SHORT[i] ?? label}
+                  </span>
+                </button>
+              </li>
+            )
+          })}
         </ol>
       </nav>
       <main id="main" className="content" data-step={step + 1}>

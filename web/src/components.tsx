@@ -20,7 +20,7 @@ const DIAGNOSES: Record<string, { label: string; what: string }> = {
     label: 'Licence missing',
     what: 'This needs Microsoft Defender for Office 365. Leave those protections out, or add the licence.',
   },
-  PASSAGE_E_SIGNIN: { label: 'Sign-in failed', what: 'Generate a new code and sign in again.' },
+  PASSAGE_E_SIGNIN: { label: 'Sign-in failed', what: 'Get a new sign-in code and sign in again.' },
   PASSAGE_E_PLAN_DRIFT: {
     label: 'The tenant changed since the plan was made',
     what: 'Someone (or another tool) changed these settings after you reviewed the plan. Go back to Discovery to read the tenant again, then review the new plan.',

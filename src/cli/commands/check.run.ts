@@ -4,6 +4,7 @@ import { check } from '../../app/check.js'
 import { loadPlan } from '../../app/plan-file.js'
 import { progress, sessionFor, withStore } from '../connection.js'
 import { paint, printJson } from '../output.js'
+import { plural } from '../../app/test-run.js'
 import type { CheckOptions } from './check.js'
 
 /** Reads the tenant back and verifies a plan (default: the last applied) is in effect. */
@@ -19,7 +20,7 @@ export async function run(opts: CheckOptions, cmd: Command): Promise<void> {
         console.log(
           paint(
             'red',
-            `The last apply of the ${r.vendor} plan is ${r.partial.status}: ${r.partial.inEffect.length} of ${r.checked} change(s) in effect.`,
+            `The last apply of the ${r.vendor} plan is ${r.partial.status}: ${r.partial.inEffect.length} of ${plural(r.checked, 'change')} in effect.`,
           ),
         )
         if (r.partial.notInEffect.length)
@@ -31,11 +32,15 @@ export async function run(opts: CheckOptions, cmd: Command): Promise<void> {
         console.log(
           paint(
             'green',
-            `Green: all ${r.checked} change(s) of the ${r.vendor} plan are in effect.`,
+            r.checked === 1
+              ? `Green: the one change of the ${r.vendor} plan is in effect.`
+              : `Green: all ${r.checked} changes of the ${r.vendor} plan are in effect.`,
           ),
         )
       else {
-        console.log(paint('red', `${r.findings.length} finding(s) for the ${r.vendor} plan:`))
+        console.log(
+          paint('red', `${plural(r.findings.length, 'finding')} for the ${r.vendor} plan:`),
+        )
         for (const f of r.findings)
           console.log(`  ${f.changeId} ${f.problem}\n    why: ${f.diagnosis}\n    fix: ${f.fix}`)
       }

@@ -22,6 +22,10 @@ export function registerDemoCommand(program: Command): void {
     )
     // The implementation (the embedded sandbox, the whole product) loads only when the command runs.
     .action(async (opts: DemoOptions) => {
+      // The sandbox's three RSA keys (its CA, its server certificate, its token signing) are
+      // made on the thread pool while the rest of passage loads, not after it.
+      const { warmKeys } = await import('../../sandbox/tls/key-pool.js')
+      warmKeys(3)
       const { run } = await import('./demo.run.js')
       await run(opts)
     })

@@ -1,5 +1,7 @@
 /** `passage discover`: the implementation, loaded when the command runs (see ./discover.ts). */
 import type { Command } from 'commander'
+import { mxCertainty } from '../../app/mx-words.js'
+import { plainRoles } from '../../app/role-words.js'
 import { discover } from '../../app/discover.js'
 import { writeTextAtomic } from '../../app/files.js'
 import { licenceName } from '../../core/model/licence.js'
@@ -27,11 +29,12 @@ export async function run(opts: DiscoverOptions, cmd: Command): Promise<void> {
           ? `Licence: ${licenceName(s.licence)}`
           : `Licence: unknown (Graph refused); planned as ${licenceName(s.licence)} from the Defender cmdlets`,
       )
-      if (d.roles) console.log(`Signed-in roles: ${d.roles.roles.join(', ') || 'none'}`)
+      if (d.roles) console.log(`Signed-in roles: ${plainRoles(d.roles.roles).join(', ') || 'none'}`)
       // What Graph would not say, in plain sight (ms-rule: client.graph-client).
       for (const line of d.degraded) console.log(paint('yellow', `warning: ${line}`))
+      const mx = mxCertainty(d.mxSource, d.mxLookup)
       console.log(
-        `MX: ${s.mx.route === 'gateway' ? `gateway ${s.mx.gateway}` : 'Microsoft 365'} (from ${d.mxSource})`,
+        `MX: ${s.mx.route === 'gateway' ? `gateway ${s.mx.gateway}` : 'Microsoft 365'} (${mx.words})`,
       )
       console.log('', ...surfaceCounts(s).map((l) => `\n  ${l}`))
       if (d.coManagers.length) {

@@ -1,7 +1,9 @@
 /** `passage explain`: the implementation, loaded when the command runs (see ./explain.ts). */
 import { readText } from '../../app/files.js'
 import { explain } from '../../app/explain.js'
-import { printJson } from '../output.js'
+import { journeyFromHeaders } from '../../core/journey/index.js'
+import { formatJourney } from '../journey-text.js'
+import { paint, printJson } from '../output.js'
 import type { ExplainOptions } from './explain.js'
 
 /** Explains a delivered message's headers, and whether a vendor's setup took effect. */
@@ -14,6 +16,18 @@ export async function run(file: string, o: ExplainOptions): Promise<void> {
         )
       : undefined
   const { analysis, lines } = explain(readText(file), vendor)
-  if (o.json) printJson(analysis)
-  else console.log(lines.join('\n'))
+  const journey = journeyFromHeaders(analysis)
+  if (o.json) printJson({ ...analysis, journey })
+  else
+    console.log(
+      [
+        ...lines,
+        '',
+        paint(
+          'bold',
+          'The mail’s path, as the headers tell it (▶ decided, • acted, ✓ passed, – skipped)',
+        ),
+        formatJourney(journey),
+      ].join('\n'),
+    )
 }

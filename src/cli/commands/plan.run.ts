@@ -4,6 +4,7 @@ import { writeTextAtomic } from '../../app/files.js'
 import { loadPlanFile } from '../../app/plan-file.js'
 import { signedPlanText, signPlan } from '../../app/plan-signing.js'
 import { planForSnapshot, planFromSnapshot } from '../../app/plan-use-case.js'
+import { noChangesWords } from '../../app/plan-verdict.js'
 import { PassageError } from '../../core/errors/index.js'
 import type { Plan } from '../../core/planner/types.js'
 import { parseParams } from '../../app/vendor-choice.js'
@@ -75,7 +76,7 @@ export async function run(
   if (opts.json) printJson(p)
   else if (opts.powershell === '-') process.stdout.write(script)
   else {
-    console.log(formatPlan(p))
+    console.log(formatPlan(p, noChangesWords(p)))
     if (opts.out) console.log(`plan written to ${opts.out}`)
     if (opts.powershell) console.log(`PowerShell written to ${opts.powershell}`)
   }

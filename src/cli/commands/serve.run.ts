@@ -20,6 +20,7 @@ export function serveArgs(opts: ServeOptions, db: string | undefined): string[] 
     ...(opts.tlsCert ? ['--tls-cert', opts.tlsCert] : []),
     ...(opts.tlsKey ? ['--tls-key', opts.tlsKey] : []),
     ...(opts.log ? ['--log'] : []),
+    ...(opts.json ? ['--json'] : []),
     ...(db ? ['--db', db] : []),
   ]
 }

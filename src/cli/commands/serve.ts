@@ -13,6 +13,7 @@ export interface ServeOptions {
   tlsCert?: string
   tlsKey?: string
   log?: boolean
+  json?: boolean
 }
 
 /** `passage serve`: the web wizard, as a child process. */
@@ -29,6 +30,7 @@ export function registerServeCommand(program: Command): void {
     .option('--tls-cert <pem>', 'TLS certificate file (PEM)')
     .option('--tls-key <pem>', 'TLS private key file (PEM)')
     .option('--log', 'log requests to standard error')
+    .option('--json', 'print the address as one JSON line ({ ok, url, sandbox, sandboxTenants })')
     .action(async (opts: ServeOptions, cmd: Command) => {
       const { run } = await import('./serve.run.js')
       await run(opts, cmd)

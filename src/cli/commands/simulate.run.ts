@@ -2,6 +2,7 @@
 import { simulateFromSnapshot, type SimulateResult } from '../../app/simulate-use-case.js'
 import { parseParams } from '../../app/vendor-choice.js'
 import type { Outcome, SimulationRow } from '../../core/simulate/index.js'
+import { formatPaths } from '../journey-text.js'
 import { paint, printJson } from '../output.js'
 import { table } from '../table.js'
 import type { SimulateOptions } from './simulate.js'
@@ -57,14 +58,20 @@ export function formatSimulation(res: SimulateResult): string {
   out.push(
     res.plan.source === 'file'
       ? `after the plan file (${res.plan.changes} changes, hash ${res.plan.hash.slice(0, 12)})`
-      : `after the plan passage would make now (${res.plan.changes} changes, not saved; use passage plan --out to keep it)`,
+      : `after the plan passage would make now (${res.plan.changes} change${res.plan.changes === 1 ? '' : 's'}, not saved; use passage plan --out to keep it)`,
     '',
   )
   out.push(table(['message', 'recipient', 'now', 'after the plan'], rows.map(rowLines), 48))
   const fixed = rows.filter((r) => r.fixed).length
   const notInbox = rows.filter((r) => r.after && r.after.action !== 'inbox')
   out.push('')
-  if (fixed) out.push(paint('green', `${fixed} of ${rows.length} copies move to the Inbox.`))
+  if (fixed)
+    out.push(
+      paint(
+        'green',
+        `${fixed} of ${rows.length} ${rows.length === 1 ? 'copy moves' : 'copies move'} to the Inbox.`,
+      ),
+    )
   if (!notInbox.length) out.push(paint('green', 'Every copy reaches the Inbox after the plan.'))
   else
     out.push(
@@ -83,6 +90,11 @@ export function formatSimulation(res: SimulateResult): string {
     out.push(`Safe Links still rewrites (and may pre-click): ${rewritten.join(', ')}`)
   const zap = rows.some((r) => r.after?.action === 'inbox' && r.after.zap === true)
   if (zap) out.push('ZAP could still move delivered copies later if a new verdict arrives.')
+  out.push(
+    '',
+    paint('bold', 'The mail’s path through Defender (▶ decided, • acted, ✓ passed, – skipped)'),
+    formatPaths(rows),
+  )
   const uncertain = [...new Set(rows.flatMap((r) => r.after?.uncertain ?? r.before.uncertain))]
   if (uncertain.length)
     out.push(

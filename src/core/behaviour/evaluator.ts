@@ -251,4 +251,18 @@ export const ROWS: readonly BehaviourRow[] = [
     disagreement:
       'Microsoft says allows might override ZAP without saying which allow always does: passage reports unknown rather than a promise either way.',
   },
+  {
+    id: 'eval.journey.stage-order',
+    area: 'evaluator',
+    rule: 'A message meets the connection filter, anti-malware, mail flow rules, then content filtering (anti-spam; anti-phishing: spoof and impersonation), Safe Attachments, Safe Links at delivery and ZAP afterwards; tenant allows and blocks act only once the filters have a verdict.',
+    sources: [
+      mdo('eop-about'),
+      mdo('how-policies-and-protections-are-combined'),
+      mdo('protection-stack-microsoft-defender-for-office365'),
+    ],
+    code: ['src/core/journey/stages.ts', 'src/core/journey/from-evaluation.ts'],
+    tests: ['src/core/journey/from-evaluation.test.ts'],
+    disagreement:
+      'eop-about.md puts anti-malware before policy filtering (mail flow rules); protection-stack-microsoft-defender-for-office365.md lists transport rules before the antivirus scan within content filtering. passage draws the eop-about.md order, the one the "Order and precedence of email protection" page links to; the evaluator\'s outcome does not depend on it, since no rule overrides a malware verdict.',
+  },
 ]

@@ -8,6 +8,44 @@ const FIDELITY = 'src/core/planner/fidelity.test.ts'
 /** The planner behaviours passage models, each traced to Microsoft (see types.ts). */
 export const ROWS: readonly BehaviourRow[] = [
   {
+    id: 'plan.preset.partial-coverage',
+    area: 'planner',
+    rule: 'A Standard or Strict preset that covers some recipients does not stop a policy-level change: it is planned for everyone else, and the plan names who stays unchanged (the preset wins for them and its settings cannot be changed); only a preset that covers every recipient with no exception refuses it.',
+    sources: [{ page: `${DD}preset-security-policies.md`, read: READ }],
+    code: [
+      'src/core/mechanisms/preset-coverage.ts',
+      'src/core/mechanisms/registry.ts',
+      'src/core/mechanisms/helpers.ts',
+      'src/core/planner/select.ts',
+    ],
+    tests: ['src/core/planner/plan.test.ts'],
+  },
+  {
+    id: 'plan.preset.options',
+    area: 'planner',
+    rule: 'For recipients a preset covers, the plan offers what Microsoft allows, each a separate choice with its risk that passage does not make: taking them out of the preset (Set-EOPProtectionPolicyRule / Set-ATPProtectionPolicyRule with ExceptIfSentTo, ExceptIfSentToMemberOf or ExceptIfRecipientDomainIs, keeping the exceptions it has), and for impersonation trusting the vendor’s domains in the preset (portal only).',
+    sources: [
+      { page: `${DD}preset-security-policies.md`, read: READ },
+      { page: `${PS}Set-EOPProtectionPolicyRule.md`, read: READ },
+      { page: `${PS}Set-ATPProtectionPolicyRule.md`, read: READ },
+    ],
+    code: ['src/core/planner/presets.ts'],
+    tests: ['src/core/planner/plan.test.ts'],
+    disagreement:
+      'preset-security-policies.md shows trusted senders and domains for impersonation only in the portal wizard and warns against changing a preset’s own policies in PowerShell; passage gives that option as a portal step only.',
+  },
+  {
+    id: 'client.graph-group-members',
+    area: 'client',
+    rule: 'Discovery reads the members of each group a preset or policy is scoped by: the group by its mail address, then its transitiveMembers (nested groups flattened, groups themselves left out), $top 999, every @odata.nextLink followed; without GroupMember.Read.All it says the members are unknown rather than guessing. The sandbox pages members 100 by default, up to 999.',
+    sources: [
+      { page: 'https://learn.microsoft.com/graph/api/group-list-transitivemembers', read: READ },
+      { page: 'https://learn.microsoft.com/graph/paging', read: READ },
+    ],
+    code: ['src/exchange/graph.ts', 'src/app/discover.ts', 'src/sandbox/graph/groups.ts'],
+    tests: ['test/app/group-members.test.ts'],
+  },
+  {
     id: 'plan.notice.hc-phish-routing',
     area: 'planner',
     rule: 'Every plan says first what its allows can do with high-confidence phish: with MX at Microsoft 365 nothing planned delivers it (secure by default); with MX elsewhere it names the planned SCL -1 rules, Tenant Allow/Block List allows and anti-spam allowed senders as able to deliver it, and the IP Allow List as unknown.',

@@ -44,17 +44,17 @@ export const CATALOGUE = {
   PASSAGE_E_PARAM_MISSING: {
     kind: 'user',
     title: 'Vendor parameter missing',
-    hint: 'Pass it with --param key=value; `passage vendor show <id>` lists the parameters a vendor needs.',
+    hint: 'Pass it with --param key=value; `passage vendor show` with the vendor’s id lists the parameters it needs.',
   },
   PASSAGE_E_PARAM_INVALID: {
     kind: 'user',
     title: 'Vendor parameter invalid',
-    hint: '`passage vendor show <id>` describes what each parameter takes.',
+    hint: '`passage vendor show` with the vendor’s id describes what each parameter takes.',
   },
   PASSAGE_E_PROTECTION_UNKNOWN: {
     kind: 'user',
     title: 'Unknown protection',
-    hint: 'Run `passage vendor show <id>` to list the protections and their mechanisms.',
+    hint: '`passage vendor show` with the vendor’s id lists the protections and their mechanisms.',
   },
   PASSAGE_E_MECHANISM_UNAVAILABLE: {
     kind: 'user',
@@ -91,6 +91,11 @@ export const CATALOGUE = {
     title: 'Refused: over a Microsoft limit',
     hint: 'Remove unused entries from the list named, or choose a mechanism that does not use it.',
   },
+  PASSAGE_E_NOTHING_TO_PLAN: {
+    kind: 'user',
+    title: 'Nothing can be planned for this vendor here',
+    hint: 'Describe the vendor by its own sending IP addresses and domains (not your own domains), or choose other protections.',
+  },
   PASSAGE_E_REFUSED_PRESET: {
     kind: 'user',
     title: 'Refused: a preset security policy would override the change',
@@ -99,7 +104,7 @@ export const CATALOGUE = {
   PASSAGE_E_REFUSED_UNSAFE: {
     kind: 'user',
     title: 'Refused: the change would open the tenant to attackers',
-    hint: 'Choose a narrower mechanism; `passage vendor show <id>` lists them with their risks.',
+    hint: 'Choose a narrower mechanism; `passage vendor show` with the vendor’s id lists them with their risks.',
   },
   PASSAGE_E_CONFLICT: {
     kind: 'user',
@@ -189,7 +194,7 @@ export const CATALOGUE = {
   PASSAGE_E_EXO_ROLE_MISSING: {
     kind: 'remote',
     title: 'The signed-in admin lacks the role this cmdlet needs',
-    hint: 'Sign in as an Exchange Administrator (or Security Administrator for security policy cmdlets), or have a Global Administrator assign that role; role changes can take up to an hour to reach Exchange.',
+    hint: 'Sign in as an Exchange Administrator (or Security Administrator for security policy cmdlets), or have a Global Administrator assign that role; role changes can take up to an hour to reach Exchange. A reader who only discovers and checks can connect with `passage connect --read-only`.',
   },
   PASSAGE_E_EXO_API_DISABLED: {
     kind: 'remote',
@@ -244,7 +249,7 @@ export const CATALOGUE = {
   PASSAGE_E_NOT_CONNECTED: {
     kind: 'user',
     title: 'No tenant is connected',
-    hint: 'Run `passage connect --tenant <name>` first (or pass --tenant for one connected before).',
+    hint: 'Run `passage connect --tenant` with the tenant’s name first (or pass --tenant for one connected before).',
   },
   PASSAGE_E_TENANT_UNKNOWN: {
     kind: 'user',
@@ -294,7 +299,7 @@ export const CATALOGUE = {
   PASSAGE_E_TOKEN_CACHE_KEY: {
     kind: 'user',
     title: 'The token cache needs a passphrase',
-    hint: 'Set PASSAGE_TOKEN_CACHE_KEY to a passphrase of 12 characters or more (from a secrets manager, not typed on the command line), or connect again without --token-cache (PASSAGE_TOKEN_CACHE=0 turns it off for one command).',
+    hint: 'No secret store or key agent can hold the key here: set PASSAGE_TOKEN_CACHE_KEY to a passphrase of 12 characters or more (from a secrets manager, not typed on the command line), or connect again without --token-cache to keep tokens in memory (PASSAGE_TOKEN_CACHE=0 does so for one command).',
   },
   PASSAGE_E_TOKEN_CACHE_LOCKED: {
     kind: 'user',

@@ -109,7 +109,7 @@ export function addBlocks(
         ? `Mail flow rule marks the message as spam (SCL ${ruleBlock}): ${cat} to Junk`
         : `Anti-spam blocked sender: ${cat} to Junk`,
       spamBlock.object,
-      'Reference §4.4: HC spam, spam and bulk go to Junk; phish gets the phish action',
+      'Blocked senders: high-confidence spam, spam and bulk go to Junk; phish gets the phish action',
     )
   }
   working = byVerdictOrder(working)

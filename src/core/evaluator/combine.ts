@@ -166,7 +166,7 @@ function phishSimMalware(malware: Verdict, delivered: Outcome, trace: Trace): Ou
     'verdict',
     `Malware is still ${rejected ? 'rejected' : 'quarantined'} for a phishing simulation`,
     malware.object,
-    'The precedence table (§4.3) says advanced delivery wins over malware, but §3.8 and §4.7 say malware filtering is skipped only for SecOps mailboxes; the stricter reading is applied',
+    'Microsoft’s table of what wins (allow vs. verdict) says advanced delivery wins over malware, but its pages on advanced delivery and on anti-malware say malware filtering is skipped only for SecOps mailboxes; the stricter reading is applied',
   )
   return {
     ...delivered,

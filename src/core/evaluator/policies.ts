@@ -131,7 +131,7 @@ function pick<P extends { Name: string }, R extends PolicyRule>(args: {
       'policy-selection',
       `${label}: the ${level} preset applies`,
       obj('preset', preset.Name),
-      'Preset security policies win over custom and default policies (reference §4.2); settings are never merged',
+      'Preset security policies win over custom and default policies; settings are never merged',
     )
     return {
       policy: args.fromPreset(level, preset.Name),

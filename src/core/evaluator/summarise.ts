@@ -55,7 +55,9 @@ function recipientLines(r: RecipientEvaluation, mxElsewhere: boolean): string[] 
   if (r.headers) lines.push(`  X-Forefront-Antispam-Report: ${r.headers.forefront.raw}`)
   if (r.safeLinks.length) {
     const rewritten = r.safeLinks.filter((l) => l.rewritten).length
-    lines.push(`  Safe Links: ${rewritten} of ${r.safeLinks.length} link(s) rewritten`)
+    lines.push(
+      `  Safe Links: ${rewritten} of ${r.safeLinks.length} link${r.safeLinks.length === 1 ? '' : 's'} rewritten`,
+    )
     for (const l of r.safeLinks)
       lines.push(`    ${l.url}: ${l.rewritten ? 'rewritten' : 'not rewritten'} (${l.reason})`)
   }

@@ -2,15 +2,10 @@
 import type { JsonObject } from '../change.js'
 import { PassageError, type ErrorCode } from '../errors/index.js'
 import { PASSAGE_MARKER } from '../model/common.js'
-import { tablKey } from '../surfaces/index.js'
-import {
-  describeScope,
-  policiesInForce,
-  presetsInForce,
-  vendorSenderDomains,
-  type PlanContext,
-} from './context.js'
+import { objectOf, tablKey } from '../surfaces/index.js'
+import { policiesInForce, vendorSenderDomains, type PlanContext } from './context.js'
 import { create, type Draft, type DraftMeta } from './draft.js'
+import { presetsCoveringEveryone } from './preset-coverage.js'
 import type { Availability } from './types.js'
 
 /** A typed model object as the JSON object a draft holds. */
@@ -27,17 +22,19 @@ export const no = (reason: string, refusal?: ErrorCode): Availability => ({
 })
 
 /**
- * Refuses a policy-level change when a preset covers some recipients: presets always win. The
- * registry already passes such mechanisms over; this guards a build reached some other way.
+ * Refuses a policy-level change when a preset covers every recipient: presets always win, so it
+ * would reach no one. The registry already passes such mechanisms over; this guards a build
+ * reached some other way. A preset covering some recipients does not refuse it (the plan says
+ * who stays unchanged).
  */
 export function refuseIfPreset(ctx: PlanContext, kind: 'EOP' | 'ATP', what: string): void {
-  const presets = presetsInForce(ctx, kind)
+  const presets = presetsCoveringEveryone(ctx, kind)
   if (!presets.length) return
-  const who = presets.map((p) => `the ${p.Preset} preset covers ${describeScope(p)}`).join('; ')
+  const who = presets.map((p) => `the ${p.preset} preset covers ${p.who}`).join('; ')
   throw new PassageError(
     'PASSAGE_E_REFUSED_PRESET',
-    `${what} would not reach everyone: ${who}. Those users would stay unchanged, because preset security policies win over custom and default policies.`,
-    { details: { presets: presets.map((p) => p.Name) } },
+    `${what} would reach no one: ${who}, and preset security policies win over custom and default policies.`,
+    { details: { presets: presets.map((p) => p.rule) } },
   )
 }
 
@@ -76,7 +73,6 @@ export function tablAllows(
   what: string,
   subType: 'Tenant' | 'AdvancedDelivery' = 'Tenant',
 ): Draft[] {
-  const items = ctx.snapshot.state.tabl.items
   const out: Draft[] = []
   for (const value of values) {
     const key = tablKey({
@@ -85,7 +81,8 @@ export function tablAllows(
       Action: 'Allow',
       Value: value,
     })
-    const existing = items.find((i) => tablKey(i) === key)
+    // Looked up by key (the list is keyed once, not once per value: it may hold 40,000 entries).
+    const existing = objectOf(ctx.snapshot, { surface: 'tabl-item', target: key })
     // An entry in force satisfies the intent; an expired one is being removed by Exchange, and a
     // duplicate value cannot be added beside it, so neither is planned again.
     if (existing) continue

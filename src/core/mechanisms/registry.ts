@@ -5,12 +5,17 @@ import { advancedDelivery } from './advanced-delivery.js'
 import { antispamAllowedSenders } from './antispam-allowed-senders.js'
 import { bulkThreshold } from './bulk-threshold.js'
 import { bypassClutterHeader } from './bypass-clutter-header.js'
-import { describeScope, presetsInForce, type PlanContext } from './context.js'
+import type { PlanContext } from './context.js'
 import { disableSpoofIntelligence } from './disable-spoof-intelligence.js'
 import { disableZap } from './disable-zap.js'
 import { doNotRewrite } from './do-not-rewrite.js'
 import { enhancedFiltering } from './enhanced-filtering.js'
 import { no, yes } from './helpers.js'
+import {
+  presetsCoveringEveryone,
+  presetsCoveringSome,
+  type PresetCover,
+} from './preset-coverage.js'
 import { impersonationExclusion } from './impersonation-exclusion.js'
 import { ipAllow } from './ip-allow.js'
 import { quarantineNotify } from './quarantine-notify.js'
@@ -24,6 +29,7 @@ import { tablSenderAllow } from './tabl-sender-allow.js'
 import { tablSpoofAllow } from './tabl-spoof-allow.js'
 import { tablUrlAllow } from './tabl-url-allow.js'
 import type { Availability, Mechanism } from './types.js'
+import { categoryLabel, categoryPhrase } from '../vendor/categories.js'
 
 /**
  * Every mechanism, from narrow to wide (the order of MechanismId, which the wizard and the API
@@ -66,14 +72,25 @@ export const MECHANISMS: Readonly<Record<MechanismId, MechanismDef>> = Object.fr
   REGISTRY.map((m) => [m.def.id, m.def]),
 ) as Record<MechanismId, MechanismDef>
 
-/** Why a preset makes a policy-level mechanism miss some users, or null when none does. */
+/**
+ * Why a preset makes a policy-level mechanism reach no one, or null when none does. A preset that
+ * covers every recipient leaves nobody for a custom or default policy's change; a preset that
+ * covers some recipients does not stop it: the change is planned for everyone else, and the plan
+ * says who stays unchanged (see presetsCoveringSome and the planner's presets.ts).
+ */
 export function presetConflict(id: MechanismId, ctx: PlanContext): string | null {
   const kind = mechanismOf(id).presetKind
   if (!kind) return null
-  const presets = presetsInForce(ctx, kind)
+  const presets = presetsCoveringEveryone(ctx, kind)
   if (!presets.length) return null
-  const who = presets.map((p) => `the ${p.Preset} preset covers ${describeScope(p)}`).join('; ')
-  return `${who}: those users would stay unchanged, because preset security policies win over custom and default policies`
+  const which = presets.map((p) => `the ${p.preset} preset`).join(' and ')
+  return `${which} covers every recipient, and preset security policies win over custom and default policies, whose settings this would change; Microsoft does not let preset settings be changed`
+}
+
+/** The presets that cover some recipients of a policy-level mechanism's kind (they stay unchanged). */
+export function presetPartial(id: MechanismId, ctx: PlanContext): PresetCover[] {
+  const kind = mechanismOf(id).presetKind
+  return kind ? presetsCoveringSome(ctx, kind) : []
 }
 
 /**
@@ -91,7 +108,7 @@ export function availability(id: MechanismId, ctx: PlanContext): Availability {
     return no(`needs Defender for Office 365; this tenant has ${licenceName(ctx.snapshot.licence)}`)
   if (def.categories && !def.categories.includes(ctx.vendor.category))
     return no(
-      `only for ${def.categories.join(', ')} services; ${ctx.vendor.name} is ${ctx.vendor.category}`,
+      `only for ${def.categories.map(categoryLabel).join(', ').toLowerCase()} services; ${ctx.vendor.name} is ${categoryPhrase(ctx.vendor.category)}`,
     )
   return m.availability(ctx)
 }

@@ -26,7 +26,7 @@ export const scopedRule: RuleMechanism = {
     // negatives through; the relay's own recipe keeps it (--mechanism recipe).
     if (ctx.vendor.category === 'inbound-relay' && ctx.mode !== 'recipe')
       return no(
-        `Microsoft advises against SCL -1 mail flow rules for mail an in-and-out relay hands back (they can let false negatives through); it is ${ctx.vendor.name}'s own recipe (--mechanism recipe)`,
+        `Microsoft advises against SCL -1 mail flow rules for mail an in-and-out relay hands back (they can let false negatives through); it is ${ctx.vendor.name}'s own recipe, used only when you follow that recipe`,
       )
     return needsRuleScope(ctx)
   },

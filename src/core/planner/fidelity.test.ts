@@ -151,7 +151,7 @@ describe('in-and-out relay (Trustifi)', () => {
         makeSnapshot(),
         { now: NOW },
       ),
-    ).toThrow(/only for inbound-relay/)
+    ).toThrow(/only for inbound relay services/)
   })
 })
 

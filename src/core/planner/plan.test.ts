@@ -302,16 +302,9 @@ describe('plan: refusals', () => {
     ).toBe('PASSAGE_E_REFUSED_LIMIT')
   })
 
-  it('refuses a policy change a preset would override, naming who stays unchanged', () => {
+  it('refuses a policy change a preset covering everyone would override', () => {
     const snapshot = makeSnapshot({
-      presets: [
-        {
-          Name: 'Standard Preset Security Policy',
-          Preset: 'Standard',
-          Kind: 'EOP',
-          SentToMemberOf: ['finance@fabrikam.com'],
-        },
-      ],
+      presets: [{ Name: 'Standard Preset Security Policy', Preset: 'Standard', Kind: 'EOP' }],
     })
     try {
       plan(
@@ -323,7 +316,7 @@ describe('plan: refusals', () => {
       expect.unreachable()
     } catch (e) {
       expect(isPassageError(e, 'PASSAGE_E_REFUSED_PRESET')).toBe(true)
-      expect((e as Error).message).toMatch(/members of finance@fabrikam.com/)
+      expect((e as Error).message).toMatch(/Standard preset covers every recipient/)
     }
   })
 
@@ -373,7 +366,7 @@ describe('plan: cautious defaults', () => {
       /Microsoft advises against SCL -1/,
     )
     expect(p.skipped.find((s) => s.protection === 'safe-links')?.reason).toMatch(
-      /high risk: ask for it explicitly with --protect safe-links/,
+      /high risk: planned only when you ask for it/,
     )
     const asked = plan(
       v,
@@ -388,7 +381,7 @@ describe('plan: cautious defaults', () => {
     expect(asked.changes[0]?.baselines.map((b) => b.check)).toContain('189-2')
   })
 
-  it('passes over policy mechanisms a preset would override, saying who stays unchanged', () => {
+  it('plan.preset.partial-coverage: plans a policy change for everyone a preset does not cover, naming who stays unchanged', () => {
     const snapshot = makeDefenderSnapshot({
       presets: [
         {
@@ -398,12 +391,104 @@ describe('plan: cautious defaults', () => {
           SentToMemberOf: ['finance@fabrikam.com'],
         },
       ],
+      directory: {
+        groups: [
+          { address: 'finance@fabrikam.com', members: ['b@fabrikam.com', 'a@fabrikam.com'] },
+        ],
+      },
     })
     const p = plan(vendor(COMMS, { dedicatedIp: '167.89.10.20' }), recommended, snapshot, {
       now: NOW,
     })
-    expect(p.skipped.find((s) => s.protection === 'safe-links')?.reason).toMatch(
-      /Standard preset covers members of finance@fabrikam.com/,
+    const links = p.protections.find((x) => x.protection === 'safe-links')
+    expect(links).toMatchObject({
+      mechanism: 'do-not-rewrite',
+      unchangedFor: 'members of finance@fabrikam.com (Standard preset)',
+    })
+    expect(p.skipped.map((x) => x.protection)).not.toContain('safe-links')
+    expect(p.presets).toHaveLength(1)
+    expect(p.presets?.[0]).toMatchObject({
+      preset: 'Standard',
+      kind: 'ATP',
+      who: 'members of finance@fabrikam.com',
+      recipients: ['a@fabrikam.com', 'b@fabrikam.com'],
+      protections: ['safe-links'],
+    })
+    expect(p.presets?.[0]?.why).toMatch(/Everyone else gets the change/)
+    expect(planHashValid(p)).toBe(true)
+  })
+
+  it('plan.preset.options: offers what Microsoft allows for preset-covered recipients, each a separate choice with its risk', () => {
+    const snapshot = makeDefenderSnapshot({
+      presets: [
+        {
+          Name: 'Standard Preset Security Policy',
+          Preset: 'Standard',
+          Kind: 'ATP',
+          SentToMemberOf: ['finance@fabrikam.com'],
+          ExceptIfSentTo: ['ceo@fabrikam.com'],
+        },
+      ],
+    })
+    const v = vendor(
+      { ...SIMULATOR, recommended: ['impersonation'] },
+      { simulationDomains: 'phishsim-test.com' },
     )
+    const p = plan(
+      v,
+      { mode: 'recommended', mechanisms: { impersonation: 'impersonation-exclusion' } },
+      snapshot,
+      { now: NOW },
+    )
+    const note = p.presets?.[0]
+    // Membership not read: the plan says so rather than naming no one.
+    expect(note?.recipients).toBeNull()
+    expect(note?.who).toBe('members of finance@fabrikam.com except user ceo@fabrikam.com')
+    expect(note?.options.map((o) => [o.id, o.risk])).toEqual([
+      ['preset-exception', 'high'],
+      ['preset-trusted-sender', 'medium'],
+    ])
+    // The exception keeps the preset's own exceptions (a parameter replaces the whole list).
+    expect(note?.options[0]?.powershell).toBe(
+      "Set-ATPProtectionPolicyRule -Identity 'Standard Preset Security Policy' -ExceptIfSentToMemberOf 'finance@fabrikam.com'",
+    )
+    expect(note?.options[1]?.powershell).toBeNull()
+    expect(note?.options[1]?.portal).toMatch(/Add trusted email addresses and domains/)
+  })
+
+  it("keeps a preset exception's existing entries and names users and domains with their own parameters", () => {
+    const snapshot = makeSnapshot({
+      presets: [
+        {
+          Name: 'Strict Preset Security Policy',
+          Preset: 'Strict',
+          Kind: 'EOP',
+          SentTo: ["o'neil@fabrikam.com"],
+          ExceptIfSentTo: ['ceo@fabrikam.com'],
+        },
+      ],
+    })
+    const p = plan(
+      vendor(COMMS, { dedicatedIp: '167.89.10.20' }),
+      { mode: 'recipe', protections: ['zap'] },
+      snapshot,
+      { now: NOW },
+    )
+    expect(p.protections[0]).toMatchObject({ mechanism: 'disable-zap' })
+    expect(p.presets?.[0]?.options[0]?.powershell).toBe(
+      "Set-EOPProtectionPolicyRule -Identity 'Strict Preset Security Policy' -ExceptIfSentTo 'ceo@fabrikam.com','o''neil@fabrikam.com'",
+    )
+  })
+})
+
+describe('plan: honest choices', () => {
+  it('offers a high-risk mechanism as an opt-in, in words without command-line flags', () => {
+    const v = vendor({ ...RELAY, recommended: ['anti-spam', 'safe-links', 'zap'] })
+    const p = plan(v, recommended, makeDefenderSnapshot(), { now: NOW })
+    const links = p.skipped.find((s) => s.protection === 'safe-links')
+    expect(links?.optIn).toBe('skip-safe-links-header')
+    expect(JSON.stringify(p)).not.toMatch(/--[a-z]/)
+    // Nothing the plan picked on its own is high risk.
+    expect(p.protections.filter((x) => x.risk === 'high' || x.risk === 'critical')).toEqual([])
   })
 })

@@ -8,6 +8,7 @@ import { buildDrafts, changesOf } from './build.js'
 import { Refusals } from './diagnostics.js'
 import { frozenCopy } from './freeze.js'
 import { planNotices } from './notices.js'
+import { presetsOf } from './presets.js'
 import { safetyRefusals } from './safety.js'
 import { picksOf, select } from './select.js'
 
@@ -48,6 +49,7 @@ export function plan(
     changes,
     // What the allows can do with high-confidence phish comes first, before any other notice.
     notices: [routing, ...selection.notices, ...mechanismNotices],
+    ...presetsOf(ctx, selection.planned),
   }
   return frozenCopy({ ...body, hash: contentHash(body) })
 }

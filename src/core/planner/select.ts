@@ -3,12 +3,19 @@ import {
   availability,
   availabilityFor,
   mechanismOf,
+  presetPartial,
+  unchangedWords,
   type PlanContext,
 } from '../mechanisms/index.js'
 import type { Choices, Plan, PlannedProtection } from '../plan-format.js'
 import { PROTECTIONS, type ProtectionDef } from '../protections/definitions.js'
 import type { MechanismId, ProtectionId } from '../protections/ids.js'
 import type { Refusals } from './diagnostics.js'
+
+/** A mechanism as people read it: its title, never its id (plain words, issue 14). */
+function named(m: MechanismId): string {
+  return mechanismOf(m).def.title
+}
 
 /** The protections the plan covers, those it skips, and what to tell the admin about the choice. */
 export interface Selection {
@@ -51,7 +58,7 @@ function impossible(
     // Say why the safer mechanisms do not work either, not only why the last one is refused.
     const others = passedOver.filter((p) => p.reason !== refusal.reason)
     const why = others.length
-      ? ` (${others.map((p) => `${p.mechanism}: ${p.reason}`).join('; ')})`
+      ? ` (${others.map((p) => `${named(p.mechanism)}: ${p.reason}`).join('; ')})`
       : ''
     return new PassageError(
       refusal.code,
@@ -59,7 +66,7 @@ function impossible(
       { details },
     )
   }
-  const reasons = passedOver.map((p) => `${p.mechanism}: ${p.reason}`).join('; ')
+  const reasons = passedOver.map((p) => `${named(p.mechanism)}: ${p.reason}`).join('; ')
   return new PassageError(
     'PASSAGE_E_MECHANISM_UNAVAILABLE',
     `No way to adjust ${def.title.toLowerCase()} for ${ctx.vendor.name} in this tenant (${reasons}).`,
@@ -99,13 +106,17 @@ function selectOne(
   // By default passage never picks a high-risk mechanism on its own: the admin asks for it.
   const cautious = choices.mode === 'recommended' && !explicit && !forced
   let chosen: MechanismId | null = null
+  // The high-risk mechanism that would work here: offered as an opt-in, never picked unasked.
+  let optIn: MechanismId | undefined
   for (const m of candidates) {
     const a = availabilityFor(def.id, m, ctx)
     const risk = mechanismOf(m).def.risk
     if (a.ok && cautious && (risk === 'high' || risk === 'critical')) {
+      optIn ??= m
+      // Neutral words: each front end says how to ask (the CLI's --protect, the wizard's toggle).
       passedOver.push({
         mechanism: m,
-        reason: `${risk} risk: ask for it explicitly with --protect ${def.id}`,
+        reason: `${risk} risk: planned only when you ask for it`,
       })
       continue
     }
@@ -126,13 +137,14 @@ function selectOne(
     } else
       out.skipped.push({
         protection: def.id,
-        reason: passedOver.map((p) => `${p.mechanism}: ${p.reason}`).join('; '),
+        reason: passedOver.map((p) => `${named(p.mechanism)}: ${p.reason}`).join('; '),
+        ...(optIn ? { optIn } : {}),
       })
     return
   }
   if (fromRecipe && chosen !== fromRecipe)
     out.notices.push(
-      `${ctx.vendor.name}'s recipe uses ${fromRecipe} for ${def.id}, which is not possible here (${passedOver[0]?.reason ?? ''}); using ${chosen}.`,
+      `${ctx.vendor.name}'s recipe uses ${named(fromRecipe)} for ${def.title.toLowerCase()}, which is not possible here (${passedOver[0]?.reason ?? ''}); using ${named(chosen)}.`,
     )
   out.planned.push({
     protection: def.id,
@@ -145,7 +157,14 @@ function selectOne(
         : 'the least risky mechanism that works for this tenant',
     passedOver: fromRecipe ? [] : passedOver,
     ...(recipe[def.id] && recipe[def.id] !== chosen ? { vendorRecipe: recipe[def.id] } : {}),
+    ...unchanged(ctx, chosen),
   })
+}
+
+/** Who a chosen policy-level mechanism misses because a preset covers them (ms-rule: plan.preset.partial-coverage). */
+function unchanged(ctx: PlanContext, m: MechanismId): { unchangedFor?: string } {
+  const partial = presetPartial(m, ctx)
+  return partial.length ? { unchangedFor: unchangedWords(partial) } : {}
 }
 
 /** Adds the mechanisms the chosen ones cannot work without here (enhanced filtering, ...). */

@@ -6,4 +6,6 @@ export {
   type Choices,
   type Plan,
   type PlannedProtection,
+  type PresetCoverageNote,
+  type PresetOption,
 } from '../plan-format.js'

@@ -3,7 +3,9 @@ import type { Action, Category, RecipientEvaluation, TraceObject } from '../eval
 import type { Change } from '../change.js'
 import { parseWith } from '../errors/index.js'
 import { TenantSnapshot } from '../model/snapshot.js'
+import type { TablItem } from '../model/tabl.js'
 import { applyChanges } from '../surfaces/index.js'
+import { journeyOf, type JourneyPair } from '../journey/index.js'
 import type { TypicalMessage } from './typical.js'
 
 /** Where one recipient's copy lands in one configuration. */
@@ -35,6 +37,8 @@ export interface SimulationRow {
   fixed: boolean
   /** True when no allow can deliver it: malware or high-confidence phish stay quarantined. */
   unfixable: boolean
+  /** Its path through Defender's stages, today and after the plan (core/journey). */
+  journey: JourneyPair
 }
 
 /** The result of a simulation over several messages. */
@@ -94,6 +98,7 @@ export function simulate(
         after: oa,
         fixed: oa !== null && ob.action !== 'inbox' && oa.action === 'inbox',
         unfixable: unfixable && (oa === null || oa.action !== 'inbox'),
+        journey: { before: journeyOf(rb), after: ra ? journeyOf(ra) : null },
       })
     })
   }
@@ -106,10 +111,53 @@ export function simulate(
  * exactly as it reads a discovered snapshot.
  */
 export function afterChanges(snapshot: TenantSnapshot, changes: readonly Change[]): TenantSnapshot {
-  return parseWith(
-    TenantSnapshot,
-    applyChanges(snapshot, changes),
-    'PASSAGE_E_PLAN_INVALID',
-    'the tenant after the plan',
+  const applied = applyChanges(snapshot, changes)
+  const parse = (s: TenantSnapshot) =>
+    parseWith(TenantSnapshot, s, 'PASSAGE_E_PLAN_INVALID', 'the tenant after the plan')
+  // The allow/block entries the plan left alone are the snapshot's own objects (changes are
+  // copy on write), already complete: only the others are read through the model. Should that
+  // fail, the whole tenant is, so that the error names the entry where it is.
+  const items = applied.state.tabl.items
+  const own = ownEntries(snapshot.state.tabl.items, items)
+  let parsed: TenantSnapshot
+  try {
+    parsed = parse(
+      withTablItems(
+        applied,
+        items.filter((_, i) => !own[i]),
+      ),
+    )
+  } catch {
+    return parse(applied)
+  }
+  const done = parsed.state.tabl.items
+  let k = 0
+  return withTablItems(
+    parsed,
+    items.map((item, i) => (own[i] ? item : (done[k++] as TablItem))),
   )
+}
+
+/**
+ * Which entries of `next` are objects of `prev`, found by walking both in order (a plan appends
+ * and removes entries, it does not reorder them). An entry of `prev` it misses is read again, which
+ * is harmless.
+ */
+function ownEntries(prev: readonly TablItem[], next: readonly TablItem[]): Uint8Array {
+  const own = new Uint8Array(next.length)
+  let j = 0
+  for (let i = 0; i < next.length; i++) {
+    const end = Math.min(prev.length, j + 16)
+    let k = j
+    while (k < end && prev[k] !== next[i]) k++
+    if (k < end) {
+      own[i] = 1
+      j = k + 1
+    }
+  }
+  return own
+}
+
+function withTablItems(s: TenantSnapshot, items: TablItem[]): TenantSnapshot {
+  return { ...s, state: { ...s.state, tabl: { ...s.state.tabl, items } } }
 }

@@ -1,5 +1,6 @@
 import type { Change, Json, JsonObject, SurfaceKind } from '../change.js'
 import type { CmdletCall } from '../cmdlet.js'
+import type { RecipientScope } from '../model/common.js'
 import type { TenantSnapshot } from '../model/snapshot.js'
 import type { SurfaceState } from '../model/snapshot.js'
 
@@ -73,6 +74,19 @@ export interface Undo {
 export interface VerifyContext {
   snapshot: TenantSnapshot
   nowMs: number
+  /**
+   * Preset scopes the plan already named as leaving their recipients unchanged (the plan's
+   * `presets`): a preset still scoped so is no surprise and not a finding; one whose scope changed
+   * since is.
+   */
+  declaredPresets?: readonly DeclaredPreset[]
+}
+
+/** A preset rule's kind and recipient scope, as the plan recorded it. */
+export interface DeclaredPreset {
+  kind: 'EOP' | 'ATP'
+  preset: 'Standard' | 'Strict'
+  scope: RecipientScope
 }
 
 /**

@@ -44,6 +44,14 @@ function refuseShared(vendor: string, p: VendorParam, value: string): void {
     )
 }
 
+/** Longest name a service may have: it becomes part of Exchange object names (64 at most). */
+const MAX_NAME = 48
+
+/** A value as an error shows it: cut after 60 characters, so a huge input is not echoed whole. */
+function shown(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 60)}… (${value.length} characters)` : value
+}
+
 function checkParam(vendor: string, p: VendorParam, value: string): void {
   const bad = (why: string) =>
     new PassageError(
@@ -57,29 +65,34 @@ function checkParam(vendor: string, p: VendorParam, value: string): void {
     case 'ipv4': {
       const e = parseIpEntry(value)
       if (!e || e.family !== 'ipv4' || e.form !== 'address')
-        throw bad(`must be one IPv4 address, got '${value}'`)
+        throw bad(`must be one IPv4 address, got '${shown(value)}'`)
       return
     }
     case 'ip-list':
       for (const v of splitList(value))
-        if (!parseIpEntry(v)) throw bad(`has '${v}', which is not an IP address, CIDR or range`)
+        if (!parseIpEntry(v))
+          throw bad(`has '${shown(v)}', which is not an IP address, CIDR or range`)
       return
     case 'domain':
       refuseShared(vendor, p, value)
-      if (!isValidDomain(value)) throw bad(`must be a domain name, got '${value}'`)
+      if (!isValidDomain(value)) throw bad(`must be a domain name, got '${shown(value)}'`)
       return
     case 'domain-list':
       for (const v of splitList(value)) {
         refuseShared(vendor, p, v)
-        if (!isValidDomain(v)) throw bad(`has '${v}', which is not a domain name`)
+        if (!isValidDomain(v)) throw bad(`has '${shown(v)}', which is not a domain name`)
       }
       return
     case 'enum':
       if (!p.options?.includes(value))
-        throw bad(`must be one of ${(p.options ?? []).join(', ')}, got '${value}'`)
+        throw bad(`must be one of ${(p.options ?? []).join(', ')}, got '${shown(value)}'`)
       return
     case 'string':
       if (value.trim() === '') throw bad('must not be empty')
+      if (p.key === 'name' && value.length > MAX_NAME)
+        throw bad(
+          `is ${value.length} characters long; at most ${MAX_NAME}, as it becomes part of the names of the objects passage creates: '${shown(value)}'`,
+        )
       return
   }
 }
@@ -138,7 +151,7 @@ export function resolveVendor(
       if (p.required)
         throw new PassageError(
           'PASSAGE_E_PARAM_MISSING',
-          `${profile.name} needs the parameter '${p.key}': ${p.label}.`,
+          `${PARAM_REF.test(profile.name) ? 'A custom service' : profile.name} needs the parameter '${p.key}': ${p.label}.`,
           {
             hint: `${p.description} Pass it with --param ${p.key}=<value>.`,
             details: { vendor: profile.id, param: p.key },

@@ -198,3 +198,81 @@ describe('organization and domains', () => {
     expect(res.body).toMatchObject({ error: { code: 'BadRequest' } })
   })
 })
+
+describe('groups and their members', () => {
+  type Page = { value: Record<string, unknown>[]; '@odata.nextLink'?: string }
+  const contoso = () => world.tenants.findIndex((t) => t.snapshot.tenant.name.startsWith('contoso'))
+
+  it('finds a group by its mail address, and refuses a filter it does not know', async () => {
+    const token = userToken(contoso(), 'admin')
+    const found = await get(
+      `/v1.0/groups?$filter=${encodeURIComponent("mail eq 'FINANCE@contoso.com'")}&$select=id,mail`,
+      token,
+    )
+    expect(found.status).toBe(200)
+    const value = found.body['value'] as { id: string; mail: string }[]
+    expect(value.map((g) => g.mail)).toEqual(['finance@contoso.com'])
+    const bad = await get(
+      `/v1.0/groups?$filter=${encodeURIComponent("startswith(mail,'f')")}`,
+      token,
+    )
+    expect(bad.status).toBe(400)
+    expect((bad.body['error'] as { code: string }).code).toBe('Request_UnsupportedQuery')
+  })
+
+  it('pages transitiveMembers with $top and follows @odata.nextLink to the last page', async () => {
+    const token = userToken(contoso(), 'admin')
+    const found = await get(
+      `/v1.0/groups?$filter=${encodeURIComponent("mail eq 'finance@contoso.com'")}`,
+      token,
+    )
+    const id = (found.body['value'] as { id: string }[])[0]!.id
+    const mails: string[] = []
+    let path: string | null = `/v1.0/groups/${id}/transitiveMembers?$top=2&$select=mail`
+    let pages = 0
+    while (path) {
+      const res = await get(path, token)
+      expect(res.status).toBe(200)
+      const body = res.body as unknown as Page
+      expect(body.value.length).toBeLessThanOrEqual(2)
+      for (const m of body.value) {
+        expect(m['@odata.type']).toBe('#microsoft.graph.user')
+        mails.push(String(m['mail']))
+      }
+      const next: string | undefined = body['@odata.nextLink']
+      path = next ? new URL(next).pathname + new URL(next).search : null
+      pages++
+    }
+    expect(pages).toBe(2)
+    expect(mails.sort()).toEqual([
+      'lidia.holloway@contoso.com',
+      'megan.bowen@contoso.com',
+      'nestor.wilke@contoso.com',
+    ])
+  })
+
+  it('refuses a page size out of range, an unknown group and a token without a group permission', async () => {
+    const token = userToken(contoso(), 'admin')
+    const found = await get(
+      `/v1.0/groups?$filter=${encodeURIComponent("mail eq 'sales@contoso.com'")}`,
+      token,
+    )
+    const id = (found.body['value'] as { id: string }[])[0]!.id
+    expect((await get(`/v1.0/groups/${id}/members?$top=1000`, token)).status).toBe(400)
+    const missing = await get('/v1.0/groups/00000000-0000-0000-0000-000000000000/members', token)
+    expect(missing.status).toBe(404)
+    // An app granted only Organization.Read.All may not read groups.
+    const t = tenant(contoso())
+    const app = createAppCredentials({
+      displayName: 'org only',
+      appRoles: ['Organization.Read.All'],
+    })
+    server.identity.addApp(t.id, app.app)
+    const narrow = server.identity.mintAccessToken({
+      tenant: t.id,
+      audience: GRAPH_AUDIENCE,
+      clientId: app.app.clientId,
+    })
+    expect((await get(`/v1.0/groups/${id}/members`, narrow)).status).toBe(403)
+  })
+})

@@ -13,6 +13,7 @@ import {
   ROLE_TEMPLATE_IDS,
   stableGuid,
 } from '../identity/index.js'
+import { registerGroupRoutes } from './groups.js'
 import { SKU_PROPERTIES, subscribedSkus } from './skus.js'
 
 export { PLANS, skuDefinitions, subscribedSkus } from './skus.js'
@@ -331,6 +332,8 @@ export function registerGraphRoutes(
       })),
     })
   })
+
+  registerGroupRoutes(app, { authenticate, allowed, denied, ok, error: graphError })
 
   // Anything else under /v1.0 is a segment Graph does not know (in this sandbox).
   app.all<{ Params: { '*': string } }>('/v1.0/*', (req, reply) => {

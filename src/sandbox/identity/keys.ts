@@ -1,7 +1,8 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto'
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { takeKey } from '../tls/key-pool.js'
 
 /** The identity's token-signing key. */
 export interface SigningKey {
@@ -17,7 +18,7 @@ const KEY_FILE = 'token-signing-key.pem'
 
 /** Loads the signing key from `dir` (creating it there, mode 0600), or makes one in memory. */
 export async function loadSigningKey(dir: string | null): Promise<SigningKey> {
-  if (dir === null) return fromPrivateKey(generate())
+  if (dir === null) return fromPrivateKey(await generate())
   const path = join(dir, KEY_FILE)
   let pem: string | null = null
   try {
@@ -27,7 +28,7 @@ export async function loadSigningKey(dir: string | null): Promise<SigningKey> {
     pem = null
   }
   if (pem === null) {
-    pem = generate()
+    pem = await generate()
     await mkdir(dir, { recursive: true, mode: 0o700 })
     await writeFile(path, pem, { mode: 0o600 })
     await chmod(path, 0o600)
@@ -35,12 +36,9 @@ export async function loadSigningKey(dir: string | null): Promise<SigningKey> {
   return fromPrivateKey(pem)
 }
 
-function generate(): string {
-  return generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  }).privateKey
+/** A new RSA-2048 private key (PKCS #8 PEM), made off the main thread (see ../tls/key-pool.ts). */
+async function generate(): Promise<string> {
+  return (await takeKey()).privateKey
 }
 
 function fromPrivateKey(pem: string): SigningKey {

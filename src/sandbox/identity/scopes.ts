@@ -31,7 +31,12 @@ export const GRAPH: Resource = {
   uri: 'https://graph.microsoft.com',
   appId: '00000003-0000-0000-c000-000000000000',
   displayName: 'Microsoft Graph',
-  delegatedDefault: ['Domain.Read.All', 'Organization.Read.All', 'User.Read'],
+  delegatedDefault: [
+    'Domain.Read.All',
+    'GroupMember.Read.All',
+    'Organization.Read.All',
+    'User.Read',
+  ],
   ownsAppRole: (role) => !role.startsWith('Exchange.'),
 }
 

@@ -2,10 +2,11 @@
  * The sandbox's TLS material: a local certificate authority and a loopback server certificate
  * signed by it. Clients trust the sandbox by trusting `ca.pem` (never by turning checks off).
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { randomBytes, sign } from 'node:crypto'
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import forge from 'node-forge'
+import { takeKey } from './key-pool.js'
 
 export interface Certificates {
   caPem: string
@@ -25,11 +26,11 @@ const KEY_FILE = 'server-key.pem'
  * them in memory.
  */
 export async function ensureCertificates(dir: string | null): Promise<Certificates> {
-  if (dir === null) return { ...generateCertificates(new Date()), caPath: null }
+  if (dir === null) return { ...(await generateCertificates(new Date())), caPath: null }
   const caPath = join(dir, CA_FILE)
   const existing = await readExisting(dir)
   if (existing !== null) return { ...existing, caPath }
-  const made = generateCertificates(new Date())
+  const made = await generateCertificates(new Date())
   await mkdir(dir, { recursive: true, mode: 0o700 })
   await writeFile(caPath, made.caPem, { mode: 0o644 })
   await writeFile(join(dir, CERT_FILE), made.certPem, { mode: 0o644 })
@@ -60,20 +61,18 @@ async function readExisting(
   }
 }
 
-/** RSA 2048 key pair from Node's crypto (fast), as forge keys. */
-function rsaKeyPair(): {
-  publicKey: forge.pki.rsa.PublicKey
-  privateKey: forge.pki.rsa.PrivateKey
-} {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  })
-  return {
-    publicKey: forge.pki.publicKeyFromPem(publicKey) as forge.pki.rsa.PublicKey,
-    privateKey: forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey,
+/**
+ * Signs a certificate with an RSA private key (PEM) by node:crypto, as forge's cert.sign(key,
+ * sha256) would (RSASSA-PKCS1-v1_5 over the DER of the TBSCertificate), in native code.
+ */
+function signCertificate(cert: forge.pki.Certificate, privateKeyPem: string): void {
+  const pki = forge.pki as typeof forge.pki & {
+    getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1
   }
+  cert.signatureOid = cert.siginfo.algorithmOid = pki.oids.sha256WithRSAEncryption as string
+  cert.tbsCertificate = pki.getTBSCertificate(cert)
+  const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary')
+  cert.signature = sign('sha256', tbs, privateKeyPem).toString('binary')
 }
 
 /** A positive serial number (the high bit cleared so it is not read as negative). */
@@ -83,12 +82,17 @@ function serial(): string {
   return bytes.toString('hex')
 }
 
-function generateCertificates(now: Date): { caPem: string; certPem: string; keyPem: string } {
+/**
+ * A new CA and server certificate. The two key pairs come from the key pool (made off the main
+ * thread, in parallel) and both certificates are signed by node:crypto.
+ */
+async function generateCertificates(
+  now: Date,
+): Promise<{ caPem: string; certPem: string; keyPem: string }> {
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000)
-
-  const caKeys = rsaKeyPair()
+  const [caKeys, serverKeys] = await Promise.all([takeKey(), takeKey()])
   const ca = forge.pki.createCertificate()
-  ca.publicKey = caKeys.publicKey
+  ca.publicKey = forge.pki.publicKeyFromPem(caKeys.publicKey)
   ca.serialNumber = serial()
   ca.validity.notBefore = notBefore
   ca.validity.notAfter = new Date(now.getTime())
@@ -104,11 +108,10 @@ function generateCertificates(now: Date): { caPem: string; certPem: string; keyP
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ])
-  ca.sign(caKeys.privateKey, forge.md.sha256.create())
+  signCertificate(ca, caKeys.privateKey)
 
-  const serverKeys = rsaKeyPair()
   const cert = forge.pki.createCertificate()
-  cert.publicKey = serverKeys.publicKey
+  cert.publicKey = forge.pki.publicKeyFromPem(serverKeys.publicKey)
   cert.serialNumber = serial()
   cert.validity.notBefore = notBefore
   // Two years: under the lifetime limits TLS clients enforce on server certificates.
@@ -130,11 +133,11 @@ function generateCertificates(now: Date): { caPem: string; certPem: string; keyP
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
   ])
-  cert.sign(caKeys.privateKey, forge.md.sha256.create())
+  signCertificate(cert, caKeys.privateKey)
 
   return {
     caPem: forge.pki.certificateToPem(ca),
     certPem: forge.pki.certificateToPem(cert),
-    keyPem: forge.pki.privateKeyToPem(serverKeys.privateKey),
+    keyPem: forge.pki.privateKeyToPem(forge.pki.privateKeyFromPem(serverKeys.privateKey)),
   }
 }

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify'
 import { discover } from '../../app/discover.js'
 import { explain } from '../../app/explain.js'
-import { testDelivery } from '../../app/test-delivery.js'
+import { recordedTestDelivery } from '../../app/test-run.js'
 import { PassageError } from '../../core/errors/index.js'
 import { parseBody } from '../errors.js'
 import { DeliveryRequest, ExplainRequest } from '../schemas.js'
@@ -30,7 +30,14 @@ export function registerDeliveryRoutes(app: FastifyInstance, state: ServerState)
     const since = body.send
       ? new Date(Date.now() - 2000)
       : new Date(Date.now() - body.hours * 3_600_000)
-    const report = await testDelivery(session, vendor, snapshot, { send: body.send, since })
+    // Recorded in History like apply and undo (the run id stays server-side).
+    const { runId: _runId, ...report } = await recordedTestDelivery(
+      session,
+      state.store,
+      vendor,
+      snapshot,
+      { send: body.send, since },
+    )
     return { delivery: { ...(report satisfies DeliveryView), sandbox: session.sandbox } }
   })
 

@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify'
 import { planChoices, planScript, protectionOptions, simulationOf } from '../../app/plan-options.js'
 import { parseBody } from '../errors.js'
+import { simulationJourneyView } from '../journey-view.js'
 import { OptionsRequest, PlanRef, PlanRequest } from '../schemas.js'
 import { connectionOf, planOf, snapshotOf, type ServerState } from '../state.js'
 import { resolveChoice } from '../vendors.js'
@@ -40,7 +41,7 @@ export function registerPlanRoutes(app: FastifyInstance, state: ServerState): vo
       new Date().toISOString(),
     )
     conn.plans.set(planned.plan.hash, planned.plan)
-    return planned
+    return { ...planned, journeys: simulationJourneyView(planned.simulation) }
   })
 
   /** The evaluator's before/after for a plan made earlier. */
@@ -49,7 +50,8 @@ export function registerPlanRoutes(app: FastifyInstance, state: ServerState): vo
     const conn = connectionOf(state, body.connection)
     const p = planOf(conn, body.planHash)
     const vendor = resolveChoice({ id: p.vendor.id, params: p.vendor.params })
-    return { simulation: simulationOf(snapshotOf(conn), vendor, p, new Date().toISOString()) }
+    const simulation = simulationOf(snapshotOf(conn), vendor, p, new Date().toISOString())
+    return { simulation, journeys: simulationJourneyView(simulation) }
   })
 
   /** The plan's PowerShell as a file. */

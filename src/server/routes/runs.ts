@@ -5,6 +5,7 @@ import { PassageError } from '../../core/errors/index.js'
 import { parseBody } from '../errors.js'
 import { RollbackRequest, RunIdParam, RunsQuery } from '../schemas.js'
 import { connectionOf, sessionOf, type ServerState } from '../state.js'
+import { vendorNameOf } from '../vendors.js'
 import { runDetailView, runView, type RollbackView } from '../views.js'
 
 /** Registers the run history routes and undo. */
@@ -21,7 +22,9 @@ export function registerRunRoutes(app: FastifyInstance, state: ServerState): voi
       }
     return {
       tenant: conn.tenant,
-      runs: runs.map((r) => runView(r, r.planHash ? (plans.get(r.planHash) ?? null) : null)),
+      runs: runs.map((r) =>
+        runView(r, r.planHash ? (plans.get(r.planHash) ?? null) : null, vendorNameOf(r.vendorId)),
+      ),
     }
   })
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { api, sleep } from '../api'
 import { Actions, asApiError, ErrorPanel, Loading, StepHeader } from '../components'
 import type { ApiErrorBody, ApplyJob, CheckResult, JobStep } from '../types'
@@ -13,10 +13,13 @@ const STATUS: Record<JobStep['status'], string> = {
   'rolled-back': 'Undone',
 }
 
-/** One apply per plan and sign-in, however often the step is shown. */
+/** Errors where signing in as another admin is the way on (the account may not do this). */
+const SIGN_IN_AGAIN = new Set(['PASSAGE_E_EXO_ROLE_MISSING', 'PASSAGE_E_EXO_API_DISABLED'])
+
+/** One apply per plan, sign-in and attempt, however often the step is shown. */
 const starts = new Map<string, Promise<ApplyJob>>()
-function startOnce(connection: string, planHash: string): Promise<ApplyJob> {
-  const key = `${connection}:${planHash}`
+function startOnce(connection: string, planHash: string, attempt: number): Promise<ApplyJob> {
+  const key = `${connection}:${planHash}:${attempt}`
   let p = starts.get(key)
   if (!p) {
     p = api<{ job: ApplyJob }>('POST', '/api/apply', { connection, planHash }).then((r) => r.job)
@@ -33,9 +36,21 @@ export function ApplyStep({ w, update, go }: StepProps) {
   const [checkError, setCheckError] = useState<ApiErrorBody | null>(null)
   const [checking, setChecking] = useState(false)
   const plan = w.planResult?.plan
+  // Nothing is changed until the admin confirms, as for Undo; a plan already started (coming
+  // back to this step) needs no second confirmation.
+  const [confirmed, setConfirmed] = useState(!!plan && w.job?.planHash === plan.hash)
+  // A failed apply resumes as a new attempt of the same plan (the journal makes it continue).
+  const [attempt, setAttempt] = useState(0)
+  const dialog = useRef<HTMLDialogElement>(null)
+  const asking = !!plan && !!w.connection && !confirmed
 
   useEffect(() => {
-    if (!plan || !w.connection) return
+    if (asking) dialog.current?.showModal()
+    else dialog.current?.close()
+  }, [asking])
+
+  useEffect(() => {
+    if (!plan || !w.connection || !confirmed) return
     let stop = false
     const follow = async (id: string) => {
       while (!stop) {
@@ -52,9 +67,9 @@ export function ApplyStep({ w, update, go }: StepProps) {
     }
     void (async () => {
       try {
-        const first = await startOnce(w.connection!.id, plan.hash)
+        const first = await startOnce(w.connection!.id, plan.hash, attempt)
         if (stop) return
-        setJob((j) => j ?? first)
+        setJob((j) => (j && j.id === first.id ? j : first))
         update({ job: { id: first.id, planHash: plan.hash } })
         await follow(first.id)
       } catch (e) {
@@ -64,7 +79,14 @@ export function ApplyStep({ w, update, go }: StepProps) {
     return () => {
       stop = true
     }
-  }, [plan, w.connection, update])
+  }, [plan, w.connection, update, confirmed, attempt])
+
+  const resume = () => {
+    setError(null)
+    setCheck(null)
+    setJob(null)
+    setAttempt((a) => a + 1)
+  }
 
   const runCheck = async () => {
     if (!w.connection || !plan) return
@@ -91,6 +113,42 @@ export function ApplyStep({ w, update, go }: StepProps) {
         <Actions>
           <button type="button" className="primary" onClick={() => go(4)}>
             Go to the summary
+          </button>
+        </Actions>
+      </section>
+    )
+
+  const count = `${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'}`
+  if (!confirmed)
+    return (
+      <section>
+        <StepHeader
+          title={`Apply ${count} to ${plan.tenant.name}?`}
+          intro="Nothing has been changed yet."
+        />
+        <dialog ref={dialog} onClose={() => go(4)} aria-labelledby="apply-confirm-title">
+          <h3 id="apply-confirm-title">
+            Apply {count} to {plan.tenant.name}?
+          </h3>
+          <p>
+            Passage will make the {count} you reviewed for {plan.vendor.name}, and nothing else. The
+            current state of every object is recorded first, so History can undo exactly this apply.
+          </p>
+          <Actions>
+            <button type="button" onClick={() => go(4)} autoFocus>
+              Back to the review
+            </button>
+            <button type="button" className="primary" onClick={() => setConfirmed(true)}>
+              Yes, apply {count}
+            </button>
+          </Actions>
+        </dialog>
+        <Actions>
+          <button type="button" onClick={() => go(4)}>
+            Back to the review
+          </button>
+          <button type="button" className="primary" onClick={() => dialog.current?.showModal()}>
+            Apply {count}
           </button>
         </Actions>
       </section>
@@ -147,14 +205,21 @@ export function ApplyStep({ w, update, go }: StepProps) {
           <p className="strong" data-testid="apply-outcome">
             {nothingChanged
               ? 'Nothing was changed in your tenant.'
-              : `${job.done} of ${job.steps.length} changes were applied before the failure; undo them from History, or fix the cause and apply again (passage resumes where it stopped).`}
+              : `${job.done} of ${job.steps.length} change${job.steps.length === 1 ? '' : 's'} ${job.done === 1 ? 'was' : 'were'} applied before the failure: fix the cause and resume (passage carries on where it stopped), or undo what was applied.`}
           </p>
           <Actions>
-            <button type="button" onClick={() => go(1)}>
-              Sign in as another admin
-            </button>
-            <button type="button" onClick={() => go(7)}>
-              Open History
+            {failure && SIGN_IN_AGAIN.has(failure.code) && (
+              <button type="button" onClick={() => go(1)}>
+                Sign in as another admin
+              </button>
+            )}
+            {!nothingChanged && (
+              <button type="button" onClick={() => go(7)}>
+                Undo what was applied
+              </button>
+            )}
+            <button type="button" className="primary" onClick={resume}>
+              {nothingChanged ? 'Try the apply again' : 'Resume the apply'}
             </button>
           </Actions>
         </ErrorPanel>
@@ -185,7 +250,7 @@ export function ApplyStep({ w, update, go }: StepProps) {
           </div>
         ))}
       <ErrorPanel error={checkError} />
-      {finished && (
+      {finished && job.status === 'done' && (
         <Actions>
           <button type="button" onClick={() => go(7)}>
             History and undo

@@ -110,16 +110,13 @@ export function DiscoveryStep({ w, update, go }: StepProps) {
                 <strong>
                   {d.mx.route === 'gateway'
                     ? `Through ${d.mx.gateway ?? 'a gateway'}`
-                    : 'Straight to Microsoft 365'}
+                    : d.mx.guess
+                      ? 'Probably straight to Microsoft 365'
+                      : 'Straight to Microsoft 365'}
                 </strong>
+                {d.mx.guess && <span className="badge risk-medium">Not confirmed</span>}
               </p>
-              <p className="muted small">
-                {d.mx.source === 'dns'
-                  ? 'From your DNS MX records.'
-                  : d.mx.source === 'connector'
-                    ? 'From your inbound connectors.'
-                    : 'No gateway found.'}
-              </p>
+              <p className="muted small">{d.mx.how.charAt(0).toUpperCase() + d.mx.how.slice(1)}.</p>
             </div>
             <div className="panel">
               <h3>Preset security policies</h3>

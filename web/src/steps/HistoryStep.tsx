@@ -11,6 +11,15 @@ const KIND: Record<Run['kind'], string> = {
   test: 'Test',
 }
 
+/** Run statuses in words. */
+const STATUS: Record<string, string> = {
+  running: 'running',
+  done: 'done',
+  failed: 'failed',
+  interrupted: 'interrupted',
+  'rolled-back': 'undone',
+}
+
 export function HistoryStep({ w, go }: StepProps) {
   const [runs, setRuns] = useState<Run[] | null>(null)
   const [error, setError] = useState<ApiErrorBody | null>(null)
@@ -102,7 +111,7 @@ export function HistoryStep({ w, go }: StepProps) {
     <section>
       <StepHeader
         title={`History of ${conn.tenant}`}
-        intro="Every apply, check and undo passage ran in this tenant. Undo restores exactly what an apply changed, from the state it recorded before changing it."
+        intro="Every apply, check, test and undo passage ran in this tenant. Undo restores exactly what an apply changed, from the state it recorded before changing it."
       />
       <ErrorPanel error={error} />
       {result && (
@@ -143,10 +152,15 @@ export function HistoryStep({ w, go }: StepProps) {
                     {KIND[r.kind]}
                     {r.plan
                       ? ` · ${r.plan.vendor}, ${r.plan.changes} change${r.plan.changes === 1 ? '' : 's'}`
-                      : ''}
+                      : r.vendorName
+                        ? ` · ${r.vendorName}`
+                        : ''}
+                    {r.summary && <span className="small muted"> ({r.summary})</span>}
                   </td>
                   <td>
-                    <span className={`badge status-${r.status}`}>{r.status}</span>
+                    <span className={`badge status-${r.status}`}>
+                      {STATUS[r.status] ?? r.status}
+                    </span>
                     {r.errorMessage && <span className="small muted"> {r.errorMessage}</span>}
                   </td>
                   <td>{when(r.startedAt)}</td>
@@ -192,6 +206,8 @@ export function HistoryStep({ w, go }: StepProps) {
                 )
               })}
             </ul>
+          ) : open.run.summary ? (
+            <p>{open.run.summary}</p>
           ) : (
             <Empty>No plan is attached to this run.</Empty>
           )}

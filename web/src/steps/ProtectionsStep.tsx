@@ -2,6 +2,47 @@ import { useEffect, useState } from 'react'
 import { api } from '../api'
 import { Actions, asApiError, ErrorPanel, Loading, RiskBadge, StepHeader } from '../components'
 import type { ApiErrorBody, PlanResult, ProtectionOption } from '../types'
+
+/**
+ * A protection that only a high-risk mechanism can adjust here: never ticked for the admin, but
+ * offered as a switch with its consequence written out, so turning it on is a decision.
+ */
+function OptInCard(props: {
+  option: ProtectionOption
+  optIn: NonNullable<ProtectionOption['optIn']>
+  vendorName: string
+  on: boolean
+  onChange: (on: boolean) => void
+}) {
+  const { option: p, optIn, vendorName, on } = props
+  const id = `optin-${p.id}`
+  return (
+    <div className={`protection optin ${on ? 'on' : ''}`} data-protection={p.id} data-optin>
+      <div className="check">
+        <input
+          id={id}
+          type="checkbox"
+          role="switch"
+          aria-checked={on}
+          aria-describedby={`${id}-why`}
+          checked={on}
+          onChange={(e) => props.onChange(e.target.checked)}
+        />
+        <span>
+          <label htmlFor={id}>
+            <strong>{p.title}</strong>: allow a high-risk change
+          </label>
+          {p.recommended && <span className="badge rec">Recommended by {vendorName}</span>}
+          <br />
+          <span className="muted">{p.description}</span>
+        </span>
+      </div>
+      <p className="small" id={`${id}-why`}>
+        <RiskBadge risk={optIn.risk} /> {optIn.consequence} Off unless you turn it on.
+      </p>
+    </div>
+  )
+}
 import type { StepProps } from '../App'
 
 export interface Selection {
@@ -28,9 +69,8 @@ export function ProtectionsStep({ w, update, go }: StepProps) {
         setSel(
           (s) =>
             s ?? {
-              protections: r.protections
-                .filter((p) => p.available && p.recommended)
-                .map((p) => p.id),
+              // High-risk mechanisms are never pre-ticked: they are an explicit opt-in below.
+              protections: r.protections.filter((p) => p.preselected).map((p) => p.id),
               mode: 'recommended',
               mechanisms: {},
             },
@@ -64,6 +104,17 @@ export function ProtectionsStep({ w, update, go }: StepProps) {
         ? { ...s, protections: on ? [...s.protections, id] : s.protections.filter((x) => x !== id) }
         : s,
     )
+  // Opting in to a high-risk mechanism asks for it by name, so the plan uses exactly it.
+  const optIn = (id: string, mechanism: string, on: boolean) =>
+    setSel((s) => {
+      if (!s) return s
+      const { [id]: _dropped, ...others } = s.mechanisms
+      return {
+        ...s,
+        protections: on ? [...s.protections, id] : s.protections.filter((x) => x !== id),
+        mechanisms: on ? { ...others, [id]: mechanism } : others,
+      }
+    })
 
   const review = async () => {
     if (!sel || !w.connection || !w.choice) return
@@ -93,7 +144,7 @@ export function ProtectionsStep({ w, update, go }: StepProps) {
     <section>
       <StepHeader
         title={`Which protections should let ${vendorName} through?`}
-        intro={`${vendorName}’s recommendations are ticked. For each one passage picks the least risky way that works in your tenant; you can choose another, or follow ${vendorName}’s own recipe.`}
+        intro={`${vendorName}’s recommendations are ticked, except high-risk changes: those stay off until you turn them on. For each one passage picks the least risky way that works in your tenant; you can choose another, or follow ${vendorName}’s own recipe.`}
       />
       <ErrorPanel error={error} />
       {!options && !error && <Loading label="Working out what your tenant allows…" />}
@@ -131,6 +182,17 @@ export function ProtectionsStep({ w, update, go }: StepProps) {
           <fieldset className="protections">
             <legend className="sr-only">Protections</legend>
             {available.map((p) => {
+              if (!p.defaultMechanism && p.optIn)
+                return (
+                  <OptInCard
+                    key={p.id}
+                    option={p}
+                    optIn={p.optIn}
+                    vendorName={vendorName}
+                    on={sel.protections.includes(p.id)}
+                    onChange={(on) => optIn(p.id, p.optIn!.id, on)}
+                  />
+                )
               const on = sel.protections.includes(p.id)
               const chosen = sel.mechanisms[p.id] ?? ''
               const mech =
@@ -191,6 +253,13 @@ export function ProtectionsStep({ w, update, go }: StepProps) {
                       {mech && (
                         <p className="small">
                           <RiskBadge risk={mech.risk} /> {mech.title}: {mech.riskReason}
+                        </p>
+                      )}
+                      {mech?.unchangedFor && (
+                        <p className="small muted" data-testid="unchanged-for">
+                          Not for {mech.unchangedFor}: a preset security policy covers them, and
+                          presets win over the policies this changes. Everyone else gets it; the
+                          Review step shows their options.
                         </p>
                       )}
                     </div>

@@ -9,8 +9,10 @@ import {
   RiskBadge,
   StepHeader,
 } from '../components'
-import type { ApiErrorBody, Change, JsonValue } from '../types'
+import type { ApiErrorBody, Change, JsonValue, Plan } from '../types'
 import type { StepProps } from '../App'
+import { LimitGauges } from '../journey/LimitGauges'
+import { MailPaths } from '../journey/MailPaths'
 
 const TABS = ['Changes', 'PowerShell', 'What happens to the mail'] as const
 
@@ -43,6 +45,58 @@ function fieldDiff(c: Change): { field: string; before: string; after: string }[
 }
 
 const OP: Record<Change['op'], string> = { create: 'Create', update: 'Change', remove: 'Remove' }
+
+/**
+ * Who preset security policies keep out of the plan's policy changes, why, and what Microsoft
+ * allows for them: each option a separate choice with its risk, which passage does not make.
+ */
+function PresetCoverage({ plan }: { plan: Plan }) {
+  if (!plan.presets?.length) return null
+  return (
+    <div className="panel" data-testid="preset-coverage">
+      <h3>Who stays unchanged</h3>
+      {plan.presets.map((n) => (
+        <div key={`${n.preset}-${n.kind}`} className="preset-note">
+          <p>
+            <strong>{n.who}</strong>
+            {n.recipients ? ` (${n.recipients.join(', ')})` : ''}: {n.why}
+            {!n.recipients && (
+              <span className="small muted">
+                {' '}
+                Who exactly is not known here: the members of the groups it names could not be read.
+              </span>
+            )}
+          </p>
+          {n.options.length > 0 && (
+            <>
+              <p className="small">
+                What Microsoft allows for them, if you choose it (passage does not make these
+                changes):
+              </p>
+              <ul>
+                {n.options.map((o) => (
+                  <li key={o.id} data-preset-option={o.id}>
+                    <strong>{o.title}</strong> <RiskBadge risk={o.risk} />
+                    <br />
+                    <span className="small">{o.consequence}</span>
+                    <br />
+                    <span className="small muted">In the Defender portal: {o.portal}</span>
+                    {o.powershell && (
+                      <details className="small">
+                        <summary>Exchange Online PowerShell</summary>
+                        <code>{o.powershell}</code>
+                      </details>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </div>
+      ))}
+    </div>
+  )
+}
 
 export function SummaryStep({ w, go }: StepProps) {
   const [tab, setTab] = useState(0)
@@ -77,8 +131,9 @@ export function SummaryStep({ w, go }: StepProps) {
       setError(asApiError(e))
     }
   }
+  const optIns = p.skipped.filter((s) => s.optIn)
+  const impossible = p.skipped.filter((s) => !s.optIn)
   const baselines = p.changes.flatMap((c) => c.baselines.map((b) => ({ ...b, change: c.id })))
-  const limits = p.changes.flatMap((c) => c.limits.map((l) => ({ ...l, change: c.id })))
 
   return (
     <section>
@@ -99,15 +154,30 @@ export function SummaryStep({ w, go }: StepProps) {
                 {x.vendorRecipe
                   ? ` (the vendor’s recipe would use ${r.titles.mechanisms[x.vendorRecipe] ?? x.vendorRecipe})`
                   : ''}
+                {x.unchangedFor ? `. Not for ${x.unchangedFor}: see below.` : ''}
               </span>
             </li>
           ))}
         </ul>
-        {p.skipped.length > 0 && (
+        {optIns.length > 0 && (
+          <>
+            <h4>Left off: high risk</h4>
+            <ul>
+              {optIns.map((s) => (
+                <li key={s.protection} data-optin-skipped={s.protection}>
+                  <strong>{r.titles.protections[s.protection] ?? s.protection}</strong>: only{' '}
+                  {r.titles.mechanisms[s.optIn!] ?? s.optIn} works here, and it is high risk. It is
+                  planned only if you turn it on in the Protections step.
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        {impossible.length > 0 && (
           <>
             <h4>Not possible here</h4>
             <ul>
-              {p.skipped.map((s) => (
+              {impossible.map((s) => (
                 <li key={s.protection}>
                   <strong>{r.titles.protections[s.protection] ?? s.protection}</strong>: {s.reason}
                 </li>
@@ -116,6 +186,7 @@ export function SummaryStep({ w, go }: StepProps) {
           </>
         )}
       </div>
+      <PresetCoverage plan={p} />
       <div role="tablist" aria-label="Plan views" className="tabs" onKeyDown={onKey}>
         {TABS.map((t, i) => (
           <button
@@ -209,17 +280,7 @@ export function SummaryStep({ w, go }: StepProps) {
               </div>
               <div className="panel">
                 <h3>Microsoft limits</h3>
-                {limits.length === 0 ? (
-                  <Empty>No list or count limit is touched.</Empty>
-                ) : (
-                  <ul>
-                    {limits.map((l) => (
-                      <li key={`${l.change}:${l.limit}`}>
-                        {l.limit}: {l.before} → {l.after} of {l.max}
-                      </li>
-                    ))}
-                  </ul>
-                )}
+                <LimitGauges changes={p.changes} />
               </div>
             </div>
             {p.notices.length > 0 && (
@@ -302,6 +363,9 @@ export function SummaryStep({ w, go }: StepProps) {
                   </tbody>
                 </table>
               </div>
+            )}
+            {r.simulation && r.simulation.rows.length > 0 && (
+              <MailPaths simulation={r.simulation} journeys={r.journeys} />
             )}
           </div>
         )}

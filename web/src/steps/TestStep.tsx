@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { api } from '../api'
+import { JourneyDiagram } from '../journey/JourneyDiagram'
 import {
   ActionBadge,
   Actions,
@@ -97,7 +98,11 @@ export function TestStep({ w, go }: StepProps) {
                 {when(report.window.start)} to {when(report.window.end)}.
               </p>
               {report.messages.length === 0 ? (
-                <Empty>No mail from {vendorName} in this window.</Empty>
+                <Empty>
+                  {report.sent
+                    ? 'Nothing has arrived yet: message trace can take a few minutes. Look again shortly.'
+                    : `No mail from ${vendorName} in this window. Send a test from ${vendorName}’s own console, wait a few minutes for message trace, or look further back; if it still finds nothing, check the vendor’s sending IPs and domains in the first step.`}
+                </Empty>
               ) : (
                 <div className="table-wrap">
                   <table className="table" data-testid="delivery">
@@ -162,6 +167,11 @@ export function TestStep({ w, go }: StepProps) {
               {explained.category !== 'none' && ` (${explained.category})`}
               {!explained.trusted && ' — not stamped by your own tenant, so treat it with care'}
             </p>
+            <JourneyDiagram
+              journey={explained.journey}
+              caption="The message’s path, as its headers tell it"
+              when="headers"
+            />
             <ul>
               {explained.lines.map((l, i) => (
                 <li key={i}>{l}</li>

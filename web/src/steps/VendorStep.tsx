@@ -100,10 +100,15 @@ export function VendorStep({ w, update, go }: StepProps) {
     const choice: VendorChoice = { id: vendor.id, params: values }
     setBusy(true)
     try {
-      await api('POST', '/api/vendors/resolve', choice)
+      const resolved = await api<{ vendor: { name: string } }>(
+        'POST',
+        '/api/vendors/resolve',
+        choice,
+      )
       const same = w.choice && JSON.stringify(w.choice) === JSON.stringify(choice)
       update({
-        vendor,
+        // A custom service is called by the name given to it from here on, not "Custom service".
+        vendor: vendor.id === 'custom' ? { ...vendor, name: resolved.vendor.name } : vendor,
         choice,
         ...(same ? {} : { selection: null, planResult: null }),
       })
