@@ -9,6 +9,7 @@
 import type { CmdletValue } from '../core/cmdlet.js'
 import { utcDate } from '../core/cmdlet.js'
 import { evaluate, parseTestMessage } from '../core/evaluator/evaluate.js'
+import { CATEGORY_WORDS, OBJECT_WORDS } from '../core/evaluator/words.js'
 import { analyzeHeaders } from '../core/headers/analyze.js'
 import { decodeAuthResults } from '../core/headers/auth-results.js'
 import { parseHeaderBlock } from '../core/headers/parse.js'
@@ -227,9 +228,9 @@ function reasonFor(
   if (!r) return ''
   // Plain words (issue 14): where the tenant's settings send such a message, and what decided.
   const parts = [`The tenant's settings send it to ${ACTION_WORDS[r.action] ?? r.action}`]
-  if (r.detected !== 'NONE') parts.push(`detected as ${DETECTED_WORDS[r.detected] ?? r.detected}`)
+  if (r.detected !== 'NONE') parts.push(`detected as ${CATEGORY_WORDS[r.detected]}`)
   if (r.decidedBy)
-    parts.push(`decided by ${OBJECT_WORDS[r.decidedBy.kind] ?? 'the'} '${r.decidedBy.name}'`)
+    parts.push(`decided by the ${OBJECT_WORDS[r.decidedBy.kind]} '${r.decidedBy.name}'`)
   return parts.join(', ')
 }
 
@@ -240,40 +241,6 @@ const ACTION_WORDS: Record<string, string> = {
   quarantine: 'quarantine',
   dropped: 'nowhere (dropped)',
   rejected: 'nowhere (rejected)',
-}
-
-/** What the filters found, in words. */
-const DETECTED_WORDS: Record<string, string> = {
-  MALW: 'malware',
-  HPHSH: 'high-confidence phishing',
-  PHSH: 'phishing',
-  HSPM: 'high-confidence spam',
-  SPOOF: 'spoofing',
-  UIMP: 'user impersonation',
-  DIMP: 'domain impersonation',
-  GIMP: 'impersonation (mailbox intelligence)',
-  SPM: 'spam',
-  BULK: 'bulk',
-}
-
-/** The kind of object that decided, in words. */
-const OBJECT_WORDS: Record<string, string> = {
-  mx: 'the MX',
-  'inbound-connector': 'the inbound connector',
-  'connection-filter': 'the connection filter',
-  'transport-rule': 'the mail flow rule',
-  preset: 'the preset',
-  'anti-spam-policy': 'the anti-spam policy',
-  'anti-phish-policy': 'the anti-phishing policy',
-  'anti-malware-policy': 'the anti-malware policy',
-  'safe-links-policy': 'the Safe Links policy',
-  'safe-attachments-policy': 'the Safe Attachments policy',
-  'tabl-entry': 'the Tenant Allow/Block List entry',
-  'tabl-spoof-entry': 'the spoofed-sender entry',
-  'advanced-delivery': 'advanced delivery',
-  'quarantine-policy': 'the quarantine policy',
-  'user-list': 'the user list',
-  message: 'the message itself',
 }
 
 function fateOf(status: string, q: ExoObject | undefined): MessageFate['fate'] {

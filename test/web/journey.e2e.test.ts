@@ -140,22 +140,18 @@ describe.skipIf(!HAS_CHROMIUM)('the mail’s path in the wizard (passage serve -
       'inbox',
     )
 
-    // A preset-covered recipient, when discovery gives group members to simulate one.
-    const coveredIndex = texts.findIndex((t) => t.includes('covered by'))
-    if (coveredIndex >= 0) {
-      const covered = page.locator('.journey-pair').nth(coveredIndex)
-      expect(texts[coveredIndex]).toMatch(/covered by (Standard|Strict) Preset Security Policy/)
-      await checkJourney(covered.locator('[data-when="before"]'))
-      await checkJourney(covered.locator('[data-when="after"]'))
-    } else
-      console.warn(
-        `No preset-covered recipient in the simulation (recipients: ${recipients.join(', ')}): only the ordinary recipient's path was checked.`,
-      )
+    // No preset-covered recipient here: the wizard's sign-in reads no group members (that needs a
+    // second, Graph, sign-in), so it must not claim who a preset covers. When it learns to, this
+    // fails and the covered recipient's pictures get checked here (the CLI tests them today).
+    expect(
+      texts.filter((t) => t.includes('covered by')),
+      recipients.join(', '),
+    ).toEqual([])
 
     // Where messages land, per group of recipients, before and after: an image with a table.
     const chart = page.getByTestId('landing-chart')
     expect(await chart.locator('svg[role="img"] title').textContent()).toMatch(/today and after/)
-    expect(await chart.locator('table.sr-only tbody tr').count()).toBe(coveredIndex >= 0 ? 2 : 1)
+    expect(await chart.locator('table.sr-only tbody tr').count()).toBe(1)
     expect(await chart.locator('table.sr-only').textContent()).toContain('Inbox')
 
     // The whole path, saved as text.

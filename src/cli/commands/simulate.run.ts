@@ -2,6 +2,7 @@
 import { simulateFromSnapshot, type SimulateResult } from '../../app/simulate-use-case.js'
 import { parseParams } from '../../app/vendor-choice.js'
 import type { Outcome, SimulationRow } from '../../core/simulate/index.js'
+import { OBJECT_WORDS } from '../../core/evaluator/words.js'
 import { formatPaths } from '../journey-text.js'
 import { paint, printJson } from '../output.js'
 import { table } from '../table.js'
@@ -15,29 +16,11 @@ const ACTION_WORDS: Record<string, string> = {
   rejected: 'rejected',
 }
 
-/** How the kinds of deciding object read in a sentence. */
-const OBJECT_WORDS: Record<string, string> = {
-  'transport-rule': 'mail flow rule',
-  'anti-spam-policy': 'anti-spam policy',
-  'anti-phish-policy': 'anti-phishing policy',
-  'anti-malware-policy': 'anti-malware policy',
-  'safe-links-policy': 'Safe Links policy',
-  'safe-attachments-policy': 'Safe Attachments policy',
-  'tabl-entry': 'Tenant Allow/Block List entry',
-  'tabl-spoof-entry': 'spoofed-sender entry',
-  'connection-filter': 'connection filter',
-  'advanced-delivery': 'advanced delivery',
-  'quarantine-policy': 'quarantine policy',
-  'user-list': 'user list',
-  'inbound-connector': 'inbound connector',
-}
-
 function cell(o: Outcome | null): string {
   if (!o) return '-'
   const why: string[] = []
   if (o.category !== 'NONE') why.push(o.category)
-  if (o.decidedBy)
-    why.push(`${OBJECT_WORDS[o.decidedBy.kind] ?? o.decidedBy.kind} '${o.decidedBy.name}'`)
+  if (o.decidedBy) why.push(`${OBJECT_WORDS[o.decidedBy.kind]} '${o.decidedBy.name}'`)
   else if (o.sfv && o.sfv !== 'NSPM') why.push(`SFV ${o.sfv}`)
   const where = o.quarantinePolicy
     ? `quarantine (${o.quarantinePolicy})`

@@ -1,19 +1,6 @@
 import { describe } from './outcome.js'
 import type { Evaluation, RecipientEvaluation } from './types.js'
-
-const CATEGORY_WORDS: Record<string, string> = {
-  MALW: 'malware',
-  HPHSH: 'high-confidence phish',
-  PHSH: 'phish',
-  HSPM: 'high-confidence spam',
-  SPOOF: 'spoofing',
-  UIMP: 'user impersonation',
-  DIMP: 'domain impersonation',
-  GIMP: 'mailbox-intelligence impersonation',
-  SPM: 'spam',
-  BULK: 'bulk',
-  NONE: 'nothing',
-}
+import { CATEGORY_WORDS } from './words.js'
 
 const SFV_WORDS: Record<string, string> = {
   SKN: 'a mail flow rule (SCL -1) skipped spam filtering',

@@ -6,7 +6,8 @@
 import type { Category, RecipientEvaluation, TraceStep } from '../evaluator/types.js'
 import { STAGES, stageIndex, stageTitle } from './stages.js'
 import type { Journey, JourneyObject, JourneyStage, StageId, StageStatus } from './types.js'
-import { CATEGORY_WORDS, landingOf, listOf, named, objectOf } from './words.js'
+import { CATEGORY_WORDS } from '../evaluator/words.js'
+import { landingOf, listOf, named, objectOf } from './words.js'
 
 /** The stage each verdict belongs to. */
 const CATEGORY_STAGE: Record<Category, StageId> = {

@@ -14,7 +14,8 @@ import type {
   StageId,
   StageStatus,
 } from './types.js'
-import { CATEGORY_WORDS, landingOf, named } from './words.js'
+import { CATEGORY_WORDS } from '../evaluator/words.js'
+import { landingOf, named } from './words.js'
 
 const SPAM: readonly string[] = ['HPHSH', 'PHSH', 'HSPM', 'SPM', 'BULK']
 const PHISH: readonly string[] = ['SPOOF', 'UIMP', 'DIMP', 'GIMP']

@@ -1,26 +1,7 @@
 /** The plain words the journey uses for the evaluator's kinds, verdicts and placements. */
-import type { Action, Category, TraceObject } from '../evaluator/types.js'
+import type { Action, TraceObject } from '../evaluator/types.js'
+import { OBJECT_WORDS } from '../evaluator/words.js'
 import type { JourneyObject, Placement } from './types.js'
-
-/** How each kind of tenant object reads in a sentence. */
-const OBJECT_WORDS: Record<TraceObject['kind'], string> = {
-  mx: 'MX record',
-  'inbound-connector': 'inbound connector',
-  'connection-filter': 'connection filter policy',
-  'transport-rule': 'mail flow rule',
-  preset: 'preset policy',
-  'anti-spam-policy': 'anti-spam policy',
-  'anti-phish-policy': 'anti-phishing policy',
-  'anti-malware-policy': 'anti-malware policy',
-  'safe-links-policy': 'Safe Links policy',
-  'safe-attachments-policy': 'Safe Attachments policy',
-  'tabl-entry': 'Tenant Allow/Block List entry',
-  'tabl-spoof-entry': 'spoofed-sender entry',
-  'advanced-delivery': 'advanced delivery policy',
-  'quarantine-policy': 'quarantine policy',
-  'user-list': 'recipient’s list',
-  message: 'message',
-}
 
 /** An evaluator object in words. */
 export function objectOf(o: TraceObject | null): JourneyObject | null {
@@ -31,21 +12,6 @@ export function objectOf(o: TraceObject | null): JourneyObject | null {
 export function named(o: JourneyObject | null): string {
   if (!o) return ''
   return o.name ? `${o.kind} '${o.name}'` : `a ${o.kind}`
-}
-
-/** What each verdict is, in words. */
-export const CATEGORY_WORDS: Record<Category, string> = {
-  MALW: 'malware',
-  HPHSH: 'high-confidence phishing',
-  PHSH: 'phishing',
-  HSPM: 'high-confidence spam',
-  SPOOF: 'spoofing',
-  UIMP: 'user impersonation',
-  DIMP: 'domain impersonation',
-  GIMP: 'mailbox intelligence impersonation',
-  SPM: 'spam',
-  BULK: 'bulk mail',
-  NONE: 'nothing',
 }
 
 /** Where a placement puts the message, in words. */
