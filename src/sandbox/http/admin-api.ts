@@ -236,8 +236,11 @@ const header = (headers: Record<string, string> | undefined, name: string) =>
 /** Registers the admin API routes in their own scope (hooks apply to them only). */
 export function registerAdminApi(app: FastifyInstance, ctx: ServerContext): void {
   void app.register(async (api) => {
-    if (ctx.faults.spec.scope === 'adminapi') installFaultHooks(api, ctx)
+    // The budget first: a request holds its concurrency slot while the fault hooks delay it,
+    // as a slow request holds one at Exchange. (The other order freed the slot during the
+    // added latency, so a concurrency test depended on four requests ending their sleep together.)
     installBudgetHook(api, ctx)
+    if (ctx.faults.spec.scope === 'adminapi') installFaultHooks(api, ctx)
     api.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
       const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500
       void reply
