@@ -35,3 +35,20 @@ describe('the generated script signs in to the planned tenant', () => {
     expect(change).toBeGreaterThan(guard)
   })
 })
+
+describe('a plan without changes', () => {
+  it('says it has nothing to run, not that the tenant is fine (that is the plan verdict to say)', () => {
+    const p = plan(
+      vendor(COMMS, { dedicatedIp: '167.89.10.20' }),
+      { mode: 'recommended', protections: [] },
+      makeSnapshot(),
+      {
+        now: NOW,
+      },
+    )
+    const script = renderPlanScript({ ...p, changes: [] })
+    expect(script).toMatch(/^# No changes: this plan has nothing to run/m)
+    expect(script).not.toMatch(/already satisfies/)
+    expect(script).not.toMatch(/^(New|Set|Remove)-/m)
+  })
+})

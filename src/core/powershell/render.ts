@@ -64,7 +64,8 @@ export function renderPlanScript(plan: Plan): string {
   ]
   for (const notice of plan.notices) lines.push(comment(`Note: ${notice}`))
   if (plan.notices.length) lines.push('')
-  if (!plan.changes.length) lines.push('# No changes: the tenant already satisfies this plan.', '')
+  if (!plan.changes.length)
+    lines.push('# No changes: this plan has nothing to run (the plan itself says why).', '')
   for (const c of plan.changes) {
     lines.push(comment(`[${c.id}] ${c.summary}`))
     lines.push(comment(`risk ${c.risk.level}: ${c.risk.reason}`))
