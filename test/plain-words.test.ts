@@ -51,6 +51,8 @@ const EVERYWHERE: [string, RegExp][] = [
   ['a reference section number', /§|\bsection \d+(\.\d+)?/i],
   ['a path into the design repository', /shared\/reference|reference\/[\w-]+\.md/],
   ['evaluator jargon', /\bevaluator:/i],
+  // Microsoft's pages by address, not by their file in the docs repositories (microsoft-pages.ts).
+  ['a docs file name instead of its page', /(?<![\w/.])[A-Za-z][\w-]*\.md\b/],
   [
     'a wrong plural',
     /(?<![\d.,-])\b1 (changes|messages|copies|findings|entries|rules|runs|steps)\b/,

@@ -177,7 +177,7 @@ describe('review 2026-12 fixes', () => {
     const r = first(makeSnapshot({ rules: [bypassRule()] }), { detections: ['spam'] })
     expect(r.zap.couldMove).toBe('unknown')
     const note = r.trace.find((t) => t.stage === 'zap')?.note ?? ''
-    expect(note).toMatch(/zero-hour-auto-purge\.md/)
+    expect(note).toMatch(/learn\.microsoft\.com\/defender-office-365\/zero-hour-auto-purge\b/)
     expect(note).not.toMatch(/does not say whether ZAP acts|silent/)
     // HC phish let through by an SCL -1 rule with the MX elsewhere: ZAP leaves it alone.
     const gw = gatewaySnapshot(null, { rules: [bypassRule({ SenderIpRanges: [GATEWAY_IP] })] })

@@ -50,7 +50,9 @@ describe('what no configuration can fix', () => {
       const refusals = r.trace.filter((t) => /does not override/.test(t.decision))
       expect(refusals.length).toBeGreaterThanOrEqual(2)
       expect(
-        refusals.some((t) => /No allow overrides malware|secure-by-default\.md/.test(t.note ?? '')),
+        refusals.some((t) =>
+          /No allow overrides malware|defender-office-365\/secure-by-default/.test(t.note ?? ''),
+        ),
       ).toBe(true)
     },
   )
