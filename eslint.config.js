@@ -86,7 +86,7 @@ export default tseslint.config(
       'artifacts/**',
       'web/dist/**',
       'reports/**',
-      '.stryker-tmp/**',
+      '.stryker-tmp*/**',
     ],
   },
   js.configs.recommended,
