@@ -5,12 +5,14 @@ import type { DeliveryReport } from '../../app/test-delivery.js'
 import { licenceName } from '../../core/model/licence.js'
 import { approveDeviceCode, startSandbox } from '../../sandbox/index.js'
 import { formatPlan } from '../format-plan.js'
-import { paint, printJson } from '../output.js'
+import { paint } from '../output.js'
 import { stepLine } from '../steps.js'
 import { surfaceCounts } from '../surface-counts.js'
 import type { DemoOptions } from './demo.js'
 
 const say = (line = '') => process.stdout.write(`${line}\n`)
+/** One event as one line of JSON (`--json` prints JSON lines and nothing else on stdout). */
+const jsonLine = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`)
 const head = (line: string) => say(`\n${paint('bold', `== ${line}`)}`)
 
 function fates(r: DeliveryReport): string {
@@ -126,8 +128,9 @@ export async function run(opts: DemoOptions): Promise<void> {
   const startup = performance.now()
   // The CLI runs the embedded sandbox (an entry point may start it; app only talks to its
   // URLs). Its device-code poll interval is 50 ms (Entra's is 5 s, and msal honours whatever the
-  // service says, so a real tenant is polled as Microsoft asks): the sign-in waits for the
-  // approval, not for a fixed interval.
+  // service says, so a real tenant is polled as Microsoft asks), and at a sub-second interval the
+  // sandbox holds a pending poll until the approval lands (sandbox/identity/routes.ts): the
+  // sign-in completes when the code is approved, with no fixed wait.
   const t0 = performance.now()
   const sb = await startSandbox({
     port: 0,
@@ -143,7 +146,7 @@ export async function run(opts: DemoOptions): Promise<void> {
       tenants: sb.world.tenants.map((t) => t.snapshot.tenant.name),
       approve: (userCode, upn) => approveDeviceCode(sb, userCode, upn),
     },
-    (e) => (opts.json ? printJson(e) : show(e)),
+    (e) => (opts.json ? jsonLine(e) : show(e)),
   ).finally(async () => {
     const t1 = performance.now()
     await sb.close()
@@ -158,21 +161,21 @@ export async function run(opts: DemoOptions): Promise<void> {
   const wallMs = Math.round(performance.now())
   const accounted = phases.reduce((n, p) => n + p.ms, 0)
   const other = { name: 'other', ms: Math.max(0, wallMs - accounted) }
-  if (opts.json) printJson({ type: 'timing', wallMs, phases: [...phases, other] })
-  else {
-    say()
-    say(`Wall time ${secs(wallMs)} since the process started; where it went:`)
-    for (const p of [...phases, other]) say(`  ${p.name.padEnd(22)} ${String(p.ms).padStart(6)} ms`)
+  if (r.failures.length || !r.equal) process.exitCode = 3
+  if (opts.json) {
+    // JSON lines only on stdout: the outcome is the last line, as an event like the others.
+    jsonLine({ type: 'timing', wallMs, phases: [...phases, other] })
+    jsonLine({ type: 'done', equal: r.equal, failures: r.failures, ms: r.ms })
+    return
   }
   say()
-  if (r.failures.length) {
+  say(`Wall time ${secs(wallMs)} since the process started; where it went:`)
+  for (const p of [...phases, other]) say(`  ${p.name.padEnd(22)} ${String(p.ms).padStart(6)} ms`)
+  say()
+  if (r.failures.length)
     say(paint('red', `Not everything went as it should: ${r.failures.join('; ')}.`))
-    process.exitCode = 3
-  }
   if (r.equal && !r.failures.length)
     say(paint('green', `Done in ${secs(r.ms)}: every tenant is equal to the original.`))
-  else if (!r.equal) {
+  else if (!r.equal)
     say(paint('red', `Done in ${secs(r.ms)}, but a tenant is not equal to the original.`))
-    process.exitCode = 3
-  }
 }

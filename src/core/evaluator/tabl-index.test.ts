@@ -130,6 +130,19 @@ function silent(
   })
 }
 
+/** The index's promise for one list and message: positions ascending, none left out that matters. */
+function holds(
+  items: TablItem[],
+  m: { mailFrom: string; headerFrom: string; urls: string[]; cip: string },
+) {
+  const { positions, fileHashes } = tablCandidates(items, m, m.cip)
+  expect(positions).toEqual([...new Set(positions)].sort((a, b) => a - b))
+  expect(fileHashes).toBe(items.filter((i) => i.ListType === 'FileHash').length)
+  items.forEach((i, at) => {
+    if (!positions.includes(at)) expect(silent(i, m, m.cip), JSON.stringify(i)).toBe(true)
+  })
+}
+
 describe('tablCandidates', () => {
   it('names every entry that can match the message or that the trace names, in list order', () => {
     fc.assert(
@@ -142,6 +155,41 @@ describe('tablCandidates', () => {
         })
       }),
       { numRuns: 1500 },
+    )
+  })
+
+  it('keeps its promise for a list looked up many times (past the scans, through its maps)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(item, { maxLength: 40 }),
+        fc.array(message, { minLength: 12, maxLength: 14 }),
+        (items, ms) => {
+          for (const m of ms) holds(items, m)
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('keeps its promise for a list indexed as an earlier one plus its changes (copy on write)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(item, { minLength: 1, maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.array(item, { maxLength: 6 }),
+        message,
+        message,
+        (items, removed, added, m1, m2) => {
+          holds(items, m1)
+          // The plan's copy: the same entry objects, a few removed and a few appended.
+          const gone = new Set(removed.map((r) => r % items.length))
+          const next = [...items.filter((_, i) => !gone.has(i)), ...added]
+          holds(next, m1)
+          holds(next, m2)
+          holds(items, m2)
+        },
+      ),
+      { numRuns: 500 },
     )
   })
 

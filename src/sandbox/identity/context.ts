@@ -9,6 +9,8 @@ export interface IdentityContext {
   now: () => Date
   key: SigningKey
   pollIntervalSeconds: number
+  /** How long a pending device-code poll waits for the admin's decision (0: not at all). */
+  holdPendingPollSeconds: number
   deviceCodeLifetimeSeconds: number
   accessTokenLifetimeSeconds: number
   refreshTokenLifetimeSeconds: number

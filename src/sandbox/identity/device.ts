@@ -31,6 +31,8 @@ export interface DeviceCodeCounts {
 
 export class DeviceSessions {
   private readonly byDeviceCode = new Map<string, DeviceSession>()
+  /** Polls held until their session leaves `pending` (see `settled`). */
+  private readonly waiting = new Map<DeviceSession, Set<() => void>>()
   /** Device-code grants since the sandbox started (never reset by purge). */
   readonly counts: DeviceCodeCounts = { issued: 0, redeemed: 0, issuedByClient: {} }
 
@@ -80,6 +82,34 @@ export class DeviceSessions {
     if (flow === '') return null
     for (const s of this.byDeviceCode.values()) if (s.flow === flow) return s
     return null
+  }
+
+  /** Ends the admin's part: the session is approved or declined, and held polls are answered. */
+  settle(session: DeviceSession, state: 'approved' | 'declined'): void {
+    session.state = state
+    const wake = this.waiting.get(session)
+    this.waiting.delete(session)
+    for (const w of wake ?? []) w()
+  }
+
+  /**
+   * Resolves when `session` is approved or declined, or after `ms`, whichever comes first (at
+   * once when it is not pending).
+   */
+  settled(session: DeviceSession, ms: number): Promise<void> {
+    if (session.state !== 'pending' || ms <= 0) return Promise.resolve()
+    return new Promise((resolve) => {
+      let waiters = this.waiting.get(session)
+      if (!waiters) this.waiting.set(session, (waiters = new Set()))
+      const done = () => {
+        clearTimeout(timer)
+        waiters.delete(done)
+        if (!waiters.size && this.waiting.get(session) === waiters) this.waiting.delete(session)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      waiters.add(done)
+    })
   }
 
   /** Forgets sessions an hour after they expired (polls until then still get expired_token). */

@@ -541,3 +541,62 @@ describe('persistence', () => {
     expect(ca.subject).toContain('CN=passage sandbox CA')
   })
 })
+
+describe('device code flow at a sub-second poll interval (the demo sandbox)', () => {
+  let fast: SignInServer
+
+  beforeAll(async () => {
+    // Held for up to 3 s here (5 s by default at this interval), so a slow machine still approves in time.
+    fast = await startSignInServer(world, { pollIntervalSeconds: 0.05, holdPendingPollSeconds: 3 })
+  })
+
+  afterAll(async () => {
+    await fast.close()
+  })
+
+  const start = async () => {
+    const res = await postForm(`${fast.base}/${tenantId}/oauth2/v2.0/devicecode`, fast.ca, {
+      client_id: EXO_MODULE_CLIENT_ID,
+      scope: EXO_SCOPE,
+    })
+    return json(res.text) as { device_code: string; user_code: string; interval: number }
+  }
+  const pollFast = (deviceCode: string) =>
+    postForm(`${fast.base}/${tenantId}/oauth2/v2.0/token`, fast.ca, {
+      grant_type: DEVICE_GRANT,
+      client_id: EXO_MODULE_CLIENT_ID,
+      device_code: deviceCode,
+    })
+  const approve = async (userCode: string, decision = 'continue') => {
+    const picker = await postForm(`${fast.base}/devicelogin/code`, fast.ca, { otc: userCode })
+    const flow = /name="flow" value="([^"]+)"/.exec(picker.text)?.[1] ?? ''
+    await postForm(`${fast.base}/devicelogin/account`, fast.ca, {
+      flow,
+      upn: `admin@${tenantName}`,
+    })
+    return postForm(`${fast.base}/devicelogin/confirm`, fast.ca, { flow, decision })
+  }
+
+  it('answers a poll sent before the approval with the tokens once it lands (no pending, no second poll)', async () => {
+    const dc = await start()
+    expect(dc.interval).toBe(0.05)
+    const held = pollFast(dc.device_code)
+    await approve(dc.user_code)
+    const r = await held
+    expect(r.status).toBe(200)
+    expect(typeof json(r.text)['access_token']).toBe('string')
+  })
+
+  it('answers a held poll with the refusal when the admin cancels', async () => {
+    const dc = await start()
+    const held = pollFast(dc.device_code)
+    await approve(dc.user_code, 'cancel')
+    expect(json((await held).text)['error']).toBe('authorization_declined')
+  })
+
+  it('still answers authorization_pending when nobody approves while the poll is held', async () => {
+    const dc = await start()
+    const r = await pollFast(dc.device_code)
+    expect(json(r.text)['error']).toBe('authorization_pending')
+  })
+})

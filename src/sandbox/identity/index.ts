@@ -40,6 +40,12 @@ export interface IdentityOptions {
   signingKeyDir?: string | null
   /** The `interval` of device-code responses, in seconds. Default 5. */
   pollIntervalSeconds?: number
+  /**
+   * How long a poll of a pending device code waits for the admin's decision before it is answered
+   * (routes.ts holdPendingPoll). Default: 5 seconds (Entra's interval) when the poll interval is
+   * under a second (a sandbox run for the demo), else 0: answered at once, as Entra does.
+   */
+  holdPendingPollSeconds?: number
   /** Device code lifetime in seconds. Default 900. */
   deviceCodeLifetimeSeconds?: number
   /** Access and ID token lifetime in seconds. Default 3600. */
@@ -87,6 +93,8 @@ export async function createIdentity(opts: IdentityOptions): Promise<Identity> {
     now: opts.now ?? (() => new Date()),
     key,
     pollIntervalSeconds: opts.pollIntervalSeconds ?? 5,
+    holdPendingPollSeconds:
+      opts.holdPendingPollSeconds ?? ((opts.pollIntervalSeconds ?? 5) < 1 ? 5 : 0),
     deviceCodeLifetimeSeconds: opts.deviceCodeLifetimeSeconds ?? 900,
     accessTokenLifetimeSeconds: opts.accessTokenLifetimeSeconds ?? 3600,
     refreshTokenLifetimeSeconds: opts.refreshTokenLifetimeSeconds ?? 90 * 24 * 3600,

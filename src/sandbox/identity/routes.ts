@@ -248,9 +248,10 @@ function registerTokenRoute(r: Routes): void {
       const form = formOf(req.body)
       const grant = required(form, 'grant_type')
       let response: TokenResponse
-      if (grant === DEVICE_CODE_GRANT || grant === 'device_code')
+      if (grant === DEVICE_CODE_GRANT || grant === 'device_code') {
+        await holdPendingPoll(r, form)
         response = deviceCodeGrant(r, form, pathTenant)
-      else if (grant === 'client_credentials')
+      } else if (grant === 'client_credentials')
         response = await clientCredentialsGrant(r, form, pathTenant, req.params.tenant)
       else if (grant === 'refresh_token') response = refreshTokenGrant(r, form, pathTenant)
       else throw Errors.unsupportedGrant(grant)
@@ -259,6 +260,22 @@ function registerTokenRoute(r: Routes): void {
       return r.sendError(req, reply, e)
     }
   })
+}
+
+/**
+ * A poll of a pending device code waits for the admin's decision, up to
+ * `holdPendingPollSeconds`, before it is answered. Entra answers a pending poll at once and the
+ * sandbox does too by default; a sandbox run for the demo (a sub-second interval) holds it, so the
+ * sign-in completes the moment the code is approved on the device-login pages: the first poll,
+ * sent while the admin is still on them, is answered with the tokens, with no fixed wait and no
+ * second poll. The hold ends early when the code expires.
+ */
+async function holdPendingPoll({ sessions, nowMs, ctx }: Routes, form: Form): Promise<void> {
+  const code = form['device_code']
+  const session = code ? sessions.byDevice(code) : null
+  if (session === null || session.state !== 'pending') return
+  const ms = Math.min(ctx.holdPendingPollSeconds * 1000, session.expiresAt - nowMs())
+  if (ms > 0) await sessions.settled(session, ms)
 }
 
 /** The device-code grant: pending (with slow_down), declined, expired, or the tokens once. */
@@ -474,10 +491,10 @@ function registerDeviceLoginPages(r: Routes): void {
     const name = clientName(ctx, session.clientId)
     session.flow = null
     if (form['decision'] === 'continue') {
-      session.state = 'approved'
+      sessions.settle(session, 'approved')
       return html(reply, 200, donePage(name))
     }
-    session.state = 'declined'
+    sessions.settle(session, 'declined')
     return html(reply, 200, cancelledPage(name))
   })
 }
