@@ -1,7 +1,9 @@
 /**
  * Discover: a full tenant snapshot in the planner's format, read with as few round trips as
- * possible (one `$batch` round of Get-* reads, Graph's licence, roles and organisation beside it),
- * the MX routing, and the other tools that manage the same objects. Saved on the tenant.
+ * possible (one `$batch` round of Get-* reads; beside it Graph's licence, roles and organisation
+ * when Graph is signed in, else Get-OrganizationConfig and the Exchange token's roles), the members
+ * of the groups presets and policies are scoped by, the MX routing, and the other tools that
+ * manage the same objects. Saved on the tenant.
  */
 import { loadCatalog } from '../catalog/index.js'
 import { isPassageError, parseWith, type PassageError } from '../core/errors/index.js'
@@ -12,7 +14,12 @@ import {
   type MxRouting,
   type SurfaceState,
 } from '../core/model/snapshot.js'
-import type { RolesInfo } from '../exchange/index.js'
+import {
+  exchangeGroupMembers,
+  exchangeOrganization,
+  initialDomainOf,
+  type RolesInfo,
+} from '../exchange/index.js'
 import type { Store } from '../store/index.js'
 import { detectCoManagers, type CoManager } from './co-managers.js'
 import { lookupMx, routingFromConnectors, routingFromHosts, type GatewayName } from './mx.js'
@@ -24,7 +31,7 @@ import type { Session } from './session.js'
 export interface DiscoverOptions {
   /** MX routing to use instead of what DNS and the connectors say. */
   mx?: MxRouting
-  /** Directory groups to use instead of reading them from Graph. */
+  /** Directory groups to use instead of reading them (from Graph or Exchange). */
   groups?: TenantSnapshot['directory']['groups']
   /** The clock (ISO); default now. */
   now?: string
@@ -36,7 +43,7 @@ export interface DiscoverOptions {
 export interface Discovery {
   snapshot: TenantSnapshot
   coManagers: CoManager[]
-  /** The signed-in admin's roles (null when Graph would not say). */
+  /** The signed-in admin's roles (null when neither Graph nor the Exchange token say). */
   roles: RolesInfo | null
   /** SKUs that gave the Defender plan. */
   defenderFrom: string[]
@@ -50,8 +57,15 @@ export interface Discovery {
    */
   licenceSource: 'graph' | 'cmdlets'
   /**
-   * What discovery could not learn, one visible sentence each ("licence unknown: Graph refused
-   * ..."); empty when Graph answered everything. Never a silent guess.
+   * Whether Microsoft Graph was asked: false with Microsoft's default public clients (one sign-in,
+   * to Exchange), when licence, roles, name and group members come from Exchange.
+   */
+  graphSignedIn: boolean
+  /** Where the group members came from (null: no group is scoped, or none could be read). */
+  groupsSource: 'graph' | 'exchange' | 'given' | null
+  /**
+   * What discovery could not learn, or learnt only indirectly, one visible sentence each
+   * ("licence unknown: ..."). Never a silent guess.
    * ms-rule: client.graph-client
    */
   degraded: string[]
@@ -67,32 +81,79 @@ export function gatewayNames(): GatewayName[] {
     .map((v) => ({ id: v.id, name: v.name }))
 }
 
+/** Group members as read, with where they came from and what could not be learnt. */
+interface GroupsRead {
+  groups: TenantSnapshot['directory']['groups']
+  source: 'graph' | 'exchange'
+  /** One sentence each, for the notes. */
+  notes: string[]
+  calls: number
+}
+
 /**
- * The groups policies and presets scope by, with their members from Graph (nested groups
- * flattened, every page read), so that preset coverage is simulated per recipient. A group Graph
- * does not know is left out; a refusal (no GroupMember.Read.All consent, app-only without the
- * role) is passed to `refused` and the groups stay unknown, which the plan and simulation say.
+ * The groups policies and presets scope by, with their members, so that preset coverage is
+ * simulated per recipient (issue 14). From Graph when it is signed in (transitiveMembers, nested
+ * groups flattened, every page read; ms-rule: client.graph-group-members); else, or when Graph
+ * refuses, from the Exchange admin API: Get-DistributionGroupMember for distribution and
+ * mail-enabled security groups, Get-UnifiedGroupLinks -LinkType Members for Microsoft 365 groups,
+ * nested mail groups flattened, dynamic distribution groups not (exchange/directory.ts). A group
+ * neither knows is left out; a refusal leaves the groups unknown, which the notes, the plan and
+ * the simulation say.
  */
-async function readGroups(
-  session: Session,
-  addresses: string[],
-  refused: (e: PassageError) => void,
-): Promise<TenantSnapshot['directory']['groups']> {
-  let denied = false
-  const out = await Promise.all(
-    addresses.map(async (address) => {
-      try {
-        const members = await session.graph.groupMembers(address)
-        return members ? { address, members } : null
-      } catch (e) {
-        if (!isPassageError(e) || e.kind === 'bug') throw e
-        if (!denied) refused(e)
-        denied = true
-        return null
-      }
-    }),
-  )
-  return out.filter((g): g is { address: string; members: string[] } => g !== null)
+async function readGroups(session: Session, addresses: string[]): Promise<GroupsRead> {
+  const notes: string[] = []
+  let calls = 0
+  if (addresses.length === 0) return { groups: [], source: 'exchange', notes, calls }
+  let graphRefusal: PassageError | null = null
+  if (session.graphSignedIn) {
+    try {
+      const out = await Promise.all(
+        addresses.map(async (address) => {
+          calls += 2
+          const members = await session.graph.groupMembers(address)
+          return members ? { address, members } : null
+        }),
+      )
+      return { groups: out.filter((g) => g !== null), source: 'graph', notes, calls }
+    } catch (e) {
+      if (!isPassageError(e) || e.kind === 'bug') throw e
+      graphRefusal = e
+    }
+  }
+  try {
+    const out = await Promise.all(
+      addresses.map(async (address) => {
+        const got = await exchangeGroupMembers(session.exo, address)
+        calls += 1 + (got?.unresolved.length ?? 0)
+        for (const u of got?.unresolved ?? [])
+          notes.push(
+            `group ${address}: the ${u} was not expanded; its members are simulated as not covered by what names ${address}`,
+          )
+        return got ? { address, members: got.members } : null
+      }),
+    )
+    if (graphRefusal)
+      notes.push(
+        `group members read from Exchange instead: Graph refused (${graphRefusal.code}: ${graphRefusal.message.slice(0, 200)})`,
+      )
+    return { groups: out.filter((g) => g !== null), source: 'exchange', notes, calls }
+  } catch (e) {
+    if (!isPassageError(e) || e.kind === 'bug') throw e
+    const graphWhy = graphRefusal
+      ? `Graph refused (${graphRefusal.code}: ${graphRefusal.message.slice(0, 200)}) and `
+      : ''
+    notes.push(
+      `group members unknown: ${graphWhy}Exchange refused (${e.code}: ${e.message.slice(0, 200)}); who a preset or policy covers cannot be simulated per recipient`,
+    )
+    return { groups: [], source: 'exchange', notes, calls }
+  }
+}
+
+/** The licence note: why Graph did not say, and what was assumed from the Defender cmdlets. */
+function licenceNote(why: string, licence: Licence): string {
+  return licence === 'eop'
+    ? `licence unknown: ${why}; assumed EOP only because the Defender cmdlets do not answer`
+    : `licence unknown: ${why}; assumed Defender for Office 365 Plan 1 because the Defender cmdlets answer (they cannot tell Plan 1 from Plan 2)`
 }
 
 /** The groups presets and policy rules name, as conditions or exceptions (issue 14). */
@@ -117,24 +178,37 @@ export async function discover(
 ): Promise<Discovery> {
   const started = Date.now()
   const refused: { what: string; error: PassageError }[] = []
-  // Graph may refuse (no consent, its own client not signed in, a role missing): each refusal is
-  // kept and said, and Exchange's own reads still decide whether discovery works at all.
+  // Graph is asked only when it is signed in for this session (the admin's own app, an app
+  // certificate, or a Graph client the admin named); with Microsoft's default apps everything
+  // comes from Exchange, so that the README's flow shows one device code (issue 14). A Graph
+  // refusal is kept and said; Exchange's own reads still decide whether discovery works at all.
+  const graphOn = session.graphSignedIn
   const graphOr = <T>(what: string, p: Promise<T>): Promise<T | null> =>
     p.catch((e: unknown) => {
       if (!isPassageError(e) || e.kind === 'bug') throw e
       refused.push({ what, error: e })
       return null
     })
-  const [read, licenceInfo, roles, orgOrNull] = await Promise.all([
+  const exchangeOr = <T>(p: Promise<T>): Promise<T | null> =>
+    p.catch((e: unknown) => {
+      if (!isPassageError(e) || e.kind === 'bug') throw e
+      return null
+    })
+  const [read, licenceInfo, roles, graphOrg, exoOrg] = await Promise.all([
     readTenant(session.exo, { defender: 'probe' }),
-    graphOr('licence', session.graph.licence()),
-    graphOr('roles', session.graph.roles()),
-    graphOr('organization', session.graph.organization()),
+    graphOn ? graphOr('licence', session.graph.licence()) : null,
+    graphOn
+      ? graphOr('roles', session.graph.roles())
+      : // The Exchange token's `wids`: no Graph request (graph.ts's tokenRoles).
+        exchangeOr(session.graph.tokenRoles()),
+    graphOn ? graphOr('organization', session.graph.organization()) : null,
+    // Get-OrganizationConfig (office-docs-powershell Get-OrganizationConfig.md): the display
+    // name, when Graph does not give it.
+    graphOn ? null : exchangeOr(exchangeOrganization(session.exo)),
   ])
-  const org = orgOrNull ?? {
-    initialDomain: null,
-    displayName: session.profile.tenantName ?? session.tenantId,
-  }
+  const orgFallback =
+    graphOn && !graphOrg ? await exchangeOr(exchangeOrganization(session.exo)) : null
+  const exchangeName = exoOrg ?? orgFallback
   // Without Graph's word on the licence, the Defender cmdlets' existence is the next best sign;
   // it is said so, never passed off as Graph's answer.
   const licence: Licence = licenceInfo?.licence ?? (read.defenderReadable ? 'mdo-p1' : 'eop')
@@ -142,11 +216,18 @@ export async function discover(
     ? read.state
     : { ...read.state, safeLinks: null, safeAttachments: null, atpPolicy: null }
   const presets = hasDefender(licence) ? read.presets : read.presets.filter((p) => p.Kind === 'EOP')
+  // The tenant's *.onmicrosoft.com name: Graph's initial domain, else the accepted domain of
+  // that form (Get-AcceptedDomain), else what the admin typed.
+  const initialDomain =
+    graphOrg?.initialDomain ?? initialDomainOf(read.acceptedDomains.map((d) => d.DomainName))
+  const tenantName = initialDomain ?? session.profile.tenantName ?? session.tenantId
+  const displayName =
+    graphOrg?.displayName ?? exchangeName?.displayName ?? session.profile.tenantName ?? tenantName
   const accepted = read.acceptedDomains.length
     ? read.acceptedDomains
     : [
         {
-          DomainName: org.initialDomain ?? session.tenantId,
+          DomainName: initialDomain ?? session.tenantId,
           DomainType: 'Authoritative' as const,
           Default: true,
         },
@@ -156,11 +237,9 @@ export async function discover(
   let mx: MxRouting
   let mxSource: Discovery['mxSource']
   const useDns = opts.dns ?? !session.sandbox
-  const groupsPromise = opts.groups
-    ? Promise.resolve(opts.groups)
-    : readGroups(session, scopedGroups(state, presets), (error) =>
-        refused.push({ what: 'groups', error }),
-      )
+  const groupsPromise: Promise<GroupsRead | null> = opts.groups
+    ? Promise.resolve(null)
+    : readGroups(session, scopedGroups(state, presets))
   const hosts = !opts.mx && useDns ? await lookupMx(defaultDomain) : []
   const fromDns = routingFromHosts(hosts, gateways, state.inboundConnectors)
   const fromConnector = routingFromConnectors(state.inboundConnectors, gateways)
@@ -168,27 +247,35 @@ export async function discover(
   else if (fromDns) [mx, mxSource] = [fromDns, 'dns']
   else if (fromConnector) [mx, mxSource] = [fromConnector, 'connector']
   else [mx, mxSource] = [{ route: 'microsoft', hosts: [] }, 'default']
-  const groups = await groupsPromise
+  const groupsRead = await groupsPromise
+  const groups = opts.groups ?? groupsRead?.groups ?? []
+  const notGraph =
+    "Microsoft Graph is not signed in (one sign-in, to Exchange, with Microsoft's default apps)"
   const degraded = refused.map(({ what, error }) => {
     const why = `Graph refused (${error.code}: ${error.message.slice(0, 200)})`
-    if (what === 'licence')
-      return `licence unknown: ${why}; assumed ${licence === 'eop' ? 'EOP only' : 'Defender for Office 365 Plan 1'} because the Defender cmdlets ${licence === 'eop' ? 'do not answer' : 'answer'}`
+    if (what === 'licence') return licenceNote(why, licence)
     if (what === 'roles') return `admin roles unknown: ${why}`
-    if (what === 'groups')
-      return `group members unknown: ${why}; who a preset or policy covers cannot be simulated per recipient`
-    return `organisation name unknown: ${why}`
+    return `organisation name ${exchangeName ? 'read from Exchange instead' : 'unknown'}: ${why}`
   })
+  if (!graphOn) {
+    degraded.push(licenceNote(notGraph, licence))
+    if (!roles)
+      degraded.push(
+        `admin roles unknown: ${notGraph} and the Exchange sign-in names no directory roles; what this admin may change is read from Exchange itself`,
+      )
+    if (!exchangeName)
+      degraded.push(
+        `organisation name unknown: ${notGraph} and Exchange did not answer Get-OrganizationConfig; shown as ${tenantName}`,
+      )
+  }
+  degraded.push(...(groupsRead?.notes ?? []))
   const snapshot = parseWith(
     TenantSnapshot,
     {
       format: 'passage.snapshot',
       version: SNAPSHOT_VERSION,
       capturedAt: opts.now ?? new Date().toISOString(),
-      tenant: {
-        id: session.tenantId,
-        name: org.initialDomain ?? session.profile.tenantName ?? session.tenantId,
-        displayName: org.displayName,
-      },
+      tenant: { id: session.tenantId, name: tenantName, displayName },
       licence,
       skus: licenceInfo?.skus ?? [],
       acceptedDomains: accepted,
@@ -217,8 +304,11 @@ export async function discover(
     mxSource,
     mxLookup: opts.mx || !useDns ? 'skipped' : hosts.length ? 'answered' : 'no-answer',
     licenceSource: licenceInfo ? 'graph' : 'cmdlets',
+    graphSignedIn: graphOn,
+    groupsSource: opts.groups ? 'given' : groups.length > 0 ? (groupsRead?.source ?? null) : null,
     degraded,
-    calls: read.calls + 3,
+    calls:
+      read.calls + (graphOn ? 3 : 1) + (orgFallback !== null ? 1 : 0) + (groupsRead?.calls ?? 0),
     ms: Date.now() - started,
   }
 }

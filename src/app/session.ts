@@ -9,8 +9,10 @@ import { z } from 'zod'
 import type { JsonObject } from '../core/change.js'
 import { PassageError, parseWith } from '../core/errors/index.js'
 import {
+  exchangeOrganization,
   ExchangeClient,
   GraphClient,
+  initialDomainOf,
   MICROSOFT_ENDPOINTS,
   readClaims,
   resolveEndpoints,
@@ -115,6 +117,15 @@ export interface Session {
   tokenKeeping: TokenKeeping
   /** True when the sign-in came silently from the token cache (no device code). */
   fromCache: boolean
+  /**
+   * True when Microsoft Graph is signed in for this session without a second device code: an
+   * app's certificate, the admin's own app registration (one `--client-id` for both APIs), or a
+   * Graph client the admin named with `--graph-client-id` (whose code is then shown). False with
+   * Microsoft's default public clients: Graph would need a second code for its own client, so it
+   * is never asked, and discovery learns what it needs from the Exchange admin API alone
+   * (issue 14: one sign-in).
+   */
+  graphSignedIn: boolean
   /** Why a saved sign-in could not be used (said before the new code), or null. */
   reprompted: string | null
   close(): void
@@ -125,9 +136,11 @@ export interface OpenSessionOptions {
   /** Shows the device code (required for device-code profiles). */
   onCode?: (prompt: DeviceCodePrompt) => void | Promise<void>
   /**
-   * Shows the second device code, for Microsoft Graph's own client, when Graph is first needed.
-   * Absent: Graph is not signed in interactively and discovery says "licence unknown" instead of
-   * waiting for a code nobody is shown.
+   * Shows the second device code, for the Graph client the admin named (`--graph-client-id`),
+   * when Graph is first needed. Used only for such a profile: with Microsoft's default apps
+   * Graph is not signed in at all (one device code; see Session.graphSignedIn). Absent: Graph's
+   * own client is never signed in interactively and discovery says so instead of waiting for a
+   * code nobody is shown.
    */
   onGraphCode?: (prompt: DeviceCodePrompt) => void | Promise<void>
   /** The CA PEM to trust, instead of reading `profile.caFile` (an in-memory sandbox). */
@@ -236,11 +249,15 @@ export async function openSession(
   let signedIn: SignedIn | null = null
   let fromCache = false
   let reprompted: string | null = null
+  // A second code is shown only for a Graph client the admin named; Microsoft's default apps
+  // sign in once, to Exchange (issue 14).
+  const graphCode =
+    profile.auth.kind === 'device' && profile.auth.graphClientId ? opts.onGraphCode : undefined
   if (profile.auth.kind === 'device') {
     const clientId = {
       ...(profile.auth.clientId ? { clientId: profile.auth.clientId } : {}),
       ...(profile.auth.graphClientId ? { graphClientId: profile.auth.graphClientId } : {}),
-      ...(opts.onGraphCode ? { onGraphCode: opts.onGraphCode } : {}),
+      ...(graphCode ? { onGraphCode: graphCode } : {}),
     }
     if (cache) {
       // A cache that cannot be opened is said and replaced, before any code is shown.
@@ -301,6 +318,10 @@ export async function openSession(
   }
   const exo = new ExchangeClient({ ...common, tenant: tenantId })
   const graph = new GraphClient(common)
+  const graphSignedIn =
+    signedIn.kind === 'app' ||
+    signedIn.graphClientId.toLowerCase() === signedIn.clientId.toLowerCase() ||
+    graphCode !== undefined
   return {
     profile,
     signedIn,
@@ -313,6 +334,7 @@ export async function openSession(
     tokenKeeping: keeping,
     fromCache,
     reprompted,
+    graphSignedIn,
     close() {
       exo.close()
       graph.close()
@@ -343,11 +365,10 @@ export async function connect(
     const access = await checkAccess(session, opts.signal)
     if (access.canChange === 'none' && !opts.readOnly)
       throw readOnlyRefusal(session.actor, await tokenRolesOf(session))
-    // Graph may be refused (no consent, no second sign-in): the tenant is still connected, under
-    // the name typed, and discovery says what Graph would not tell.
-    const org = await session.graph
-      .organization()
-      .catch(() => ({ initialDomain: null, displayName: null as string | null }))
+    // The tenant's name: from Graph when it is signed in, else from Exchange (Get-AcceptedDomain's
+    // *.onmicrosoft.com domain, Get-OrganizationConfig's DisplayName). A refusal leaves the name
+    // typed, and discovery says what it could not learn.
+    const org = await organizationOf(session, opts.signal)
     const name = org.initialDomain ?? profile.tenantName ?? session.tenantId
     const saved: ConnectionProfile = {
       ...profile,
@@ -379,6 +400,34 @@ export async function connect(
   } catch (e) {
     session.close()
     throw e
+  }
+}
+
+/**
+ * The organisation's `*.onmicrosoft.com` name and display name: from Graph when it is signed in
+ * for this session, else from the Exchange admin API (exchange/directory.ts); nulls when neither
+ * answers (the caller falls back to the name typed).
+ */
+export async function organizationOf(
+  session: Session,
+  signal?: AbortSignal,
+): Promise<{ initialDomain: string | null; displayName: string | null }> {
+  const none = { initialDomain: null, displayName: null }
+  if (session.graphSignedIn) {
+    const got = await session.graph.organization(signal).catch(() => null)
+    if (got) return { initialDomain: got.initialDomain, displayName: got.displayName }
+  }
+  const opts = signal ? { signal } : {}
+  const [org, domains] = await Promise.all([
+    exchangeOrganization(session.exo, signal).catch(() => null),
+    session.exo.invokeCommand({ cmdlet: 'Get-AcceptedDomain', params: {} }, opts).catch(() => null),
+  ])
+  if (!org && !domains) return none
+  return {
+    initialDomain: initialDomainOf(
+      (domains ?? []).map((d) => String(d.DomainName ?? d.Name ?? '')),
+    ),
+    displayName: org?.displayName ?? null,
   }
 }
 

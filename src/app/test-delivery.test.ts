@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { CmdletCall } from '../core/cmdlet.js'
 import { PassageError } from '../core/errors/index.js'
@@ -242,5 +243,33 @@ describe('client.quarantine-release', () => {
         'Authentication-Results: spf=pass smtp.mailfrom=securitytests.example.net\r\nSubject: x',
       ).ok,
     ).toBe(false)
+  })
+})
+
+describe('test --headers', () => {
+  it('carries the message’s path as its headers tell it, the deciding stage named', async () => {
+    const { session } = fakeSession([])
+    const headers = readFileSync(
+      join(import.meta.dirname, '..', '..', 'examples', 'headers', 'junked-spam.eml'),
+      'utf8',
+    )
+    const r = await testDelivery(session, KB4(), SNAPSHOT, { headers })
+    const j = r.headers?.journey
+    expect(j?.basis).toBe('headers')
+    expect(j?.stages.map((s) => s.id)).toEqual([
+      'connection-filter',
+      'anti-malware',
+      'mail-flow-rules',
+      'anti-spam',
+      'anti-phishing',
+      'safe-attachments',
+      'safe-links',
+      'delivery',
+      'zap',
+    ])
+    // Junked by anti-spam, as the analyzer says.
+    expect(j?.placement).toBe('junk')
+    expect(j?.decidedBy).toBe('anti-spam')
+    expect(r.headers?.verdict).toBeTruthy()
   })
 })

@@ -11,6 +11,7 @@ import { utcDate } from '../core/cmdlet.js'
 import { evaluate, parseTestMessage } from '../core/evaluator/evaluate.js'
 import { CATEGORY_WORDS, OBJECT_WORDS } from '../core/evaluator/words.js'
 import { analyzeHeaders } from '../core/headers/analyze.js'
+import { journeyFromHeaders, type Journey } from '../core/journey/index.js'
 import { decodeAuthResults } from '../core/headers/auth-results.js'
 import { parseHeaderBlock } from '../core/headers/parse.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
@@ -77,8 +78,11 @@ export interface DeliveryReport {
    * each with its reason.
    */
   release?: { released: ReleaseItem[]; skipped: ReleaseItem[] }
-  /** The header analyzer's conclusion, when headers were given. */
-  headers?: { verdict: string; category: string; findings: string[] }
+  /**
+   * The header analyzer's conclusion, when headers were given, with the message's path through
+   * Defender's stages as the headers tell it (what `explain` and `simulate` draw).
+   */
+  headers?: { verdict: string; category: string; findings: string[]; journey: Journey }
 }
 
 /** Options of testDelivery. */
@@ -359,6 +363,7 @@ export async function testDelivery(
       verdict: a.verdict,
       category: a.category,
       findings: a.findings,
+      journey: journeyFromHeaders(a),
     }
   }
   return report

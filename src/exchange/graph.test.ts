@@ -129,6 +129,31 @@ describe('GraphClient', () => {
     await expect(b.graph.roles()).rejects.toMatchObject({ code: 'PASSAGE_E_GRAPH_DENIED' })
   })
 
+  it('tokenRoles: the Exchange token’s roles without any Graph request (one sign-in, issue 14)', async () => {
+    const USER_ROLE = 'b79fbf4d-3ef9-4689-8143-76b194e85509'
+    const a = await setup(
+      () => ({ status: 500 }),
+      fixedTokens({ tid: TENANT, upn: 'a@b.c', scp: 'x', wids: [USER_ROLE, EXO_ADMIN] }),
+    )
+    expect(await a.graph.tokenRoles()).toEqual({
+      roles: ['Exchange Administrator'],
+      roleTemplateIds: [EXO_ADMIN],
+      source: 'token',
+    })
+    expect(a.peer.received).toHaveLength(0)
+    await a.peer.close()
+    // Only the default User role: no administrator role (said as none, not unknown).
+    const b = await setup(
+      () => ({ status: 500 }),
+      fixedTokens({ tid: TENANT, upn: 'a@b.c', scp: 'x', wids: [USER_ROLE] }),
+    )
+    expect((await b.graph.tokenRoles())?.roles).toEqual([])
+    await b.peer.close()
+    // No wids claim at all: unknown.
+    const c = await setup(() => ({ status: 500 }))
+    expect(await c.graph.tokenRoles()).toBeNull()
+  })
+
   it('reads the organisation and its domains', async () => {
     const { graph } = await setup((req) =>
       req.url.startsWith('/v1.0/organization')

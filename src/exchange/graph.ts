@@ -8,7 +8,7 @@ import { readClaims } from './claims.js'
 import { resolveEndpoints, type ExchangeEndpoints } from './config.js'
 import { mapGraphError } from './errors.js'
 import { detectLicence, type LicenceInfo, type SubscribedSku } from './licence.js'
-import { roleName } from './roles.js'
+import { ROLE_TEMPLATES, roleName } from './roles.js'
 import {
   clientTransport,
   send,
@@ -26,7 +26,10 @@ export interface RolesInfo {
   /** Display names (Exchange Administrator, ...). */
   roles: string[]
   roleTemplateIds: string[]
-  /** Where they came from: Graph (/me), or the token's `wids` (app-only, or Graph refused). */
+  /**
+   * Where they came from: Graph (/me), or the Exchange token's `wids` (app-only, Graph refused,
+   * or Graph not signed in: one sign-in with Microsoft's default apps).
+   */
   source: 'graph' | 'token'
 }
 
@@ -101,6 +104,23 @@ export class GraphClient {
       signal ? { signal } : {},
     )
     return detectLicence(skus)
+  }
+
+  /**
+   * The directory roles the Exchange token names (its `wids` claim, which Entra ID puts in the
+   * access tokens it issues to a user holding directory roles), without any Graph request; null
+   * when the token carries no `wids` at all. The only Graph-free word on an admin's roles:
+   * Exchange's own role assignments name role groups (Organization Management, ...) rather than
+   * Entra roles, so Get-ManagementRoleAssignment is not used for this; what the admin may change
+   * is read from Exchange itself (EXOModuleFile, app/access.ts).
+   */
+  async tokenRoles(signal?: AbortSignal): Promise<RolesInfo | null> {
+    const claims = readClaims(await this.deps.tokens.getToken('exchange', signal ? { signal } : {}))
+    const ids = claims?.roleTemplateIds ?? []
+    // No `wids` at all: unknown. Only the default User role's: no administrator role.
+    if (ids.length === 0) return null
+    const known = ids.filter((id) => ROLE_TEMPLATES[id.toLowerCase()] !== undefined)
+    return { roles: known.map(roleName), roleTemplateIds: known, source: 'token' }
   }
 
   /**

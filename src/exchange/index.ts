@@ -55,6 +55,13 @@ export {
   type OrganizationInfo,
   type RolesInfo,
 } from './graph.js'
+export {
+  exchangeGroupMembers,
+  exchangeOrganization,
+  initialDomainOf,
+  type ExchangeGroupMembers,
+  type ExchangeOrganization,
+} from './directory.js'
 export { detectLicence, type LicenceInfo, type SubscribedSku } from './licence.js'
 export { readClaims, type TokenClaims } from './claims.js'
 export { rolesNeededFor, roleName, ROLE_TEMPLATES } from './roles.js'

@@ -143,6 +143,12 @@ export interface DiscoveryInput {
   coManagers: CoManager[]
   calls: number
   ms: number
+  /** Where the licence came from (absent: Graph). */
+  licenceSource?: 'graph' | 'cmdlets'
+  /** Where the group members came from (absent: unknown). */
+  groupsSource?: 'graph' | 'exchange' | 'given' | null
+  /** What discovery could not learn, one sentence each (absent: nothing). */
+  degraded?: string[]
 }
 
 /**
@@ -175,6 +181,13 @@ export function discoveryView(d: DiscoveryInput, actor: string, existing: Vendor
       defender: hasDefender(s.licence),
       skus: s.skus,
       defenderFrom: d.defenderFrom,
+      /** How passage knows: your subscriptions, or only which Defender settings answer. */
+      how:
+        (d.licenceSource ?? 'graph') === 'graph'
+          ? 'Read from your subscriptions.'
+          : hasDefender(s.licence)
+            ? 'Assumed from the Defender settings your tenant has: Plan 1 and Plan 2 cannot be told apart this way.'
+            : 'Assumed because your tenant has no Defender settings.',
     },
     roles: {
       names: roles,
@@ -182,7 +195,7 @@ export function discoveryView(d: DiscoveryInput, actor: string, existing: Vendor
       canChange,
       note:
         roles === null
-          ? 'Microsoft Graph did not say which roles you hold; Exchange will refuse any change you may not make.'
+          ? 'Passage could not tell which roles you hold; Exchange will refuse any change you may not make.'
           : canChange
             ? 'Your roles allow every change passage may make.'
             : partly
@@ -211,12 +224,36 @@ export function discoveryView(d: DiscoveryInput, actor: string, existing: Vendor
       kind: p.Kind,
       state: p.State,
       scope: [...p.SentTo, ...p.SentToMemberOf, ...p.RecipientDomainIs],
+      /** The groups it covers with how many members were read (null: members unknown). */
+      groups: p.SentToMemberOf.map((address) => {
+        const g = s.directory.groups.find((x) => x.address.toLowerCase() === address.toLowerCase())
+        return { address, members: g ? g.members.length : null }
+      }),
     })),
+    /** Where group members were read (null: none read), so that preset coverage is per person. */
+    groupsFrom:
+      d.groupsSource === 'graph'
+        ? 'Microsoft Graph'
+        : d.groupsSource === 'exchange'
+          ? 'Exchange Online'
+          : d.groupsSource === 'given'
+            ? 'the file given'
+            : null,
+    /** What passage could not learn, one sentence each, without error codes. */
+    notes: (d.degraded ?? []).map(plainNote),
     coManagers: d.coManagers,
     counts,
     existing,
     capturedAt: s.capturedAt,
   }
+}
+
+/** A discovery note for a web user: error codes left out (the CLI shows them). */
+function plainNote(line: string): string {
+  const text = line
+    .replace(/\(PASSAGE_E_[A-Z0-9_]+: /g, '(')
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '(an id)')
+  return text.charAt(0).toUpperCase() + text.slice(1) + (/[.)]$/.test(text) ? '' : '.')
 }
 
 /** A header analysis as the wizard shows it, with its plain-language lines. */

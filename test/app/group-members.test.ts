@@ -1,6 +1,7 @@
 /**
  * Discovery reads the members of the groups presets and policies are scoped by (Graph's
- * transitiveMembers, paged), so that preset coverage is simulated per recipient (issue 14, item 2).
+ * transitiveMembers, paged, when Graph is signed in; else Exchange's Get-DistributionGroupMember),
+ * so that preset coverage is simulated per recipient (issue 14, item 2).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -26,13 +27,13 @@ afterAll(async () => {
 })
 
 /** An app-only session whose app holds these Graph application permissions. */
-async function appWith(t: SandboxTenant, graphRoles: string[]): Promise<Session> {
+async function appWith(t: SandboxTenant, graphRoles: string[], on: Sandbox = s): Promise<Session> {
   const creds = createAppCredentials({
     displayName: `groups ${graphRoles.join(' ')}`,
     appRoles: ['Exchange.ManageAsApp', 'Organization.Read.All', ...graphRoles],
     roles: ['Exchange Administrator'],
   })
-  s.sb.addApp(t.snapshot.tenant.name, creds.app)
+  on.sb.addApp(t.snapshot.tenant.name, creds.app)
   const cert = join(dir, `${creds.app.clientId}.pem`)
   const key = join(dir, `${creds.app.clientId}.key`)
   writeFileSync(cert, creds.certificatePem)
@@ -40,7 +41,7 @@ async function appWith(t: SandboxTenant, graphRoles: string[]): Promise<Session>
   const session = await openSession(
     newProfile({
       tenant: t.snapshot.tenant.name,
-      sandboxUrl: s.sb.url,
+      sandboxUrl: on.sb.url,
       auth: {
         kind: 'certificate',
         clientId: creds.app.clientId,
@@ -48,7 +49,7 @@ async function appWith(t: SandboxTenant, graphRoles: string[]): Promise<Session>
         keyFile: key,
       },
     }),
-    { caPem: s.sb.caPem, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 } },
+    { caPem: on.sb.caPem, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 } },
   )
   sessions.push(session)
   return session
@@ -75,10 +76,33 @@ describe('discovery of group members', () => {
     expect(finance?.members).toContain(defaultRecipients(d.snapshot)[0])
   }, 60_000)
 
-  it('says so when Graph will not give group members, instead of guessing', async () => {
+  it('reads them from Exchange when Graph will not give them, and says so', async () => {
     const t = tenantNamed(s, 'contoso')
     const d = await discover(await appWith(t, []), null)
-    expect(d.snapshot.directory.groups).toEqual([])
-    expect(d.degraded.some((l) => l.startsWith('group members unknown: Graph refused'))).toBe(true)
+    expect(d.groupsSource).toBe('exchange')
+    const finance = d.snapshot.directory.groups.find((g) => g.address === 'finance@contoso.com')
+    expect(finance?.members).toHaveLength(3)
+    expect(
+      d.degraded.some((l) =>
+        l.startsWith('group members read from Exchange instead: Graph refused'),
+      ),
+    ).toBe(true)
+  }, 60_000)
+
+  it('says so when neither Graph nor Exchange will give group members, instead of guessing', async () => {
+    // A sandbox whose Exchange fails every Get-DistributionGroupMember.
+    const faulty = await sandbox('cmdlet:Get-DistributionGroupMember=Ex5A1B2C')
+    try {
+      const t = tenantNamed(faulty, 'contoso')
+      const d = await discover(await appWith(t, [], faulty), null)
+      expect(d.snapshot.directory.groups).toEqual([])
+      expect(d.groupsSource).toBeNull()
+      const line = d.degraded.find((l) => l.startsWith('group members unknown:'))
+      expect(line).toContain('Graph refused')
+      expect(line).toMatch(/Exchange refused \(PASSAGE_E_/)
+      expect(line).toContain('cannot be simulated per recipient')
+    } finally {
+      await faulty.close()
+    }
   }, 60_000)
 })

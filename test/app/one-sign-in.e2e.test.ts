@@ -1,8 +1,10 @@
 /**
  * One sign-in per working session, end to end through the built CLI (npm test builds dist/)
- * against a sandbox, on a machine with no secret store (no D-Bus session, like CI): the README's
- * flow (connect, discover, plan, apply, check, rollback) signs in once, the sandbox counting the
- * device codes it issued; the key of the encrypted token cache is held by passage's key agent
+ * against a sandbox, on a machine with no secret store (no D-Bus session, like CI): with Microsoft's
+ * default public clients the README's flow (connect, discover, plan, apply, check, rollback) asks
+ * for exactly one device code, Exchange Online PowerShell's (Graph is not asked: discovery learns
+ * the licence, roles, name and group members from the Exchange admin API), the sandbox counting
+ * the device codes it issued; the key of the encrypted token cache is held by passage's key agent
  * (its socket in the test's folder, ended by `connect --sign-out`). `connect` refuses an admin
  * whose API access is disabled and a Security Reader (exit 3, Microsoft 365's refusal); commands
  * refuse what they cannot do before any sign-in.
@@ -103,13 +105,16 @@ describe('one sign-in per working session (no secret store: the key agent)', () 
 
   afterAll(async () => {
     // Sign-out ends each key agent; removing the folder ends any left (its socket goes).
-    for (const who of ['exchange', 'own-app', 'reader'])
-      await passage(s, envFor(who), ['connect', '--sign-out']).catch(() => undefined)
+    await Promise.all(
+      ['exchange', 'own-app', 'reader'].map((who) =>
+        passage(s, envFor(who), ['connect', '--sign-out']).catch(() => undefined),
+      ),
+    )
     await s?.close()
     if (dir) rmSync(dir, { recursive: true, force: true })
-  })
+  }, 60_000)
 
-  it("the README flow asks for one sign-in: connect's codes, then none", async () => {
+  it("the README flow asks for exactly one device code with Microsoft's default apps", async () => {
     const t = tenantNamed(s, 'contoso')
     const original = worldState(t)
     const env = envFor('exchange')
@@ -124,8 +129,14 @@ describe('one sign-in per working session (no secret store: the key agent)', () 
     // Said once, at connect: no secret store here, so the key agent holds the key.
     expect(c.stdout).toMatch(/This machine has no secret store \(no D-Bus session/)
     expect(c.stdout).toContain("passage's key agent")
-    // One code per public client: Exchange Online PowerShell's, and Graph's own (README).
-    expect(c.codes).toHaveLength(2)
+    // One code: Exchange Online PowerShell's. Graph's own client is not signed in (issue 14).
+    expect(c.codes).toHaveLength(1)
+    expect(c.stderr).not.toContain('Microsoft Graph')
+    // Roles from the Exchange sign-in; the licence is said to come later, from Exchange.
+    expect(c.stdout).toContain('Roles: Exchange Administrator')
+    expect(c.stdout).toMatch(
+      /Licence: read by `passage discover` from which Defender cmdlets answer/,
+    )
     const file = env.PASSAGE_TOKEN_CACHE_FILE!
     expect(statSync(file).mode & 0o777).toBe(0o600)
     const bytes = readFileSync(file).toString('latin1')
@@ -137,7 +148,7 @@ describe('one sign-in per working session (no secret store: the key agent)', () 
 
     const planFile = join(dir, 'exchange', 'plan.json')
     const steps: [string, string[]][] = [
-      ['discover', ['discover', '--out', join(dir, 'exchange', 'snap.json')]],
+      ['discover', ['discover', '--json', '--out', join(dir, 'exchange', 'snap.json')]],
       [
         'plan',
         [
@@ -171,13 +182,32 @@ describe('one sign-in per working session (no secret store: the key agent)', () 
       expect(r.codes, `${what} asked for a device code: ${r.stderr}`).toEqual([])
       expect(r.stderr, what).not.toContain('Sign in to continue')
       expect(r.code, `${what}: ${r.stderr} ${r.stdout}`).toBe(0)
+      if (what === 'discover') {
+        // Everything discovery needs came from Exchange: the group the Standard preset covers
+        // with its members, the name, and the licence said to be the Defender cmdlets' word.
+        const d = JSON.parse(r.stdout) as {
+          graphSignedIn: boolean
+          groupsSource: string | null
+          licenceSource: string
+          degraded: string[]
+          snapshot: { tenant: { name: string }; directory: { groups: { address: string }[] } }
+        }
+        expect(d.graphSignedIn).toBe(false)
+        expect(d.groupsSource).toBe('exchange')
+        expect(d.snapshot.directory.groups.map((g) => g.address)).toContain('finance@contoso.com')
+        expect(d.snapshot.tenant.name).toBe(name)
+        expect(d.licenceSource).toBe('cmdlets')
+        expect(
+          d.degraded.some((l) => l.startsWith('licence unknown: Microsoft Graph is not signed in')),
+        ).toBe(true)
+      }
     }
     expect(worldState(t)).toBe(original)
     const after = await counts(s)
-    expect(after.issued - before.issued).toBe(2)
+    expect(after.issued - before.issued).toBe(1)
     const by = (id: string) => (after.issuedByClient[id] ?? 0) - (before.issuedByClient[id] ?? 0)
     expect(by(EXO_MODULE_CLIENT_ID)).toBe(1)
-    expect(by(GRAPH_CLI_CLIENT)).toBe(1)
+    expect(by(GRAPH_CLI_CLIENT)).toBe(0)
   }, 120_000)
 
   it("with the admin's own app registration, the whole flow is exactly one device code", async () => {

@@ -2,8 +2,10 @@
 /**
  * The mail's path in the wizard, in Chromium: on the plan review, each typical message of
  * ContactMonkey (contoso) is drawn through Defender's stages today and after the plan, as an SVG
- * with a title, a description and a stage-by-stage text alternative, the deciding stage marked;
- * the before/after chart of where messages land per group of recipients; one gauge per Microsoft
+ * with a title, a description and a stage-by-stage text alternative, the deciding stage marked,
+ * for an ordinary recipient and for one the Standard preset covers (the wizard's one sign-in
+ * reads the preset's group members from Exchange); the before/after chart of where messages land
+ * per group of recipients (covered and not); one gauge per Microsoft
  * limit; and the text saved as a file. Skipped, with a message, only when Chromium is missing.
  */
 import { readFileSync } from 'node:fs'
@@ -140,19 +142,40 @@ describe.skipIf(!HAS_CHROMIUM)('the mail’s path in the wizard (passage serve -
       'inbox',
     )
 
-    // No preset-covered recipient here: the wizard's sign-in reads no group members (that needs a
-    // second, Graph, sign-in), so it must not claim who a preset covers. When it learns to, this
-    // fails and the covered recipient's pictures get checked here (the CLI tests them today).
-    expect(
-      texts.filter((t) => t.includes('covered by')),
-      recipients.join(', '),
-    ).toEqual([])
+    // The preset-covered recipient: the wizard's one sign-in reads the members of the group the
+    // Standard preset covers from Exchange (Get-DistributionGroupMember), so a finance member is
+    // drawn too, named as covered, with their own path today and after the plan.
+    const coveredIndex = texts.findIndex((t) => t.includes('covered by'))
+    expect(coveredIndex, `${recipients.join(', ')} / ${texts.join(' | ')}`).toBeGreaterThanOrEqual(
+      0,
+    )
+    expect(texts[coveredIndex]).toMatch(
+      /to (lidia\.holloway|megan\.bowen|nestor\.wilke)@contoso\.com \(covered by Standard Preset Security Policy\)$/,
+    )
+    const covered = page.locator('.journey-pair').nth(coveredIndex)
+    await checkJourney(covered.locator('[data-when="before"]'))
+    await checkJourney(covered.locator('[data-when="after"]'))
+    // The mail flow rule the plan adds runs before any preset's anti-spam verdict: the covered
+    // copy, in Junk Email today, lands in the Inbox after the plan, decided by that rule.
+    const coveredAfter = covered.locator('[data-when="after"]')
+    expect(await covered.locator('[data-when="before"]').getAttribute('data-placement')).toBe(
+      'junk',
+    )
+    expect(await coveredAfter.getAttribute('data-placement')).toBe('inbox')
+    expect(await coveredAfter.getAttribute('data-decided')).toBe('mail-flow-rules')
+    // Two different people: one in the finance group, one not.
+    expect(texts[coveredIndex]).not.toBe(texts[ordinaryIndex])
 
     // Where messages land, per group of recipients, before and after: an image with a table.
     const chart = page.getByTestId('landing-chart')
     expect(await chart.locator('svg[role="img"] title').textContent()).toMatch(/today and after/)
-    expect(await chart.locator('table.sr-only tbody tr').count()).toBe(1)
-    expect(await chart.locator('table.sr-only').textContent()).toContain('Inbox')
+    // One row per group of recipients: those the Standard preset covers, and everyone else.
+    const rows = chart.locator('table.sr-only tbody tr')
+    expect(await rows.count()).toBe(2)
+    const table = (await chart.locator('table.sr-only').textContent()) ?? ''
+    expect(table).toContain('Covered by Standard Preset Security Policy')
+    expect(table).toContain('Not covered by a preset policy')
+    expect(table).toContain('Inbox')
 
     // The whole path, saved as text.
     const [dl] = await Promise.all([

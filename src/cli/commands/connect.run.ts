@@ -74,7 +74,8 @@ export async function run(opts: ConnectOptions, cmd: Command): Promise<void> {
     progress(`Connecting to ${opts.sandbox ?? 'Microsoft 365'}...`)
     const session = await connect(store, profile, {
       onCode: showDeviceCode,
-      // Graph has its own client: its code is shown too (ms-rule: client.graph-client).
+      // Shown only for a Graph client named with --graph-client-id: Microsoft's default apps sign
+      // in once, to Exchange (issue 14; ms-rule: client.graph-client).
       onGraphCode: (p) => {
         progress('Microsoft Graph (licences and roles) needs its own sign-in:')
         showDeviceCode(p)
@@ -91,10 +92,11 @@ export async function run(opts: ConnectOptions, cmd: Command): Promise<void> {
           if (!graphRefusals.includes(msg)) graphRefusals.push(msg)
           return null
         })
-      const [roles, licence] = await Promise.all([
-        graphOr(session.graph.roles()),
-        graphOr(session.graph.licence()),
-      ])
+      // Graph only when it is signed in for this session; else the roles the Exchange token names
+      // and, at discover, the licence from which Defender cmdlets answer.
+      const [roles, licence] = session.graphSignedIn
+        ? await Promise.all([graphOr(session.graph.roles()), graphOr(session.graph.licence())])
+        : [await session.graph.tokenRoles().catch(() => null), null]
       const k = session.tokenKeeping
       const out = {
         ok: true,
@@ -104,7 +106,8 @@ export async function run(opts: ConnectOptions, cmd: Command): Promise<void> {
         licence: licence?.licence ?? null,
         canChange: session.access.canChange,
         cannotChange: session.access.cannot,
-        graphClientId: session.signedIn.graphClientId,
+        graphClientId: session.graphSignedIn ? session.signedIn.graphClientId : null,
+        graphSignedIn: session.graphSignedIn,
         graphRefused: graphRefusals,
         store: store.location,
         tokenCache: session.tokenCache,
@@ -118,6 +121,10 @@ export async function run(opts: ConnectOptions, cmd: Command): Promise<void> {
         if (out.roles) console.log(`Roles: ${out.roles.join(', ') || 'none'}`)
         console.log(accessLine(session.access))
         if (out.licence) console.log(`Licence: ${licenceName(out.licence)}`)
+        else if (!session.graphSignedIn)
+          console.log(
+            "Licence: read by `passage discover` from which Defender cmdlets answer (one sign-in: Microsoft Graph is not asked with Microsoft's default apps).",
+          )
         else console.log(`Licence: unknown: Graph refused (${graphRefusals.join('; ')})`)
         console.log(`Saved in ${store.location} (no tokens or keys are stored there).`)
         // Said here, once, not on every command.

@@ -28,11 +28,11 @@ export function registerConnectCommand(program: Command): void {
     .option('--app-id <id>', 'app-only sign-in: the app (client) id')
     .option(
       '--client-id <id>',
-      "device code: your own app registration's client id (default: the Exchange Online PowerShell module's); it is used for Graph too",
+      "device code: your own app registration's client id (default: the Exchange Online PowerShell module's, one code, Exchange only); it is used for Microsoft Graph too",
     )
     .option(
       '--graph-client-id <id>',
-      "device code: the public client for Microsoft Graph (default: your --client-id, else Microsoft's Graph command-line client 14d82eec-...)",
+      "device code: a public client for Microsoft Graph, signed in with a second code (default: your --client-id; with Microsoft's default apps Graph is not asked: discovery reads everything from Exchange)",
     )
     .option('--certificate <pem>', "app-only: the app's certificate file")
     .option('--key <pem>', "app-only: the certificate's private key file (never stored)")

@@ -27,10 +27,21 @@ export async function run(opts: DiscoverOptions, cmd: Command): Promise<void> {
       console.log(
         d.licenceSource === 'graph'
           ? `Licence: ${licenceName(s.licence)}`
-          : `Licence: unknown (Graph refused); planned as ${licenceName(s.licence)} from the Defender cmdlets`,
+          : `Licence: planned as ${licenceName(s.licence)}, from which Defender cmdlets answer (Microsoft Graph ${d.graphSignedIn ? 'refused' : 'not asked'})`,
       )
       if (d.roles) console.log(`Signed-in roles: ${plainRoles(d.roles.roles).join(', ') || 'none'}`)
-      // What Graph would not say, in plain sight (ms-rule: client.graph-client).
+      const groups = s.directory.groups
+      if (groups.length > 0)
+        console.log(
+          `Groups that policies are scoped by (members read from ${d.groupsSource === 'graph' ? 'Microsoft Graph' : d.groupsSource === 'given' ? 'the file given' : 'Exchange'}): ${groups
+            .map(
+              (g) =>
+                `${g.address} (${g.members.length} ${g.members.length === 1 ? 'member' : 'members'})`,
+            )
+            .join(', ')}`,
+        )
+      // What discovery could not learn, or learnt only indirectly, in plain sight
+      // (ms-rule: client.graph-client).
       for (const line of d.degraded) console.log(paint('yellow', `warning: ${line}`))
       const mx = mxCertainty(d.mxSource, d.mxLookup)
       console.log(

@@ -11,7 +11,8 @@ import {
 import { chooseVendor, parseParams } from '../../app/vendor-choice.js'
 import { PassageError } from '../../core/errors/index.js'
 import { confirmOrYes, progress, sessionFor, withStore } from '../connection.js'
-import { printable, printJson } from '../output.js'
+import { formatJourney } from '../journey-text.js'
+import { paint, printable, printJson } from '../output.js'
 import { table } from '../table.js'
 import type { TestOptions } from './test.js'
 
@@ -90,6 +91,13 @@ export function formatDelivery(r: DeliveryReport): string {
   if (r.headers)
     lines.push(
       `Headers: ${r.headers.verdict} (${r.headers.category}); ${r.headers.findings.join('; ')}`,
+      '',
+      // The same picture as `passage explain` (journey-text.ts).
+      paint(
+        'bold',
+        'The mail’s path, as the headers tell it (▶ decided, • acted, ✓ passed, – skipped)',
+      ),
+      formatJourney(r.headers.journey),
     )
   return lines.join('\n')
 }

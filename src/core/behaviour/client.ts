@@ -35,7 +35,7 @@ export const ROWS: readonly BehaviourRow[] = [
   {
     id: 'client.graph-client',
     area: 'client',
-    rule: 'Graph tokens are asked of Microsoft’s Graph command-line client (14d82eec-…, the Graph PowerShell SDK’s default) or of the admin’s own app registration, never of the Exchange Online PowerShell client; when Graph refuses, discovery says "licence unknown: Graph refused …" and names the stand-in it used.',
+    rule: 'Graph tokens are asked only of a client that gets them without a second device code (an app certificate, the admin’s own app registration with `--client-id`, or an explicit `--graph-client-id`), never of the Exchange Online PowerShell client; with Microsoft’s default public client discovery reads from Exchange alone, and when Graph refuses it says so and names the stand-in it used.',
     sources: [
       {
         page: 'microsoftgraph/msgraph-sdk-powershell:src/Authentication/Authentication/Models/AuthContext.cs',
@@ -58,7 +58,22 @@ export const ROWS: readonly BehaviourRow[] = [
       'test/app/graph-degrade.test.ts',
     ],
     disagreement:
-      'No Microsoft page or public client shows the Exchange Online PowerShell client obtaining Graph tokens (reference §1.5: unconfirmed), so passage does not rely on it and the sandbox refuses it (AADSTS65002, as Entra refuses a first-party client not preauthorized for a resource). The cost is a second device code for Graph unless the admin brings an app registration that carries both APIs.',
+      'No Microsoft page or public client shows the Exchange Online PowerShell client obtaining Graph tokens (reference §1.5: unconfirmed), so passage does not rely on it and the sandbox refuses it (AADSTS65002, as Entra refuses a first-party client not preauthorized for a resource). With Microsoft’s default client passage therefore asks for one device code (Exchange’s) and reads the directory from Exchange (client.exchange-directory); an app registration that carries both APIs adds Graph with the same code.',
+  },
+  {
+    id: 'client.exchange-directory',
+    area: 'client',
+    rule: 'Without Graph, discovery reads the members of the groups presets and policies are scoped by with Get-DistributionGroupMember -ResultSize Unlimited (Get-UnifiedGroupLinks -LinkType Members for a Microsoft 365 group), flattening nested mail groups and naming what it did not expand (dynamic distribution groups, deeper nesting); the organisation’s name from Get-OrganizationConfig and the *.onmicrosoft.com accepted domain; the admin’s roles from the Exchange token; and the licence from which Defender cmdlets answer, said as such.',
+    sources: [
+      { page: `${PS}/Get-DistributionGroupMember.md`, read: READ },
+      { page: `${PS}/Get-UnifiedGroupLinks.md`, read: READ },
+      { page: `${PS}/Get-OrganizationConfig.md`, read: READ },
+      { page: `${MDO}/preset-security-policies.md`, read: READ },
+    ],
+    code: ['src/exchange/directory.ts', 'src/app/discover.ts', 'src/sandbox/engine/groups.ts'],
+    tests: ['src/exchange/directory.test.ts', 'test/app/graph-degrade.test.ts'],
+    disagreement:
+      'Microsoft’s pages do not say whether a preset’s SentToMemberOf condition matches members of nested groups (passage flattens, as Graph’s transitive members would), nor which error Get-DistributionGroupMember gives for a Microsoft 365 group (passage falls back to Get-UnifiedGroupLinks on not-found). The licence read from cmdlets cannot tell Defender Plan 1 from Plan 2.',
   },
   {
     id: 'simulate.link-shapes',

@@ -7,6 +7,7 @@ import { ATP_CMDLETS } from './atp.js'
 import { CONNECTION_FILTER_CMDLETS } from './connection-filter.js'
 import { CONNECTOR_CMDLETS } from './connectors.js'
 import { CONTENT_FILTER_CMDLETS } from './content-filter.js'
+import { GROUP_CMDLETS } from './groups.js'
 import { MALWARE_FILTER_CMDLETS } from './malware-filter.js'
 import { MESSAGE_TRACE_CMDLETS } from './message-trace.js'
 import { ORGANIZATION_CMDLETS } from './organization.js'
@@ -38,6 +39,7 @@ export const CMDLETS: readonly CmdletDef[] = [
   ...ORGANIZATION_CMDLETS,
   ...QUARANTINE_CMDLETS,
   ...MESSAGE_TRACE_CMDLETS,
+  ...GROUP_CMDLETS,
 ]
 
 const BY_NAME = new Map(CMDLETS.map((c) => [c.name.toLowerCase(), c]))

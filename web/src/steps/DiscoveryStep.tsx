@@ -82,6 +82,9 @@ export function DiscoveryStep({ w, update, go }: StepProps) {
                   ? `Safe Links and Safe Attachments are available${d.licence.defenderFrom.length ? ` (from ${d.licence.defenderFrom.join(', ')})` : ''}.`
                   : 'No Defender for Office 365: Safe Links and Safe Attachments options are hidden.'}
               </p>
+              <p className="muted small" data-testid="licence-how">
+                {d.licence.how}
+              </p>
             </div>
             <div
               className={`panel ${d.roles.canChange === false ? 'warn-panel' : ''}`}
@@ -128,12 +131,41 @@ export function DiscoveryStep({ w, update, go }: StepProps) {
                     <li key={p.name}>
                       {p.preset} ({p.kind === 'ATP' ? 'Defender' : 'EOP'}), {p.state.toLowerCase()},
                       for {p.scope.length ? p.scope.join(', ') : 'everyone'}
+                      {p.groups.length > 0 && (
+                        <span className="muted" data-testid="preset-groups">
+                          {' '}
+                          (
+                          {p.groups
+                            .map((g) =>
+                              g.members === null
+                                ? `${g.address}: members unknown`
+                                : `${g.address}: ${g.members} ${g.members === 1 ? 'person' : 'people'}`,
+                            )
+                            .join('; ')}
+                          )
+                        </span>
+                      )}
                     </li>
                   ))}
                 </ul>
               )}
+              {d.groupsFrom && (
+                <p className="muted small">
+                  Group members read from {d.groupsFrom}: who a preset covers is shown per person.
+                </p>
+              )}
             </div>
           </div>
+          {d.notes.length > 0 && (
+            <div className="panel" data-testid="discovery-notes">
+              <h3>What passage could not read directly</h3>
+              <ul className="small">
+                {d.notes.map((n) => (
+                  <li key={n}>{n}</li>
+                ))}
+              </ul>
+            </div>
+          )}
           <div className="two-col">
             <div className="panel">
               <h3>Other tools managing these settings</h3>

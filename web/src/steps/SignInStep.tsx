@@ -128,8 +128,9 @@ export function SignInStep({ w, update, go }: StepProps) {
               change them for this vendor, and undo the change later (Exchange Administrator);
             </li>
             <li>
-              read your licences and your own roles from Microsoft Graph, to hide what your tenant
-              lacks.
+              learn your roles, which Defender settings your tenant has and who is in the groups
+              your preset policies cover, from the same sign-in (one code, no second one for
+              Microsoft Graph).
             </li>
           </ul>
           <p className="muted">
