@@ -78,6 +78,8 @@ export default {
     'dist',
     'artifacts',
     'reports',
+    // Other runs' sandboxes (a scoped run with its own --tempDirName beside a full one).
+    '/.stryker-tmp*',
     'coverage',
     'web',
     'bench',
