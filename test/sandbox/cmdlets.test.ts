@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js'
-import { call, invoke, type Answer } from './helpers.js'
+import { call, errorDetail, invoke, type Answer } from './helpers.js'
 import { GW, P2, phishMessage, tokenCache, who, TEST_CERTS } from './fixtures.js'
 
 // Every cmdlet the sandbox offers, at least once, on its happy path, over raw HTTPS in the
@@ -247,6 +247,26 @@ describe('every cmdlet, happy path', () => {
     await ok(P2, 'Get-AcceptedDomain')
     await ok(P2, 'Get-EOPProtectionPolicyRule')
     await ok(P2, 'Get-ATPProtectionPolicyRule')
+  })
+
+  it('the directory reads discovery makes without Graph: group members and the organisation', async () => {
+    const members = await ok(P2, 'Get-DistributionGroupMember', {
+      Identity: 'finance@contoso.com',
+      ResultSize: 'Unlimited',
+    })
+    expect(members.length).toBeGreaterThan(0)
+    expect(members.every((m) => typeof m.PrimarySmtpAddress === 'string')).toBe(true)
+    expect(field(await ok(P2, 'Get-OrganizationConfig'), 'DisplayName').length).toBeGreaterThan(0)
+    // The sandbox holds no Microsoft 365 group: Exchange's not-found answer, as for any identity
+    // that is not one (discovery then says the group's members are unknown).
+    const t = await token(P2, who.global)
+    const r = await invoke(sb, t, P2.id, 'Get-UnifiedGroupLinks', {
+      Identity: 'finance@contoso.com',
+      LinkType: 'Members',
+    })
+    expect(r.status).not.toBe(200)
+    expect(errorDetail(r).type).toMatch(/ManagementObjectNotFoundException$/)
+    ran.add('Get-UnifiedGroupLinks')
   })
 
   it('quarantine and message trace, after a delivered test message', async () => {

@@ -146,10 +146,10 @@ export async function run(opts: SandboxCliOptions): Promise<void> {
     if (certDir) rmSync(certDir, { recursive: true, force: true })
     throw e
   }
-  const s = summary(sb, sb.certDir, temporaryCerts)
-  if (opts.json) process.stdout.write(`${JSON.stringify(s)}\n`)
-  else console.log(formatSummary(s))
-  await new Promise<void>((resolve) => {
+  // The signal handlers go in before the summary is printed: a supervisor that reads the line and
+  // at once sends SIGTERM must find them (without them the default action kills the process
+  // before its temporary certificates are removed).
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       process.off('SIGINT', onInt)
       process.off('SIGTERM', onTerm)
@@ -166,4 +166,8 @@ export async function run(opts: SandboxCliOptions): Promise<void> {
     process.on('SIGINT', onInt)
     process.on('SIGTERM', onTerm)
   })
+  const s = summary(sb, sb.certDir, temporaryCerts)
+  if (opts.json) process.stdout.write(`${JSON.stringify(s)}\n`)
+  else console.log(formatSummary(s))
+  await stopped
 }
