@@ -15,13 +15,15 @@ export async function run(file: string, o: ExplainOptions): Promise<void> {
           chooseVendor(o.vendor ?? 'custom', parseParams(o.param), o.vendorFile),
         )
       : undefined
-  const { analysis, lines } = explain(readText(file), vendor)
+  // `lines` is worded when read: --json prints the analysis only, so it never reads them.
+  const explanation = explain(readText(file), vendor)
+  const { analysis } = explanation
   const journey = journeyFromHeaders(analysis)
   if (o.json) printJson({ ...analysis, journey })
   else
     console.log(
       [
-        ...lines,
+        ...explanation.lines,
         '',
         paint(
           'bold',

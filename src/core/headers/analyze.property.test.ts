@@ -191,13 +191,18 @@ function headerText(size: number, seed: number): string {
   return lines.join('\r\n')
 }
 
-/** Best-of-5 milliseconds to analyse the input. */
+/**
+ * Best-of-7 CPU milliseconds to analyse the input: CPU time of this process, not wall time, so
+ * other jobs on a loaded machine do not count (a ratio guard, not a performance target: those are
+ * in bench/headers.ts).
+ */
 function time(input: string): number {
   let best = Infinity
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now()
+  for (let i = 0; i < 7; i++) {
+    const c0 = process.cpuUsage()
     analyzeHeaders(input, { vendor: VENDOR })
-    best = Math.min(best, performance.now() - t0)
+    const c = process.cpuUsage(c0)
+    best = Math.min(best, (c.user + c.system) / 1000)
   }
   return best
 }
@@ -234,15 +239,15 @@ timed('analyzeHeaders time stays roughly linear', () => {
     ],
     ['many empty-ish headers', (n) => 'X-A:\n'.repeat(n / 5)],
   ]
-  it.each(hostile)('%s: 500 KB takes under 20x the time of 50 KB', (_name, make) => {
+  it.each(hostile)('%s: 500 KB takes under 30x the time of 50 KB', (_name, make) => {
     const small = make(50_000)
     const large = make(500_000)
     time(small) // warm up
     const ts = time(small)
     const tl = time(large)
     // Guard against timer resolution and JIT noise on tiny runs: compare against at least 2 ms.
-    // Quadratic work would be ~100x here.
-    expect(tl / Math.max(ts, 2)).toBeLessThan(20)
+    // Linear work is ~10x here, quadratic ~100x.
+    expect(tl / Math.max(ts, 2)).toBeLessThan(30)
     expect(tl).toBeLessThan(2000)
   })
 })

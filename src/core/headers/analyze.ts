@@ -12,12 +12,12 @@ import {
 } from './enhanced-filtering.js'
 import { decodeForefrontReport, type ForefrontReport } from './forefront.js'
 import { decodeMailboxDelivery, type MailboxDelivery } from './mailbox-delivery.js'
-import { decodeOrganization } from './organization.js'
+import { decodeOrganization, isOrganizationHeader } from './organization.js'
 import { DEFAULT_LIMITS, headerTextMatches, parseHeaderBlock, type RawHeader } from './parse.js'
 import { parseReceived, type ReceivedHop } from './received.js'
 import { findSafeLinks, joinSoftBreaks, MAX_LINKS, type SafeLink } from './safe-links.js'
-import { findTenantMarkers } from './tenant.js'
-import { decideTrust } from './trust.js'
+import { findTenantMarkers, isTenantMarker } from './tenant.js'
+import { decideTrust, type ReportStatus } from './trust.js'
 import type {
   AnalyzeOptions,
   AuthSummary,
@@ -129,6 +129,9 @@ interface Routed {
   efc: EnhancedFilteringHeader[]
   customSpam: string[]
   atpRaw: RawHeader | null
+  /** The organisation headers and the tenant markers, in order (all the others skip them). */
+  org: RawHeader[]
+  tenant: RawHeader[]
 }
 
 /** Every Microsoft header, decoded. */
@@ -150,7 +153,7 @@ function analyze(input: string, options: AnalyzeOptions): HeaderAnalysis {
   const findings: string[] = []
   const block = readBlock(input, options, findings)
   const headers = bareReport(block.headers, findings)
-  const d = decodeAll(headers, routeHeaders(headers))
+  const d = decodeAll(routeHeaders(headers))
   const trust = decideTrust({
     hops: d.hops,
     reports: d.reports,
@@ -250,6 +253,56 @@ function bareReport(headers: readonly RawHeader[], findings: string[]): readonly
   return [report, ...headers.slice(n)]
 }
 
+/** What a header is, by lower-cased name: one decoder's kind (low bits), and two marks. */
+const RECEIVED = 1
+const REPORT = 2
+const ANTISPAM = 3
+const AUTH = 4
+const MAILBOX_DELIVERY = 5
+const ENHANCED_FILTERING = 6
+const ATP = 7
+const CUSTOM_SPAM = 8
+const KIND_MASK = 15
+/** An X-MS-Exchange-Organization-* or CrossPremises header (decodeOrganization reads it). */
+const ORGANIZATION = 16
+/** A tenant marker (findTenantMarkers reads it). */
+const TENANT = 32
+
+/**
+ * Kinds by lower-cased name, remembered: the lower-cased names come from the parser's name
+ * cache, so the same few dozen recur and each is classified once. Bounded.
+ */
+const KINDS = new Map<string, number>()
+
+/** The kind and marks of a header by its lower-cased name (the tests routeHeaders applied). */
+function kindOf(n: string): number {
+  let k = KINDS.get(n)
+  if (k !== undefined) return k
+  k =
+    n === 'received'
+      ? RECEIVED
+      : n.startsWith('x-forefront-antispam-report')
+        ? REPORT
+        : ANTISPAM_NAMES.has(n)
+          ? ANTISPAM
+          : AUTH_NAMES.has(n)
+            ? AUTH
+            : n === 'x-microsoft-antispam-mailbox-delivery'
+              ? MAILBOX_DELIVERY
+              : EFC_HEADERS.has(n)
+                ? ENHANCED_FILTERING
+                : n === 'x-ms-exchange-atpmessageproperties'
+                  ? ATP
+                  : n === 'x-customspam'
+                    ? CUSTOM_SPAM
+                    : 0
+  if (isOrganizationHeader(n)) k |= ORGANIZATION
+  if (isTenantMarker(n)) k |= TENANT
+  if (KINDS.size >= 2048) KINDS.clear()
+  KINDS.set(n, k)
+  return k
+}
+
 /** Routes each header to its decoder (topmost first; capped per kind). */
 function routeHeaders(headers: readonly RawHeader[]): Routed {
   const r: Routed = {
@@ -258,41 +311,57 @@ function routeHeaders(headers: readonly RawHeader[]): Routed {
     efc: [],
     customSpam: [],
     atpRaw: null,
+    org: [],
+    tenant: [],
   }
   const { raws } = r
   for (const h of headers) {
-    const n = h.lower
-    if (n === 'received') {
-      if (r.hops.length < MAX_HOPS) r.hops.push(parseReceived(h.value, h.index))
-    } else if (n.startsWith('x-forefront-antispam-report')) {
-      if (raws.report.length < MAX_OF_KIND) raws.report.push(h)
-    } else if (ANTISPAM_NAMES.has(n)) {
-      if (raws.antispam.length < MAX_OF_KIND) raws.antispam.push(h)
-    } else if (AUTH_NAMES.has(n)) {
-      if (raws.auth.length < MAX_OF_KIND) raws.auth.push(h)
-    } else if (n === 'x-microsoft-antispam-mailbox-delivery') {
-      if (raws.md.length < MAX_OF_KIND) raws.md.push(h)
-    } else if (EFC_HEADERS.has(n)) {
-      if (r.efc.length < MAX_OF_KIND) r.efc.push(decodeEnhancedFiltering(h.value, h.name, h.index))
-    } else if (n === 'x-ms-exchange-atpmessageproperties') {
-      r.atpRaw ??= h
-    } else if (n === 'x-customspam') {
-      if (r.customSpam.length < MAX_OF_KIND) r.customSpam.push(h.value.slice(0, 512))
+    const k = kindOf(h.lower)
+    if (k === 0) continue
+    if (k & ORGANIZATION) r.org.push(h)
+    if (k & TENANT) r.tenant.push(h)
+    switch (k & KIND_MASK) {
+      case RECEIVED:
+        if (r.hops.length < MAX_HOPS) r.hops.push(parseReceived(h.value, h.index))
+        break
+      case REPORT:
+        if (raws.report.length < MAX_OF_KIND) raws.report.push(h)
+        break
+      case ANTISPAM:
+        if (raws.antispam.length < MAX_OF_KIND) raws.antispam.push(h)
+        break
+      case AUTH:
+        if (raws.auth.length < MAX_OF_KIND) raws.auth.push(h)
+        break
+      case MAILBOX_DELIVERY:
+        if (raws.md.length < MAX_OF_KIND) raws.md.push(h)
+        break
+      case ENHANCED_FILTERING:
+        if (r.efc.length < MAX_OF_KIND)
+          r.efc.push(decodeEnhancedFiltering(h.value, h.name, h.index))
+        break
+      case ATP:
+        r.atpRaw ??= h
+        break
+      case CUSTOM_SPAM:
+        if (r.customSpam.length < MAX_OF_KIND) r.customSpam.push(h.value.slice(0, 512))
+        break
     }
   }
   return r
 }
 
 /** Decodes the routed headers, and the organization and tenant markers of the whole block. */
-function decodeAll(headers: readonly RawHeader[], routed: Routed): Decoded {
+function decodeAll(routed: Routed): Decoded {
   const { raws, atpRaw } = routed
-  const org = decodeOrganization(headers)
+  // Each reads only its own headers, so it is given only those.
+  const org = decodeOrganization(routed.org)
   return {
     hops: routed.hops,
     efc: routed.efc,
     customSpam: routed.customSpam,
     org,
-    tenant: findTenantMarkers(headers),
+    tenant: findTenantMarkers(routed.tenant),
     reports: raws.report.map((h) =>
       decodeForefrontReport(h.value, h.name, h.index, { authAs: org.authAs }),
     ),
@@ -456,14 +525,49 @@ function safeLinksOf(
   return safeLinks
 }
 
+/** The trust status of the report at header `index` ('not-chosen' when trust gave it none). */
+function statusOf(trust: ReturnType<typeof decideTrust>, index: number): ReportStatus {
+  for (const s of trust.statuses) if (s.index === index) return s.status
+  return 'not-chosen'
+}
+
+/**
+ * The report with its status: `{ ...r, status }`, written out (an object spread plus a property
+ * is a slow path in V8; the keys stay in the order decodeForefrontReport gives them).
+ */
+function withStatus(r: ForefrontReport, status: ReportStatus): DecodedHeaders['reports'][number] {
+  return {
+    header: r.header,
+    index: r.index,
+    raw: r.raw,
+    renamed: r.renamed,
+    outbound: r.outbound,
+    cip: r.cip,
+    ctry: r.ctry,
+    lang: r.lang,
+    h: r.h,
+    ptr: r.ptr,
+    dir: r.dir,
+    scl: r.scl,
+    srv: r.srv,
+    ipv: r.ipv,
+    sfv: r.sfv,
+    cat: r.cat,
+    sfty: r.sfty,
+    sfs: r.sfs,
+    customSpam: r.customSpam,
+    sfp: r.sfp,
+    fields: r.fields,
+    unknown: r.unknown,
+    status,
+  }
+}
+
 /** Every decoded header, each report with whether trust chose it. */
 function decodedOf(d: Decoded, trust: ReturnType<typeof decideTrust>): DecodedHeaders {
   return {
     received: d.hops,
-    reports: d.reports.map((r) => ({
-      ...r,
-      status: trust.statuses.find((s) => s.index === r.index)?.status ?? 'not-chosen',
-    })),
+    reports: d.reports.map((r) => withStatus(r, statusOf(trust, r.index))),
     antispam: d.antispam,
     authResults: d.auths,
     organization: d.org,
@@ -488,6 +592,11 @@ function authSummary(auth: AuthResults): AuthSummary {
   }
 }
 
+/** Adds the domain (of an address, lower-cased) to the sender domains, at most 16. */
+function addDomain(senderDomains: Set<string>, dom: string | null): void {
+  if (dom && senderDomains.size < 16) senderDomains.add(dom.toLowerCase().replace(/^.*@/, ''))
+}
+
 /** Whether the vendor's configuration took effect, from the analysis and the raw headers. */
 function vendorCheckOf(
   analysis: HeaderAnalysis,
@@ -499,16 +608,14 @@ function vendorCheckOf(
 ): HeaderAnalysis['vendorCheck'] {
   const ms = trust.microsoftDelivered
   const senderDomains = new Set<string>()
-  const addDomain = (dom: string | null): void => {
-    if (dom && senderDomains.size < 16) senderDomains.add(dom.toLowerCase().replace(/^.*@/, ''))
-  }
   if (auth) {
-    addDomain(auth.mailFrom)
-    addDomain(auth.headerFrom)
-    for (const dk of auth.dkimDomains) addDomain(dk)
+    addDomain(senderDomains, auth.mailFrom)
+    addDomain(senderDomains, auth.headerFrom)
+    for (const dk of auth.dkimDomains) addDomain(senderDomains, dk)
   }
   for (const h of block.headers)
-    if (h.lower === 'return-path' || h.lower === 'from') addDomain(domainOfAddress(h.value))
+    if (h.lower === 'return-path' || h.lower === 'from')
+      addDomain(senderDomains, domainOfAddress(h.value))
   const r = trust.report
   return checkVendor(
     {

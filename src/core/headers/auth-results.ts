@@ -3,6 +3,7 @@
  * spf, dkim, dmarc (with action), compauth (with reason code and its meaning).
  */
 import { compauthReason, compauthReasonMeaning, type CompauthReasonSource } from './compauth.js'
+import { isSpace } from './fields.js'
 
 /** One `method=result (comment) prop=value ...` clause. */
 export interface AuthMethod {
@@ -42,28 +43,70 @@ export interface AuthResults {
 
 /** Longest Authentication-Results value read (real ones are under 2 KB). */
 const MAX_LENGTH = 16 * 1024
-const METHOD = /^([a-z][a-z0-9_-]{0,31})\s*=\s*([a-z][a-z0-9._-]{0,31})/i
-const PROP = /([a-z][a-z0-9_-]{0,31}(?:\.[a-z0-9_-]{1,32}){0,2})=("[^"]{0,512}"|[^\s;()]{0,512})/gi
+/** Most clauses split off one value (the rest of the value is ignored). */
+const MAX_CLAUSES = 64
+/** Longest method, result, property name part and property value read. */
+const MAX_NAME = 32
+const MAX_VALUE = 512
 
-/** Splits on `;` outside parentheses and quotes. */
+// The parser below reads character codes by hand (no regex). Each rule is stated where it is
+// applied, in the terms of the RFC 8601 grammar as EOP writes it (message-headers §1.4):
+// `method=result (comment) ptype.property=value ...`, clauses separated by `;`.
+
+/** ASCII letter (the names are case-insensitive ASCII). */
+function isLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90)
+}
+
+/** A character of a method name or a property name part: ASCII letter, digit, `_` or `-`. */
+function isNameChar(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 45
+}
+
+/** A character of a result: a name character or `.`. */
+function isResultChar(c: number): boolean {
+  return isNameChar(c) || c === 46
+}
+
+/** A character of an unquoted property value: anything but white space, `;`, `(` and `)`. */
+function isValueChar(c: number): boolean {
+  return !isSpace(c) && c !== 59 && c !== 40 && c !== 41
+}
+
+/** End of the run of name characters from `i` (at most `to`). */
+function nameRun(s: string, i: number, to: number): number {
+  while (i < to && isNameChar(s.charCodeAt(i))) i++
+  return i
+}
+
+/**
+ * Splits on `;` outside parentheses and quotes (a `"` opens or closes a quote anywhere, even in a
+ * comment), at most MAX_CLAUSES pieces; each piece trimmed, empty ones dropped.
+ */
 function clauses(value: string): string[] {
   const out: string[] = []
+  let pieces = 0
   let depth = 0
   let quoted = false
   let start = 0
-  for (let i = 0; i < value.length && out.length < 64; i++) {
+  for (let i = 0; i < value.length && pieces < MAX_CLAUSES; i++) {
     const c = value.charCodeAt(i)
     if (c === 34 /* " */) quoted = !quoted
     else if (quoted) continue
     else if (c === 40 /* ( */) depth++
     else if (c === 41 /* ) */ && depth > 0) depth--
     else if (c === 59 /* ; */ && depth === 0) {
-      out.push(value.slice(start, i))
+      const piece = value.slice(start, i).trim()
+      if (piece.length > 0) out.push(piece)
+      pieces++
       start = i + 1
     }
   }
-  if (out.length < 64) out.push(value.slice(start))
-  return out.map((s) => s.trim()).filter((s) => s.length > 0)
+  if (pieces < MAX_CLAUSES) {
+    const piece = value.slice(start).trim()
+    if (piece.length > 0) out.push(piece)
+  }
+  return out
 }
 
 /** The value without one leading and one trailing double quote. */
@@ -73,13 +116,121 @@ function unquote(v: string): string {
   return a === 0 && b === v.length ? v : v.slice(a, b)
 }
 
+/**
+ * The text with every innermost parenthesised group (`(` then no parenthesis then `)`) replaced
+ * by a space, left to right; nested groups keep their outer parentheses.
+ */
+function dropComments(s: string): string {
+  let out = ''
+  let copied = 0
+  let i = s.indexOf('(')
+  while (i >= 0) {
+    // The group opened at i ends at the first `)` before any other `(`.
+    let j = i + 1
+    let c = 0
+    while (j < s.length) {
+      c = s.charCodeAt(j)
+      if (c === 40 || c === 41) break
+      j++
+    }
+    if (j >= s.length) break
+    if (c === 40) {
+      i = j
+      continue
+    }
+    out += s.slice(copied, i) + ' '
+    copied = j + 1
+    i = s.indexOf('(', copied)
+  }
+  return copied === 0 ? s : out + s.slice(copied)
+}
+
+/**
+ * The end of a property name starting at `i` (a letter), followed by `=`: a name part of at most
+ * 32 name characters, then at most two `.part` of 1-32 name characters each; each part is a whole
+ * run of name characters. Returns the index of the `=`, or -1 when there is no such name at i.
+ */
+function propNameAt(s: string, i: number, to: number): number {
+  let e = nameRun(s, i + 1, to)
+  if (e - i > MAX_NAME) return -1
+  for (let parts = 0; ; parts++) {
+    const c = e < to ? s.charCodeAt(e) : -1
+    if (c === 61 /* = */) return e
+    if (c !== 46 /* . */ || parts === 2) return -1
+    const f = nameRun(s, e + 1, to)
+    if (f === e + 1 || f - (e + 1) > MAX_NAME) return -1
+    e = f
+  }
+}
+
+/**
+ * Reads every `name=value` property of `text` into `props` (names lower-cased, the first of a
+ * name wins; values unquoted), searching left to right: a name may start at any letter (not only
+ * after a space), and the search goes on after each property's value. A value is a `"`-quoted
+ * string of at most 512 characters, else up to 512 characters other than white space, `;`, `(`
+ * and `)` (possibly none).
+ */
+function readProps(text: string, props: Record<string, string>): void {
+  const to = text.length
+  let i = 0
+  while (i < to) {
+    const c = text.charCodeAt(i)
+    if (!isLetter(c)) {
+      i++
+      continue
+    }
+    // The run of name characters at i: a name can start no more than 32 characters before its
+    // end, so the first try is at the first letter from there; if that fails, every other start
+    // in the run fails the same way (the same characters follow it).
+    const runEnd = nameRun(text, i, to)
+    let k = Math.max(i, runEnd - MAX_NAME)
+    while (k < runEnd && !isLetter(text.charCodeAt(k))) k++
+    const eq = k < runEnd ? propNameAt(text, k, to) : -1
+    if (eq < 0) {
+      i = runEnd
+      continue
+    }
+    // The value: a quoted string when it closes within 512 characters, else a plain run.
+    let v = eq + 1
+    let vEnd = -1
+    if (v < to && text.charCodeAt(v) === 34) {
+      const close = text.indexOf('"', v + 1)
+      if (close >= 0 && close - (v + 1) <= MAX_VALUE) vEnd = close + 1
+    }
+    if (vEnd < 0) {
+      vEnd = v
+      const cap = Math.min(to, v + MAX_VALUE)
+      while (vEnd < cap && isValueChar(text.charCodeAt(vEnd))) vEnd++
+    }
+    const name = text.slice(k, eq).toLowerCase()
+    if (!(name in props)) props[name] = unquote(text.slice(v, vEnd))
+    v = vEnd
+    i = v
+  }
+}
+
 /** Parses one clause into a method, or null when it isn't `method=result ...`. */
 function parseMethod(clause: string): AuthMethod | null {
-  const m = METHOD.exec(clause)
-  if (!m) return null
-  const method = (m[1] ?? '').toLowerCase()
-  const result = (m[2] ?? '').toLowerCase()
-  const rest = clause.slice(m[0].length)
+  // `method=result`: a method of a letter and at most 31 name characters (the whole run), white
+  // space, `=`, white space, then a result of a letter and up to 31 result characters (a longer
+  // result is cut there, the rest left to the properties).
+  const to = clause.length
+  if (to === 0 || !isLetter(clause.charCodeAt(0))) return null
+  const mEnd = nameRun(clause, 1, to)
+  if (mEnd > MAX_NAME) return null
+  let i = mEnd
+  while (i < to && isSpace(clause.charCodeAt(i))) i++
+  if (i >= to || clause.charCodeAt(i) !== 61) return null
+  i++
+  while (i < to && isSpace(clause.charCodeAt(i))) i++
+  if (i >= to || !isLetter(clause.charCodeAt(i))) return null
+  const rStart = i
+  const rCap = Math.min(to, rStart + MAX_NAME)
+  i++
+  while (i < rCap && isResultChar(clause.charCodeAt(i))) i++
+  const method = clause.slice(0, mEnd).toLowerCase()
+  const result = clause.slice(rStart, i).toLowerCase()
+  const rest = clause.slice(i)
   let comment: string | null = null
   const open = rest.indexOf('(')
   if (open >= 0) {
@@ -87,14 +238,7 @@ function parseMethod(clause: string): AuthMethod | null {
     comment = rest.slice(open + 1, close < 0 ? rest.length : close).trim()
   }
   const props = Object.create(null) as Record<string, string>
-  const noComments = open >= 0 ? rest.replace(/\([^()]*\)/g, ' ') : rest
-  // An exec loop rather than matchAll (no iterator and match-array copies).
-  PROP.lastIndex = 0
-  for (let p = PROP.exec(noComments); p !== null; p = PROP.exec(noComments)) {
-    if (p[0].length === 0) PROP.lastIndex++
-    const k = (p[1] ?? '').toLowerCase()
-    if (!(k in props)) props[k] = unquote(p[2] ?? '')
-  }
+  readProps(open >= 0 ? dropComments(rest) : rest, props)
   return { method, result, comment, props }
 }
 
@@ -110,15 +254,34 @@ export function decodeAuthResults(
     const m = parseMethod(c)
     if (m) methods.push(m)
   }
-  const first = (name: string): AuthMethod | undefined => methods.find((m) => m.method === name)
-  const dkims = methods.filter((m) => m.method === 'dkim')
-  const spf = first('spf')
-  const dmarc = first('dmarc')
-  const compauth = first('compauth')
-  const dkimResult =
-    dkims.length === 0
-      ? null
-      : ((dkims.find((d) => d.result === 'pass') ?? dkims[0])?.result ?? null)
+  // The first spf, dmarc and compauth clause; every dkim clause, and the first that passed.
+  let spf: AuthMethod | undefined
+  let dmarc: AuthMethod | undefined
+  let compauth: AuthMethod | undefined
+  let dkimFirst: AuthMethod | undefined
+  let dkimPass: AuthMethod | undefined
+  const dkimDomains: string[] = []
+  for (const m of methods) {
+    switch (m.method) {
+      case 'spf':
+        spf ??= m
+        break
+      case 'dmarc':
+        dmarc ??= m
+        break
+      case 'compauth':
+        compauth ??= m
+        break
+      case 'dkim': {
+        dkimFirst ??= m
+        if (dkimPass === undefined && m.result === 'pass') dkimPass = m
+        const d = m.props['header.d'] ?? ''
+        if (d.length > 0) dkimDomains.push(d)
+        break
+      }
+    }
+  }
+  const dkimResult = dkimFirst === undefined ? null : (dkimPass ?? dkimFirst).result
   const reason = compauth?.props['reason'] ?? null
   const lower = header.toLowerCase()
   return {
@@ -137,7 +300,7 @@ export function decodeAuthResults(
     reasonSource: compauthReason(reason)?.source ?? null,
     mailFrom: spf?.props['smtp.mailfrom'] ?? null,
     headerFrom: dmarc?.props['header.from'] ?? null,
-    dkimDomains: dkims.map((d) => d.props['header.d'] ?? '').filter((d) => d.length > 0),
+    dkimDomains,
     methods,
   }
 }

@@ -67,6 +67,23 @@ export class LazyField<C> implements DecodedField {
 /** Maximum number of pairs read from one header (the rest are ignored). */
 export const MAX_PAIRS = 512
 
+/** White space as String.prototype.trim and the regex `\s` define it (line ends, Unicode spaces, the BOM). */
+export function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13)
+  if (c < 0xa0) return false
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  )
+}
+
 /**
  * Splits a `;`-separated list of `KEY:value` pairs on `;` and on the first `:` of each pair.
  * `(null)` fragments are dropped; empty pieces are skipped; a piece with no colon becomes a key

@@ -9,6 +9,12 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
 // eslint-disable-next-line no-control-regex
 const CONTROL_ANY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 
+/** What the headers of one parse share: the text they are read from and the per-header cap. */
+export interface Section {
+  text: string
+  max: number
+}
+
 /**
  * One header field, in the shape of RawHeader (parse.ts): name, lower-cased name, index and
  * truncation are known when it is found; the value is unfolded on first read, then kept.
@@ -22,43 +28,40 @@ export class FoldedHeader {
   readonly index: number
   /** True when the value was cut at the per-header cap. */
   readonly truncated: boolean
-  readonly #text: string
+  readonly #section: Section
   readonly #from: number
   readonly #to: number
   readonly #folded: boolean
-  readonly #max: number
   #value: string | undefined
 
   /**
    * The header whose value runs from `from` (after the colon) to `to` (the end of its last line,
-   * before the line end) in `text`, over several lines when `folded`, cut at `max`.
+   * before the line end) in the section's text, over several lines when `folded`.
    */
   constructor(
     name: string,
     lower: string,
     index: number,
     truncated: boolean,
-    text: string,
+    section: Section,
     from: number,
     to: number,
     folded: boolean,
-    max: number,
   ) {
     this.name = name
     this.lower = lower
     this.index = index
     this.truncated = truncated
-    this.#text = text
+    this.#section = section
     this.#from = from
     this.#to = to
     this.#folded = folded
-    this.#max = max
     this.#value = undefined
   }
 
   /** Unfolded value (continuation lines joined), trimmed. */
   get value(): string {
-    return (this.#value ??= unfold(this.#text, this.#from, this.#to, this.#folded, this.#max))
+    return (this.#value ??= unfold(this.#section, this.#from, this.#to, this.#folded))
   }
 
   /** The plain RawHeader, value included (for JSON.stringify). */
@@ -76,9 +79,10 @@ export class FoldedHeader {
 /**
  * The value of a header as the parser defines it: the rest of the first line after the colon,
  * then each continuation line (a line that starts with white space as it is, any other line
- * after a space), control characters as spaces, cut at `max` characters, trimmed.
+ * after a space), control characters as spaces, cut at the section's `max` characters, trimmed.
  */
-function unfold(text: string, from: number, to: number, folded: boolean, max: number): string {
+function unfold(section: Section, from: number, to: number, folded: boolean): string {
+  const { text, max } = section
   if (!folded) {
     let piece = text.slice(from, to)
     if (CONTROL_ANY.test(piece)) piece = piece.replace(CONTROL, ' ')

@@ -139,6 +139,11 @@ function fieldMeaning(key: string, value: string, { report: r, authAs }: Wording
   }
 }
 
+/** The value upper-cased (null stays null). */
+function upper(v: string | null): string | null {
+  return v === null ? null : v.toUpperCase()
+}
+
 /** Decodes one X-Forefront-Antispam-Report value. Never throws. */
 export function decodeForefrontReport(
   value: string,
@@ -147,42 +152,98 @@ export function decodeForefrontReport(
   ctx: ForefrontContext = {},
 ): ForefrontReport {
   const pairs = splitPairs(value)
-  // Each key upper-cased once, into a map (the first pair of a key wins), instead of a scan of
-  // every pair for each of the fields read below.
+  // Each key upper-cased once; the fields read below take the first pair of their key (undefined:
+  // not seen yet), in the same pass, with no map of every key.
   const keys: string[] = new Array<string>(pairs.length)
-  const byKey = new Map<string, string>()
+  let cip: string | undefined
+  let ctry: string | undefined
+  let lang: string | undefined
+  let h: string | undefined
+  let ptr: string | undefined
+  let dirRaw: string | undefined
+  let scl: string | undefined
+  let srv: string | undefined
+  let ipv: string | undefined
+  let sfv: string | undefined
+  let cat: string | undefined
+  let sfty: string | undefined
+  let sfs: string | undefined
+  let customSpam: string | undefined
+  let sfp: string | undefined
   for (let i = 0; i < pairs.length; i++) {
     const p = pairs[i] as (typeof pairs)[number]
     const k = p.key.toUpperCase()
     keys[i] = k
-    if (!byKey.has(k)) byKey.set(k, p.value)
+    switch (k) {
+      case 'CIP':
+        cip ??= p.value
+        break
+      case 'CTRY':
+        ctry ??= p.value
+        break
+      case 'LANG':
+        lang ??= p.value
+        break
+      case 'H':
+        h ??= p.value
+        break
+      case 'PTR':
+        ptr ??= p.value
+        break
+      case 'DIR':
+        dirRaw ??= p.value
+        break
+      case 'SCL':
+        scl ??= p.value
+        break
+      case 'SRV':
+        srv ??= p.value
+        break
+      case 'IPV':
+        ipv ??= p.value
+        break
+      case 'SFV':
+        sfv ??= p.value
+        break
+      case 'CAT':
+        cat ??= p.value
+        break
+      case 'SFTY':
+        sfty ??= p.value
+        break
+      case 'SFS':
+        sfs ??= p.value
+        break
+      case 'X-CUSTOMSPAM':
+        customSpam ??= p.value
+        break
+      case 'SFP':
+        sfp ??= p.value
+        break
+    }
   }
-  const get = (k: string): string | null => byKey.get(k) ?? null
-  const upper = (v: string | null): string | null => (v === null ? null : v.toUpperCase())
-  const cip = get('CIP')
-  const dir = upper(get('DIR'))
-  const sfs = get('SFS')
+  const dir = upper(dirRaw ?? null)
   const r: ForefrontReport = {
     header,
     index,
     raw: value,
     renamed: header.toLowerCase() !== 'x-forefront-antispam-report',
     outbound: dir === 'OUT' || (cip === '255.255.255.255' && dir !== 'INT'),
-    cip,
-    ctry: get('CTRY'),
-    lang: get('LANG'),
-    h: get('H'),
-    ptr: get('PTR'),
+    cip: cip ?? null,
+    ctry: ctry ?? null,
+    lang: lang ?? null,
+    h: h ?? null,
+    ptr: ptr ?? null,
     dir,
-    scl: intValue(get('SCL')),
-    srv: upper(get('SRV')),
-    ipv: upper(get('IPV')),
-    sfv: upper(get('SFV')),
-    cat: upper(get('CAT')),
-    sfty: get('SFTY'),
-    sfs: sfs === null ? [] : (sfs.match(/[^()\s]+/g) ?? []).slice(0, 256),
-    customSpam: get('X-CUSTOMSPAM'),
-    sfp: get('SFP'),
+    scl: intValue(scl ?? null),
+    srv: upper(srv ?? null),
+    ipv: upper(ipv ?? null),
+    sfv: upper(sfv ?? null),
+    cat: upper(cat ?? null),
+    sfty: sfty ?? null,
+    sfs: sfs === undefined ? [] : (sfs.match(/[^()\s]+/g) ?? []).slice(0, 256),
+    customSpam: customSpam ?? null,
+    sfp: sfp ?? null,
     fields: [],
     unknown: Object.create(null) as Record<string, string>,
   }

@@ -105,15 +105,18 @@ function wordField(key: string, value: string): string {
   return mailboxDeliveryMeaning(key, value).meaning
 }
 
+/** The OFR values described, lower-cased (OFR is read case-insensitively). */
+const OFR_LOWER: ReadonlySet<string> = new Set(
+  Object.keys(OFR_MEANINGS).map((o) => o.toLowerCase()),
+)
+
 /** Whether mailboxDeliveryMeaning describes the field (`key` lower-cased), without wording it. */
 function isKnown(key: string, value: string): boolean {
   switch (key) {
     case 'dest':
       return DEST_MEANINGS[value.toUpperCase()] !== undefined
-    case 'ofr': {
-      const v = value.toLowerCase()
-      return Object.keys(OFR_MEANINGS).some((o) => o.toLowerCase() === v)
-    }
+    case 'ofr':
+      return OFR_LOWER.has(value.toLowerCase())
     case 'rf':
       return value.toLowerCase() === 'junkemail'
     case 'ucf':

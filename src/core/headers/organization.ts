@@ -114,6 +114,31 @@ function fieldMeaning(short: string, value: string): string {
       : meaning(short, value)
 }
 
+/**
+ * Short names by lower-cased header name (null: not an organisation header), remembered: the
+ * lower-cased names come from the parser's name cache, so the same few dozen recur. Bounded.
+ */
+const SHORT_NAMES = new Map<string, string | null>()
+
+/** The short name of an organisation or cross-premises header (after its prefix), or null. */
+function shortName(lower: string): string | null {
+  let short = SHORT_NAMES.get(lower)
+  if (short !== undefined) return short
+  short = lower.startsWith(ORG)
+    ? lower.slice(ORG.length)
+    : lower.startsWith(XP)
+      ? `crosspremises-${lower.slice(XP.length)}`
+      : null
+  if (SHORT_NAMES.size >= 2048) SHORT_NAMES.clear()
+  SHORT_NAMES.set(lower, short)
+  return short
+}
+
+/** Whether decodeOrganization reads the header (by its lower-cased name). */
+export function isOrganizationHeader(lower: string): boolean {
+  return shortName(lower) !== null
+}
+
 /** Decodes the organisation headers from the header list (topmost of each name wins). */
 export function decodeOrganization(headers: readonly RawHeader[]): OrganizationHeaders {
   const out: OrganizationHeaders = {
@@ -135,10 +160,8 @@ export function decodeOrganization(headers: readonly RawHeader[]): OrganizationH
   }
   const seen = new Set<string>()
   for (const h of headers) {
-    let short: string
-    if (h.lower.startsWith(ORG)) short = h.lower.slice(ORG.length)
-    else if (h.lower.startsWith(XP)) short = `crosspremises-${h.lower.slice(XP.length)}`
-    else continue
+    const short = shortName(h.lower)
+    if (short === null) continue
     if (out.fields.length < 200)
       out.fields.push(new LazyField(h.name, h.value, KNOWN.has(short), fieldMeaning, short, null))
     if (seen.has(short)) continue

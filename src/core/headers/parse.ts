@@ -4,7 +4,7 @@
  * with caps on the input, the number of headers and the length of each header.
  */
 
-import { FoldedHeader } from './folded-header.js'
+import { FoldedHeader, type Section } from './folded-header.js'
 import { internName, knownName, lowerName, writtenName } from './header-names.js'
 
 /** One unfolded header field, in the order it appears (index 0 is the topmost, i.e. newest). */
@@ -54,6 +54,26 @@ export const DEFAULT_LIMITS: ParseLimits = {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
 
+/** Whether `limits` sets `key` (an own enumerable property, as an object spread reads it). */
+const sets = (limits: Partial<ParseLimits> | null, key: keyof ParseLimits): boolean =>
+  limits != null && Object.prototype.propertyIsEnumerable.call(limits, key)
+
+/**
+ * `{ ...DEFAULT_LIMITS, ...limits }`, written out (an object spread is a slow path in V8, and this
+ * runs on every parse).
+ */
+function limitsOf(limits: Partial<ParseLimits> | null): ParseLimits {
+  return {
+    maxBytes: sets(limits, 'maxBytes') ? (limits?.maxBytes as number) : DEFAULT_LIMITS.maxBytes,
+    maxHeaders: sets(limits, 'maxHeaders')
+      ? (limits?.maxHeaders as number)
+      : DEFAULT_LIMITS.maxHeaders,
+    maxHeaderLength: sets(limits, 'maxHeaderLength')
+      ? (limits?.maxHeaderLength as number)
+      : DEFAULT_LIMITS.maxHeaderLength,
+  }
+}
+
 /** LF line ends for CRLF and CR. */
 function lf(s: string): string {
   return s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s
@@ -78,7 +98,7 @@ interface Scan {
  * ends).
  */
 export function parseHeaderBlock(input: string, limits: Partial<ParseLimits> = {}): HeaderBlock {
-  const lim: ParseLimits = { ...DEFAULT_LIMITS, ...limits }
+  const lim = limitsOf(limits)
   let text = typeof input === 'string' ? input : ''
   const inputTruncated = text.length > lim.maxBytes
   if (inputTruncated) text = text.slice(0, Math.max(0, lim.maxBytes))
@@ -201,6 +221,8 @@ function isBlank(text: string, a: number, b: number): boolean {
 function scanLines(text: string, lim: ParseLimits): Scan {
   const headers: RawHeader[] = []
   const max = lim.maxHeaderLength
+  // What the headers share (one object, not two fields in each header).
+  const section: Section = { text, max }
   let headersTruncated = false
   // The open header: its name, where its value starts and its last line ends, whether it spans
   // several lines, and the unfolded length so far (to know whether the value will be cut).
@@ -274,7 +296,14 @@ function scanLines(text: string, lim: ParseLimits): Scan {
       if (slot < 0 && isHeaderName(text, lineStart, n)) slot = internName(text, lineStart, n)
     }
     if (slot >= 0) {
-      if (open) push()
+      if (open) {
+        open = false
+        if (headers.length >= lim.maxHeaders) headersTruncated = true
+        else
+          headers.push(
+            new FoldedHeader(name, lower, headers.length, truncated, section, from, to, folded),
+          )
+      }
       if (headers.length >= lim.maxHeaders) {
         headersTruncated = true
         headerEnd = lineStart
@@ -301,18 +330,14 @@ function scanLines(text: string, lim: ParseLimits): Scan {
       folded = true
     }
   }
-  if (open) push()
-  return { headers, headersTruncated, headerEnd, bodyStart }
-
-  /** Ends the open header: keeps it, unless the cap on the number of headers is reached. */
-  function push(): void {
-    open = false
-    if (headers.length >= lim.maxHeaders) {
-      headersTruncated = true
-      return
-    }
-    headers.push(
-      new FoldedHeader(name, lower, headers.length, truncated, text, from, to, folded, max),
-    )
+  // Ends the open header: kept unless the cap on the number of headers is reached. (Inlined,
+  // here and above: a nested function would move the scan's variables into a heap context.)
+  if (open) {
+    if (headers.length >= lim.maxHeaders) headersTruncated = true
+    else
+      headers.push(
+        new FoldedHeader(name, lower, headers.length, truncated, section, from, to, folded),
+      )
   }
+  return { headers, headersTruncated, headerEnd, bodyStart }
 }

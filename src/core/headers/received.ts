@@ -104,12 +104,22 @@ const MAX_COMMENT = 2000
  * value[wordStart[w], wordEnd[w]); its comments (the parenthesised text after it, nested
  * parentheses kept) are commentStart/commentEnd[firstComment[w] ...+ comments[w]).
  */
-const wordStart: number[] = []
-const wordEnd: number[] = []
-const firstComment: number[] = []
-const comments: number[] = []
-const commentStart: number[] = []
-const commentEnd: number[] = []
+const wordStart = new Int32Array(MAX_WORDS)
+const wordEnd = new Int32Array(MAX_WORDS)
+const firstComment = new Int32Array(MAX_WORDS)
+const comments = new Int32Array(MAX_WORDS)
+let commentStart = new Int32Array(64)
+let commentEnd = new Int32Array(64)
+
+/** Room for one more comment span (the comment arrays double when full). */
+function growComments(): void {
+  const start = new Int32Array(commentStart.length * 2)
+  const end = new Int32Array(commentEnd.length * 2)
+  start.set(commentStart)
+  end.set(commentEnd)
+  commentStart = start
+  commentEnd = end
+}
 
 /**
  * Splits value[0, end) into words at spaces, tabs and `(` (outside comments), attaching each
@@ -127,10 +137,11 @@ function scanWords(value: string, end: number): number {
     if (depth > 0) {
       if (c === 40) depth++
       else if (c === 41 && --depth === 0 && words > 0) {
+        if (ncomments === commentStart.length) growComments()
         commentStart[ncomments] = openedAt
         commentEnd[ncomments] = Math.min(i, openedAt + MAX_COMMENT)
         ncomments++
-        ;(comments[words - 1] as number)++
+        comments[words - 1] = (comments[words - 1] as number) + 1
       }
       continue
     }
@@ -253,6 +264,34 @@ function hostKey(host: string): string {
   return h.charCodeAt(h.length - 1) === 46 ? h.slice(0, -1) : h
 }
 
+/**
+ * Where each clause starts (its keyword's word, -1 when absent) and ends (the next clause's
+ * keyword), by slot: reused from one call to the next, like the word spans.
+ */
+const kw = new Int32Array(CLAUSE_NAMES.length)
+const end = new Int32Array(CLAUSE_NAMES.length)
+
+/** The clause's first word, without brackets (null when the clause is absent or empty). */
+function head(value: string, k: number): string | null {
+  const at = kw[k] as number
+  const w = at + 1
+  return at === -1 || w >= (end[k] as number)
+    ? null
+    : unwrap(value.slice(wordStart[w] as number, wordEnd[w] as number), 91, 93)
+}
+
+/** The first IP of clause k (null when the clause is absent). */
+function ipOf(value: string, k: number): string | null {
+  const at = kw[k] as number
+  return at === -1 ? null : clauseIp(value, at, end[k] as number)
+}
+
+/** The text of clause k (null when the clause is absent or empty). */
+function textOf(value: string, k: number): string | null {
+  const at = kw[k] as number
+  return at === -1 ? null : clauseText(value, at, end[k] as number)
+}
+
 /** Parses one `Received:` header value. Never throws; missing parts are null. */
 export function parseReceived(value: string, index = 0): ReceivedHop {
   const semi = value.lastIndexOf(';')
@@ -261,8 +300,8 @@ export function parseReceived(value: string, index = 0): ReceivedHop {
   // Where each clause starts (its keyword's word) and ends (the next clause's keyword): the first
   // word of each keyword starts its clause; a repeated keyword is a word of the current clause,
   // and words before the first keyword belong to none.
-  const kw = [-1, -1, -1, -1, -1, -1]
-  const end = [0, 0, 0, 0, 0, 0]
+  kw.fill(-1)
+  end.fill(0)
   let current = -1
   for (let w = 0; w < words; w++) {
     const k = clauseAt(value, w)
@@ -273,32 +312,21 @@ export function parseReceived(value: string, index = 0): ReceivedHop {
     }
   }
   if (current >= 0) end[current] = words
-  /** The clause's first word, without brackets (null when the clause is absent or empty). */
-  const head = (k: number): string | null => {
-    const w = (kw[k] as number) + 1
-    return kw[k] === -1 || w >= (end[k] as number)
-      ? null
-      : unwrap(value.slice(wordStart[w] as number, wordEnd[w] as number), 91, 93)
-  }
-  const ipOf = (k: number): string | null =>
-    kw[k] === -1 ? null : clauseIp(value, kw[k] as number, end[k] as number)
-  const textOf = (k: number): string | null =>
-    kw[k] === -1 ? null : clauseText(value, kw[k] as number, end[k] as number)
-  const from = head(FROM)
-  const by = head(BY)
-  const forHead = head(FOR)
+  const from = head(value, FROM)
+  const by = head(value, BY)
+  const forHead = head(value, FOR)
   const byKey = by === null ? null : hostKey(by)
   return {
     index,
     raw: value,
     from,
-    fromIp: ipOf(FROM),
+    fromIp: ipOf(value, FROM),
     by,
-    byIp: ipOf(BY),
-    with: textOf(WITH),
-    id: head(ID),
+    byIp: ipOf(value, BY),
+    with: textOf(value, WITH),
+    id: head(value, ID),
     for: forHead === null ? null : unwrap(forHead, 60 /* < */, 62 /* > */).toLowerCase(),
-    via: textOf(VIA),
+    via: textOf(value, VIA),
     date,
     byMicrosoft: byKey !== null && microsoftKey(byKey),
     byEop: byKey !== null && eopKey(byKey),

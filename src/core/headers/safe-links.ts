@@ -39,7 +39,10 @@ const MAX_URL = 8192
 // Every alternative contains "safelink": analyze.ts skips the scan of a header section without it.
 const MARKER = /safelinks\.protection\.|atp-safelinks\.html|\/mail\/safelink\.html/gi
 const SCHEME = /https?:\/\//gi
-const STOP = new Set([' ', '\t', '\r', '\n', '"', "'", '<', '>', ')', ']', '`', '\\', '{', '}'])
+/** Characters that end a URL, by char code (all below 128). */
+const STOP = new Uint8Array(128)
+for (const ch of [' ', '\t', '\r', '\n', '"', "'", '<', '>', ')', ']', '`', '\\', '{', '}'])
+  STOP[ch.charCodeAt(0)] = 1
 
 function safeDecode(s: string): string | null {
   try {
@@ -55,19 +58,29 @@ function guid(hex: string): string | null {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
 }
 
-function ticksToIso(t: string): string | null {
+/** .NET ticks (100 ns since 0001-01-01) of the Unix epoch, in units of 10,000 ticks (1 ms). */
+const EPOCH_MS = 62135596800000
+
+/**
+ * The ISO time of .NET ticks written as 17-19 digits; null outside the Date range. Milliseconds
+ * since 1970 are (ticks - epoch ticks) / 10,000 rounded toward zero; both are split at the last
+ * four digits, so the arithmetic stays exact in doubles (the leading digits are below 2^53).
+ */
+export function ticksToIso(t: string): string | null {
   if (!/^\d{17,19}$/.test(t)) return null
-  const ms = (BigInt(t) - 621355968000000000n) / 10000n
-  if (ms < 0n || ms > 8640000000000000n) return null
-  return new Date(Number(ms)).toISOString()
+  const high = Number(t.slice(0, -4)) - EPOCH_MS
+  const low = Number(t.slice(-4))
+  // A difference between -10,000 and 0 ticks rounds toward zero to 0 ms.
+  const ms = high >= 0 ? high : high === -1 && low > 0 ? 0 : -1
+  if (ms < 0 || ms > 8640000000000000) return null
+  return new Date(ms).toISOString()
 }
 
 function base64Text(s: string): string | null {
   if (!/^[A-Za-z0-9+/=_-]{4,4096}$/.test(s)) return null
   try {
-    const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'))
-    let out = ''
-    for (let i = 0; i < bin.length; i++) out += String.fromCharCode(bin.charCodeAt(i))
+    // atob gives one character per byte (codes 0-255): the text as it is.
+    const out = atob(s.replace(/-/g, '+').replace(/_/g, '/'))
     return /^[\x20-\x7e]+$/.test(out) ? out : null
   } catch {
     return null
@@ -179,7 +192,11 @@ export function findSafeLinks(
     const from = Math.max(lastEnd, at - 300) + start
     let end = at
     const limit = Math.min(text.length, from + MAX_URL)
-    while (end < limit && !STOP.has(text[end] ?? ' ')) end++
+    while (end < limit) {
+      const c = text.charCodeAt(end)
+      if (c < 128 && STOP[c] === 1) break
+      end++
+    }
     lastEnd = end
     MARKER.lastIndex = Math.max(MARKER.lastIndex, end)
     const link = decodeSafeLink(text.slice(from, end), location)

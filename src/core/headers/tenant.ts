@@ -43,6 +43,16 @@ const MARKER_NAMES: ReadonlySet<string> = new Set([
   'x-ms-exchange-transport-crosstenantheaderspromoted',
 ])
 
+/** Whether findTenantMarkers reads the header (by its lower-cased name). */
+export function isTenantMarker(lower: string): boolean {
+  return MARKER_NAMES.has(lower)
+}
+
+/** Adds v to the list unless it is there or the list has 16 values. */
+function add(list: string[], v: string): void {
+  if (list.length < 16 && !list.includes(v)) list.push(v)
+}
+
 /** Collects the tenant markers (each list capped at 16 values). */
 export function findTenantMarkers(headers: readonly RawHeader[]): TenantMarkers {
   const t: TenantMarkers = {
@@ -55,12 +65,6 @@ export function findTenantMarkers(headers: readonly RawHeader[]): TenantMarkers 
     firstIndex: null,
     consumer: false,
   }
-  const add = (list: string[], v: string): void => {
-    if (list.length < 16 && !list.includes(v)) list.push(v)
-  }
-  const mark = (h: RawHeader): void => {
-    if (t.firstIndex === null) t.firstIndex = h.index
-  }
   for (const h of headers) {
     // Only the marker headers' values are read (not a slice of every header's value).
     if (!MARKER_NAMES.has(h.lower)) continue
@@ -70,7 +74,7 @@ export function findTenantMarkers(headers: readonly RawHeader[]): TenantMarkers 
         const g = GUID.exec(v)
         if (g) {
           add(t.crossTenantIds, g[0].toLowerCase())
-          mark(h)
+          if (t.firstIndex === null) t.firstIndex = h.index
         }
         break
       }
@@ -78,7 +82,7 @@ export function findTenantMarkers(headers: readonly RawHeader[]): TenantMarkers 
         const g = GUID.exec(v)
         if (g) {
           add(t.attributedTenantIds, g[0].toLowerCase())
-          mark(h)
+          if (t.firstIndex === null) t.firstIndex = h.index
         }
         break
       }

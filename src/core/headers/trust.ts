@@ -57,9 +57,61 @@ export interface TrustInput {
 
 const where = (r: ForefrontReport): string => `${r.header} (header #${r.index + 1})`
 
+/** What the decision knows before it chooses a report (helpers below are module-level, not closures). */
+type Parts = Pick<
+  TrustDecision,
+  'basis' | 'findings' | 'hop' | 'statuses' | 'microsoftDelivered' | 'exitHop'
+>
+
+/** The decision, its statuses sorted by header index. */
+function done(
+  p: Parts,
+  tenantIds: string[],
+  trusted: boolean,
+  report: ForefrontReport | null,
+  claimed: ForefrontReport | null,
+  outboundOnly = false,
+): TrustDecision {
+  return {
+    trusted,
+    basis: p.basis,
+    findings: p.findings,
+    hop: p.hop,
+    report,
+    claimed,
+    statuses: p.statuses.sort((a, b) => a.index - b.index),
+    microsoftDelivered: p.microsoftDelivered,
+    tenantIds,
+    outboundOnly,
+    exitHop: p.exitHop,
+  }
+}
+
+/** Gives every report in `rs` the status. */
+function markAll(
+  statuses: TrustDecision['statuses'],
+  rs: readonly ForefrontReport[],
+  status: ReportStatus,
+): void {
+  for (const r of rs) statuses.push({ index: r.index, header: r.header, status })
+}
+
+/** The report's CIP is one of the known connecting IPs. */
+function cipMatches(knownIps: ReadonlySet<string>, r: ForefrontReport): boolean {
+  return r.cip !== null && knownIps.has(r.cip.toLowerCase())
+}
+
+/** Whether the hops are in header order already (ascending index). */
+function byIndex(hops: readonly ReceivedHop[]): boolean {
+  for (let i = 1; i < hops.length; i++)
+    if ((hops[i] as ReceivedHop).index < (hops[i - 1] as ReceivedHop).index) return false
+  return true
+}
+
 /** Decides which X-Forefront-Antispam-Report, if any, is the recipient tenant's. Never throws. */
 export function decideTrust(input: TrustInput): TrustDecision {
-  const hops = [...input.hops].sort((a, b) => a.index - b.index)
+  // Topmost first (the analyzer passes them in that order: then no copy and no sort is needed).
+  const hops = byIndex(input.hops) ? input.hops : [...input.hops].sort((a, b) => a.index - b.index)
   const findings: string[] = []
   const basis: string[] = []
   const statuses: TrustDecision['statuses'] = []
@@ -136,32 +188,12 @@ export function decideTrust(input: TrustInput): TrustDecision {
     } else candidates.push(r)
   }
 
-  const done = (
-    trusted: boolean,
-    report: ForefrontReport | null,
-    claimed: ForefrontReport | null,
-    outboundOnly = false,
-  ): TrustDecision => ({
-    trusted,
-    basis,
-    findings,
-    hop,
-    report,
-    claimed,
-    statuses: statuses.sort((a, b) => a.index - b.index),
-    microsoftDelivered,
-    tenantIds,
-    outboundOnly,
-    exitHop,
-  })
-  const markAll = (rs: readonly ForefrontReport[], status: ReportStatus): void => {
-    for (const r of rs) statuses.push({ index: r.index, header: r.header, status })
-  }
+  const parts: Parts = { basis, findings, hop, statuses, microsoftDelivered, exitHop }
 
   // 3a. The message left Microsoft 365 and no Microsoft hop received it again: every Microsoft
   //     header is the sending tenant's, never the recipient's verdict (not even unconfirmed).
   if (hop === null && exitHop !== null) {
-    markAll(candidates, 'outbound')
+    markAll(statuses, candidates, 'outbound')
     findings.push(
       `The message left Microsoft 365 through the sender's outbound front end (${exitHop.from ?? '?'} to ${exitHop.by ?? 'an unnamed server'}, header #${exitHop.index + 1}) and no Microsoft hop received it afterwards: every Microsoft header here is the sending tenant's outbound processing, not a recipient verdict. The recipient is not on Microsoft 365, or its part of the headers is missing.`,
     )
@@ -174,13 +206,13 @@ export function decideTrust(input: TrustInput): TrustDecision {
         `Tenant markers name tenant ${tenantIds.join(', ')}: the sending tenant's, not the recipient's.`,
       )
     tenantIds = []
-    return done(false, null, null, true)
+    return done(parts, tenantIds, false, null, null, true)
   }
 
   // ms-rule: hdr.trust.no-microsoft-hop
   // 3. No Microsoft hop (or a broken chain): nothing is trusted.
   if (!microsoftDelivered || hop === null) {
-    markAll(candidates, 'no-microsoft-hop')
+    markAll(statuses, candidates, 'no-microsoft-hop')
     if (candidates.length > 0)
       findings.push(
         `${candidates.length === 1 ? where(candidates[0] as ForefrontReport) : `${candidates.length} X-Forefront-Antispam-Report headers`} ${candidates.length === 1 ? 'has' : 'have'} no trustworthy Microsoft hop in the Received chain: forged by the sender, or only part of the headers was pasted. Paste the complete headers to confirm.`,
@@ -205,7 +237,7 @@ export function decideTrust(input: TrustInput): TrustDecision {
       )
       tenantIds = []
     }
-    return done(false, null, candidates[0] ?? null, outbound)
+    return done(parts, tenantIds, false, null, candidates[0] ?? null, outbound)
   }
 
   basis.push(
@@ -234,15 +266,13 @@ export function decideTrust(input: TrustInput): TrustDecision {
           ? 'No X-Forefront-Antispam-Report from the recipient: usual for consumer Outlook.com mail, so the verdict rests on the organisation SCL and Mailbox-Delivery headers.'
           : 'No X-Forefront-Antispam-Report from the recipient tenant: the verdict rests on the organisation and Mailbox-Delivery headers only.',
       )
-    return done(true, null, null)
+    return done(parts, tenantIds, true, null, null)
   }
 
   const knownIps = new Set<string>()
   if (hop.fromIp) knownIps.add(hop.fromIp)
   for (const e of input.enhancedFiltering) if (e.ip) knownIps.add(e.ip)
   if (input.tenant.originalConnectingIp?.ip) knownIps.add(input.tenant.originalConnectingIp.ip)
-  const cipMatches = (r: ForefrontReport): boolean =>
-    r.cip !== null && knownIps.has(r.cip.toLowerCase())
 
   let chosen: ForefrontReport | null = null
   const above = usable.filter((r) => r.index < hop.index)
@@ -255,13 +285,13 @@ export function decideTrust(input: TrustInput): TrustDecision {
     chosen = above[0] ?? null
     basis.push(`${where(chosen as ForefrontReport)} is the topmost report placed above that hop.`)
   } else {
-    const matching = usable.filter(cipMatches)
+    const matching = usable.filter((r) => cipMatches(knownIps, r))
     if (usable.length === 1) {
       const only = usable[0] as ForefrontReport
-      if (cipMatches(only) || tenantIds.length > 0) {
+      if (cipMatches(knownIps, only) || tenantIds.length > 0) {
         chosen = only
         basis.push(
-          `${where(only)} sits below the hop (Exchange often moves its own headers below the message's); it is taken as the recipient's because ${cipMatches(only) ? `its CIP ${only.cip} is the IP that connected to that hop` : 'tenant markers stand beside it'}.`,
+          `${where(only)} sits below the hop (Exchange often moves its own headers below the message's); it is taken as the recipient's because ${cipMatches(knownIps, only) ? `its CIP ${only.cip} is the IP that connected to that hop` : 'tenant markers stand beside it'}.`,
         )
       }
     } else if (matching.length === 1) {
@@ -271,13 +301,13 @@ export function decideTrust(input: TrustInput): TrustDecision {
       )
     }
     if (chosen === null) {
-      markAll(usable, 'ambiguous')
+      markAll(statuses, usable, 'ambiguous')
       findings.push(
         usable.length === 1
           ? `${where(usable[0] as ForefrontReport)} sits below the inbound hop and neither its CIP nor a tenant marker ties it to the recipient's tenant: it may be forged.`
           : `${usable.length} X-Forefront-Antispam-Report headers claim to be the recipient's and none can be told apart from the others: at least one is forged, so none is trusted.`,
       )
-      return done(false, null, usable[0] ?? null)
+      return done(parts, tenantIds, false, null, usable[0] ?? null)
     }
   }
   for (const r of usable) {
@@ -289,9 +319,9 @@ export function decideTrust(input: TrustInput): TrustDecision {
       )
     }
   }
-  if (chosen && chosen.cip && eop && knownIps.size > 0 && !cipMatches(chosen))
+  if (chosen && chosen.cip && eop && knownIps.size > 0 && !cipMatches(knownIps, chosen))
     findings.push(
       `The report's CIP ${chosen.cip} is not the IP that connected to the inbound hop (${[...knownIps].join(', ')}), and no Enhanced Filtering header explains the difference.`,
     )
-  return done(true, chosen, null)
+  return done(parts, tenantIds, true, chosen, null)
 }
