@@ -9,7 +9,8 @@ import { hasDefender } from '../core/model/licence.js'
 import { planHashValid } from '../core/planner/plan.js'
 import type { Plan } from '../core/planner/types.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
-import { surfaceOf } from '../core/surfaces/registry.js'
+import type { SurfaceKind } from '../core/change.js'
+import { isSurfaceKind, surfaceOf } from '../core/surfaces/registry.js'
 import { inEffect, objectOf } from '../core/surfaces/snapshot-edit.js'
 import type { Finding } from '../core/surfaces/surface.js'
 import { ruleOrderFindings } from '../core/surfaces/transport-rule.js'
@@ -33,6 +34,11 @@ export function checkFindings(snapshot: TenantSnapshot, plan: Plan, nowMs: numbe
     ),
     ...ruleOrderFindings(plan.changes, (c) => objectOf(snapshot, c)),
   ]
+}
+
+/** The surfaces a plan's changes touch (what check reads back). */
+export function surfacesOf(plan: Plan): SurfaceKind[] {
+  return [...new Set(plan.changes.map((c) => c.surface).filter(isSurfaceKind))]
 }
 
 /** What check found. */
@@ -109,8 +115,12 @@ export async function check(
     appliedRun = last.runId
     runStatus = last.status
   }
-  // Presets decide whether policy changes reach their recipients: read them with the surfaces.
+  // Only the surfaces the plan changes: each change is verified against its own object, and
+  // presets (the tenant context, read with them) decide whether policy changes reach their
+  // recipients. A plan that adds no allow/block entry does not page through the list.
   const read = await readTenant(session.exo, {
+    surfaces: surfacesOf(plan),
+    context: true,
     defender: hasDefender(plan.tenant.licence),
   })
   const snapshot = snapshotAround(plan.tenant, read)

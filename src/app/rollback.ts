@@ -4,6 +4,12 @@
  * property tests exercise): a field someone changed after apply keeps their value and the step
  * is a `conflict` (unless forced). The apply run is then marked `rolled-back`, and a second
  * rollback of it is a no-op. Recorded as a `rollback` run with a step per change.
+ *
+ * Undos that do not depend on each other run side by side, their writes sent together as apply
+ * sends its own (one `$batch` a round: write-wave.ts); an undo waits for the undos of every change
+ * that was made after it and built on it (the reverse of apply's prerequisites: the same object,
+ * `dependsOn`, the order of mail flow rules). Each undo still has its own calls, outcome and
+ * read-back, and the steps are recorded and reported in the journal's reverse order, as before.
  */
 import type { Change, JsonObject } from '../core/change.js'
 import { isPassageError, PassageError, type ErrorCode } from '../core/errors/index.js'
@@ -13,10 +19,13 @@ import type { Plan } from '../core/planner/types.js'
 import { applyChange, inEffect, undoIn } from '../core/surfaces/snapshot-edit.js'
 import type { UndoConflict } from '../core/surfaces/surface.js'
 import type { RunRecord, Store } from '../store/index.js'
+import type { CmdletCall } from '../core/cmdlet.js'
 import { takeLease } from './lease.js'
 import { readTenant, snapshotAround } from './read-state.js'
+import { prerequisites } from './schedule.js'
 import type { Session } from './session.js'
 import { undoSummary } from './undo-words.js'
+import { lostWithItsBatch, WriteWave } from './write-wave.js'
 
 /** One undone change. */
 export interface RollbackStep {
@@ -113,7 +122,7 @@ export async function rollback(
       surfaces: [...new Set(changes.map((c) => c.surface))],
       defender: hasDefender(plan.tenant.licence),
     })
-    let working: TenantSnapshot = snapshotAround(plan.tenant, read)
+    const state = { working: snapshotAround(plan.tenant, read) }
     const run = await store.createRun({
       tenantId: session.tenantId,
       planHash: plan.hash,
@@ -121,35 +130,20 @@ export async function rollback(
       actor: session.actor,
     })
     await lease.attach(run.id)
-    const steps: RollbackStep[] = []
-    // A failed step blocks later undos of the same object (they build on it); other objects'
-    // undos carry on, and each step is reported.
-    const blocked = new Set<string>()
-    for (const entry of journal) {
-      const change = byId.get(entry.changeId)
-      if (!change) continue
-      const objectKey = `${change.surface}:${change.target}`
-      if (blocked.has(objectKey) || lease.lost()) {
-        const step: RollbackStep = {
-          changeId: change.id,
-          summary: undoSummary(change),
-          status: 'not-run',
-          calls: 0,
-          ...(blocked.has(objectKey) ? { note: 'an earlier undo of this object failed' } : {}),
-        }
-        steps.push(step)
-        await store.recordStep(run.id, { changeId: change.id, status: 'not-run' })
+    const steps = await undoAll(journal, byId, {
+      session,
+      plan,
+      state,
+      force: opts.force === true,
+      lost: lease.lost,
+      // Recorded and reported in the journal's reverse order, each as soon as those before it are.
+      settled: async (step) => {
+        if (step.status === 'not-run')
+          await store.recordStep(run.id, { changeId: step.changeId, status: 'not-run' })
+        else await recordUndo(store, run.id, target.id, step)
         opts.onStep?.(step)
-        continue
-      }
-      const r = await undoStep(session, plan, working, change, entry.prior, opts.force === true)
-      working = r.working
-      const step = r.step
-      steps.push(step)
-      if (step.status === 'failed') blocked.add(objectKey)
-      await recordUndo(store, run.id, target.id, step)
-      opts.onStep?.(step)
-    }
+      },
+    })
     const failed = steps.some((st) => st.status === 'failed' || st.status === 'not-run')
     const conflicted = steps.some((st) => st.status === 'conflict')
     const status = failed ? 'failed' : conflicted ? 'conflict' : 'done'
@@ -177,6 +171,99 @@ export async function rollback(
   } finally {
     await lease.release()
   }
+}
+
+/** What the undos of a rollback share. */
+interface UndoRun {
+  session: Session
+  plan: Plan
+  /** The tenant as the undos left it so far (a guide for later undos of the same object). */
+  state: { working: TenantSnapshot }
+  force: boolean
+  lost: () => boolean
+  /** Records and reports a final step (called in the journal's reverse order). */
+  settled: (step: RollbackStep) => Promise<void>
+}
+
+/**
+ * Undoes the journal's changes, last first, independent ones side by side: see the module
+ * comment. A failed undo blocks the later undos of the same object (they build on it); other
+ * objects' undos carry on. After the lease is lost nothing new starts.
+ */
+async function undoAll(
+  journal: readonly { changeId: string; prior: JsonObject | null }[],
+  byId: ReadonlyMap<string, Change>,
+  u: UndoRun,
+): Promise<RollbackStep[]> {
+  const entries = journal.flatMap((j) => {
+    const change = byId.get(j.changeId)
+    return change ? [{ change, prior: j.prior }] : []
+  })
+  // Apply's prerequisites over the journal in the order it was written; an undo waits for the
+  // undos of the changes that had this one as a prerequisite.
+  const pre = prerequisites(entries.map((e) => e.change).reverse())
+  const index = new Map(entries.map((e, i) => [e.change.id, i]))
+  const waitsFor = entries.map(() => new Set<number>())
+  for (const [id, ps] of pre)
+    for (const p of ps) {
+      const later = index.get(id)
+      const earlier = index.get(p)
+      if (later !== undefined && earlier !== undefined) waitsFor[earlier]?.add(later)
+    }
+  const steps: (RollbackStep | undefined)[] = entries.map(() => undefined)
+  const started = new Set<number>()
+  const failedObjects = new Set<string>()
+  const objectOf = (c: Change) => `${c.surface}:${c.target}`
+  const wave = new WriteWave(u.session.exo)
+  const limit = Math.max(1, u.session.exo.callsPerRound)
+  const running = new Map<number, Promise<void>>()
+  let reported = 0
+  const report = async () => {
+    for (let step = steps[reported]; step; step = steps[++reported]) await u.settled(step)
+  }
+  const notRun = (i: number, note?: string): RollbackStep => {
+    const c = entries[i]!.change
+    return {
+      changeId: c.id,
+      summary: undoSummary(c),
+      status: 'not-run',
+      calls: 0,
+      ...(note ? { note } : {}),
+    }
+  }
+  for (;;) {
+    for (let i = 0; i < entries.length && running.size < limit; i++) {
+      if (started.has(i) || ![...waitsFor[i]!].every((j) => steps[j] !== undefined)) continue
+      started.add(i)
+      const { change, prior } = entries[i]!
+      if (failedObjects.has(objectOf(change)) || u.lost()) {
+        steps[i] = notRun(
+          i,
+          failedObjects.has(objectOf(change)) ? 'an earlier undo of this object failed' : undefined,
+        )
+        continue
+      }
+      wave.begin()
+      const work = undoStep(u, change, prior, (call) => wave.invoke(call))
+        .then((step) => {
+          if (step.status === 'failed') failedObjects.add(objectOf(change))
+          steps[i] = step
+        })
+        .finally(() => {
+          wave.end()
+          running.delete(i)
+        })
+      running.set(i, work)
+    }
+    await report()
+    if (running.size === 0) {
+      if (started.size === entries.length) break
+      continue
+    }
+    await Promise.race(running.values())
+  }
+  await report()
+  return steps as RollbackStep[]
 }
 
 /**
@@ -207,54 +294,77 @@ async function readBack(session: Session, plan: Plan, change: Change): Promise<T
  * effect. Returns the step and the working snapshot after it.
  */
 async function undoStep(
-  session: Session,
-  plan: Plan,
-  working: TenantSnapshot,
+  u: UndoRun,
   change: Change,
   prior: JsonObject | null,
-  force: boolean,
-): Promise<{ step: RollbackStep; working: TenantSnapshot }> {
+  write: (call: CmdletCall) => Promise<unknown>,
+): Promise<RollbackStep> {
   const step: RollbackStep = {
     changeId: change.id,
     summary: undoSummary(change),
     status: 'done',
     calls: 0,
   }
-  const restore = undoIn(working, change, prior, { force })
+  let restore = undoIn(u.state.working, change, prior, { force: u.force })
   if (restore.note) step.note = restore.note
-  const follow = (w: TenantSnapshot) => {
-    if (!restore.change) return w
+  // The working copy follows the undo once it is done (other undos in flight touch other objects,
+  // so it is taken as it is then, not as it was when this one began).
+  const follow = () => {
+    if (!restore.change) return
     try {
-      return applyChange(w, restore.change)
+      u.state.working = applyChange(u.state.working, restore.change)
     } catch {
       // The working copy is only a guide for later entries of the same object.
-      return w
     }
   }
-  try {
+  const send = async (via: (call: CmdletCall) => Promise<unknown>) => {
     for (const call of restore.calls) {
       step.calls++
-      await session.exo.invoke(call)
+      await via(call)
     }
-  } catch (e) {
-    if (isPassageError(e) && e.details?.mayHaveRun === true && restore.change)
-      try {
-        const back = await readBack(session, plan, change)
-        if (inEffect(back, restore.change)) {
-          step.note = 'in effect on read-back after an ambiguous failure'
-          return { step: withConflicts(step, restore.conflicts), working: follow(working) }
-        }
-      } catch {
-        // The read-back failed too: report the original failure.
-      }
-    const err = isPassageError(e)
-      ? e
-      : new PassageError('PASSAGE_E_INTERNAL', e instanceof Error ? e.message : String(e))
-    step.status = 'failed'
-    step.error = { code: err.code, message: err.message, hint: err.hint }
-    return { step, working }
   }
-  return { step: withConflicts(step, restore.conflicts), working: follow(working) }
+  let failure: unknown
+  try {
+    await send(write)
+    follow()
+    return withConflicts(step, restore.conflicts)
+  } catch (e) {
+    failure = e
+  }
+  if (isPassageError(failure) && failure.details?.mayHaveRun === true && restore.change)
+    try {
+      const back = await readBack(u.session, u.plan, change)
+      if (inEffect(back, restore.change)) {
+        step.note = 'in effect on read-back after an ambiguous failure'
+        follow()
+        return withConflicts(step, restore.conflicts)
+      }
+      if (lostWithItsBatch(failure)) {
+        // Its $batch's answer was lost as a whole and the undo is not in effect: the service
+        // may have stopped at another item before it. Once more, on its own, from the object as
+        // read back (three-way again), as it would have run outside a batch.
+        restore = undoIn(back, change, prior, { force: u.force })
+        step.note = `not in effect on read-back after its $batch's answer was lost: sent again on its own`
+        try {
+          await send((call) => u.session.exo.invoke(call))
+          follow()
+          return withConflicts(step, restore.conflicts)
+        } catch (e) {
+          failure = e
+        }
+      }
+    } catch {
+      // The read-back failed too: report the original failure.
+    }
+  const err = isPassageError(failure)
+    ? failure
+    : new PassageError(
+        'PASSAGE_E_INTERNAL',
+        failure instanceof Error ? failure.message : String(failure),
+      )
+  step.status = 'failed'
+  step.error = { code: err.code, message: err.message, hint: err.hint }
+  return step
 }
 
 function withConflicts(step: RollbackStep, conflicts: UndoConflict[]): RollbackStep {

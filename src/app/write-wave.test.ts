@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { CmdletCall } from '../core/cmdlet.js'
 import { PassageError } from '../core/errors/index.js'
 import type { BatchOutcome, CmdletResult } from '../exchange/index.js'
-import { WriteWave, type WaveClient } from './write-wave.js'
+import { lostWithItsBatch, WriteWave, type WaveClient } from './write-wave.js'
 
 const call = (name: string): CmdletCall => ({ cmdlet: 'New-TransportRule', params: { Name: name } })
 const tick = () => new Promise((r) => setImmediate(r))
@@ -102,5 +102,36 @@ describe('WriteWave', () => {
     wave.begin()
     const out = await Promise.allSettled([wave.invoke(call('a')), wave.invoke(call('b'))])
     expect(out.map((o) => o.status)).toEqual(['rejected', 'rejected'])
+  })
+})
+
+describe('lostWithItsBatch', () => {
+  it('marks the error of a $batch whose answer was lost for all its items, and no other', async () => {
+    const lost = new PassageError('PASSAGE_E_NETWORK', 'No answer for $batch', {
+      details: { mayHaveRun: true },
+    })
+    const own = new PassageError('PASSAGE_E_EXO_FAILED', 'refused')
+    const exo: WaveClient = {
+      invoke: () => Promise.reject(own),
+      batch: async (calls) =>
+        calls.map((c) =>
+          c.params.Name === 'refused' ? { ok: false, error: own } : { ok: false, error: lost },
+        ),
+    }
+    const wave = new WriteWave(exo)
+    for (let i = 0; i < 3; i++) wave.begin()
+    const out = await Promise.allSettled([
+      wave.invoke(call('a')),
+      wave.invoke(call('b')),
+      wave.invoke(call('refused')),
+    ])
+    const reasons = out.map((o) => (o.status === 'rejected' ? (o.reason as unknown) : null))
+    // One error shared by several items: the batch's answer was lost as a whole.
+    expect(reasons.map(lostWithItsBatch)).toEqual([true, true, false])
+    // A lone write's failure is its own.
+    const alone = new WriteWave(exo)
+    alone.begin()
+    const e = await alone.invoke(call('c')).catch((x: unknown) => x)
+    expect(lostWithItsBatch(e)).toBe(false)
   })
 })

@@ -87,6 +87,13 @@ export class WriteWave {
       for (const p of round) p.reject(e)
       return
     }
+    // One error for several items: the answer of their `$batch` was lost as a whole.
+    const seen = new Set<unknown>()
+    for (const o of outcomes)
+      if (o && !o.ok) {
+        if (seen.has(o.error)) sharedLosses.add(o.error)
+        seen.add(o.error)
+      }
     round.forEach((p, i) => {
       const o = outcomes[i]
       if (!o) p.reject(new Error(`no outcome for ${p.call.cmdlet} in its $batch`))
@@ -94,4 +101,15 @@ export class WriteWave {
       else p.reject(o.error)
     })
   }
+}
+
+const sharedLosses = new WeakSet<object>()
+
+/**
+ * True when a write failed with the other writes of its `$batch`, one error for them all (the
+ * batch's answer was lost): the service may have stopped at another item before this one ran.
+ * Read the object back; if the write is not in effect, it can be sent again on its own.
+ */
+export function lostWithItsBatch(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && sharedLosses.has(e)
 }

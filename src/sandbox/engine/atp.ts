@@ -1,5 +1,6 @@
 /** Get/Set-AtpPolicyForO365 (Identity Default): Defender only (reference §3.10). */
 import { AtpPolicy } from '../../core/model/atp-policy.js'
+import { plainCopy } from './draft.js'
 import { invalidValue, notFound } from './errors.js'
 import { P } from './params.js'
 import { applyFields } from './policy-common.js'
@@ -28,7 +29,7 @@ export const ATP_CMDLETS: CmdletDef[] = [
     mdoOnly: true,
     params: [P.identity(false)],
     run: (ctx, p) => [
-      { Identity: 'Default', Name: 'Default', ...structuredClone(policy(ctx, p.str('Identity'))) },
+      { Identity: 'Default', Name: 'Default', ...plainCopy(policy(ctx, p.str('Identity'))) },
     ],
   },
   {

@@ -1,3 +1,4 @@
+import { plainCopy } from './draft.js'
 import { notFound } from './errors.js'
 
 /** Anything Exchange can find by Identity: a name, and maybe an Identity or Guid. */
@@ -35,5 +36,5 @@ export function present(
   identity: string,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  return { Identity: identity, ...structuredClone(o), ...extra }
+  return { Identity: identity, ...plainCopy(o), ...extra }
 }

@@ -1,6 +1,7 @@
 /** Get/New/Set/Remove-TenantAllowBlockListSpoofItems: spoofed-sender entries (reference §3.4). */
 import type { TablSpoofItem } from '../../core/model/tabl.js'
 import { TABL } from './limits.js'
+import { plainCopy } from './draft.js'
 import { parseIpEntry } from './ip.js'
 import { invalidArgument, invalidValue, limitReached, notFound } from './errors.js'
 import { P } from './params.js'
@@ -46,7 +47,7 @@ export function checkInfrastructure(value: string): void {
 }
 
 function show(i: TablSpoofItem): Record<string, unknown> {
-  return { Identity: i.Identity, ...structuredClone(i) }
+  return { Identity: i.Identity, ...plainCopy(i) }
 }
 
 function byIds(ctx: Ctx, ids: readonly string[]): TablSpoofItem[] {

@@ -38,6 +38,30 @@ export interface SerializeOptions {
   computed?: Record<string, unknown>
 }
 
+/** One property of a set with the names of its annotations, worked out once per set. */
+interface Prop {
+  name: string
+  type: PropType
+  odataType: string
+  dataType: string
+}
+const PLANS = new WeakMap<PropSet, readonly Prop[]>()
+/** A property set's properties in order (each read serializes many objects with one set). */
+function propsOf(props: PropSet): readonly Prop[] {
+  let plan = PLANS.get(props)
+  if (!plan)
+    PLANS.set(
+      props,
+      (plan = Object.entries(props).map(([name, type]) => ({
+        name,
+        type,
+        odataType: `${name}@odata.type`,
+        dataType: `${name}@data.type`,
+      }))),
+    )
+  return plan
+}
+
 const isEmpty = (v: unknown) =>
   v === undefined || v === null || (Array.isArray(v) && v.length === 0) || v === ''
 
@@ -53,29 +77,29 @@ export function serialize(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   const computed = opts.computed ?? {}
-  for (const [name, type] of Object.entries(props)) {
-    const raw = name in computed ? computed[name] : source[name]
+  for (const { name, type, odataType, dataType } of propsOf(props)) {
+    const raw = Object.prototype.hasOwnProperty.call(computed, name) ? computed[name] : source[name]
     switch (type) {
       case 'bool':
         out[name] = raw === true
         break
       case 'list': {
         const v = isEmpty(raw) ? null : Array.isArray(raw) ? raw : [raw]
-        if (v !== null || opts.annotateNullLists) out[`${name}@odata.type`] = '#Collection(String)'
+        if (v !== null || opts.annotateNullLists) out[odataType] = '#Collection(String)'
         out[name] = v
         break
       }
       case 'int':
-        out[`${name}@data.type`] = 'System.Int32'
+        out[dataType] = 'System.Int32'
         out[name] = typeof raw === 'number' ? raw : null
         break
       case 'guid':
-        out[`${name}@data.type`] = 'System.Guid'
-        out[`${name}@odata.type`] = '#Guid'
+        out[dataType] = 'System.Guid'
+        out[odataType] = '#Guid'
         out[name] = typeof raw === 'string' ? raw : null
         break
       case 'datetime':
-        out[`${name}@data.type`] = 'System.DateTime'
+        out[dataType] = 'System.DateTime'
         out[name] = typeof raw === 'string' ? raw : null
         break
       case 'string':
