@@ -18,17 +18,16 @@ export const bulkThreshold: ObjectMechanism = {
   build(ctx, protections) {
     refuseIfPreset(ctx, 'EOP', 'Raising the bulk threshold')
     return drafts(
-      antiSpamInForce(ctx)
-        .filter((p) => p.BulkThreshold < 9)
-        .map((p) =>
-          setFields(
-            'anti-spam',
-            asJson(p),
-            { BulkThreshold: 9 },
-            { protections, mechanism: 'bulk-threshold' },
-            `Raise the bulk threshold of '${p.Name}' from ${p.BulkThreshold} to 9`,
-          ),
+      // A policy at 9 already gives no change (setFields compares; 9 is the highest threshold).
+      antiSpamInForce(ctx).map((p) =>
+        setFields(
+          'anti-spam',
+          asJson(p),
+          { BulkThreshold: 9 },
+          { protections, mechanism: 'bulk-threshold' },
+          `Raise the bulk threshold of '${p.Name}' from ${p.BulkThreshold} to 9`,
         ),
+      ),
     )
   },
 }

@@ -55,7 +55,8 @@ export function describeScope(r: PresetRule | PolicyRule): string {
 /** Names of the policies in force: the default one plus custom ones whose rule is enabled. */
 export function policiesInForce<
   P extends { Name: string; IsDefault?: boolean; IsBuiltInProtection?: boolean },
->(policies: readonly P[], rules: readonly PolicyRule[], ruleField: (r: PolicyRule) => string): P[] {
+  R extends PolicyRule,
+>(policies: readonly P[], rules: readonly R[], ruleField: (r: R) => string): P[] {
   const linked = new Set(
     rules.filter((r) => r.State === 'Enabled').map((r) => ruleField(r).toLowerCase()),
   )

@@ -7,11 +7,7 @@ import type { ObjectMechanism } from './types.js'
 function safeLinksInForce(ctx: PlanContext) {
   const s = ctx.snapshot.state.safeLinks
   if (!s) return []
-  return policiesInForce(
-    s.policies,
-    s.rules,
-    (r) => (r as { SafeLinksPolicy?: string }).SafeLinksPolicy ?? '',
-  )
+  return policiesInForce(s.policies, s.rules, (r) => r.SafeLinksPolicy)
 }
 
 /** The vendor's tracking domains in "do not rewrite" of every Safe Links policy in force. */

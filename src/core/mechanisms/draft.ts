@@ -14,16 +14,6 @@ export interface DraftMeta {
   mechanism: MechanismId
 }
 
-/** The current object of a surface with a key, if any. */
-export function findObject(
-  objects: readonly JsonObject[],
-  kind: SurfaceKind,
-  key: string,
-): JsonObject | null {
-  const s = surfaceOf(kind)
-  return objects.find((o) => s.key(o) === key) ?? null
-}
-
 /** An update adding the missing entries to a list field, or null when all are there. */
 export function addEntries(
   kind: SurfaceKind,

@@ -41,11 +41,7 @@ export function refuseIfPreset(ctx: PlanContext, kind: 'EOP' | 'ATP', what: stri
 /** The anti-spam policies in force (the default one and custom ones with an enabled rule). */
 export function antiSpamInForce(ctx: PlanContext) {
   const s = ctx.snapshot.state.antiSpam
-  return policiesInForce(
-    s.policies,
-    s.rules,
-    (r) => (r as { HostedContentFilterPolicy?: string }).HostedContentFilterPolicy ?? '',
-  )
+  return policiesInForce(s.policies, s.rules, (r) => r.HostedContentFilterPolicy)
 }
 
 /** Availability of a mechanism that allow-lists the vendor's own sender domains. */

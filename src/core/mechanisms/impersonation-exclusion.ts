@@ -21,11 +21,7 @@ export const impersonationExclusion: ObjectMechanism = {
     const v = ctx.vendor
     refuseIfPreset(ctx, 'ATP', `Excluding ${v.name} from impersonation protection`)
     const s = ctx.snapshot.state.antiPhish
-    const inForce = policiesInForce(
-      s.policies,
-      s.rules,
-      (r) => (r as { AntiPhishPolicy?: string }).AntiPhishPolicy ?? '',
-    )
+    const inForce = policiesInForce(s.policies, s.rules, (r) => r.AntiPhishPolicy)
     return drafts(
       inForce.map((p) =>
         addEntries(

@@ -45,11 +45,7 @@ export const quarantineVerdicts: ObjectMechanism = {
     refuseIfPreset(ctx, 'EOP', 'Quarantining every negative verdict')
     const meta = { protections, mechanism } as const
     const s = ctx.snapshot.state.antiPhish
-    const phish = policiesInForce(
-      s.policies,
-      s.rules,
-      (r) => (r as { AntiPhishPolicy?: string }).AntiPhishPolicy ?? '',
-    )
+    const phish = policiesInForce(s.policies, s.rules, (r) => r.AntiPhishPolicy)
     return drafts([
       ...antiSpamInForce(ctx).map((p) =>
         setFields(

@@ -15,10 +15,8 @@ function slash24Blocks(ctx: PlanContext): string[] {
   for (const ip of ctx.vendor.sending.ips) {
     const e = parseIpEntry(ip)
     if (!e || e.family !== 'ipv4') continue
-    const blocks =
-      e.prefix >= 24
-        ? [slash24(e.form === 'address' ? e.text : (e.text.split('/')[0]?.split('-')[0] ?? ''))]
-        : splitToSlash24(e, 16)
+    // An entry within one /24 (an address, a /24 or narrower, a short range) is that /24.
+    const blocks = e.prefix >= 24 ? [slash24(e.text)] : splitToSlash24(e, 16)
     if (!blocks)
       throw new PassageError(
         'PASSAGE_E_REFUSED_CIDR',

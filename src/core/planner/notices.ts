@@ -45,7 +45,10 @@ export function highConfidencePhishNotice(
 }
 
 /** What the admin must know about a plan: what its allows can deliver, then the mechanisms' notices. */
-export function planNotices(ctx: PlanContext, planned: readonly PlannedProtection[]): string[] {
+export function planNotices(
+  ctx: PlanContext,
+  planned: readonly PlannedProtection[],
+): [string, ...string[]] {
   const mechanisms = [...new Set(planned.map((p) => p.mechanism))]
   const notices = mechanisms.flatMap((m) => mechanismOf(m).notices?.(ctx) ?? [])
   if (ctx.vendor.category === 'inbound-relay') notices.push(RELAY)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isPassageError, type ErrorCode } from '../errors/index.js'
 import { applyChanges, applyThenUndo } from '../surfaces/index.js'
-import { planHashValid, plan } from './plan.js'
+import { planHashValid, plan, plannedTitles } from './plan.js'
 import {
   COMMS,
   makeDefenderSnapshot,
@@ -490,5 +490,95 @@ describe('plan: honest choices', () => {
     expect(JSON.stringify(p)).not.toMatch(/--[a-z]/)
     // Nothing the plan picked on its own is high risk.
     expect(p.protections.filter((x) => x.risk === 'high' || x.risk === 'critical')).toEqual([])
+  })
+})
+
+describe('plan: what it says about itself (issue 18)', () => {
+  const sim = vendor(SIMULATOR, { simulationDomains: 'phishsim-test.com' })
+  const gatewaySnapshot = makeSnapshot({
+    mx: {
+      route: 'gateway',
+      gateway: 'Mimecast',
+      hosts: ['eu-smtp-inbound-1.mimecast.com'],
+      ips: ['203.0.113.16/28'],
+    },
+    state: {
+      inboundConnectors: [{ Name: 'Mimecast Inbound', SenderIPAddresses: ['203.0.113.16/28'] }],
+    },
+    rules: [{ Name: 'Mimecast bypass', Priority: 0, SetSCL: -1 }],
+  })
+
+  it('names its format, the time given, the tenant, the vendor and the mode', () => {
+    const p = plan(sim, recommended, makeSnapshot(), { now: NOW })
+    expect({
+      format: p.format,
+      version: p.version,
+      createdAt: p.createdAt,
+      tenant: p.tenant,
+      vendor: p.vendor,
+      mode: p.mode,
+    }).toEqual({
+      format: 'passage.plan',
+      version: 1,
+      createdAt: NOW,
+      tenant: {
+        id: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
+        name: 'fabrikam.onmicrosoft.com',
+        licence: 'eop',
+        mx: 'Microsoft 365',
+      },
+      vendor: {
+        id: 'sim',
+        name: 'Simulator',
+        category: 'phishing-simulation',
+        params: { simulationDomains: 'phishsim-test.com' },
+      },
+      mode: 'recommended',
+    })
+    expect(plan(sim, recipe, gatewaySnapshot, { now: NOW })).toMatchObject({
+      mode: 'recipe',
+      tenant: { mx: 'gateway (Mimecast)' },
+    })
+  })
+
+  it('says what its allows do with high-confidence phish first, then what the planner added, then each mechanism', () => {
+    const p = plan(sim, recommended, gatewaySnapshot, { now: NOW })
+    expect(p.notices[0]).toMatch(/^MX points to Mimecast, not Microsoft 365/)
+    expect(p.notices[1]).toBe(
+      'Enhanced filtering was added: advanced delivery matches the original sending IP, which Exchange sees behind a gateway only with enhanced filtering.',
+    )
+    expect(p.notices[2]).toMatch(/^Disable 'Mimecast bypass' once enhanced filtering is on/)
+    expect(p.notices).toHaveLength(3)
+    expect(plan(sim, recommended, makeSnapshot(), { now: NOW }).notices[0]).toMatch(
+      /^MX points to Microsoft 365, so secure by default holds/,
+    )
+  })
+
+  it('lists what it plans and what it skipped', () => {
+    const p = plan(sim, recommended, makeSnapshot(), { now: NOW })
+    expect(p.protections.map((x) => [x.protection, x.mechanism])).toEqual([
+      ['advanced-delivery', 'advanced-delivery'],
+    ])
+    expect(p.presets).toBeUndefined()
+    expect(plannedTitles(p)).toEqual([
+      'Advanced delivery (phishing simulation override): Advanced delivery override (domain AND sending IP)',
+    ])
+  })
+
+  it('plans nothing when refused, carrying every refusal with the first one’s code', () => {
+    const custom = vendor({
+      ...COMMS,
+      id: 'custom',
+      params: [],
+      sending: { ips: ['10.0.0.1', '2606:4700::1'] },
+    })
+    try {
+      plan(custom, { mode: 'recipe', protections: ['anti-spam'] }, makeSnapshot(), { now: NOW })
+      expect.unreachable('expected a refusal')
+    } catch (e) {
+      if (!isPassageError(e)) throw e
+      expect(e.code).toBe('PASSAGE_E_REFUSED_ADDRESS')
+      expect((e.details?.diagnostics as unknown[]).length).toBeGreaterThan(1)
+    }
   })
 })

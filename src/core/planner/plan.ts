@@ -35,7 +35,7 @@ export function plan(
   for (const e of safetyRefusals(ctx, picks.keys())) refusals.add(e)
   const changes = changesOf(buildDrafts(ctx, picks, refusals), snapshot, refusals)
   refusals.throwIfAny()
-  const [routing = '', ...mechanismNotices] = planNotices(ctx, selection.planned)
+  const [routing, ...mechanismNotices] = planNotices(ctx, selection.planned)
   const mx = snapshot.mx.route === 'gateway' ? `gateway (${snapshot.mx.gateway})` : 'Microsoft 365'
   const body: Omit<Plan, 'hash'> = {
     format: 'passage.plan',

@@ -143,6 +143,50 @@ describe('applyChange on an unordered surface (the connection filter)', () => {
   })
 })
 
+describe('applyChange on an unordered list (Tenant Allow/Block List entries)', () => {
+  const item = (value: string): JsonObject => ({
+    ListType: 'Sender',
+    ListSubType: 'Tenant',
+    Action: 'Allow',
+    Value: value,
+  })
+  const entry = (op: 'create' | 'remove', value: string): Change => ({
+    ...base,
+    mechanism: 'tabl-sender-allow',
+    id: `${op}-${value}`,
+    surface: 'tabl-item',
+    op,
+    target: `Sender:Tenant:Allow:${value}`,
+    before: op === 'remove' ? item(value) : null,
+    after: op === 'create' ? item(value) : null,
+  })
+  const values = (s: TenantSnapshot) => s.state.tabl.items.map((i) => i.Value)
+  const start = makeSnapshot({
+    state: { tabl: { items: [item('a.com'), item('b.com')] as never } },
+  })
+
+  it('appends a created entry, giving no entry a priority, and shares the others (copy on write)', () => {
+    const s = applyChange(start, entry('create', 'c.com'))
+    expect(values(s)).toEqual(['a.com', 'b.com', 'c.com'])
+    expect(s.state.tabl.items.map((i) => 'Priority' in i)).toEqual([false, false, false])
+    expect(s.state.tabl.items[0]).toBe(start.state.tabl.items[0])
+    expect(values(start)).toEqual(['a.com', 'b.com'])
+    expect(objectOf(s, entry('create', 'c.com'))).toMatchObject({ Value: 'c.com' })
+  })
+
+  it('removes an entry, leaving the others where they were', () => {
+    const s = applyChange(start, entry('remove', 'a.com'))
+    expect(values(s)).toEqual(['b.com'])
+    expect(s.state.tabl.items[0]).toBe(start.state.tabl.items[1])
+  })
+
+  it('creates a copy of the change’s object, not the object itself', () => {
+    const c = entry('create', 'c.com')
+    const s = applyChange(start, c)
+    expect(objectOf(s, c)).not.toBe(c.after)
+  })
+})
+
 describe('applyChanges and the undo as rollback runs it', () => {
   it('applies in order, then undoes last first back to the tenant as it was', () => {
     const s = snap('A', 'B')
