@@ -10,6 +10,9 @@ import { tablUrlMatch } from './tabl-url.js'
 import { Trace } from './trace.js'
 import type { TestMessage } from './message.js'
 
+/** Property runs: a tenth under mutation testing (docs/mutation.md), where each mutant reruns them. */
+const runs = (n: number) => (process.env.PASSAGE_MUTATION_RUN === '1' ? Math.ceil(n / 10) : n)
+
 // Values chosen to meet at the edges of each rule: case, trailing dots, subdomains, domains in a
 // URL's path, left/right wildcards, tilde forms, invalid entries, IPv4 ranges and IPv6 networks.
 const SENDERS = [
@@ -154,7 +157,7 @@ describe('tablCandidates', () => {
           if (!positions.includes(at)) expect(silent(i, m, m.cip), JSON.stringify(i)).toBe(true)
         })
       }),
-      { numRuns: 1500 },
+      { numRuns: runs(1500) },
     )
   })
 
@@ -167,7 +170,7 @@ describe('tablCandidates', () => {
           for (const m of ms) holds(items, m)
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     )
   })
 
@@ -189,7 +192,7 @@ describe('tablCandidates', () => {
           holds(items, m2)
         },
       ),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     )
   })
 
