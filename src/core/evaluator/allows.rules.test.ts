@@ -8,8 +8,8 @@ import { applyAllows } from './allows.js'
 import type { CombineInput } from './outcome.js'
 import { selectPolicies } from './policies.js'
 import type { ListHit } from './sender-lists.js'
-import type { TablHit, TablHits } from './tabl.js'
-import { makeSnapshot } from './test-fixtures.js'
+import type { TablHit } from './tabl.js'
+import { combineInput, makeSnapshot, type CombineOver } from './test-fixtures.js'
 import { obj, Trace } from './trace.js'
 import type { TraceObject, TraceStep } from './types.js'
 import { NEVER, TENANT_AND_USER, verdict, type Verdict } from './verdict.js'
@@ -60,39 +60,10 @@ const listHit = (entry: string): ListHit => ({
   object: obj('anti-spam-policy', `allowed ${entry}`),
 })
 
-interface Over extends Partial<Omit<CombineInput, 'tabl' | 'connection' | 'rules'>> {
-  tabl?: Partial<TablHits>
-  connection?: Partial<CombineInput['connection']>
-  rules?: Partial<CombineInput['rules']>
-}
+type Over = CombineOver
 
-function input(over: Over = {}): CombineInput {
-  const { tabl, connection, rules, ...rest } = over
-  return {
-    verdicts: [],
-    advancedDelivery: { kind: null, object: null },
-    antiSpamLists: { allow: null, block: null },
-    user: { safe: null, blocked: null },
-    complexRouting: false,
-    authPassed: true,
-    urls: [],
-    policies,
-    ...rest,
-    connection: { allow: null, block: null, allowStillFiltered: false, ...connection },
-    rules: { scl: null, sclRule: null, headersSet: {}, headerRules: {}, acted: [], ...rules },
-    tabl: {
-      senderAllow: null,
-      senderBlock: null,
-      urlAllowed: new Map(),
-      urlBlock: null,
-      ipAllow: null,
-      ipBlock: null,
-      spoofAllow: null,
-      spoofBlock: null,
-      ...tabl,
-    },
-  }
-}
+/** A clean message with nothing configured, overridable per test. */
+const input = (over: Over = {}): CombineInput => combineInput(policies, over)
 
 /** Applies the allows to `verdicts` (also the working list unless `working` is given). */
 function run(over: Over = {}, working?: Verdict[]) {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { combine, type CombineInput } from './combine.js'
 import type { ListHit } from './sender-lists.js'
 import { selectPolicies } from './policies.js'
-import { makeSnapshot } from './test-fixtures.js'
+import { combineInput, makeSnapshot, type CombineOver } from './test-fixtures.js'
 import { obj, Trace } from './trace.js'
 import type { TablHit, TablHits } from './tabl.js'
 import type { Category, TraceObject, TraceStep } from './types.js'
@@ -62,41 +62,10 @@ const listHit = (entry: string, kind: ListHit['kind'] = 'address'): ListHit => (
   object: obj('user-list', entry),
 })
 
-interface Over extends Partial<Omit<CombineInput, 'tabl' | 'user' | 'connection' | 'rules'>> {
-  tabl?: Partial<TablHits>
-  user?: Partial<CombineInput['user']>
-  connection?: Partial<CombineInput['connection']>
-  rules?: Partial<CombineInput['rules']>
-}
+type Over = CombineOver
 
 /** A clean message with nothing configured, overridable per test. */
-function input(over: Over = {}): CombineInput {
-  const { tabl, user, connection, rules, ...rest } = over
-  return {
-    verdicts: [],
-    advancedDelivery: { kind: null, object: null },
-    antiSpamLists: { allow: null, block: null },
-    complexRouting: false,
-    authPassed: true,
-    urls: [],
-    policies,
-    ...rest,
-    connection: { allow: null, block: null, allowStillFiltered: false, ...connection },
-    rules: { scl: null, sclRule: null, headersSet: {}, headerRules: {}, acted: [], ...rules },
-    tabl: {
-      senderAllow: null,
-      senderBlock: null,
-      urlAllowed: new Map(),
-      urlBlock: null,
-      ipAllow: null,
-      ipBlock: null,
-      spoofAllow: null,
-      spoofBlock: null,
-      ...tabl,
-    },
-    user: { safe: null, blocked: null, ...user },
-  }
-}
+const input = (over: Over = {}): CombineInput => combineInput(policies, over)
 
 function run(over: Over = {}) {
   const trace = new Trace()

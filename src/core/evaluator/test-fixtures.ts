@@ -4,6 +4,8 @@ import { makeSnapshot, NOW, type SnapshotOptions } from '../model/test-fixtures.
 import { evaluate } from './evaluate.js'
 import { TestMessage, type TestMessageInput } from './message.js'
 import type { Evaluation, RecipientEvaluation } from './types.js'
+import type { CombineInput } from './outcome.js'
+import type { TablHits } from './tabl.js'
 
 /** The fixed "now" of evaluator tests. */
 export { NOW }
@@ -120,4 +122,46 @@ export const DETECTION_FOR = {
 /** The decisions of a trace, for readable assertions. */
 export function decisions(r: RecipientEvaluation): string[] {
   return r.trace.map((s) => `${s.stage}: ${s.decision}`)
+}
+
+/** What a test overrides of a combine() input: any field, and parts of the nested records. */
+export interface CombineOver extends Partial<
+  Omit<CombineInput, 'tabl' | 'user' | 'connection' | 'rules'>
+> {
+  tabl?: Partial<TablHits>
+  user?: Partial<CombineInput['user']>
+  connection?: Partial<CombineInput['connection']>
+  rules?: Partial<CombineInput['rules']>
+}
+
+/** A clean message with nothing configured, for the stages after the filters (combine, allows). */
+export function combineInput(
+  policies: CombineInput['policies'],
+  over: CombineOver = {},
+): CombineInput {
+  const { tabl, user, connection, rules, ...rest } = over
+  return {
+    verdicts: [],
+    advancedDelivery: { kind: null, object: null },
+    antiSpamLists: { allow: null, block: null },
+    complexRouting: false,
+    authPassed: true,
+    urls: [],
+    policies,
+    ...rest,
+    connection: { allow: null, block: null, allowStillFiltered: false, ...connection },
+    rules: { scl: null, sclRule: null, headersSet: {}, headerRules: {}, acted: [], ...rules },
+    tabl: {
+      senderAllow: null,
+      senderBlock: null,
+      urlAllowed: new Map(),
+      urlBlock: null,
+      ipAllow: null,
+      ipBlock: null,
+      spoofAllow: null,
+      spoofBlock: null,
+      ...tabl,
+    },
+    user: { safe: null, blocked: null, ...user },
+  }
 }

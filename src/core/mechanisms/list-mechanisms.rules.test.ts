@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import { isPassageError } from '../errors/index.js'
 import type { SnapshotOptions } from '../model/test-fixtures.js'
-import { COMMS, makeSnapshot, NOW, vendor } from '../planner/test-fixtures.js'
+import { acmeContext } from '../planner/test-fixtures.js'
 import type { VendorProfileInput } from '../vendor/profile.js'
 import type { PlanContext } from './context.js'
 import { disableSpoofIntelligence } from './disable-spoof-intelligence.js'
@@ -19,24 +19,11 @@ import { tablUrlAllow, urlEntries } from './tabl-url-allow.js'
 
 type Sending = NonNullable<VendorProfileInput['sending']>
 
-function ctxOf(
+const ctxOf = (
   sending: Partial<Sending> = {},
   category: VendorProfileInput['category'] = 'marketing',
   snapshot: SnapshotOptions = {},
-): PlanContext {
-  return {
-    snapshot: makeSnapshot(snapshot),
-    vendor: vendor({
-      ...COMMS,
-      name: 'Acme',
-      category,
-      params: [],
-      sending: { ips: [], ...sending },
-    }),
-    now: NOW,
-    mode: 'recommended',
-  }
-}
+): PlanContext => acmeContext({ category, sending: { ips: [], ...sending } }, snapshot)
 
 describe('connection filter IP Allow List', () => {
   it("adds the vendor's IPs not listed yet", () => {

@@ -6,7 +6,7 @@
 // Presets win over these policies (defender-docs preset-security-policies.md). One rule per test.
 import { describe, expect, it } from 'vitest'
 import type { SnapshotOptions } from '../model/test-fixtures.js'
-import { COMMS, makeDefenderSnapshot, makeSnapshot, NOW, vendor } from '../planner/test-fixtures.js'
+import { acmeContext, makeDefenderSnapshot } from '../planner/test-fixtures.js'
 import type { VendorProfileInput } from '../vendor/profile.js'
 import { antispamAllowedSenders } from './antispam-allowed-senders.js'
 import { bulkThreshold } from './bulk-threshold.js'
@@ -18,24 +18,11 @@ import type { ObjectMechanism } from './types.js'
 
 type Sending = NonNullable<VendorProfileInput['sending']>
 
-function ctxOf(
+const ctxOf = (
   sending: Partial<Sending> = {},
   snapshot: SnapshotOptions = {},
   category: VendorProfileInput['category'] = 'marketing',
-): PlanContext {
-  return {
-    snapshot: makeSnapshot(snapshot),
-    vendor: vendor({
-      ...COMMS,
-      name: 'Acme',
-      category,
-      params: [],
-      sending: { ips: [], ...sending },
-    }),
-    now: NOW,
-    mode: 'recommended',
-  }
-}
+): PlanContext => acmeContext({ category, sending: { ips: [], ...sending } }, snapshot)
 
 const DOMAINS = {
   envelopeDomains: ['acme-mail.com'],

@@ -5,7 +5,7 @@
 // filtering (defender-docs mdo-integrate-security-service.md). One rule per test (issue 18).
 import { describe, expect, it } from 'vitest'
 import type { SnapshotOptions } from '../model/test-fixtures.js'
-import { COMMS, makeSnapshot, NOW, vendor } from '../planner/test-fixtures.js'
+import { acmeContext } from '../planner/test-fixtures.js'
 import type { VendorProfileInput } from '../vendor/profile.js'
 import { bypassClutterHeader } from './bypass-clutter-header.js'
 import type { PlanContext } from './context.js'
@@ -14,25 +14,16 @@ import { BYPASS_GROUP, scopedRule } from './scoped-rule.js'
 import { skipSafeAttachmentsHeader } from './skip-safe-attachments-header.js'
 import { skipSafeLinksHeader } from './skip-safe-links-header.js'
 
-function ctxOf(
+const ctxOf = (
   over: Partial<VendorProfileInput> = {},
   mode: PlanContext['mode'] = 'recommended',
   snapshot: SnapshotOptions = {},
-): PlanContext {
-  return {
-    snapshot: makeSnapshot(snapshot),
-    vendor: vendor({
-      ...COMMS,
-      name: 'Acme',
-      params: [],
-      category: 'marketing',
-      sending: { ips: ['3.93.243.176'], envelopeDomains: ['acme-mail.com'] },
-      ...over,
-    }),
-    now: NOW,
+): PlanContext =>
+  acmeContext(
+    { sending: { ips: ['3.93.243.176'], envelopeDomains: ['acme-mail.com'] }, ...over },
+    snapshot,
     mode,
-  }
-}
+  )
 
 const GATEWAY: SnapshotOptions = {
   mx: { route: 'gateway', gateway: 'Mimecast', hosts: [], ips: ['203.0.113.1'] },

@@ -7,31 +7,18 @@
 import { describe, expect, it } from 'vitest'
 import { isPassageError } from '../errors/index.js'
 import type { SnapshotOptions } from '../model/test-fixtures.js'
-import { COMMS, makeSnapshot, NOW, vendor } from '../planner/test-fixtures.js'
+import { acmeContext } from '../planner/test-fixtures.js'
 import type { VendorProfileInput } from '../vendor/profile.js'
 import type { PlanContext } from './context.js'
 import { tablSpoofAllow } from './tabl-spoof-allow.js'
 
 type Sending = NonNullable<VendorProfileInput['sending']>
 
-function ctxOf(
+const ctxOf = (
   sending: Partial<Sending>,
   category: VendorProfileInput['category'] = 'marketing',
   snapshot: SnapshotOptions = {},
-): PlanContext {
-  return {
-    snapshot: makeSnapshot(snapshot),
-    vendor: vendor({
-      ...COMMS,
-      name: 'Acme',
-      category,
-      params: [],
-      sending: { ips: [], ...sending },
-    }),
-    now: NOW,
-    mode: 'recommended',
-  }
-}
+): PlanContext => acmeContext({ category, sending: { ips: [], ...sending } }, snapshot)
 
 const protections = ['spoof' as const]
 const pairs = (ctx: PlanContext) =>

@@ -1,5 +1,6 @@
 import type { TenantSnapshot, TenantSnapshotInput } from '../model/snapshot.js'
-import { makeSnapshot, NOW } from '../model/test-fixtures.js'
+import { makeSnapshot, NOW, type SnapshotOptions } from '../model/test-fixtures.js'
+import type { PlanContext } from '../mechanisms/context.js'
 import type { TransportRuleInput } from '../model/transport-rule.js'
 import { VendorProfile, type VendorProfileInput } from '../vendor/profile.js'
 import { resolveVendor, type ResolvedVendor } from '../vendor/resolve.js'
@@ -122,4 +123,28 @@ export function vendor(
   params: Record<string, string> = {},
 ): ResolvedVendor {
   return resolveVendor(VendorProfile.parse(input), params)
+}
+
+/**
+ * A plan context for a mechanism's unit tests: the test vendor "Acme" (COMMS with no parameters,
+ * marketing, no sending IPs unless given), `over` laid on its profile, on a snapshot of `snapshot`.
+ */
+export function acmeContext(
+  over: Partial<VendorProfileInput> = {},
+  snapshot: SnapshotOptions = {},
+  mode: PlanContext['mode'] = 'recommended',
+): PlanContext {
+  return {
+    snapshot: makeSnapshot(snapshot),
+    vendor: vendor({
+      ...COMMS,
+      name: 'Acme',
+      category: 'marketing',
+      params: [],
+      ...over,
+      sending: { ips: [], ...over.sending },
+    }),
+    now: NOW,
+    mode,
+  }
 }
