@@ -180,6 +180,20 @@ describe('applyChange on an unordered list (Tenant Allow/Block List entries)', (
     expect(s.state.tabl.items[0]).toBe(start.state.tabl.items[1])
   })
 
+  it('updates an entry in place: no entry gains a priority, the order stays (unordered list)', () => {
+    const u: Change = {
+      ...entry('create', 'a.com'),
+      id: 'update-a.com',
+      op: 'update',
+      before: item('a.com'),
+      after: { ...item('a.com'), Notes: 'vendor' },
+    }
+    const s = applyChange(start, u)
+    expect(values(s)).toEqual(['a.com', 'b.com'])
+    expect(s.state.tabl.items.map((i) => 'Priority' in i)).toEqual([false, false])
+    expect(s.state.tabl.items[1]).toBe(start.state.tabl.items[1])
+  })
+
   it('creates a copy of the change’s object, not the object itself', () => {
     const c = entry('create', 'c.com')
     const s = applyChange(start, c)
