@@ -81,6 +81,11 @@ export function gatewayNames(): GatewayName[] {
     .map((v) => ({ id: v.id, name: v.name }))
 }
 
+/** A refusal as the notes quote it: its code and the start of its message. */
+function refusalWords(e: PassageError): string {
+  return `${e.code}: ${e.message.slice(0, 200)}`
+}
+
 /** Group members as read, with where they came from and what could not be learnt. */
 interface GroupsRead {
   groups: TenantSnapshot['directory']['groups']
@@ -134,16 +139,14 @@ async function readGroups(session: Session, addresses: string[]): Promise<Groups
     )
     if (graphRefusal)
       notes.push(
-        `group members read from Exchange instead: Graph refused (${graphRefusal.code}: ${graphRefusal.message.slice(0, 200)})`,
+        `group members read from Exchange instead: Graph refused (${refusalWords(graphRefusal)})`,
       )
     return { groups: out.filter((g) => g !== null), source: 'exchange', notes, calls }
   } catch (e) {
     if (!isPassageError(e) || e.kind === 'bug') throw e
-    const graphWhy = graphRefusal
-      ? `Graph refused (${graphRefusal.code}: ${graphRefusal.message.slice(0, 200)}) and `
-      : ''
+    const graphWhy = graphRefusal ? `Graph refused (${refusalWords(graphRefusal)}) and ` : ''
     notes.push(
-      `group members unknown: ${graphWhy}Exchange refused (${e.code}: ${e.message.slice(0, 200)}); who a preset or policy covers cannot be simulated per recipient`,
+      `group members unknown: ${graphWhy}Exchange refused (${refusalWords(e)}); who a preset or policy covers cannot be simulated per recipient`,
     )
     return { groups: [], source: 'exchange', notes, calls }
   }
@@ -252,7 +255,7 @@ export async function discover(
   const notGraph =
     "Microsoft Graph is not signed in (one sign-in, to Exchange, with Microsoft's default apps)"
   const degraded = refused.map(({ what, error }) => {
-    const why = `Graph refused (${error.code}: ${error.message.slice(0, 200)})`
+    const why = `Graph refused (${refusalWords(error)})`
     if (what === 'licence') return licenceNote(why, licence)
     if (what === 'roles') return `admin roles unknown: ${why}`
     return `organisation name ${exchangeName ? 'read from Exchange instead' : 'unknown'}: ${why}`
