@@ -180,4 +180,23 @@ export const ROWS: readonly BehaviourRow[] = [
     code: ['src/sandbox/engine/tabl-spoof.ts'],
     tests: [ISSUE11_TEST],
   },
+  {
+    id: 'sandbox.device-poll-hold',
+    area: 'sandbox',
+    rule: 'A poll of a pending device code is answered authorization_pending at once, as Entra answers it; only a sandbox started for the demo (a sub-second poll interval) holds the poll until the admin decides, up to a few seconds and never past the code’s expiry, so the demo signs in with one poll and no fixed wait.',
+    sources: [
+      {
+        page: 'MicrosoftDocs/entra-docs:docs/identity-platform/v2-oauth2-device-code.md',
+        read: READ,
+      },
+    ],
+    code: [
+      'src/sandbox/identity/routes.ts',
+      'src/sandbox/identity/device.ts',
+      'src/sandbox/identity/index.ts',
+    ],
+    tests: ['src/sandbox/identity/identity.test.ts'],
+    disagreement:
+      'Entra documents the device code flow as a polling protocol (authorization_pending, then repeat after the interval) and says nothing of holding a poll. The hold is a sandbox-only convenience for the demo: the answers a client sees (tokens, authorization_declined, authorization_pending) are Entra’s, only their timing differs; by default the sandbox answers at once.',
+  },
 ]

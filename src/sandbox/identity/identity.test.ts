@@ -542,7 +542,7 @@ describe('persistence', () => {
   })
 })
 
-describe('device code flow at a sub-second poll interval (the demo sandbox)', () => {
+describe('sandbox.device-poll-hold: device code flow at a sub-second poll interval (the demo sandbox)', () => {
   let fast: SignInServer
 
   beforeAll(async () => {
