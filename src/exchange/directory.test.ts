@@ -83,6 +83,13 @@ async function exchange(): Promise<{ client: ExchangeClient; peer: Peer }> {
           },
         ]),
       }
+    if (input.CmdletName === 'Get-DynamicDistributionGroup') {
+      if (p.Identity === 'refused@contoso.com')
+        return { status: 401, body: { error: { code: 'Unauthorized', message: 'not allowed' } } }
+      return p.Identity === 'dyn@contoso.com'
+        ? { body: page([group('dyn@contoso.com', 'DynamicDistributionGroup')]) }
+        : NOT_FOUND(p.Identity!)
+    }
     if (p.ResultSize !== 'Unlimited') return { status: 500, body: { error: { code: 'x' } } }
     if (input.CmdletName === 'Get-UnifiedGroupLinks' && p.LinkType !== 'Members')
       return { status: 500, body: { error: { code: 'x' } } }
@@ -122,9 +129,31 @@ describe('client.exchange-directory: exchangeGroupMembers', () => {
     expect(asked).toEqual(['Get-DistributionGroupMember', 'Get-UnifiedGroupLinks'])
   })
 
-  it('answers null for a group Exchange knows under neither cmdlet', async () => {
-    const { client } = await exchange()
+  it('answers null for a group Exchange knows under neither cmdlet, nor as a dynamic distribution group', async () => {
+    const { client, peer } = await exchange()
     expect(await exchangeGroupMembers(client, 'nobody@contoso.com')).toBeNull()
+    const asked = peer.received.map(
+      (r) => (r.json as { CmdletInput: { CmdletName: string } }).CmdletInput.CmdletName,
+    )
+    expect(asked).toEqual([
+      'Get-DistributionGroupMember',
+      'Get-UnifiedGroupLinks',
+      'Get-DynamicDistributionGroup',
+    ])
+  })
+
+  it('names a dynamic distribution group a policy is scoped by, without expanding it', async () => {
+    const { client } = await exchange()
+    expect(await exchangeGroupMembers(client, 'dyn@contoso.com')).toEqual({
+      kind: 'dynamic',
+      members: [],
+      unresolved: ['dynamic distribution group dyn@contoso.com'],
+    })
+  })
+
+  it('leaves the group unknown (null) when Exchange refuses to say whether it is a dynamic one', async () => {
+    const { client } = await exchange()
+    expect(await exchangeGroupMembers(client, 'refused@contoso.com')).toBeNull()
   })
 
   it('throws a refusal other than not-found (the caller says members are unknown)', async () => {

@@ -13,14 +13,23 @@
  *   the organisation's name. Microsoft's page does not say that Name is the *.onmicrosoft.com
  *   name, so the tenant's name is taken from its accepted domains (Get-AcceptedDomain.md) instead.
  *
+ * - Which kind of group an address is, when neither of those cmdlets knows it:
+ *   `Get-DynamicDistributionGroup -Identity <address>` (Get-DynamicDistributionGroup.md), so that
+ *   a policy scoped to a dynamic distribution group is said to be one, not "not found".
+ *
  * Nested groups: a member that is itself a distribution group or mail-enabled security group
  * (RecipientType MailUniversalDistributionGroup, MailUniversalSecurityGroup, MailNonUniversalGroup)
  * is read in turn and flattened, as Graph's transitiveMembers would; a Microsoft 365 group member
  * (RecipientTypeDetails GroupMailbox) is read with Get-UnifiedGroupLinks (Microsoft 365 groups
  * hold no groups). A dynamic distribution group is NOT flattened (its members are computed by a
  * filter at delivery; preset policies do not take dynamic distribution groups, per Microsoft's
- * "Preset security policies" page), and neither are groups nested deeper than MAX_DEPTH: both are
- * said in `unresolved`, never guessed.
+ * "Preset security policies" page, defender-docs defender-office-365/preset-security-policies.md:
+ * "dynamic distribution groups aren't supported"), and neither are groups nested deeper than
+ * MAX_DEPTH: both are said in `unresolved`, never guessed. Exchange Online does list a dynamic
+ * group's "calculated membership list" (Get-DynamicDistributionGroupMember.md, refreshed every 24
+ * hours), but what Defender does with such a group at delivery is not documented, so passage keeps
+ * to not expanding it and saying so. A policy scoped to a dynamic distribution group itself is
+ * answered as kind 'dynamic' with no members and that one phrase in `unresolved`.
  * Whether Defender's SentToMemberOf condition matches members of nested groups is not stated on
  * Microsoft's pages (UNCONFIRMED); passage flattens, as its Graph reading does.
  */
@@ -42,8 +51,8 @@ const MAIL_GROUPS = new Set([
 export interface ExchangeGroupMembers {
   /** Lower-cased primary SMTP addresses of the members that are not groups. */
   members: string[]
-  /** Which cmdlet answered for the group itself. */
-  kind: 'distribution' | 'microsoft365'
+  /** Which cmdlet answered for the group itself ('dynamic': Get-DynamicDistributionGroup). */
+  kind: 'distribution' | 'microsoft365' | 'dynamic'
   /** Nested groups left unread, one phrase each ("dynamic distribution group all@...", ...). */
   unresolved: string[]
 }
@@ -87,6 +96,28 @@ async function directMembers(
 }
 
 /**
+ * True when Exchange knows this address as a dynamic distribution group. Only asked once the two
+ * member cmdlets have said "not found"; any refusal here (the cmdlet missing from the caller's
+ * roles, say) leaves the group as unknown, as it was before asking.
+ */
+async function isDynamicGroup(
+  exo: ExchangeClient,
+  address: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  try {
+    const found = await exo.invokeCommand(
+      { cmdlet: 'Get-DynamicDistributionGroup', params: { Identity: address } },
+      signal ? { signal } : {},
+    )
+    return found.some((o) => lower(o.RecipientTypeDetails) === 'dynamicdistributiongroup')
+  } catch (e) {
+    if (isPassageError(e) && e.kind !== 'bug') return false
+    throw e
+  }
+}
+
+/**
  * The members of the group with this address (what policies and presets name in
  * SentToMemberOf), nested mail groups flattened; null when Exchange knows no such group.
  * Refusals other than "not found" (a missing role, the API disabled) are thrown.
@@ -97,7 +128,12 @@ export async function exchangeGroupMembers(
   signal?: AbortSignal,
 ): Promise<ExchangeGroupMembers | null> {
   const top = await directMembers(exo, address, signal)
-  if (!top) return null
+  if (!top) {
+    const dynamic = await isDynamicGroup(exo, address, signal)
+    return dynamic
+      ? { members: [], kind: 'dynamic', unresolved: [`dynamic distribution group ${address}`] }
+      : null
+  }
   const members = new Set<string>()
   const unresolved: string[] = []
   const seen = new Set([address.toLowerCase()])

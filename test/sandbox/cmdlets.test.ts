@@ -257,8 +257,8 @@ describe('every cmdlet, happy path', () => {
     expect(members.length).toBeGreaterThan(0)
     expect(members.every((m) => typeof m.PrimarySmtpAddress === 'string')).toBe(true)
     expect(field(await ok(P2, 'Get-OrganizationConfig'), 'DisplayName').length).toBeGreaterThan(0)
-    // The sandbox holds no Microsoft 365 group: Exchange's not-found answer, as for any identity
-    // that is not one (discovery then says the group's members are unknown).
+    // A distribution group is not a Microsoft 365 group: Exchange's not-found answer (discovery
+    // then asks Get-UnifiedGroupLinks only for what is one).
     const t = await token(P2, who.global)
     const r = await invoke(sb, t, P2.id, 'Get-UnifiedGroupLinks', {
       Identity: 'finance@contoso.com',
@@ -266,6 +266,17 @@ describe('every cmdlet, happy path', () => {
     })
     expect(r.status).not.toBe(200)
     expect(errorDetail(r).type).toMatch(/ManagementObjectNotFoundException$/)
+    const links = await ok(P2, 'Get-UnifiedGroupLinks', {
+      Identity: 'projects@contoso.com',
+      LinkType: 'Members',
+    })
+    expect(links.length).toBeGreaterThan(0)
+    expect(
+      field(
+        await ok(P2, 'Get-DynamicDistributionGroup', { Identity: 'everyone@contoso.com' }),
+        'RecipientTypeDetails',
+      ),
+    ).toBe('DynamicDistributionGroup')
     ran.add('Get-UnifiedGroupLinks')
   })
 

@@ -38,8 +38,26 @@ export const MxRouting = z.discriminatedUnion('route', [
 ])
 export type MxRouting = z.infer<typeof MxRouting>
 
-/** Group membership, used to resolve who a preset or policy rule covers. */
-export const DirectoryGroup = z.object({ address: z.string(), members: list() })
+/**
+ * Group membership, used to resolve who a preset or policy rule covers. `kind` is the group's
+ * kind as Exchange reports it (Get-Recipient's RecipientTypeDetails, office-docs-powershell
+ * exchange/exchange-ps/ExchangePowerShell/Get-Recipient.md); absent means 'distribution', so
+ * snapshots written before it existed load unchanged (discovery writes no kind).
+ * - 'distribution': a distribution group (MailUniversalDistributionGroup).
+ * - 'security': a mail-enabled security group (MailUniversalSecurityGroup).
+ * - 'm365': a Microsoft 365 group (GroupMailbox); its members are users, never groups.
+ * - 'dynamic': a dynamic distribution group (DynamicDistributionGroup): Exchange computes its
+ *   members from a filter when mail is sent; `members` is who that filter gives in the sandbox.
+ *   Get-DistributionGroupMember does not list them, Microsoft Graph does not return the group,
+ *   and Microsoft's policies do not accept it as a recipient condition ("dynamic distribution
+ *   groups aren't supported", defender-docs defender-office-365/preset-security-policies.md).
+ */
+export const DirectoryGroup = z.object({
+  address: z.string(),
+  members: list(),
+  kind: z.enum(['distribution', 'security', 'm365', 'dynamic']).optional(),
+})
+export type DirectoryGroup = z.infer<typeof DirectoryGroup>
 
 const policyPair = <P extends z.ZodTypeAny, R extends z.ZodTypeAny>(policy: P, rule: R) =>
   z.object({ policies: z.array(policy).default([]), rules: z.array(rule).default([]) })

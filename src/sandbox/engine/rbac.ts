@@ -24,16 +24,49 @@ const SECURITY_WRITERS: readonly DirectoryRoleName[] = [
   'Security Administrator',
 ]
 
+/**
+ * Who may read group membership (Get-DistributionGroupMember, Get-UnifiedGroupLinks,
+ * Get-DynamicDistributionGroup). What Microsoft says: each cmdlet page says only "You need to be
+ * assigned permissions" and sends the reader to "Find the permissions required to run any
+ * Exchange cmdlet" (Get-ManagementRole -Cmdlet in the tenant), without naming a role
+ * (office-docs-powershell exchange/exchange-ps/ExchangePowerShell/Get-DistributionGroupMember.md,
+ * Get-UnifiedGroupLinks.md). OfficeDocs-Exchange Exchange/ExchangeOnline/permissions-exo/
+ * permissions-exo.md lists the role groups: Organization Management (which the Global and
+ * Exchange Administrator roles join) holds Distribution Groups and View-Only Recipients; View-Only
+ * Organization Management holds View-Only Configuration and View-Only Recipients and "can view the
+ * properties of any object"; the Security Administrator and Security Reader role groups hold only
+ * the Security Admin and Security Reader roles. Entra's Global Reader "can read everything that a
+ * Global Administrator can, but not update anything" (entra-docs permissions-reference.md).
+ * What Microsoft does not say: whether the Security Admin or Security Reader management roles
+ * include these cmdlets, nor which Exchange roles a Global Reader gets (some cmdlet pages, such as
+ * Get-InboxRule.md, say a read does not work for Global Reader). The sandbox allows Global
+ * Reader (UNCONFIRMED) and refuses the two Security roles (UNCONFIRMED), the conservative answer
+ * for them: passage must then say that group members are unknown, which it does, rather than
+ * rely on a read that may not be granted.
+ */
+const GROUP_READ_CMDLETS = new Set([
+  'Get-DistributionGroupMember',
+  'Get-UnifiedGroupLinks',
+  'Get-DynamicDistributionGroup',
+])
+const GROUP_READERS: readonly DirectoryRoleName[] = [
+  'Global Administrator',
+  'Exchange Administrator',
+  'Global Reader',
+]
+
 /** The application permission an app-only token needs for Exchange (reference §1.5). */
 export const MANAGE_AS_APP = 'Exchange.ManageAsApp'
 
 /** True when the caller's roles allow this cmdlet. */
 export function mayRun(caller: Caller, def: CmdletDef): boolean {
   if (caller.kind === 'app' && !caller.scopes.includes(MANAGE_AS_APP)) return false
-  const allowed = !def.write
-    ? READERS
-    : def.scope === 'security'
-      ? SECURITY_WRITERS
-      : EXCHANGE_WRITERS
+  const allowed = GROUP_READ_CMDLETS.has(def.name)
+    ? GROUP_READERS
+    : !def.write
+      ? READERS
+      : def.scope === 'security'
+        ? SECURITY_WRITERS
+        : EXCHANGE_WRITERS
   return caller.roles.some((r) => allowed.includes(r))
 }

@@ -8,6 +8,17 @@
  * Microsoft Graph v1.0: "List group members" and "List group transitive members" (needs
  * GroupMember.Read.All, Group.Read.All or Directory.Read.All), "Paging Microsoft Graph data".
  * ms-rule: client.graph-group-members
+ *
+ * Each group carries the properties Graph tells group kinds apart by ("Working with groups in
+ * Microsoft Graph", learn.microsoft.com/graph/office365-groups-concept-overview): a Microsoft 365
+ * group groupTypes ["Unified"], mailEnabled true (securityEnabled "true or false": false here, as
+ * in that page's example); a mail-enabled security group groupTypes [], mailEnabled and
+ * securityEnabled true; a distribution group groupTypes [], mailEnabled true, securityEnabled
+ * false. A dynamic distribution group (snapshot.ts's kind 'dynamic') is an Exchange object that
+ * Graph does not have: "dynamic distribution groups which can't be managed or retrieved through
+ * Microsoft Graph", and List groups lists "all groups ... excluding dynamic distribution groups".
+ * So it is never listed, never found by id, and left out of other groups' members. (groupTypes
+ * "DynamicMembership" marks Entra groups with a membership rule, which the sandbox does not hold.)
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Caller, SandboxTenant } from '../contracts.js'
@@ -52,20 +63,26 @@ export interface GraphRouteKit {
 }
 
 type Directory = SandboxTenant['snapshot']['directory']['groups']
+type Group = Directory[number]
 
 const groupId = (t: SandboxTenant, address: string) =>
   stableGuid('group', t.snapshot.tenant.id, address.toLowerCase())
 
-function groupObject(t: SandboxTenant, address: string) {
+/** Whether Graph has the group at all: not a dynamic distribution group (see above). */
+export const inGraph = (g: Group) => g.kind !== 'dynamic'
+
+/** A directory group as a Graph group object (its kind in groupTypes and securityEnabled). */
+export function groupObject(t: SandboxTenant, g: Group) {
+  const kind = g.kind ?? 'distribution'
   return {
     '@odata.type': '#microsoft.graph.group',
-    id: groupId(t, address),
+    id: groupId(t, g.address),
     deletedDateTime: null,
-    displayName: address.split('@')[0] ?? address,
-    mail: address,
+    displayName: g.address.split('@')[0] ?? g.address,
+    mail: g.address,
     mailEnabled: true,
-    securityEnabled: false,
-    groupTypes: [],
+    securityEnabled: kind === 'security',
+    groupTypes: kind === 'm365' ? ['Unified'] : [],
   }
 }
 
@@ -86,6 +103,9 @@ function userObject(t: SandboxTenant, address: string) {
 const findGroup = (groups: Directory, address: string) =>
   groups.find((g) => g.address.toLowerCase() === address.toLowerCase())
 
+/** The directory's groups as Graph has them. */
+const graphGroups = (t: SandboxTenant) => t.snapshot.directory.groups.filter(inGraph)
+
 /** The direct members (transitive: every member reached through nested groups, groups included). */
 function membersOf(t: SandboxTenant, address: string, transitive: boolean) {
   const groups = t.snapshot.directory.groups
@@ -97,7 +117,9 @@ function membersOf(t: SandboxTenant, address: string, transitive: boolean) {
       if (seen.has(key)) continue
       seen.add(key)
       const nested = findGroup(groups, m)
-      out.push(nested ? groupObject(t, nested.address) : userObject(t, m))
+      // A dynamic distribution group member is not a Graph object: not listed.
+      if (nested && !inGraph(nested)) continue
+      out.push(nested ? groupObject(t, nested) : userObject(t, m))
       if (nested && transitive && depth < 16) walk(nested.address, depth + 1)
     }
   }
@@ -127,7 +149,7 @@ export function registerGroupRoutes(app: FastifyInstance, kit: GraphRouteKit): v
     if (who === null) return reply
     if (!kit.allowed(who.caller, READ_GROUPS)) return kit.denied(req, reply)
     const filter = req.query['$filter']
-    let groups = who.tenant.snapshot.directory.groups
+    let groups = graphGroups(who.tenant)
     if (filter !== undefined) {
       const m = /^\s*mail\s+eq\s+'((?:[^']|'')*)'\s*$/i.exec(filter)
       if (!m)
@@ -143,7 +165,7 @@ export function registerGroupRoutes(app: FastifyInstance, kit: GraphRouteKit): v
     }
     return kit.ok(reply, {
       '@odata.context': `${GRAPH_BASE}/$metadata#groups`,
-      value: groups.map((g) => select(groupObject(who.tenant, g.address), req.query['$select'])),
+      value: groups.map((g) => select(groupObject(who.tenant, g), req.query['$select'])),
     })
   })
 
@@ -152,7 +174,7 @@ export function registerGroupRoutes(app: FastifyInstance, kit: GraphRouteKit): v
       const who = kit.authenticate(req, reply)
       if (who === null) return reply
       if (!kit.allowed(who.caller, READ_GROUPS)) return kit.denied(req, reply)
-      const group = who.tenant.snapshot.directory.groups.find(
+      const group = graphGroups(who.tenant).find(
         (g) => groupId(who.tenant, g.address) === req.params.id.toLowerCase(),
       )
       if (!group)

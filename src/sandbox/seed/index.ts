@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { parseWith } from '../../core/errors/validation.js'
-import { TenantSnapshot } from '../../core/model/snapshot.js'
+import { TenantSnapshot, type DirectoryGroup } from '../../core/model/snapshot.js'
 import type { SandboxTenant, SandboxWorld } from '../contracts.js'
 import { withDefaultMalwarePolicy } from '../engine/malware-filter.js'
 import { byIdentity } from '../engine/tabl-spoof.js'
@@ -93,12 +93,49 @@ export function loadExample(file: string): TenantSnapshot {
   )
 }
 
+/**
+ * Groups of the kinds the example snapshots do not show, added to the Defender P2 tenant
+ * (contoso) so that the sandbox serves each kind discovery must tell apart (snapshot.ts's
+ * DirectoryGroup): a Microsoft 365 group, and a dynamic distribution group whose `members` are
+ * who its filter gives. No policy or preset names them, so what the examples simulate is unchanged.
+ */
+export const SEED_GROUPS: Readonly<Record<string, readonly DirectoryGroup[]>> = {
+  'defender-p2-standard-preset.json': [
+    {
+      address: 'projects@contoso.com',
+      kind: 'm365',
+      members: ['adele.vance@contoso.com', 'megan.bowen@contoso.com'],
+    },
+    {
+      address: 'everyone@contoso.com',
+      kind: 'dynamic',
+      members: [
+        'adele.vance@contoso.com',
+        'alex.wilber@contoso.com',
+        'diego.siciliani@contoso.com',
+        'lidia.holloway@contoso.com',
+        'lynne.robbins@contoso.com',
+        'megan.bowen@contoso.com',
+        'nestor.wilke@contoso.com',
+        'pradeep.gupta@contoso.com',
+      ],
+    },
+  ],
+}
+
+/** An example snapshot with the seeded groups of SEED_GROUPS added (copies, never shared). */
+function withSeedGroups(file: string, snapshot: TenantSnapshot): TenantSnapshot {
+  for (const g of SEED_GROUPS[file] ?? [])
+    snapshot.directory.groups.push({ ...g, members: [...g.members] })
+  return snapshot
+}
+
 /** Builds the seeded world (fresh objects on every call; no randomness). */
 export function seedWorld(): SandboxWorld {
   return {
     format: 'passage.sandbox',
     version: 1,
-    tenants: SEED_EXAMPLES.map((f) => seedTenant(loadExample(f))),
+    tenants: SEED_EXAMPLES.map((f) => seedTenant(withSeedGroups(f, loadExample(f)))),
   }
 }
 
