@@ -23,7 +23,7 @@ import { runStep, stepError, type StepResult } from './apply-step.js'
 import { takeLease } from './lease.js'
 import { vendorOfPlan } from './plan-vendor.js'
 import { readTenant, snapshotAround } from './read-state.js'
-import { runSchedule, type ScheduledStatus } from './schedule.js'
+import { prerequisites, runSchedule, type ScheduledStatus } from './schedule.js'
 import type { Session } from './session.js'
 import { WriteWave } from './write-wave.js'
 
@@ -310,11 +310,15 @@ export async function apply(
       return r.status === 'done'
     }
     const known = new Map<string, ScheduledStatus>([...resume.done].map((id) => [id, 'done']))
-    const statuses = await runSchedule(plan.changes, work, {
+    const scheduled = await runSchedule(plan.changes, work, {
+      prerequisites: prerequisites(plan.changes),
+      onFailure: 'stop-all',
+      waitFor: 'done',
       concurrency: opts.concurrency ?? session.exo.callsPerRound,
       known,
       stop: lease.lost,
     })
+    const statuses = new Map(scheduled.map((s) => [s.item.id, s.status]))
     const steps = await stepsOf(store, run.id, plan, statuses, results, lease.lost())
     const status = steps.every((s) => s.status === 'done') ? 'done' : 'failed'
     await finishApply(store, session, plan, run.id, steps, status)

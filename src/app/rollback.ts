@@ -6,10 +6,12 @@
  * rollback of it is a no-op. Recorded as a `rollback` run with a step per change.
  *
  * Undos that do not depend on each other run side by side, their writes sent together as apply
- * sends its own (one `$batch` a round: write-wave.ts); an undo waits for the undos of every change
- * that was made after it and built on it (the reverse of apply's prerequisites: the same object,
- * `dependsOn`, the order of mail flow rules). Each undo still has its own calls, outcome and
- * read-back, and the steps are recorded and reported in the journal's reverse order, as before.
+ * sends its own (one `$batch` a round: write-wave.ts), scheduled by apply's scheduler
+ * (schedule.ts) with rollback's rules: an undo waits for the undos of every change that was made
+ * after it and built on it (the reverse of apply's prerequisites: the same object, `dependsOn`,
+ * the order of mail flow rules) to settle, whatever their outcome, and a failed undo blocks only
+ * the later undos of its object. Each undo still has its own calls, outcome and read-back, and the
+ * steps are recorded and reported in the journal's reverse order, as before.
  */
 import type { Change, JsonObject } from '../core/change.js'
 import { isPassageError, PassageError, type ErrorCode } from '../core/errors/index.js'
@@ -22,7 +24,7 @@ import type { RunRecord, Store } from '../store/index.js'
 import type { CmdletCall } from '../core/cmdlet.js'
 import { takeLease } from './lease.js'
 import { readTenant, snapshotAround } from './read-state.js'
-import { prerequisites } from './schedule.js'
+import { runSchedule, sameObject, undoPrerequisites, type Scheduled } from './schedule.js'
 import type { Session } from './session.js'
 import { undoSummary } from './undo-words.js'
 import { lostWithItsBatch, WriteWave } from './write-wave.js'
@@ -186,84 +188,87 @@ interface UndoRun {
 }
 
 /**
- * Undoes the journal's changes, last first, independent ones side by side: see the module
- * comment. A failed undo blocks the later undos of the same object (they build on it); other
- * objects' undos carry on. After the lease is lost nothing new starts.
+ * Undoes the journal's changes, last first, independent ones side by side, through the scheduler
+ * apply uses (schedule.ts) with rollback's rules: an undo waits for the undos it must follow to
+ * settle, whatever their outcome; a failed undo blocks only the later undos of the same object
+ * (they build on it) and the others carry on. After the lease is lost nothing new starts.
  */
 async function undoAll(
   journal: readonly { changeId: string; prior: JsonObject | null }[],
   byId: ReadonlyMap<string, Change>,
   u: UndoRun,
 ): Promise<RollbackStep[]> {
-  const entries = journal.flatMap((j) => {
+  // The store journals a change once per run, so its id names its entry.
+  const priors = new Map(journal.map((j) => [j.changeId, j.prior]))
+  const changes = journal.flatMap((j) => {
     const change = byId.get(j.changeId)
-    return change ? [{ change, prior: j.prior }] : []
+    return change ? [change] : []
   })
-  // Apply's prerequisites over the journal in the order it was written; an undo waits for the
-  // undos of the changes that had this one as a prerequisite.
-  const pre = prerequisites(entries.map((e) => e.change).reverse())
-  const index = new Map(entries.map((e, i) => [e.change.id, i]))
-  const waitsFor = entries.map(() => new Set<number>())
-  for (const [id, ps] of pre)
-    for (const p of ps) {
-      const later = index.get(id)
-      const earlier = index.get(p)
-      if (later !== undefined && earlier !== undefined) waitsFor[earlier]?.add(later)
-    }
-  const steps: (RollbackStep | undefined)[] = entries.map(() => undefined)
-  const started = new Set<number>()
-  const failedObjects = new Set<string>()
-  const objectOf = (c: Change) => `${c.surface}:${c.target}`
+  const steps = new Map<string, RollbackStep>()
   const wave = new WriteWave(u.session.exo)
-  const limit = Math.max(1, u.session.exo.callsPerRound)
-  const running = new Map<number, Promise<void>>()
-  let reported = 0
-  const report = async () => {
-    for (let step = steps[reported]; step; step = steps[++reported]) await u.settled(step)
+  const undo = async (change: Change): Promise<boolean> => {
+    wave.begin()
+    try {
+      const step = await undoStep(u, change, priors.get(change.id) ?? null, (call) =>
+        wave.invoke(call),
+      ).catch((e: unknown) => failedStep(change, e))
+      steps.set(change.id, step)
+      return step.status !== 'failed'
+    } finally {
+      wave.end()
+    }
   }
-  const notRun = (i: number, note?: string): RollbackStep => {
-    const c = entries[i]!.change
-    return {
-      changeId: c.id,
-      summary: undoSummary(c),
+  // An undo that did not run: blocked by a failed undo of its object, or the lease was lost.
+  const stepOf = (s: Scheduled<Change>): RollbackStep => {
+    const step = steps.get(s.item.id) ?? {
+      changeId: s.item.id,
+      summary: undoSummary(s.item),
       status: 'not-run',
       calls: 0,
-      ...(note ? { note } : {}),
+      ...(s.reason?.kind === 'blocked' ? { note: blockedNote(s.item, byId.get(s.reason.by)) } : {}),
     }
+    steps.set(s.item.id, step)
+    return step
   }
-  for (;;) {
-    for (let i = 0; i < entries.length && running.size < limit; i++) {
-      if (started.has(i) || ![...waitsFor[i]!].every((j) => steps[j] !== undefined)) continue
-      started.add(i)
-      const { change, prior } = entries[i]!
-      if (failedObjects.has(objectOf(change)) || u.lost()) {
-        steps[i] = notRun(
-          i,
-          failedObjects.has(objectOf(change)) ? 'an earlier undo of this object failed' : undefined,
-        )
-        continue
-      }
-      wave.begin()
-      const work = undoStep(u, change, prior, (call) => wave.invoke(call))
-        .then((step) => {
-          if (step.status === 'failed') failedObjects.add(objectOf(change))
-          steps[i] = step
-        })
-        .finally(() => {
-          wave.end()
-          running.delete(i)
-        })
-      running.set(i, work)
-    }
-    await report()
-    if (running.size === 0) {
-      if (started.size === entries.length) break
-      continue
-    }
-    await Promise.race(running.values())
+  const scheduled = await runSchedule(changes, undo, {
+    prerequisites: undoPrerequisites(changes),
+    onFailure: 'block-dependents',
+    waitFor: 'settled',
+    blocks: undoBlocks,
+    concurrency: u.session.exo.callsPerRound,
+    stop: u.lost,
+    onSettled: (s) => u.settled(stepOf(s)),
+  })
+  return scheduled.map(stepOf)
+}
+
+/**
+ * Whether a failed (or blocked) undo of `prerequisite` keeps `item`'s undo from running: when it
+ * undid a later change of the same object (the earlier undo builds on it), or a change that used
+ * `item`'s object (`dependsOn`: an anti-spam policy naming the quarantine policy the apply
+ * created; while the policy still names it, Exchange refuses to remove it, so the call is not
+ * sent). Either is left for the next rollback, which retries both.
+ */
+function undoBlocks(item: Change, prerequisite: Change): boolean {
+  return sameObject(item, prerequisite) || prerequisite.dependsOn.includes(item.id)
+}
+
+/** Why an undo was kept back: the failed undo it builds on, in the user's words. */
+function blockedNote(item: Change, by: Change | undefined): string {
+  if (!by || sameObject(item, by)) return 'an earlier undo of this object failed'
+  return `kept, because undoing what uses it failed (${undoSummary(by)})`
+}
+
+/** A step that failed with `e` (an undo that threw instead of reporting its failure). */
+function failedStep(change: Change, e: unknown): RollbackStep {
+  const err = passageErrorOf(e)
+  return {
+    changeId: change.id,
+    summary: undoSummary(change),
+    status: 'failed',
+    calls: 0,
+    error: { code: err.code, message: err.message, hint: err.hint },
   }
-  await report()
-  return steps as RollbackStep[]
 }
 
 /**
@@ -356,15 +361,17 @@ async function undoStep(
     } catch {
       // The read-back failed too: report the original failure.
     }
-  const err = isPassageError(failure)
-    ? failure
-    : new PassageError(
-        'PASSAGE_E_INTERNAL',
-        failure instanceof Error ? failure.message : String(failure),
-      )
+  const err = passageErrorOf(failure)
   step.status = 'failed'
   step.error = { code: err.code, message: err.message, hint: err.hint }
   return step
+}
+
+/** `e` as a PassageError (an unexpected one is internal). */
+function passageErrorOf(e: unknown): PassageError {
+  return isPassageError(e)
+    ? e
+    : new PassageError('PASSAGE_E_INTERNAL', e instanceof Error ? e.message : String(e))
 }
 
 function withConflicts(step: RollbackStep, conflicts: UndoConflict[]): RollbackStep {

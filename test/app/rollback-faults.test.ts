@@ -22,6 +22,9 @@ import {
   type Sandbox,
 } from './helpers.js'
 
+/** Set-HostedContentFilterPolicy calls ContactMonkey's apply makes on contoso (two anti-spam policies). */
+const SET_POLICY_CALLS_IN_APPLY = 2
+
 const open: { close(): unknown }[] = []
 afterAll(async () => {
   for (const x of open.splice(0).reverse()) await x.close()
@@ -75,6 +78,26 @@ describe('rollback under faults', () => {
     expect(second.status).toBe('done')
     expect(worldState(t)).toBe(original)
     expect((await rollback(x, store)).status).toBe('noop')
+  })
+
+  it('a refused undo of a policy keeps back the removal of the quarantine policy it names, not sent', async () => {
+    // The anti-spam policy's undo (Set-HostedContentFilterPolicy back to its old quarantine
+    // policies) is refused; while the policy still names the quarantine policy the apply created,
+    // Exchange refuses its removal, so rollback does not send it and says why.
+    const { s, x, store, original } = await applied(
+      `cmdlet:Set-HostedContentFilterPolicy@${SET_POLICY_CALLS_IN_APPLY + 1}=ExBDDC58`,
+    )
+    const first = await rollback(x, store)
+    expect(first.status).toBe('failed')
+    const policy = first.steps.find((st) => st.status === 'failed')
+    expect(policy?.summary).toMatch(/anti-spam/i)
+    const kept = first.steps.find((st) => /quarantine policy/i.test(st.summary))
+    expect(kept?.status).toBe('not-run')
+    expect(kept?.calls).toBe(0)
+    expect(kept?.note).toMatch(/^kept, because undoing what uses it failed \(/)
+    const second = await rollback(x, store)
+    expect(second.status).toBe('done')
+    expect(worldState(tenantNamed(s, 'contoso'))).toBe(original)
   })
 
   it('a rollback left running (killed) is marked interrupted by the next one', async () => {
