@@ -65,16 +65,21 @@ export interface RollbackOptions {
   force?: boolean
 }
 
-/** The apply run to undo: the given one, or the tenant's newest apply. */
+/**
+ * The apply run to undo: the given one, or the tenant's newest apply. `tenantName` is how the
+ * messages name the tenant (its name when known; the GUID otherwise).
+ */
 export async function runToUndo(
   store: Store,
   tenantId: string,
   runId?: number,
+  tenantName: string | null = null,
 ): Promise<RunRecord> {
+  const tenant = tenantName ?? tenantId
   if (runId !== undefined) {
     const run = await store.getRun(runId)
     if (!run || run.tenantId !== tenantId)
-      throw new PassageError('PASSAGE_E_RUN_UNKNOWN', `No run ${runId} for tenant ${tenantId}.`)
+      throw new PassageError('PASSAGE_E_RUN_UNKNOWN', `No run ${runId} for tenant ${tenant}.`)
     if (run.kind !== 'apply')
       throw new PassageError('PASSAGE_E_INPUT', `Run ${runId} is a ${run.kind}, not an apply.`, {
         hint: 'Give the id of an apply run (`passage runs`).',
@@ -83,10 +88,7 @@ export async function runToUndo(
   }
   const run = (await store.listRuns(tenantId, 500)).find((r) => r.kind === 'apply')
   if (!run)
-    throw new PassageError(
-      'PASSAGE_E_RUN_UNKNOWN',
-      `Nothing has been applied to tenant ${tenantId}.`,
-    )
+    throw new PassageError('PASSAGE_E_RUN_UNKNOWN', `Nothing has been applied to tenant ${tenant}.`)
   return run
 }
 
@@ -97,7 +99,7 @@ export async function rollback(
   opts: RollbackOptions = {},
 ): Promise<RollbackResult> {
   const started = Date.now()
-  const target = await runToUndo(store, session.tenantId, opts.runId)
+  const target = await runToUndo(store, session.tenantId, opts.runId, session.profile.tenantName)
   if (target.status === 'rolled-back')
     return {
       appliedRun: target.id,

@@ -100,6 +100,22 @@ describe('rollback under faults', () => {
     expect(worldState(tenantNamed(s, 'contoso'))).toBe(original)
   })
 
+  it('an unknown run, or a tenant with nothing applied, is named by the tenant, not its GUID', async () => {
+    const s = await sandbox('')
+    open.push(s)
+    const store = await memoryStore()
+    open.push(store)
+    const x = await appSession(s, tenantNamed(s, 'contoso'))
+    open.push({ close: () => x.close() })
+    await discover(x, store)
+    const name = x.profile.tenantName
+    expect(name).toMatch(/\.onmicrosoft\.com$/)
+    await expect(rollback(x, store)).rejects.toThrow(`Nothing has been applied to tenant ${name}.`)
+    await expect(rollback(x, store, { runId: 999 })).rejects.toThrow(
+      `No run 999 for tenant ${name}.`,
+    )
+  })
+
   it('a rollback left running (killed) is marked interrupted by the next one', async () => {
     const { x, store } = await applied('')
     const apply = (await store.listRuns(x.tenantId, 10)).find((r) => r.kind === 'apply')!

@@ -30,7 +30,9 @@ export async function run(
     // All that needs no sign-in comes first: the connection, the run to undo, the confirmation.
     const profile = await loadProfile(store, tenant)
     refuseReadOnly(profile, 'a rollback')
-    const known = profile.tenantId ? await runToUndo(store, profile.tenantId, runId) : null
+    const known = profile.tenantId
+      ? await runToUndo(store, profile.tenantId, runId, profile.tenantName)
+      : null
     if (known?.status === 'rolled-back') {
       // Nothing to undo: said from the store, without signing in.
       if (opts.json)
@@ -49,7 +51,8 @@ export async function run(
     }
     const session = await sessionFor(store, tenant)
     try {
-      const target = known ?? (await runToUndo(store, session.tenantId, runId))
+      const target =
+        known ?? (await runToUndo(store, session.tenantId, runId, session.profile.tenantName))
       const r = await rollback(session, store, {
         runId: target.id,
         force: opts.force === true,
