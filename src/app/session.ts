@@ -270,6 +270,8 @@ export async function openSession(
         reprompted = why
       }
     }
+    if (!cache && keeping.kind === 'memory' && keeping.unusable && profile.lastActor)
+      reprompted = keeping.unusable
     if (cache && profile.tenantId && reprompted === null) {
       const got = await signInFromCache({
         endpoints,

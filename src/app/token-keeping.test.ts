@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { isPassageError, PassageError } from '../core/errors/index.js'
-import { staleReason, type SecretStore } from '../exchange/index.js'
+import { staleReason, type FileTokenCache, type SecretStore } from '../exchange/index.js'
 import { newProfile, type ConnectionProfile } from './session.js'
 import {
   chooseTokenKeeping,
@@ -12,6 +12,14 @@ import {
   tokenKeepingLine,
   type TokenKeeping,
 } from './token-keeping.js'
+
+/** Writes a token cache through msal's plugin interface, as a sign-in does. */
+async function writeTokens(cache: FileTokenCache): Promise<void> {
+  await cache.afterCacheAccess({
+    cacheHasChanged: true,
+    tokenCache: { serialize: () => '{"Account":{}}' },
+  } as unknown as Parameters<FileTokenCache['afterCacheAccess']>[0])
+}
 
 /** A secret store in memory. */
 function memoryStore(name: string): SecretStore & { value: string | null } {
@@ -117,6 +125,48 @@ describe('chooseTokenKeeping: where a device-code sign-in is kept between comman
       platform: 'linux',
     }).catch((x: unknown) => x)
     expect(isPassageError(e, 'PASSAGE_E_TOKEN_CACHE_KEY')).toBe(true)
+  })
+
+  it('a locked keyring over a saved sign-in: memory, saying why, and the file left for when it is unlocked', async () => {
+    const keyring = memoryStore('the Secret Service keyring (libsecret)')
+    const first = await chooseTokenKeeping(device(), env, {
+      secretStore: () => Promise.resolve({ store: keyring }),
+    })
+    await writeTokens(first.cache!)
+    const saved = readFileSync(env.PASSAGE_TOKEN_CACHE_FILE!)
+    const locked = () =>
+      Promise.resolve({
+        store: null,
+        why: 'the keyring is locked (test)',
+        reason: 'locked' as const,
+      })
+    const agent = memoryStore("passage's key agent (in memory, for this login)")
+    const r = await chooseTokenKeeping(device(), env, {
+      secretStore: locked,
+      agentStore: agent,
+      platform: 'linux',
+    })
+    expect(r.cache).toBeNull()
+    expect(r.keeping).toMatchObject({ kind: 'memory', why: 'the keyring is locked (test)' })
+    expect(r.keeping.kind === 'memory' && r.keeping.unusable).toMatch(
+      /^the saved sign-in's key is in .+, which is locked: unlock it/,
+    )
+    expect(readFileSync(env.PASSAGE_TOKEN_CACHE_FILE!)).toEqual(saved)
+    // A cache the agent can open (written while the keyring was locked) is used as before.
+    rmSync(env.PASSAGE_TOKEN_CACHE_FILE!)
+    const viaAgent = await chooseTokenKeeping(device(), env, {
+      secretStore: locked,
+      agentStore: agent,
+      platform: 'linux',
+    })
+    expect(viaAgent.keeping.kind).toBe('agent')
+    await writeTokens(viaAgent.cache!)
+    const again = await chooseTokenKeeping(device(), env, {
+      secretStore: locked,
+      agentStore: agent,
+      platform: 'linux',
+    })
+    expect(again.keeping).toMatchObject({ kind: 'agent', noStore: 'the keyring is locked (test)' })
   })
 
   it('memory for the wizard and demo (no environment), app-only, --no-token-cache and PASSAGE_TOKEN_CACHE=0', async () => {

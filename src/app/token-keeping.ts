@@ -18,6 +18,7 @@
  * whole session. App-only (certificate) sign-in needs no cache: it is silent anyway. Nothing of
  * a key or a token is ever put in the store, a log or an error.
  */
+import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { isPassageError, type PassageError } from '../core/errors/index.js'
@@ -29,6 +30,7 @@ import {
   fileTokenCache,
   keyAgentStore,
   openSecretStore,
+  storeName,
   type FileTokenCache,
   type ScryptCost,
   type SecretStore,
@@ -43,7 +45,12 @@ export type TokenKeeping =
   | { kind: 'secret-store'; file: string; store: string }
   | { kind: 'agent'; file: string; store: string; idleHours: number; noStore: string }
   | { kind: 'passphrase'; file: string }
-  | { kind: 'memory'; why: string }
+  | {
+      kind: 'memory'
+      why: string
+      /** A saved sign-in exists but cannot be opened now, and why (said before the new code). */
+      unusable?: string
+    }
 
 /** The cache plugin (null in memory) and where its key is. */
 export interface TokenChoice {
@@ -126,30 +133,50 @@ export async function chooseTokenKeeping(
     const cache = await storedKeyCache(file, probe.store)
     return { cache, keeping: { kind: 'secret-store', file, store: probe.store.name } }
   }
-  const platform = opts.platform ?? process.platform
-  const agentOff = OFF.includes(env.PASSAGE_KEY_AGENT?.trim().toLowerCase() ?? '')
-  if (platform !== 'win32' && !agentOff) {
-    const idle = agentIdleSeconds(env)
-    const agent =
-      opts.agentStore ?? keyAgentStore({ socket: agentSocketPath(env), idleSeconds: idle })
-    try {
-      const cache = await storedKeyCache(file, agent)
-      return {
-        cache,
-        keeping: {
-          kind: 'agent',
-          file,
-          store: agent.name,
-          idleHours: Math.round((idle / 3600) * 10) / 10,
-          noStore: probe.why,
-        },
-      }
-    } catch {
-      // The agent could not start: fall through to memory, saying why.
+  if (probe.reason === 'locked' && existsSync(file)) {
+    // The saved sign-in's key may be in the locked keyring: falling back to the agent would find
+    // no key there, call the cache stale and replace it, and a second sign-in would follow once
+    // the keyring is unlocked. A cache the agent can open (written while the keyring was locked)
+    // is used; otherwise this command signs in in memory and leaves the file for later.
+    const viaAgent = await agentCache(file, env, opts)
+    if (viaAgent) {
+      // Only "another key" sends the sign-in to memory; a damaged file is the session's to say.
+      const opened = await viaAgent.cache.check().then(
+        () => true,
+        (e: unknown) => !isPassageError(e, 'PASSAGE_E_TOKEN_CACHE_LOCKED'),
+      )
+      if (opened)
+        return { cache: viaAgent.cache, keeping: { ...viaAgent.keeping, noStore: probe.why } }
     }
+    const unusable = `the saved sign-in's key is in ${storeName()}, which is locked: unlock it and the saved sign-in is used again (until then each command signs in on its own)`
+    return { cache: null, keeping: { kind: 'memory', why: probe.why, unusable } }
   }
+  const viaAgent = await agentCache(file, env, opts)
+  if (viaAgent)
+    return { cache: viaAgent.cache, keeping: { ...viaAgent.keeping, noStore: probe.why } }
   if (cacheRequired(profile, env)) checkPassphrase(undefined)
   return memory(`no secret store on this machine: ${probe.why}`)
+}
+
+/** The key agent's cache, or null when the agent is off or cannot start (see chooseTokenKeeping). */
+async function agentCache(
+  file: string,
+  env: Env,
+  opts: ChooseOptions,
+): Promise<{ cache: FileTokenCache; keeping: Extract<TokenKeeping, { kind: 'agent' }> } | null> {
+  const platform = opts.platform ?? process.platform
+  if (platform === 'win32' || OFF.includes(env.PASSAGE_KEY_AGENT?.trim().toLowerCase() ?? ''))
+    return null
+  const idle = agentIdleSeconds(env)
+  const agent =
+    opts.agentStore ?? keyAgentStore({ socket: agentSocketPath(env), idleSeconds: idle })
+  try {
+    const cache = await storedKeyCache(file, agent)
+    const idleHours = Math.round((idle / 3600) * 10) / 10
+    return { cache, keeping: { kind: 'agent', file, store: agent.name, idleHours, noStore: '' } }
+  } catch {
+    return null
+  }
 }
 
 /** A cache whose key is kept in a store (made there when missing). */

@@ -333,7 +333,7 @@ describe.skipIf(skipWhy !== null)(
       }
     }, 60_000)
 
-    it('a keyring locked after connect: the next command signs in again once, saying why', async () => {
+    it('a keyring locked after connect: the next command signs in on its own, saying why, and the saved sign-in is used again once unlocked', async () => {
       const env = envFor('relock', { DBUS_SESSION_BUS_ADDRESS: BUS })
       const upn = `exchange@${name}`
       const c = await passage(s, env, ['connect', ...target()], upn)
@@ -344,12 +344,18 @@ describe.skipIf(skipWhy !== null)(
         const d = await passage(s, env, ['discover'], upn)
         expect(d.code, d.stderr).toBe(0)
         expect(d.codes).toHaveLength(1)
-        expect(d.stderr).toMatch(/Signing in again: \S/)
+        expect(d.stderr).toMatch(
+          /Signing in again: the saved sign-in's key is in .+, which is locked: unlock it/,
+        )
         // The key in the keyring is kept for when it is unlocked.
         expect(items(SECRET_SERVICE, SECRET_ACCOUNT)).toBe(1)
       } finally {
         session('unlock')
       }
+      // Unlocked again: the saved sign-in (left alone while locked) is used, with no new code.
+      const after = await passage(s, env, ['discover'], upn)
+      expect(after.code, after.stderr).toBe(0)
+      expect(after.codes).toHaveLength(0)
     }, 60_000)
 
     it('a D-Bus session with no keyring in it, or one that has ended, is said in plain words', () => {
