@@ -144,6 +144,8 @@ export interface PlanChoices {
   protections?: ProtectionId[]
   /** A mechanism picked by hand for a protection. */
   mechanisms?: Partial<Record<ProtectionId, MechanismId>>
+  /** Presets the admin turned the exception on for (never by default: high risk). */
+  presetExceptions?: Choices['presetExceptions']
 }
 
 /** A plan with what the wizard shows beside it. */
@@ -197,6 +199,7 @@ export function planChoices(
       mode: choices.mode,
       ...(wanted && !isDefault ? { protections: wanted } : {}),
       ...(Object.keys(mechanisms).length ? { mechanisms } : {}),
+      ...(choices.presetExceptions?.length ? { presetExceptions: choices.presetExceptions } : {}),
     },
     snapshot,
     { now },

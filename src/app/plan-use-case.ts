@@ -1,6 +1,7 @@
 import { PassageError } from '../core/errors/index.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
 import { plan } from '../core/planner/plan.js'
+import { parsePresetNames } from '../core/planner/presets.js'
 import type { Choices, Plan } from '../core/planner/types.js'
 import { ProtectionId } from '../core/protections/ids.js'
 import { simulationOf } from './plan-options.js'
@@ -17,6 +18,8 @@ export interface PlanRequest {
   protections?: string[]
   mode: string
   now: string
+  /** Presets to take their covered recipients out of (`standard`, `strict`): an explicit choice. */
+  presetExceptions?: string[]
 }
 
 /** Parses a comma-separated --protect list into protection ids (unknown ones are user errors). */
@@ -50,6 +53,9 @@ export function planForSnapshot(
   const choices: Choices = {
     mode: req.mode,
     ...(req.protections ? { protections: parseProtections(req.protections) } : {}),
+    ...(req.presetExceptions?.length
+      ? { presetExceptions: parsePresetNames(req.presetExceptions) }
+      : {}),
   }
   const p = plan(vendor, choices, snapshot, { now: req.now })
   // "No changes" only when the vendor's mail already lands in the inbox; else say why not.

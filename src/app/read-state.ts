@@ -94,7 +94,11 @@ export async function readTenant(exo: ExchangeClient, opts: ReadOptions = {}): P
     ...surfaces.flatMap((s) => s.reads),
     ...(opts.surfaces && !opts.context ? [] : CONTEXT_READS),
   ]
-  const reads = wanted.filter((r) => !r.defender || defender !== false)
+  // A read two parts name (the preset rules: tenant context, and the preset-rule surface) runs once.
+  const reads = wanted.filter(
+    (r, i) =>
+      (!r.defender || defender !== false) && wanted.findIndex((w) => w.name === r.name) === i,
+  )
   const outcomes = await exo.batch(reads.map((r) => ({ ...r.call })))
   const got = new Map<string, JsonObject[]>()
   let defenderReadable = defender !== false

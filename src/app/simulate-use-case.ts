@@ -1,6 +1,7 @@
 import { PassageError } from '../core/errors/index.js'
 import { DetectionKind } from '../core/evaluator/message.js'
 import { plan } from '../core/planner/plan.js'
+import { parsePresetNames } from '../core/planner/presets.js'
 import type { Choices } from '../core/planner/types.js'
 import {
   afterChanges,
@@ -27,6 +28,8 @@ export interface SimulateRequest {
   /** Without a plan file: the protections and mode to plan with. */
   protections?: string[]
   mode: string
+  /** Without a plan file: presets to take their covered recipients out of (an explicit choice). */
+  presetExceptions?: string[]
   /** A test message file (one message or an array) instead of the vendor's typical messages. */
   messagePath?: string
   /** `kind` or `bulk:<bcl>`: what the filters find, instead of the category's default. */
@@ -97,6 +100,9 @@ export function simulateFromSnapshot(req: SimulateRequest): SimulateResult {
     const choices: Choices = {
       mode: req.mode,
       ...(req.protections ? { protections: parseProtections(req.protections) } : {}),
+      ...(req.presetExceptions?.length
+        ? { presetExceptions: parsePresetNames(req.presetExceptions) }
+        : {}),
     }
     chosen = plan(vendor, choices, snapshot, { now: req.now })
     source = 'planned'

@@ -19,6 +19,7 @@ const OBJECT: Record<SurfaceKind, string> = {
   'phish-sim-rule': 'advanced delivery rule',
   'inbound-connector': 'inbound connector',
   'malware-filter': 'anti-malware policy',
+  'preset-rule': 'preset security policy rule',
 }
 
 /** Tenant Allow/Block List types, as the portal names them. */
@@ -36,6 +37,12 @@ function objectWords(change: Change): string {
     const [list, , action, ...rest] = change.target.split(':')
     if (list && action && rest.length)
       return `the Tenant Allow/Block List ${LIST_WORDS[list] ?? list.toLowerCase()} ${action.toLowerCase()} for ${rest.join(':')}`
+  }
+  if (change.surface === 'preset-rule') {
+    // Targets read `EOP:<rule name>` or `ATP:<rule name>` (the two rules of a preset share names).
+    const [kind, ...name] = change.target.split(':')
+    const which = kind === 'ATP' ? 'Defender for Office 365' : 'Exchange Online Protection'
+    return `the ${which} ${OBJECT[change.surface]} '${name.join(':')}'`
   }
   return `the ${OBJECT[change.surface]} '${change.target}'`
 }

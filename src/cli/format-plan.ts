@@ -82,7 +82,15 @@ function optInLine(p: Plan, protection: ProtectionId, m: MechanismId): string {
 /** Who preset security policies keep out of the plan's policy changes, and their options. */
 function presetLines(p: Plan): string[] {
   if (!p.presets?.length) return []
-  const out = [paint('bold', 'Recipients this plan leaves unchanged')]
+  const chosen = p.presets.some((n) => n.options.some((o) => o.chosen))
+  const out = [
+    paint(
+      'bold',
+      chosen
+        ? 'Recipients a preset security policy covers'
+        : 'Recipients this plan leaves unchanged',
+    ),
+  ]
   for (const n of p.presets) {
     const who = n.recipients ? ` (${n.recipients.join(', ')})` : ''
     const unknown = n.recipients
@@ -90,11 +98,19 @@ function presetLines(p: Plan): string[] {
       : ' Who exactly is not known here: the members of the groups it names could not be read.'
     out.push(`  ${n.who}${who}: ${n.why}${unknown}`)
     for (const o of n.options) {
-      out.push(`    - if you choose: ${o.title} [${o.risk} risk]. ${o.consequence}`)
+      const lead = o.chosen
+        ? paint('yellow', `chosen, change ${o.changeId ?? ''}`.trim())
+        : 'if you choose'
+      out.push(`    - ${lead}: ${o.title} [${o.risk} risk]. ${o.consequence}`)
       out.push(`      portal: ${o.portal}`)
-      if (o.powershell) out.push(`      PowerShell: ${o.powershell}`)
+      if (o.powershell) out.push(`      PowerShell: ${o.powershell.replace(/\n/g, '\n        ')}`)
     }
   }
-  out.push('    passage makes none of these changes; they are yours to choose.', '')
+  out.push(
+    chosen
+      ? '    passage makes only the change marked chosen, because you asked for it; the others are yours to choose.'
+      : '    passage makes none of these changes unless you ask for the exception by name (--preset-exception standard or strict); the others are yours to choose.',
+    '',
+  )
   return out
 }

@@ -16,6 +16,8 @@ export type SurfaceKind =
   | 'phish-sim-rule'
   | 'inbound-connector'
   | 'malware-filter'
+  /** The Standard/Strict preset rules' recipient exceptions (an explicit, high-risk choice). */
+  | 'preset-rule'
 
 /** How risky a change is for the tenant. */
 export type RiskLevel = 'low' | 'medium' | 'high' | 'critical'

@@ -23,7 +23,15 @@ export interface Choices {
   mode: 'recommended' | 'recipe'
   /** A mechanism forced for a protection. */
   mechanisms?: Partial<Record<ProtectionId, MechanismId>>
+  /**
+   * Presets to take the covered recipients out of (their rule's exceptions), so that the planned
+   * policy changes reach them too. High risk: never chosen by a mode, only when named here.
+   */
+  presetExceptions?: PresetName[]
 }
+
+/** The preset security policies a tenant may have turned on. */
+export type PresetName = 'Standard' | 'Strict'
 
 /** A protection the plan covers, with the mechanism chosen and why. */
 export interface PlannedProtection {
@@ -53,11 +61,18 @@ export interface PresetOption {
   portal: string
   /** The Exchange Online PowerShell for it, or null where Microsoft supports only the portal. */
   powershell: string | null
+  /**
+   * Whether the plan makes it (only `preset-exception`, and only when the admin named the preset:
+   * Choices `presetExceptions`); false for what the admin may do by hand.
+   */
+  chosen?: boolean
+  /** The plan's change that makes it, when chosen. */
+  changeId?: string
 }
 
 /** Recipients a preset covers, which the plan's policy changes leave unchanged, and their options. */
 export interface PresetCoverageNote {
-  preset: 'Standard' | 'Strict'
+  preset: PresetName
   kind: 'EOP' | 'ATP'
   /** The preset rule's recipient conditions and exceptions when planned (check compares them). */
   scope: RecipientScope

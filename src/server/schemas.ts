@@ -28,6 +28,11 @@ export const PlanRequest = z.object({
   protections: z.array(ProtectionId).max(ProtectionId.options.length).optional(),
   mode: z.enum(['recommended', 'recipe']).default('recommended'),
   mechanisms: z.partialRecord(ProtectionId, MechanismId).optional(),
+  /** Presets to take their covered recipients out of: an explicit, high-risk choice. */
+  presetExceptions: z
+    .array(z.enum(['Standard', 'Strict']))
+    .max(2)
+    .optional(),
 })
 export type PlanRequest = z.infer<typeof PlanRequest>
 

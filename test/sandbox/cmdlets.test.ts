@@ -249,6 +249,18 @@ describe('every cmdlet, happy path', () => {
     await ok(P2, 'Get-ATPProtectionPolicyRule')
   })
 
+  it('the preset rules’ exceptions: a list replaces the rule’s list, null clears it', async () => {
+    for (const cmdlet of ['Set-EOPProtectionPolicyRule', 'Set-ATPProtectionPolicyRule']) {
+      const identity = 'Standard Preset Security Policy'
+      await ok(P2, cmdlet, { Identity: identity, ExceptIfSentToMemberOf: ['finance@contoso.com'] })
+      await ok(P2, cmdlet, { Identity: identity, ExceptIfSentToMemberOf: null })
+    }
+    const [rule] = await ok(P2, 'Get-EOPProtectionPolicyRule', {
+      Identity: 'Standard Preset Security Policy',
+    })
+    expect(rule?.ExceptIfSentToMemberOf ?? []).toEqual([])
+  })
+
   it('the directory reads discovery makes without Graph: group members and the organisation', async () => {
     const members = await ok(P2, 'Get-DistributionGroupMember', {
       Identity: 'finance@contoso.com',

@@ -56,6 +56,7 @@ export async function run(
     params: parseParams(opts.param),
     ...(opts.protect ? { protections: opts.protect.split(',').filter(Boolean) } : {}),
     mode: opts.mechanism,
+    ...(opts.presetException?.length ? { presetExceptions: opts.presetException } : {}),
     now: opts.now ?? new Date().toISOString(),
   }
   if (!opts.tenantSnapshot && !opts.tenant)

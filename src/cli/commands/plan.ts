@@ -8,6 +8,7 @@ export interface PlanOptions {
   protect?: string
   mechanism: string
   param: string[]
+  presetException?: string[]
   vendorFile?: string
   out?: string
   powershell?: string
@@ -46,6 +47,12 @@ export function registerPlanCommand(program: Command): void {
       'recommended',
     )
     .option('--param <key=value>', 'a vendor parameter (repeatable)', collect, [])
+    .option(
+      '--preset-exception <preset>',
+      'standard or strict: take the people that preset covers out of it, so the planned changes reach them too (high risk: they lose the preset’s protection for all their mail; repeatable)',
+      collect,
+      [],
+    )
     .option('--vendor-file <file>', 'a vendor profile (YAML or JSON) for a custom service')
     .option('--out <file>', 'write the plan JSON to a file')
     .option(
@@ -64,7 +71,13 @@ export function registerPlanCommand(program: Command): void {
       `
 --out writes the plan signed with a key this installation keeps in its store: passage apply
 refuses a plan file that was edited or made elsewhere. To pass a plan between machines, plan where
-you apply (passage plan --tenant ...), or review it there and run: passage plan --resign <file>`,
+you apply (passage plan --tenant ...), or review it there and run: passage plan --resign <file>
+
+When a Standard or Strict preset security policy covers some recipients, the plan says who stays
+unchanged and what Microsoft allows for them. --preset-exception standard (or strict) adds them to
+that preset's exceptions (Set-EOPProtectionPolicyRule / Set-ATPProtectionPolicyRule) so the plan's
+policy changes reach them too: they then lose the preset's protection for all their mail. passage
+never chooses this for you; undo puts the preset's exceptions back as they were.`,
     )
     // The implementation (the planner; the store and sign-in for --tenant, --out and --resign)
     // loads only when the command runs.

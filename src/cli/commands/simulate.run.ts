@@ -115,6 +115,7 @@ export function run(vendor: string, o: SimulateOptions): void {
     ...(o.plan ? { planPath: o.plan } : {}),
     ...(o.message ? { messagePath: o.message } : {}),
     ...(o.protect ? { protections: o.protect.split(',') } : {}),
+    ...(o.presetException?.length ? { presetExceptions: o.presetException } : {}),
   })
   if (o.json) printJson({ ok: true, ...res })
   else console.log(formatSimulation(res))

@@ -11,6 +11,7 @@ export interface SimulateOptions {
   protect?: string
   mechanism: string
   param: string[]
+  presetException?: string[]
   vendorFile?: string
   json?: boolean
   now?: string
@@ -40,6 +41,12 @@ export function registerSimulateCommand(program: Command): void {
     .option('--protect <list>', 'without --plan: comma-separated protections to plan')
     .option('--mechanism <mode>', 'without --plan: recommended or recipe', 'recommended')
     .option('--param <key=value>', 'vendor parameter (repeatable)', collect, [])
+    .option(
+      '--preset-exception <preset>',
+      'without --plan: standard or strict, take the people that preset covers out of it so the planned changes reach them (high risk; repeatable)',
+      collect,
+      [],
+    )
     .option('--vendor-file <file>', 'a custom vendor profile (YAML or JSON)')
     .option('--json', 'print the result as JSON')
     .option('--now <iso>', 'evaluation time (for reproducible output)')

@@ -69,11 +69,13 @@ export const ROWS: readonly BehaviourRow[] = [
       { page: `${PS}/Get-UnifiedGroupLinks.md`, read: READ },
       { page: `${PS}/Get-OrganizationConfig.md`, read: READ },
       { page: `${MDO}/preset-security-policies.md`, read: READ },
+      { page: `${PS}/Set-EOPProtectionPolicyRule.md`, read: READ },
+      { page: `${PS}/Get-DynamicDistributionGroup.md`, read: READ },
     ],
     code: ['src/exchange/directory.ts', 'src/app/discover.ts', 'src/sandbox/engine/groups.ts'],
     tests: ['src/exchange/directory.test.ts', 'test/app/graph-degrade.test.ts'],
     disagreement:
-      'Microsoft’s pages do not say whether a preset’s SentToMemberOf condition matches members of nested groups (passage flattens, as Graph’s transitive members would), nor which error Get-DistributionGroupMember gives for a Microsoft 365 group (passage falls back to Get-UnifiedGroupLinks on not-found). The licence read from cmdlets cannot tell Defender Plan 1 from Plan 2.',
+      'Microsoft’s pages do not say whether a preset’s SentToMemberOf condition matches members of nested groups (passage flattens, as Graph’s transitive members would), nor which error Get-DistributionGroupMember gives for a Microsoft 365 group (passage falls back to Get-UnifiedGroupLinks on not-found). The licence read from cmdlets cannot tell Defender Plan 1 from Plan 2. Microsoft contradicts itself on dynamic distribution groups: the preset and policy pages say they are not supported as a group condition, while Set-EOPProtectionPolicyRule / Set-ATPProtectionPolicyRule describe SentToMemberOf as matching members of “distribution groups, dynamic distribution groups, or mail-enabled security groups”; passage does not expand a dynamic group (its members are computed at delivery and Get-DistributionGroupMember does not list them; Get-DynamicDistributionGroup confirms what it is) and says so in discovery’s notes, so the members are simulated as not covered rather than guessed.',
   },
   {
     id: 'simulate.link-shapes',

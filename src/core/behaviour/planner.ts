@@ -35,6 +35,26 @@ export const ROWS: readonly BehaviourRow[] = [
       'preset-security-policies.md shows trusted senders and domains for impersonation only in the portal wizard and warns against changing a preset’s own policies in PowerShell; passage gives that option as a portal step only.',
   },
   {
+    id: 'plan.preset.exception',
+    area: 'planner',
+    rule: 'Taking the recipients a preset covers out of it is a change passage plans only when the admin names the preset (never by the recommended or recipe mode), always high risk (they lose the preset’s protection for all their mail): Set-EOPProtectionPolicyRule / Set-ATPProtectionPolicyRule set the exception list whole, so the change keeps the exceptions the rule has and adds its own conditions of the same kind (the same filter as condition and exception takes the recipient out); apply refuses it when any condition or exception changed since the plan, and undo puts the previous lists back ($null for an empty one). Only the rule of the kind whose policies the plan changes is edited.',
+    sources: [
+      { page: `${PS}Set-EOPProtectionPolicyRule.md`, read: READ },
+      { page: `${PS}Set-ATPProtectionPolicyRule.md`, read: READ },
+      { page: `${DD}preset-security-policies.md`, read: READ },
+    ],
+    code: [
+      'src/core/surfaces/preset-rule.ts',
+      'src/core/mechanisms/preset-exception.ts',
+      'src/core/planner/presets.ts',
+      'src/core/planner/preset-guard.ts',
+      'src/sandbox/engine/preset-rules.ts',
+    ],
+    tests: ['src/core/planner/preset-exception.test.ts', 'src/core/surfaces/preset-rule.test.ts'],
+    disagreement:
+      'The cmdlet pages describe the EOP and the Defender rule of a preset as separate rules with their own conditions and exceptions and say nothing about keeping them in step (nor whether the portal does); passage edits each rule the plan needs and the plan tells the admin to check both in the portal.',
+  },
+  {
     id: 'client.graph-group-members',
     area: 'client',
     rule: 'Discovery reads the members of each group a preset or policy is scoped by: the group by its mail address, then its transitiveMembers (nested groups flattened, groups themselves left out), $top 999, every @odata.nextLink followed; without GroupMember.Read.All it says the members are unknown rather than guessing. The sandbox pages members 100 by default, up to 999.',

@@ -6,6 +6,7 @@
 export * from './context.js'
 export * from './draft.js'
 export * from './preset-coverage.js'
+export * from './preset-exception.js'
 export { quarantinePolicyName } from './quarantine.js'
 export * from './registry.js'
 export * from './rules.js'

@@ -37,6 +37,7 @@ import { senderDomains, type ResolvedVendor } from '../vendor/resolve.js'
 import type { PlanContext } from './context.js'
 import { isOwnDomain } from './context.js'
 import { limitsFor } from './limits.js'
+import { presetRuleProblems } from './preset-guard.js'
 import { safetyRefusals } from './safety.js'
 import type { Plan } from './types.js'
 
@@ -338,10 +339,13 @@ export function reviewPlan(
       refuse('PASSAGE_E_PLAN_FORGED', 'it serves a protection the plan does not cover')
     for (const why of spoofFormProblems(change, vendor)) refuse('PASSAGE_E_PLAN_FORGED', why)
     for (const why of quarantineOnlyProblems(change)) refuse('PASSAGE_E_PLAN_FORGED', why)
-    for (const { field, value } of granted(change)) {
-      const p = valueProblem(change, field, value, scope)
-      if (p) refuse(p.code, p.why)
-    }
+    for (const why of presetRuleProblems(change, plan)) refuse('PASSAGE_E_PLAN_FORGED', why)
+    // A preset exception grants the tenant's own recipients, checked just above, not the vendor's.
+    if (change.surface !== 'preset-rule')
+      for (const { field, value } of granted(change)) {
+        const p = valueProblem(change, field, value, scope)
+        if (p) refuse(p.code, p.why)
+      }
     if (inEffect(working, change)) continue
     try {
       const limits = limitsFor(change, working)

@@ -450,7 +450,7 @@ describe('plan: cautious defaults', () => {
     ])
     // The exception keeps the preset's own exceptions (a parameter replaces the whole list).
     expect(note?.options[0]?.powershell).toBe(
-      "Set-ATPProtectionPolicyRule -Identity 'Standard Preset Security Policy' -ExceptIfSentToMemberOf 'finance@fabrikam.com'",
+      "Set-ATPProtectionPolicyRule -Identity 'Standard Preset Security Policy' -ExceptIfSentToMemberOf @('finance@fabrikam.com')",
     )
     expect(note?.options[1]?.powershell).toBeNull()
     expect(note?.options[1]?.portal).toMatch(/Add trusted email addresses and domains/)
@@ -476,7 +476,7 @@ describe('plan: cautious defaults', () => {
     )
     expect(p.protections[0]).toMatchObject({ mechanism: 'disable-zap' })
     expect(p.presets?.[0]?.options[0]?.powershell).toBe(
-      "Set-EOPProtectionPolicyRule -Identity 'Strict Preset Security Policy' -ExceptIfSentTo 'ceo@fabrikam.com','o''neil@fabrikam.com'",
+      "Set-EOPProtectionPolicyRule -Identity 'Strict Preset Security Policy' -ExceptIfSentTo @('ceo@fabrikam.com','o''neil@fabrikam.com')",
     )
   })
 })

@@ -8,7 +8,7 @@ import { buildDrafts, changesOf } from './build.js'
 import { Refusals } from './diagnostics.js'
 import { frozenCopy } from './freeze.js'
 import { planNotices } from './notices.js'
-import { presetsOf } from './presets.js'
+import { presetExceptionDrafts, presetsOf, withExceptedReach, withPresetRisk } from './presets.js'
 import { safetyRefusals } from './safety.js'
 import { picksOf, select } from './select.js'
 
@@ -33,7 +33,12 @@ export function plan(
   const selection = select(ctx, choices, refusals)
   const picks = picksOf(selection.planned)
   for (const e of safetyRefusals(ctx, picks.keys())) refusals.add(e)
-  const changes = changesOf(buildDrafts(ctx, picks, refusals), snapshot, refusals)
+  // Taking people out of a preset comes last, and only when the admin named the preset.
+  const drafts = [
+    ...buildDrafts(ctx, picks, refusals),
+    ...presetExceptionDrafts(ctx, selection.planned, choices, refusals),
+  ]
+  const changes = withPresetRisk(changesOf(drafts, snapshot, refusals))
   refusals.throwIfAny()
   const [routing, ...mechanismNotices] = planNotices(ctx, selection.planned)
   const mx = snapshot.mx.route === 'gateway' ? `gateway (${snapshot.mx.gateway})` : 'Microsoft 365'
@@ -44,12 +49,12 @@ export function plan(
     tenant: { id: snapshot.tenant.id, name: snapshot.tenant.name, licence: snapshot.licence, mx },
     vendor: { id: vendor.id, name: vendor.name, category: vendor.category, params: vendor.params },
     mode: choices.mode,
-    protections: selection.planned,
+    protections: withExceptedReach(ctx, selection.planned, changes),
     skipped: selection.skipped,
     changes,
     // What the allows can do with high-confidence phish comes first, before any other notice.
     notices: [routing, ...selection.notices, ...mechanismNotices],
-    ...presetsOf(ctx, selection.planned),
+    ...presetsOf(ctx, selection.planned, changes),
   }
   return frozenCopy({ ...body, hash: contentHash(body) })
 }

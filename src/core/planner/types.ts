@@ -7,5 +7,6 @@ export {
   type Plan,
   type PlannedProtection,
   type PresetCoverageNote,
+  type PresetName,
   type PresetOption,
 } from '../plan-format.js'

@@ -6,6 +6,7 @@ import { inboundConnectorSurface } from './inbound-connector.js'
 import { malwareFilterSurface } from './malware-filter.js'
 import { phishSimPolicySurface } from './phish-sim-policy.js'
 import { phishSimRuleSurface } from './phish-sim-rule.js'
+import { presetRuleSurface } from './preset-rule.js'
 import { quarantinePolicySurface } from './quarantine-policy.js'
 import { safeAttachmentsSurface } from './safe-attachments.js'
 import { safeLinksSurface } from './safe-links.js'
@@ -29,6 +30,7 @@ export const SURFACES: Readonly<Record<SurfaceKind, Surface>> = Object.freeze({
   'phish-sim-rule': phishSimRuleSurface,
   'inbound-connector': inboundConnectorSurface,
   'malware-filter': malwareFilterSurface,
+  'preset-rule': presetRuleSurface,
 })
 
 /** Every surface, in a stable order. */

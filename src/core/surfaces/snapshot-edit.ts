@@ -10,7 +10,7 @@ import { applyUpdate } from './generic/update.js'
 import { appended, positionOf } from './positions.js'
 import { effectProblems } from './generic/verify.js'
 import { surfaceOf } from './registry.js'
-import type { Undo } from './surface.js'
+import type { Surface, Undo } from './surface.js'
 
 export { applyUpdate } from './generic/update.js'
 
@@ -29,10 +29,26 @@ function sortByPriority(objects: JsonObject[]): JsonObject[] {
   return [...objects].sort((a, b) => priorityOf(a) - priorityOf(b))
 }
 
+/** A surface's objects in a snapshot (its state, or the tenant context it lives in). */
+function objectsIn(surface: Surface, snapshot: TenantSnapshot): JsonObject[] {
+  return surface.inSnapshot ? surface.inSnapshot.objects(snapshot) : surface.objects(snapshot.state)
+}
+
+/** A copy of the snapshot with a surface's objects replaced. */
+function withObjectsIn(
+  surface: Surface,
+  snapshot: TenantSnapshot,
+  objects: JsonObject[],
+): TenantSnapshot {
+  return surface.inSnapshot
+    ? surface.inSnapshot.withObjects(snapshot, objects)
+    : { ...snapshot, state: surface.withObjects(snapshot.state, objects) }
+}
+
 /** The object a change targets in a snapshot, or null. */
 export function objectOf(snapshot: TenantSnapshot, change: Pick<Change, 'surface' | 'target'>) {
   const surface = surfaceOf(change.surface)
-  const objects = surface.objects(snapshot.state)
+  const objects = objectsIn(surface, snapshot)
   return objects[positionOf(surface, objects, change.target)] ?? null
 }
 
@@ -44,7 +60,7 @@ export function objectOf(snapshot: TenantSnapshot, change: Pick<Change, 'surface
  */
 export function applyChange(snapshot: TenantSnapshot, change: Change): TenantSnapshot {
   const surface = surfaceOf(change.surface)
-  const current = surface.objects(snapshot.state)
+  const current = objectsIn(surface, snapshot)
   const key = change.target
   const index = positionOf(surface, current, key)
   let objects: JsonObject[]
@@ -73,7 +89,7 @@ export function applyChange(snapshot: TenantSnapshot, change: Change): TenantSna
     } else objects[index] = updated
   }
   if (surface.ordered) objects = sortByPriority(objects)
-  return { ...snapshot, state: surface.withObjects(snapshot.state, objects) }
+  return withObjectsIn(surface, snapshot, objects)
 }
 
 /** Applies changes in order. */

@@ -110,6 +110,15 @@ export interface Surface {
   objects(state: SurfaceState): JsonObject[]
   /** A copy of the state with the surface's objects replaced. */
   withObjects(state: SurfaceState, objects: JsonObject[]): SurfaceState
+  /**
+   * Where the objects live when they are tenant context rather than surface state (the preset
+   * rules, `snapshot.presets`, which the evaluator and planner read): the snapshot's objects and a
+   * copy of the snapshot with them replaced. When given, snapshot edits use these instead.
+   */
+  inSnapshot?: {
+    objects(snapshot: TenantSnapshot): JsonObject[]
+    withObjects(snapshot: TenantSnapshot, objects: JsonObject[]): TenantSnapshot
+  }
   /** The object's key (unique on the surface). */
   key(obj: JsonObject): string
   /** True when objects are ordered by a contiguous Priority that Exchange shifts on insert. */

@@ -12,6 +12,7 @@ import { MALWARE_FILTER_CMDLETS } from './malware-filter.js'
 import { MESSAGE_TRACE_CMDLETS } from './message-trace.js'
 import { ORGANIZATION_CMDLETS } from './organization.js'
 import type { ParamSpec } from './params.js'
+import { PRESET_RULE_CMDLETS } from './preset-rules.js'
 import { QUARANTINE_POLICY_CMDLETS } from './quarantine-policy.js'
 import { QUARANTINE_CMDLETS } from './quarantine.js'
 import { SAFE_ATTACHMENT_CMDLETS } from './safe-attachments.js'
@@ -37,6 +38,7 @@ export const CMDLETS: readonly CmdletDef[] = [
   ...ATP_CMDLETS,
   ...CONNECTOR_CMDLETS,
   ...ORGANIZATION_CMDLETS,
+  ...PRESET_RULE_CMDLETS,
   ...QUARANTINE_CMDLETS,
   ...MESSAGE_TRACE_CMDLETS,
   ...GROUP_CMDLETS,

@@ -49,6 +49,8 @@ export interface Selection {
   protections: string[]
   mode: 'recommended' | 'recipe'
   mechanisms: Record<string, string>
+  /** Presets the admin chose to take their people out of (turned on in the Summary step). */
+  presetExceptions?: string[]
 }
 
 export function ProtectionsStep({ w, update, go }: StepProps) {

@@ -1,5 +1,5 @@
 import { useState, type KeyboardEvent } from 'react'
-import { download, saveText } from '../api'
+import { api, download, saveText } from '../api'
 import {
   ActionBadge,
   Actions,
@@ -9,7 +9,7 @@ import {
   RiskBadge,
   StepHeader,
 } from '../components'
-import type { ApiErrorBody, Change, JsonValue, Plan } from '../types'
+import type { ApiErrorBody, Change, JsonValue, Plan, PlanResult } from '../types'
 import type { StepProps } from '../App'
 import { LimitGauges } from '../journey/LimitGauges'
 import { MailPaths } from '../journey/MailPaths'
@@ -48,15 +48,23 @@ const OP: Record<Change['op'], string> = { create: 'Create', update: 'Change', r
 
 /**
  * Who preset security policies keep out of the plan's policy changes, why, and what Microsoft
- * allows for them: each option a separate choice with its risk, which passage does not make.
+ * allows for them, each a separate choice with its risk. Taking them out of the preset is the one
+ * passage can make: a switch per preset, off unless the admin turns it on, with the consequence
+ * written out; turning it on (or off) plans again. The others are the admin's to do in the portal.
  */
-function PresetCoverage({ plan }: { plan: Plan }) {
+function PresetCoverage(props: {
+  plan: Plan
+  busy: boolean
+  onException: (preset: string, on: boolean) => void
+}) {
+  const { plan, busy } = props
   if (!plan.presets?.length) return null
+  const anyChosen = plan.presets.some((n) => n.options.some((o) => o.chosen))
   return (
     <div className="panel" data-testid="preset-coverage">
-      <h3>Who stays unchanged</h3>
+      <h3>{anyChosen ? 'Who a preset security policy covers' : 'Who stays unchanged'}</h3>
       {plan.presets.map((n) => (
-        <div key={`${n.preset}-${n.kind}`} className="preset-note">
+        <div key={`${n.preset}-${n.kind}`} className="preset-note" data-preset={n.preset}>
           <p>
             <strong>{n.who}</strong>
             {n.recipients ? ` (${n.recipients.join(', ')})` : ''}: {n.why}
@@ -70,25 +78,66 @@ function PresetCoverage({ plan }: { plan: Plan }) {
           {n.options.length > 0 && (
             <>
               <p className="small">
-                What Microsoft allows for them, if you choose it (passage does not make these
-                changes):
+                What Microsoft allows for them, each your choice. Nothing here is on unless you turn
+                it on:
               </p>
               <ul>
-                {n.options.map((o) => (
-                  <li key={o.id} data-preset-option={o.id}>
-                    <strong>{o.title}</strong> <RiskBadge risk={o.risk} />
-                    <br />
-                    <span className="small">{o.consequence}</span>
-                    <br />
-                    <span className="small muted">In the Defender portal: {o.portal}</span>
-                    {o.powershell && (
-                      <details className="small">
-                        <summary>Exchange Online PowerShell</summary>
-                        <code>{o.powershell}</code>
-                      </details>
-                    )}
-                  </li>
-                ))}
+                {n.options.map((o) => {
+                  const id = `preset-${n.preset}-${n.kind}-${o.id}`
+                  return (
+                    <li
+                      key={o.id}
+                      data-preset-option={o.id}
+                      data-chosen={o.chosen ? 'yes' : 'no'}
+                      className={o.chosen ? 'optin on' : undefined}
+                    >
+                      {o.id === 'preset-exception' ? (
+                        <label htmlFor={id}>
+                          <input
+                            id={id}
+                            type="checkbox"
+                            role="switch"
+                            aria-checked={o.chosen === true}
+                            aria-describedby={`${id}-why`}
+                            checked={o.chosen === true}
+                            disabled={busy}
+                            data-testid={`preset-exception-${n.preset}-${n.kind}`}
+                            onChange={(e) => props.onException(n.preset, e.target.checked)}
+                          />{' '}
+                          <strong>Take these people out of the {n.preset} preset</strong>
+                        </label>
+                      ) : (
+                        <strong>{o.title}</strong>
+                      )}{' '}
+                      <RiskBadge risk={o.risk} />
+                      <br />
+                      {o.id === 'preset-exception' && (
+                        <>
+                          <span className="small">{o.title}.</span>
+                          <br />
+                        </>
+                      )}
+                      <span className="small" id={`${id}-why`}>
+                        {o.consequence}
+                      </span>
+                      <br />
+                      <span className="small muted">
+                        {o.id === 'preset-exception'
+                          ? o.chosen
+                            ? 'On: this plan makes the change; undo puts the preset back as it was.'
+                            : 'Off: passage leaves the preset as it is.'
+                          : 'passage does not make this change; in the Defender portal:'}{' '}
+                        {o.id === 'preset-exception' ? `Portal: ${o.portal}` : o.portal}
+                      </span>
+                      {o.powershell && (
+                        <details className="small">
+                          <summary>Exchange Online PowerShell</summary>
+                          <code>{o.powershell}</code>
+                        </details>
+                      )}
+                    </li>
+                  )
+                })}
               </ul>
             </>
           )}
@@ -98,10 +147,45 @@ function PresetCoverage({ plan }: { plan: Plan }) {
   )
 }
 
-export function SummaryStep({ w, go }: StepProps) {
+export function SummaryStep({ w, go, update }: StepProps) {
   const [tab, setTab] = useState(0)
   const [error, setError] = useState<ApiErrorBody | null>(null)
+  const [busy, setBusy] = useState(false)
   const r = w.planResult
+  // Taking a preset's people out of it is asked for by name: the plan is made again with it.
+  const presetException = async (preset: string, on: boolean) => {
+    const sel = w.selection
+    if (!sel || !w.connection || !w.choice) return
+    // What the plan on screen chose (not a remembered list: re-planning from Protections resets it).
+    const wanted = new Set(
+      (r?.plan.presets ?? [])
+        .filter((n) => n.options.some((o) => o.id === 'preset-exception' && o.chosen))
+        .map((n) => n.preset as string),
+    )
+    if (on) wanted.add(preset)
+    else wanted.delete(preset)
+    const presetExceptions = [...wanted]
+    setBusy(true)
+    setError(null)
+    try {
+      const mechanisms = Object.fromEntries(
+        Object.entries(sel.mechanisms).filter(([x, m]) => m && sel.protections.includes(x)),
+      )
+      const next = await api<PlanResult>('POST', '/api/plan', {
+        connection: w.connection.id,
+        vendor: w.choice,
+        protections: sel.protections,
+        mode: sel.mode,
+        ...(Object.keys(mechanisms).length ? { mechanisms } : {}),
+        ...(presetExceptions.length ? { presetExceptions } : {}),
+      })
+      update({ selection: { ...sel, presetExceptions }, planResult: next })
+    } catch (e) {
+      setError(asApiError(e))
+    } finally {
+      setBusy(false)
+    }
+  }
   if (!r || !w.connection)
     return (
       <section>
@@ -186,7 +270,7 @@ export function SummaryStep({ w, go }: StepProps) {
           </>
         )}
       </div>
-      <PresetCoverage plan={p} />
+      <PresetCoverage plan={p} busy={busy} onException={presetException} />
       <div role="tablist" aria-label="Plan views" className="tabs" onKeyDown={onKey}>
         {TABS.map((t, i) => (
           <button
