@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { cliEnv } from './helpers/cli-env.js'
 
 // End-to-end: the built CLI as a user runs it (npm test builds dist/ first).
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js')
@@ -14,7 +15,7 @@ function passage(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
     // Plans written with --out are signed with a key from the store: a store of this run's own.
-    env: { ...process.env, NO_COLOR: '1', PASSAGE_DB: E2E_DB },
+    env: cliEnv({ PASSAGE_DB: E2E_DB }),
   })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }

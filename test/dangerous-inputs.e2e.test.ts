@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { isValidDomain } from '../src/core/net/domain.js'
 import corpus from './data/dangerous-inputs.json' with { type: 'json' }
+import { cliEnv } from './helpers/cli-env.js'
 
 // A sample of the dangerous-input corpus through the built CLI (npm test builds dist/ first):
 // each one, given as the `custom` vendor's IPs, envelope domain or link domain, is refused with
@@ -69,7 +70,7 @@ describe('dangerous inputs through the CLI', () => {
         ],
         {
           encoding: 'utf8',
-          env: { ...process.env, NO_COLOR: '1', PASSAGE_DB: join(DIR, 'passage.db') },
+          env: cliEnv({ PASSAGE_DB: join(DIR, 'passage.db') }),
         },
       )
       expect(r.status, r.stdout + r.stderr).toBe(2)

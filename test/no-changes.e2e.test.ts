@@ -14,6 +14,7 @@ import { getVendor } from '../src/catalog/index.js'
 import { plan } from '../src/core/planner/plan.js'
 import { afterChanges } from '../src/core/simulate/index.js'
 import { resolveVendor } from '../src/core/vendor/resolve.js'
+import { cliEnv } from './helpers/cli-env.js'
 
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js')
 const NOW = '2026-11-20T09:00:00Z'
@@ -22,7 +23,7 @@ const dir = mkdtempSync(join(tmpdir(), 'passage-nochange-'))
 function passage(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args, '--now', NOW], {
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', PASSAGE_DB: join(dir, 'passage.db') },
+    env: cliEnv({ PASSAGE_DB: join(dir, 'passage.db') }),
   })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }

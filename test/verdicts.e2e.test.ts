@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { cliEnv } from './helpers/cli-env.js'
 
 // `passage simulate` and `passage explain` through the built CLI process.
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js')
@@ -11,7 +12,7 @@ const NOW = '2026-11-20T09:00:00Z'
 function passage(args: string[], input?: string) {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: cliEnv(),
     ...(input !== undefined ? { input } : {}),
   })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }

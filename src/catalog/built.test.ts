@@ -37,3 +37,35 @@ describe('the fast catalog loader', () => {
     })
   })
 })
+
+describe('an unknown vendor id', () => {
+  const refused = (id: string) => {
+    try {
+      findVendor(loadCatalog(), id)
+    } catch (e) {
+      if (isPassageError(e)) return e
+      throw e
+    }
+    throw new Error('expected a refusal')
+  }
+
+  it('is quoted as parameter validation quotes a value: 60 characters and its length', () => {
+    const e = refused('y'.repeat(5000))
+    const quoted = `${'y'.repeat(60)}… (5000 characters)`
+    expect(e.message).toBe(`There is no vendor '${quoted}' in the catalog.`)
+    expect(e.details).toMatchObject({ id: quoted })
+    expect(JSON.stringify(e.toJSON()).length).toBeLessThan(1024)
+  })
+
+  it('gets a suggestion only when one is close to what was typed', () => {
+    expect(refused('knowbe5').details).toMatchObject({ suggestion: 'knowbe4' })
+    expect(refused('proofpoint').details).toMatchObject({
+      suggestion: 'proofpoint-security-awareness',
+    })
+    for (const far of ['zzzz', 'x', 'mailchimp', 'q'.repeat(5000)]) {
+      const e = refused(far)
+      expect(e.details?.suggestion, far).toBeUndefined()
+      expect(e.hint, far).not.toContain('Did you mean')
+    }
+  })
+})

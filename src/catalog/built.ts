@@ -4,12 +4,13 @@
  * (scripts/build-catalog.mjs). Reading that JSON costs a few milliseconds, where importing the
  * YAML parser and zod and validating every profile cost 100-200 ms at each start of the CLI.
  *
- * This module is light on purpose (node:fs and core/errors only): `passage vendors` and
- * `passage vendor show` import it alone. Running from the sources (vitest, tsx) there is no JSON,
- * and the callers fall back to ./load.ts, which reads and validates the YAML.
+ * This module is light on purpose (node:fs, core/errors and core/vendor/shown only): `passage
+ * vendors` and `passage vendor show` import it alone. Running from the sources (vitest, tsx)
+ * there is no JSON, and the callers fall back to ./load.ts, which reads and validates the YAML.
  */
 import { readFileSync } from 'node:fs'
 import { PassageError } from '../core/errors/index.js'
+import { shown } from '../core/vendor/shown.js'
 import type { VendorProfile } from '../core/vendor/profile.js'
 
 /** The file the build writes beside this module (dist/catalog/vendors.json). */
@@ -109,24 +110,35 @@ function distance(a: string, b: string): number {
   return prev[b.length] ?? 0
 }
 
-/** The known id closest to what was typed: one it starts or contains, else the nearest by edits. */
+/**
+ * The known id closest to what was typed, when it is close enough to be what was meant: one it
+ * starts or contains (three characters or more), else the nearest by edits if at most a third
+ * of its characters differ. "zzzz" gets no suggestion (the nearest id, "custom", is unrelated),
+ * nor does a huge input, whose distance to every id is at least the difference in length.
+ */
 function closest(input: string, ids: readonly string[]): string | undefined {
   const text = input.trim().toLowerCase()
-  if (text) {
-    const prefixed = ids.find((id) => id.startsWith(text)) ?? ids.find((id) => id.includes(text))
-    if (prefixed) return prefixed
-  }
+  if (!text) return undefined
+  // A letter or two is part of too many ids to mean one of them.
+  const prefixed =
+    text.length >= 3
+      ? (ids.find((id) => id.startsWith(text)) ?? ids.find((id) => id.includes(text)))
+      : undefined
+  if (prefixed) return prefixed
   let best: { id: string; d: number } | undefined
   for (const id of ids) {
+    const allowed = Math.floor(Math.max(text.length, id.length) / 3)
+    if (Math.abs(text.length - id.length) > allowed) continue
     const d = distance(text, id)
-    if (!best || d < best.d) best = { id, d }
+    if (d <= allowed && (!best || d < best.d)) best = { id, d }
   }
   return best?.id
 }
 
 /**
  * The profile with this id (case-insensitive) in a catalog. Throws PASSAGE_E_VENDOR_UNKNOWN,
- * suggesting the closest known id, when there is none.
+ * suggesting a close known id when there is one. The id is quoted as parameter validation
+ * quotes a value (core/vendor/shown.ts), in the message and the details alike.
  */
 export function findVendor(catalog: VendorProfile[], id: string): VendorProfile {
   const wanted = id.trim().toLowerCase()
@@ -134,8 +146,12 @@ export function findVendor(catalog: VendorProfile[], id: string): VendorProfile 
   if (found) return found
   const ids = catalog.map((v) => v.id)
   const suggestion = closest(id, ids)
-  throw new PassageError('PASSAGE_E_VENDOR_UNKNOWN', `There is no vendor '${id}' in the catalog.`, {
-    hint: `${suggestion ? `Did you mean '${suggestion}'? ` : ''}Run \`passage vendors\` to list the catalog, or use \`custom\` with --param or --vendor-file.`,
-    details: { id, ...(suggestion ? { suggestion } : {}), known: ids },
-  })
+  throw new PassageError(
+    'PASSAGE_E_VENDOR_UNKNOWN',
+    `There is no vendor '${shown(id)}' in the catalog.`,
+    {
+      hint: `${suggestion ? `Did you mean '${suggestion}'? ` : ''}Run \`passage vendors\` to list the catalog, or use \`custom\` with --param or --vendor-file.`,
+      details: { id: shown(id), ...(suggestion ? { suggestion } : {}), known: ids },
+    },
+  )
 }

@@ -19,7 +19,7 @@ const message: TestMessageInput = {
 describe('the journey views', () => {
   it('carry a pasted message’s path, with its text, in the explanation', () => {
     const a = analyzeHeaders(SAMPLE_JUNKED_SPAM)
-    const view = explanationView(a, [])
+    const view = explanationView(a)
     expect(view.journey).toMatchObject({ basis: 'headers', decidedBy: 'anti-spam' })
     expect(headerJourneyView(a).text.filter((l) => l.includes('▶'))).toHaveLength(1)
   })

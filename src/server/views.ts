@@ -10,7 +10,16 @@ import { z } from 'zod'
 import type { CoManager } from '../app/co-managers.js'
 import { mxCertainty, type MxLookup } from '../app/mx-words.js'
 import { plainRoles } from '../app/role-words.js'
-import type { HeaderAnalysis } from '../core/headers/index.js'
+import type { Evidence, HeaderAnalysis } from '../core/headers/index.js'
+import {
+  bclMeaning,
+  catMeaning,
+  ipvMeaning,
+  sclMeaning,
+  sfvMeaning,
+} from '../core/headers/vocabulary.js'
+import { PLACEMENT_WORDS } from '../core/journey/words.js'
+import type { Placement } from '../core/journey/types.js'
 import { hasDefender, licenceName } from '../core/model/licence.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
 import type { Plan } from '../core/plan-format.js'
@@ -256,8 +265,107 @@ function plainNote(line: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1) + (/[.)]$/.test(text) ? '' : '.')
 }
 
-/** A header analysis as the wizard shows it, with its plain-language lines. */
-export function explanationView(a: HeaderAnalysis, lines: string[]) {
+/** A sentence's first letter in capitals. */
+function capital(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+/** `Field:value` pairs of an evidence value (`IPV:CAL;SFV:SKN`), by field name in capitals. */
+function fieldsOf(value: string): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const part of value.split(';')) {
+    const i = part.indexOf(':')
+    if (i > 0) out.set(part.slice(0, i).trim().toUpperCase(), part.slice(i + 1).trim())
+  }
+  return out
+}
+
+/**
+ * One header line's conclusion in words, with the meanings the header analyzer already has for
+ * each field (core/headers/vocabulary.ts: CAT, SCL, BCL, SFV and IPV as "Anti-spam message
+ * headers in Microsoft 365" describes them, defender-docs
+ * defender-office-365/message-headers-eop-mdo.md); never a category code such as SPM alone.
+ */
+function findingWords(e: Evidence): string {
+  const i = e.conclusion.indexOf(': ')
+  const key = i < 0 ? e.conclusion : e.conclusion.slice(0, i)
+  const rest = i < 0 ? '' : e.conclusion.slice(i + 2)
+  const inferred = /\(inferred/.test(rest) ? ' (inferred: the headers do not stamp it)' : ''
+  switch (key) {
+    case 'trusted':
+      return `Written by the recipient’s own Microsoft 365 (${rest})`
+    case 'direction':
+      return `Direction: ${rest}`
+    case 'category':
+      return `Detected: ${catMeaning(rest)}`
+    case 'scl':
+      return `Spam confidence level ${rest}: ${sclMeaning(Number(rest))}`
+    case 'bcl':
+      return `Bulk complaint level ${rest}: ${bclMeaning(Number(rest))}`
+    case 'verdict': {
+      const [placement = '', ...basis] = rest.split(' ')
+      const where = PLACEMENT_WORDS[placement as Placement] ?? placement
+      return `Landed in ${where}${basis.length ? ` ${basis.join(' ')}` : ''}`
+    }
+    case 'bypass': {
+      const f = fieldsOf(e.value)
+      const sfv = f.get('SFV')
+      if (sfv)
+        return `${capital(sfvMeaning(sfv, { ipv: f.get('IPV') ?? null, dir: null, authAs: null }))}${inferred}`
+      if (f.get('IPV')) return `${capital(ipvMeaning(f.get('IPV') ?? ''))}${inferred}`
+      if (rest.startsWith('safe-senders'))
+        return `${capital(sfvMeaning('SFE'))} (the mailbox recorded it)`
+      if (rest.startsWith('advanced-delivery'))
+        return `Let through by advanced delivery (a phishing simulation or SecOps mailbox)${inferred}`
+      return capital(e.conclusion)
+    }
+    default:
+      return capital(e.conclusion)
+  }
+}
+
+/** SPF, DKIM, DMARC and composite authentication in one sentence (null when none is shown). */
+function authenticationWords(a: HeaderAnalysis): string | null {
+  const au = a.auth
+  if (!au.spf && !au.dkim && !au.dmarc && !au.compauth) return null
+  return [
+    `SPF ${au.spf ?? 'not shown'}`,
+    `DKIM ${au.dkim ?? 'not shown'}`,
+    `DMARC ${au.dmarc ?? 'not shown'}`,
+    `composite authentication ${au.compauth ?? 'not shown'}${au.reasonMeaning ? ` (${au.reasonMeaning})` : ''}`,
+  ].join(', ')
+}
+
+/** What Microsoft decided for the message, in a sentence. */
+function decisionWords(a: HeaderAnalysis): string {
+  if (a.direction === 'outbound')
+    return 'Nothing about the recipient: these are the sender’s headers, on the way out of Microsoft 365.'
+  if (!a.trusted) {
+    const u = a.unconfirmed
+    const genuine =
+      u && u.verdict !== 'unknown'
+        ? ` If it is genuine: ${PLACEMENT_WORDS[u.verdict]} (predicted from the default policy).`
+        : ''
+    return `Not confirmed: the headers cannot be tied to the recipient’s own Microsoft 365.${genuine}`
+  }
+  if (a.verdict === 'unknown') return 'Not known from these headers.'
+  return a.verdictBasis === 'mailbox-delivery'
+    ? `${PLACEMENT_WORDS[a.verdict]}, as the mailbox recorded it.`
+    : `${PLACEMENT_WORDS[a.verdict]}, predicted from the filter verdict and the default policy (preset or custom policies may differ).`
+}
+
+/**
+ * A header analysis as the wizard shows it: worded fields (what Microsoft decided, what it
+ * found, why, at which stage of Defender, and each finding with the header line it comes from),
+ * never the lines `passage explain` prints. The raw values stay beside them for scripts.
+ */
+export function explanationView(a: HeaderAnalysis) {
+  const journey = headerJourneyView(a)
+  const decided = journey.stages.find((x) => x.id === journey.decidedBy && x.status === 'decided')
+  const u = a.trusted ? null : a.unconfirmed
+  const category = u ? u.category : a.category
+  const scl = u ? u.scl : a.scl
+  const bcl = u ? u.bcl : a.bcl
   return {
     trusted: a.trusted,
     direction: a.direction,
@@ -269,11 +377,47 @@ export function explanationView(a: HeaderAnalysis, lines: string[]) {
     scl: a.scl,
     bcl: a.bcl,
     bypass: a.bypass,
+    /** What Microsoft decided: where the message landed, and how sure that is. */
+    decision: decisionWords(a),
+    /** Whether the verdict is the recipient tenant's own, in a sentence, with its grounds. */
+    trust: a.trusted
+      ? 'Yes: the verdict comes from the recipient’s own Microsoft 365.'
+      : a.direction === 'outbound'
+        ? 'No: these headers hold no verdict of the recipient’s tenant.'
+        : 'No: no verdict of the recipient’s own Exchange Online Protection was found, so treat it with care.',
+    trustBasis: a.trustBasis,
+    /** What filtering found, in words ("spam", never "SPM"). */
+    detected:
+      category.toUpperCase() === 'NONE'
+        ? a.trusted || u
+          ? 'nothing'
+          : 'not known'
+        : catMeaning(category),
+    /** Why it landed there: the deciding stage's own sentence (from the journey). */
+    why: decided
+      ? capital(decided.detail)
+      : a.direction === 'outbound'
+        ? 'These headers are the sender’s side of the message.'
+        : 'The headers do not say which stage decided.',
+    /** The stage of Defender that decided, by its name (null when the headers cannot tell). */
+    stage: decided?.title ?? null,
+    /** The spam and bulk levels in words. */
+    levels: [
+      ...(scl !== null ? [`Spam confidence level ${scl}: ${sclMeaning(scl)}`] : []),
+      ...(bcl !== null ? [`Bulk complaint level ${bcl}: ${bclMeaning(bcl)}`] : []),
+    ],
+    authentication: authenticationWords(a),
+    /** Each finding in words, with the header line (name and value) it comes from. */
+    evidence: a.evidence.map((e) => ({
+      finding: findingWords(e),
+      header: e.header,
+      value: e.value,
+    })),
+    /** Notes and warnings, one sentence each. */
     findings: a.findings,
-    lines,
     vendorCheck: a.vendorCheck ?? null,
     /** Its path through Defender's stages, as the headers tell it (journey-view.ts). */
-    journey: headerJourneyView(a),
+    journey,
   }
 }
 

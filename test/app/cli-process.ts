@@ -1,6 +1,7 @@
 /** Runs the built CLI (dist/) as a child process, for the end-to-end tests. */
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
+import { cliEnv } from '../helpers/cli-env.js'
 
 /** The built CLI (npm test builds dist/ first). */
 export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js')
@@ -14,12 +15,13 @@ export interface CliRun {
 
 /**
  * Runs the CLI asynchronously (a sandbox in the test's process answers meanwhile), without
- * colours and without a default store (tests pass --db).
+ * colours, without a default store (tests pass --db), and with a key agent socket and token
+ * cache of the test file's own, never the home folder's (../helpers/cli-env.ts ends the agent).
  */
 export function passage(...args: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, NO_COLOR: '1', PASSAGE_DB: '' },
+      env: cliEnv({ PASSAGE_DB: '' }),
     })
     let stdout = ''
     let stderr = ''

@@ -56,6 +56,7 @@ import {
   worldState,
   type Sandbox,
 } from './helpers.js'
+import { cliEnv } from '../helpers/cli-env.js'
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js')
 const dir = mkdtempSync(join(tmpdir(), 'passage-faults-'))
@@ -317,7 +318,7 @@ function passage(
 ): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, NO_COLOR: '1', PASSAGE_DB: '' },
+      env: cliEnv({ PASSAGE_DB: '' }),
     })
     let stdout = ''
     let stderr = ''

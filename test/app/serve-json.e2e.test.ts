@@ -4,6 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
+import { cliEnv } from '../helpers/cli-env.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 
@@ -12,7 +13,7 @@ describe('passage serve --json', () => {
     const child = spawn(
       process.execPath,
       ['dist/cli/main.js', 'serve', '--sandbox', '--port', '0', '--json'],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PASSAGE_DB: '' } },
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv({ PASSAGE_DB: '' }) },
     )
     try {
       const line = await new Promise<string>((resolve, reject) => {

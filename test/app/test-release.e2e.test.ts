@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { cliEnv } from '../helpers/cli-env.js'
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js')
 
@@ -14,7 +15,7 @@ function passage(
   return new Promise((resolve) => {
     // stdin is a pipe, not a terminal.
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, NO_COLOR: '1', PASSAGE_DB: '' },
+      env: cliEnv({ PASSAGE_DB: '' }),
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     let stdout = ''

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { describe, expect, it } from 'vitest'
 import { call } from './helpers.js'
+import { cliEnv } from '../helpers/cli-env.js'
 
 // End-to-end: the built CLI (npm test builds dist/ first) runs the sandbox until SIGTERM.
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js')
@@ -24,7 +25,7 @@ interface Started {
 
 async function runSandbox(args: string[], check: (s: Started) => Promise<void>) {
   const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--json', ...args], {
-    env: { ...process.env, NO_COLOR: '1' },
+    env: cliEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
@@ -85,7 +86,7 @@ describe('passage sandbox (CLI)', () => {
         execFile(
           process.execPath,
           [CLI, 'sandbox', ...args],
-          { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+          { encoding: 'utf8', env: cliEnv() },
           (error, stdout, stderr) =>
             resolve({ code: error ? (error.code as unknown as number) : 0, stdout, stderr }),
         )

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { cliEnv } from '../helpers/cli-env.js'
 
 export const CHROMIUM = process.env.PASSAGE_CHROMIUM ?? '/usr/bin/chromium'
 export const HAS_CHROMIUM = existsSync(CHROMIUM)
@@ -26,7 +27,7 @@ export async function serve(): Promise<Served> {
   const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--sandbox', '--port', '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PASSAGE_DB: '' },
+    env: cliEnv({ PASSAGE_DB: '' }),
   })
   // However the test run ends, the server does not outlive it.
   const kill = () => child.kill('SIGTERM')

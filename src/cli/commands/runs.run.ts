@@ -1,7 +1,7 @@
 /** `passage runs`: the implementation, loaded when the command runs (see ./runs.ts). */
 import type { Command } from 'commander'
 import { getVendorFast } from '../../catalog/built.js'
-import type { RunRecord } from '../../store/index.js'
+import type { RunRecord, Store } from '../../store/index.js'
 import { withStore } from '../connection.js'
 import { printJson } from '../output.js'
 import { table } from '../table.js'
@@ -37,6 +37,26 @@ async function vendorName(id: string | null, cache: Map<string, string>): Promis
   return name
 }
 
+/**
+ * Who each run was for, in words: the vendor its plan names (a custom service's own name, as
+ * /api/runs does), else the vendor the run recorded (a test run has no plan).
+ */
+async function vendorNames(store: Store, runs: RunRecord[]): Promise<Map<number, string>> {
+  const plans = new Map<string, string | null>()
+  const vendors = new Map<string, string>()
+  const out = new Map<number, string>()
+  for (const r of runs) {
+    let name: string | null = null
+    if (r.planHash) {
+      if (!plans.has(r.planHash))
+        plans.set(r.planHash, (await store.getPlan(r.planHash))?.vendor.name ?? null)
+      name = plans.get(r.planHash) ?? null
+    }
+    out.set(r.id, name ?? (await vendorName(r.vendorId, vendors)))
+  }
+  return out
+}
+
 /** Lists the runs recorded in the store: what, for which vendor and plan, by whom, when, result. */
 export async function run(opts: RunsOptions, cmd: Command): Promise<void> {
   await withStore(cmd, async (store) => {
@@ -48,8 +68,15 @@ export async function run(opts: RunsOptions, cmd: Command): Promise<void> {
     }
     const runs = await store.listRuns(tenantId)
     const names = new Map(tenants.map((t) => [t.id, t.name]))
+    const vendors = await vendorNames(store, runs)
     if (opts.json) {
-      printJson(runs.map((r) => ({ ...r, tenantName: names.get(r.tenantId) ?? null })))
+      printJson(
+        runs.map((r) => ({
+          ...r,
+          vendorName: vendors.get(r.id) || null,
+          tenantName: names.get(r.tenantId) ?? null,
+        })),
+      )
       return
     }
     if (!runs.length) {
@@ -60,19 +87,16 @@ export async function run(opts: RunsOptions, cmd: Command): Promise<void> {
       )
       return
     }
-    const vendors = new Map<string, string>()
-    const rows: string[][] = []
-    for (const r of runs)
-      rows.push([
-        String(r.id),
-        r.startedAt.replace('T', ' ').slice(0, 16),
-        names.get(r.tenantId) ?? r.tenantId,
-        KIND[r.kind],
-        await vendorName(r.vendorId, vendors),
-        r.planHash?.slice(0, 12) ?? '',
-        r.actor,
-        resultOf(r),
-      ])
+    const rows = runs.map((r) => [
+      String(r.id),
+      r.startedAt.replace('T', ' ').slice(0, 16),
+      names.get(r.tenantId) ?? r.tenantId,
+      KIND[r.kind],
+      vendors.get(r.id) ?? '',
+      r.planHash?.slice(0, 12) ?? '',
+      r.actor,
+      resultOf(r),
+    ])
     console.log(
       table(['run', 'when (UTC)', 'tenant', 'what', 'vendor', 'plan', 'by', 'result'], rows, 40),
     )

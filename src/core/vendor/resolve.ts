@@ -8,6 +8,7 @@ import {
   type VendorParam,
   type VendorProfile,
 } from './profile.js'
+import { shown } from './shown.js'
 
 /** A vendor profile with its parameters filled in: every list is concrete. */
 export interface ResolvedVendor {
@@ -46,11 +47,6 @@ function refuseShared(vendor: string, p: VendorParam, value: string): void {
 
 /** Longest name a service may have: it becomes part of Exchange object names (64 at most). */
 const MAX_NAME = 48
-
-/** A value as an error shows it: cut after 60 characters, so a huge input is not echoed whole. */
-function shown(value: string): string {
-  return value.length > 60 ? `${value.slice(0, 60)}… (${value.length} characters)` : value
-}
 
 function checkParam(vendor: string, p: VendorParam, value: string): void {
   const bad = (why: string) =>

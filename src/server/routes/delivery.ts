@@ -43,10 +43,8 @@ export function registerDeliveryRoutes(app: FastifyInstance, state: ServerState)
 
   app.post('/api/headers/explain', async (req) => {
     const body = parseBody(ExplainRequest, req.body)
-    const { analysis, lines } = explain(
-      body.headers,
-      body.vendor ? resolveChoice(body.vendor) : undefined,
-    )
-    return { explanation: explanationView(analysis, lines) }
+    // The wizard shows worded fields, never the CLI's lines (which are then never worded).
+    const { analysis } = explain(body.headers, body.vendor ? resolveChoice(body.vendor) : undefined)
+    return { explanation: explanationView(analysis) }
   })
 }

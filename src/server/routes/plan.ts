@@ -3,14 +3,32 @@
  * not), the frozen plan for the admin's choices (changes, risks, baselines, limits, notices), its
  * PowerShell (also as a download), and the evaluator's before/after for the vendor's mail. The
  * work is the app's `plan` use case (app/plan-options.ts); this module only maps HTTP onto it.
+ *
+ * A signed-in connection is planned against the tenant as it is now, read afresh, as
+ * `passage plan --tenant` does: the copy kept from discovery (or from a test delivery) goes stale
+ * as soon as anything is applied or undone, and a plan made on it can claim there is nothing to
+ * change while the tenant has nothing applied (review first-use-2026-12, item 3).
  */
 import type { FastifyInstance } from 'fastify'
+import { discover } from '../../app/discover.js'
+import type { TenantSnapshot } from '../../core/model/snapshot.js'
 import { planChoices, planScript, protectionOptions, simulationOf } from '../../app/plan-options.js'
 import { parseBody } from '../errors.js'
 import { simulationJourneyView } from '../journey-view.js'
 import { OptionsRequest, PlanRef, PlanRequest } from '../schemas.js'
-import { connectionOf, planOf, snapshotOf, type ServerState } from '../state.js'
+import { connectionOf, planOf, snapshotOf, type Connection, type ServerState } from '../state.js'
 import { resolveChoice } from '../vendors.js'
+
+/**
+ * The tenant to plan against: read afresh when the connection is signed in (and kept as its
+ * copy), else the snapshot the connection was made from.
+ */
+async function currentSnapshot(state: ServerState, conn: Connection): Promise<TenantSnapshot> {
+  if (!conn.session) return snapshotOf(conn)
+  const s = (await discover(conn.session, state.store)).snapshot
+  conn.snapshot = s
+  return s
+}
 
 /** Registers the protections, plan, simulate and PowerShell routes. */
 export function registerPlanRoutes(app: FastifyInstance, state: ServerState): void {
@@ -18,18 +36,19 @@ export function registerPlanRoutes(app: FastifyInstance, state: ServerState): vo
     const body = parseBody(OptionsRequest, req.body)
     const conn = connectionOf(state, body.connection)
     const vendor = resolveChoice(body.vendor)
+    const snapshot = await currentSnapshot(state, conn)
     return {
       vendor: { id: vendor.id, name: vendor.name, category: vendor.category },
-      licence: snapshotOf(conn).licence,
-      protections: protectionOptions(snapshotOf(conn), vendor, new Date().toISOString()),
+      licence: snapshot.licence,
+      protections: protectionOptions(snapshot, vendor, new Date().toISOString()),
     }
   })
 
   app.post('/api/plan', async (req) => {
     const body = parseBody(PlanRequest, req.body)
     const conn = connectionOf(state, body.connection)
-    const snapshot = snapshotOf(conn)
     const vendor = resolveChoice(body.vendor)
+    const snapshot = await currentSnapshot(state, conn)
     const planned = planChoices(
       snapshot,
       vendor,
@@ -37,6 +56,7 @@ export function registerPlanRoutes(app: FastifyInstance, state: ServerState): vo
         mode: body.mode,
         ...(body.protections ? { protections: body.protections } : {}),
         ...(body.mechanisms ? { mechanisms: body.mechanisms } : {}),
+        ...(body.presetExceptions?.length ? { presetExceptions: body.presetExceptions } : {}),
       },
       new Date().toISOString(),
     )

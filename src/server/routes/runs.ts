@@ -1,5 +1,6 @@
 /** Runs history: past applies, checks and rollbacks with their plans and steps; undo an apply. */
 import type { FastifyInstance } from 'fastify'
+import { discover } from '../../app/discover.js'
 import { rollback } from '../../app/rollback.js'
 import { PassageError } from '../../core/errors/index.js'
 import { parseBody } from '../errors.js'
@@ -46,6 +47,16 @@ export function registerRunRoutes(app: FastifyInstance, state: ServerState): voi
     const conn = connectionOf(state, body.connection)
     const session = sessionOf(conn)
     const r = await rollback(session, state.store, { runId: id })
+    // The connection's copy of the tenant is stale now: read it again, so that what the wizard
+    // shows and simulates next is the tenant as the undo left it (review first-use-2026-12,
+    // item 3; plans are read afresh anyway, see plan.ts). Nothing was undone: nothing changed.
+    // A failed re-read does not turn a finished undo into an error: the copy is dropped instead
+    // of kept stale, and the Discovery step reads the tenant again.
+    if (r.status !== 'noop')
+      conn.snapshot = await discover(session, state.store).then(
+        (d) => d.snapshot,
+        () => null,
+      )
     return { rollback: r satisfies RollbackView }
   })
 }

@@ -20,7 +20,7 @@ const STATUS: Record<string, string> = {
   'rolled-back': 'undone',
 }
 
-export function HistoryStep({ w, go }: StepProps) {
+export function HistoryStep({ w, update, go }: StepProps) {
   const [runs, setRuns] = useState<Run[] | null>(null)
   const [error, setError] = useState<ApiErrorBody | null>(null)
   const [open, setOpen] = useState<RunDetail | null>(null)
@@ -84,6 +84,9 @@ export function HistoryStep({ w, go }: StepProps) {
       )
       setResult(r.rollback)
       setConfirming(null)
+      // The tenant changed: the plan on screen (and its apply) no longer describe it, so the
+      // Summary and Apply steps ask for a new review, made from the tenant as it is now.
+      update({ planResult: null, job: null })
       await load()
     } catch (e) {
       setUndoError(asApiError(e))

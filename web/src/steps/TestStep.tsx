@@ -160,25 +160,7 @@ export function TestStep({ w, go }: StepProps) {
           </button>
         </Actions>
         <ErrorPanel error={explainError} />
-        {explained && (
-          <div className="explained" data-testid="explanation">
-            <p>
-              Verdict: <strong>{explained.verdict}</strong>
-              {explained.category !== 'none' && ` (${explained.category})`}
-              {!explained.trusted && ' — not stamped by your own tenant, so treat it with care'}
-            </p>
-            <JourneyDiagram
-              journey={explained.journey}
-              caption="The message’s path, as its headers tell it"
-              when="headers"
-            />
-            <ul>
-              {explained.lines.map((l, i) => (
-                <li key={i}>{l}</li>
-              ))}
-            </ul>
-          </div>
-        )}
+        {explained && <ExplainedHeaders e={explained} />}
       </form>
       <Actions>
         <button type="button" className="primary" onClick={() => go(7)}>
@@ -186,5 +168,117 @@ export function TestStep({ w, go }: StepProps) {
         </button>
       </Actions>
     </section>
+  )
+}
+
+/**
+ * Pasted headers explained in words: what Microsoft decided, what it found, why and at which
+ * stage, whether the headers can be trusted; the path drawn; each finding with the header line
+ * it comes from in a table folded away (never the CLI's `explain` lines).
+ */
+function ExplainedHeaders({ e }: { e: Explanation }) {
+  const v = e.vendorCheck
+  return (
+    <div className="explained" data-testid="explanation">
+      <dl className="facts">
+        <dt>What Microsoft decided</dt>
+        <dd data-testid="explained-decision">{e.decision}</dd>
+        <dt>What filtering found</dt>
+        <dd>{e.detected}</dd>
+        <dt>Why</dt>
+        <dd>{e.why}</dd>
+        <dt>Which stage decided</dt>
+        <dd>{e.stage ?? 'The headers do not say.'}</dd>
+        <dt>Can these headers be trusted?</dt>
+        <dd>
+          {e.trust}
+          {e.trustBasis.length > 0 && (
+            <ul className="small muted">
+              {e.trustBasis.map((b, i) => (
+                <li key={i}>{b}</li>
+              ))}
+            </ul>
+          )}
+        </dd>
+        {e.levels.length > 0 && (
+          <>
+            <dt>Spam and bulk levels</dt>
+            {e.levels.map((l, i) => (
+              <dd key={i}>{l}</dd>
+            ))}
+          </>
+        )}
+        {e.authentication && (
+          <>
+            <dt>Authentication</dt>
+            <dd>{e.authentication}</dd>
+          </>
+        )}
+        {v && (
+          <>
+            <dt>The vendor’s configuration</dt>
+            <dd>
+              {v.matched
+                ? 'This message is from the vendor'
+                : 'This message is not from the vendor'}
+              {v.tookEffect === 'unknown'
+                ? '; whether its configuration took effect cannot be told from these headers.'
+                : v.tookEffect
+                  ? '; its configuration took effect.'
+                  : '; its configuration did not take effect.'}
+              {v.advice.length > 0 && (
+                <ul>
+                  {v.advice.map((a, i) => (
+                    <li key={i}>{a}</li>
+                  ))}
+                </ul>
+              )}
+            </dd>
+          </>
+        )}
+      </dl>
+      <JourneyDiagram
+        journey={e.journey}
+        caption="The message’s path, as its headers tell it"
+        when="headers"
+      />
+      {e.findings.length > 0 && (
+        <>
+          <h4>Notes and warnings</h4>
+          <ul>
+            {e.findings.map((f, i) => (
+              <li key={i}>{f}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {e.evidence.length > 0 && (
+        <details data-testid="explained-evidence">
+          <summary>
+            What this rests on: {e.evidence.length} header line{e.evidence.length === 1 ? '' : 's'}
+          </summary>
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Finding</th>
+                  <th scope="col">Header</th>
+                </tr>
+              </thead>
+              <tbody>
+                {e.evidence.map((x, i) => (
+                  <tr key={i}>
+                    <td>{x.finding}</td>
+                    <td>
+                      <code>{x.header}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      )}
+    </div>
   )
 }
