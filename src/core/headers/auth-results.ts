@@ -79,9 +79,14 @@ function nameRun(s: string, i: number, to: number): number {
   return i
 }
 
+/** The characters that matter to `clauses`: quote, parentheses, `;`. */
+const CLAUSE_MARK = /["();]/g
+
 /**
  * Splits on `;` outside parentheses and quotes (a `"` opens or closes a quote anywhere, even in a
- * comment), at most MAX_CLAUSES pieces; each piece trimmed, empty ones dropped.
+ * comment), at most MAX_CLAUSES pieces; each piece trimmed, empty ones dropped. The regex jumps
+ * from one of `"();` to the next (the characters between them don't matter here), about twice as
+ * fast as reading every character code.
  */
 function clauses(value: string): string[] {
   const out: string[] = []
@@ -89,13 +94,21 @@ function clauses(value: string): string[] {
   let depth = 0
   let quoted = false
   let start = 0
-  for (let i = 0; i < value.length && pieces < MAX_CLAUSES; i++) {
+  CLAUSE_MARK.lastIndex = 0
+  for (
+    let m = CLAUSE_MARK.exec(value);
+    m !== null && pieces < MAX_CLAUSES;
+    m = CLAUSE_MARK.exec(value)
+  ) {
+    const i = m.index
     const c = value.charCodeAt(i)
     if (c === 34 /* " */) quoted = !quoted
     else if (quoted) continue
     else if (c === 40 /* ( */) depth++
-    else if (c === 41 /* ) */ && depth > 0) depth--
-    else if (c === 59 /* ; */ && depth === 0) {
+    else if (c === 41 /* ) */) {
+      if (depth > 0) depth--
+    } else if (depth === 0) {
+      // `;` outside parentheses and quotes.
       const piece = value.slice(start, i).trim()
       if (piece.length > 0) out.push(piece)
       pieces++

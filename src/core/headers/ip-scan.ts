@@ -100,29 +100,46 @@ function plainV6(s: string, from: number, to: number): number {
   return doubles === 1 ? 1 : 0
 }
 
+/** Whether the character code may be part of an IP token. */
+function isIpChar(c: number): boolean {
+  return c < 128 && IP_CHAR[c] === 1
+}
+
+/** The position of `mark` in span[from, ...), or the span's length when there is none. */
+function markAt(span: string, mark: string, from: number): number {
+  const at = span.indexOf(mark, from)
+  return at < 0 ? span.length : at
+}
+
 /**
  * The first IP address (IPv4 or IPv6) in text[from, to), or null. A token is a run of characters
  * that can appear in an IP (hex digits, `:`, `.`, and the letters of an `IPv6:` prefix); only
- * tokens with a `.` or a `:` are looked at; the span's ends end a token.
+ * tokens with a `.` or a `:` are looked at; the span's ends end a token. The scan jumps from one
+ * `.` or `:` to the next (a native search, within the span: a slice, so that no search runs past
+ * its end) and reads only the token around it, not every character of the span.
  */
 export function ipInSpan(text: string, from: number, to: number): string | null {
-  let start = -1
-  let marked = false
-  for (let i = from; i <= to; i++) {
-    const c = i < to ? text.charCodeAt(i) : 32
-    if (c < 128 && IP_CHAR[c] === 1) {
-      if (start < 0) {
-        start = i
-        marked = false
-      }
-      if (c === 58 || c === 46) marked = true
-    } else if (start >= 0) {
-      if (marked) {
-        const ip = asIpAt(text, start, i)
-        if (ip !== null) return ip
-      }
-      start = -1
-    }
+  if (to <= from) return null
+  const span = from === 0 && to === text.length ? text : text.slice(from, to)
+  const n = span.length
+  // The next `.` and `:` at or after the position last searched from (n when none).
+  let nextDot = -1
+  let nextColon = -1
+  // Where the next token may start: the span's start, then the end of the last token read.
+  let i = 0
+  while (i < n) {
+    if (nextDot < i) nextDot = markAt(span, '.', i)
+    if (nextColon < i) nextColon = markAt(span, ':', i)
+    const mark = nextDot < nextColon ? nextDot : nextColon
+    if (mark >= n) return null
+    // The token around the mark: the run of IP characters, within [i, n).
+    let start = mark
+    while (start > i && isIpChar(span.charCodeAt(start - 1))) start--
+    let end = mark + 1
+    while (end < n && isIpChar(span.charCodeAt(end))) end++
+    const ip = asIpAt(span, start, end)
+    if (ip !== null) return ip
+    i = end
   }
   return null
 }

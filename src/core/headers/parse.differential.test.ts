@@ -303,6 +303,20 @@ describe('parseHeaderBlock matches the reference parser', () => {
     )
   })
 
+  it('on a first line of `From` and any character (the mbox separator test)', () => {
+    for (let c = 0; c < 0x3000; c = c < 160 ? c + 1 : c + 97)
+      for (const rest of ['', ' a@b', 'x'])
+        for (const head of ['From', 'Fro', 'from', '\u0000From'])
+          same(`${head}${String.fromCharCode(c)}${rest}\r\nSubject: hi\r\n`)
+  })
+
+  it('on values with each control character, folded or not', () => {
+    for (let c = 0; c < 160; c++) {
+      const ch = String.fromCharCode(c)
+      same(`X-A: a${ch}b\r\nX-B: c\r\n d${ch}\r\n\te\r\nX-C: ${ch}\r\n`)
+    }
+  })
+
   it('on arbitrary strings', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => same(text)),

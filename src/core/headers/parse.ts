@@ -208,6 +208,22 @@ function isHeaderName(text: string, from: number, n: number): boolean {
   return !digitsOnly
 }
 
+/**
+ * Whether the line text[a, b) starts with `From ` once control characters are spaces (an mbox
+ * separator line): `From`, then a space or a control character.
+ */
+function isMboxFrom(text: string, a: number, b: number): boolean {
+  if (b - a < 5) return false
+  const c = text.charCodeAt(a + 4)
+  return (
+    text.charCodeAt(a) === 70 /* F */ &&
+    text.charCodeAt(a + 1) === 114 /* r */ &&
+    text.charCodeAt(a + 2) === 111 /* o */ &&
+    text.charCodeAt(a + 3) === 109 /* m */ &&
+    (c === 32 || c === 127 || (c < 32 && c !== 9 && c !== 10 && c !== 13))
+  )
+}
+
 /** Whether text[a, b) is only white space once control characters are spaces. */
 function isBlank(text: string, a: number, b: number): boolean {
   return text.slice(a, b).replace(CONTROL, ' ').trim().length === 0
@@ -267,8 +283,7 @@ function scanLines(text: string, lim: ParseLimits): Scan {
     }
     if (first) {
       first = false
-      const mbox = text.slice(lineStart, end).replace(CONTROL, ' ').startsWith('From ')
-      if (mbox) continue
+      if (isMboxFrom(text, lineStart, end)) continue
     }
     if (c0 === 32 || c0 === 9) {
       // A continuation line, as it is.

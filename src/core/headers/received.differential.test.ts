@@ -418,6 +418,41 @@ describe('parseReceived matches the reference parser', () => {
     )
   })
 
+  it('on generated IP-like text (the IP scan jumps from one `.` or `:` to the next)', () => {
+    const IP_ATOMS = [
+      '1',
+      '25',
+      '255',
+      '256',
+      '0',
+      '.',
+      ':',
+      '::',
+      'IPv6:',
+      'ipv6',
+      'a',
+      'F',
+      'g',
+      'v',
+      'P',
+    ]
+    const GAPS = [' ', '(', ')', '[', ']', '-', ';', 'x', '\u00a0', 'é']
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.oneof(fc.constantFrom(...IP_ATOMS), fc.constantFrom(...GAPS)), {
+            maxLength: 40,
+          })
+          .map((a) => a.join('')),
+        (v) => {
+          expect(ipInText(v)).toBe(referenceIpInText(v))
+          same(`from h (${v}) by k (${v}) with x; d`)
+        },
+      ),
+      { numRuns: 3000 },
+    )
+  })
+
   it('past the word cap, with nested, long and unclosed comments', () => {
     same(Array.from({ length: 250 }, (_, i) => `w${i} (c${i} 10.0.0.${i % 250})`).join(' '))
     same('from x ' + '('.repeat(10) + 'a' + ')'.repeat(10) + ' by y ((1.2.3.4)) (5.6.7.8); d')

@@ -121,6 +121,12 @@ function growComments(): void {
   commentEnd = end
 }
 
+/** The position of `ch` in value[from, end), or `end` when there is none. */
+function nextAt(value: string, ch: string, from: number, end: number): number {
+  const at = value.indexOf(ch, from)
+  return at < 0 || at >= end ? end : at
+}
+
 /**
  * Splits value[0, end) into words at spaces, tabs and `(` (outside comments), attaching each
  * parenthesised comment to the word before it (a comment before any word, or one left open, is
@@ -132,7 +138,31 @@ function scanWords(value: string, end: number): number {
   let depth = 0
   let start = -1
   let openedAt = 0
+  // The next `(`, `)`, space and tab at or after the position each was last searched from (`end`
+  // when there is none before it). Only these characters matter (inside a comment, only the
+  // parentheses), so the scan jumps from one to the next (native searches) instead of reading
+  // every character code.
+  let nextOpen = -1
+  let nextClose = -1
+  let nextSpace = -1
+  let nextTab = -1
   for (let i = 0; i < end && words < MAX_WORDS; i++) {
+    if (nextOpen < i) nextOpen = nextAt(value, '(', i, end)
+    if (depth > 0) {
+      if (nextClose < i) nextClose = nextAt(value, ')', i, end)
+      i = nextOpen < nextClose ? nextOpen : nextClose
+      if (i >= end) break
+    } else {
+      if (nextSpace < i) nextSpace = nextAt(value, ' ', i, end)
+      if (nextTab < i) nextTab = nextAt(value, '\t', i, end)
+      const stop = Math.min(nextOpen, nextSpace, nextTab)
+      if (stop > i) {
+        // value[i, stop) is part of a word.
+        if (start < 0) start = i
+        i = stop
+        if (i >= end) break
+      }
+    }
     const c = value.charCodeAt(i)
     if (depth > 0) {
       if (c === 40) depth++
