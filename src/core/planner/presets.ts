@@ -62,6 +62,10 @@ function exceptionScript(draft: Draft | null): string | null {
   return surfaceOf('preset-rule').calls(basis).map(renderCall).join('\n')
 }
 
+// What each rule governs (defender-docs preset-security-policies.md, "Policies in preset security
+// policies"): the EOP rule the anti-spam, anti-malware and anti-phishing spoof settings; the
+// Defender rule the Defender anti-phishing policy (impersonation, mailbox intelligence, phishing
+// thresholds), Safe Links and Safe Attachments.
 /** Taking the covered recipients out of the preset (Microsoft's own advice for custom settings). */
 function exception(
   ctx: PlanContext,
@@ -77,7 +81,7 @@ function exception(
     id: 'preset-exception',
     title: `Take ${c.who} out of the ${c.preset} preset's ${c.kind === 'EOP' ? 'Exchange Online Protection' : 'Defender for Office 365'} protection`,
     risk: 'high',
-    consequence: `They lose the ${c.preset} preset's ${c.kind === 'EOP' ? 'anti-spam, anti-phishing and anti-malware' : 'Safe Links and Safe Attachments'} protection for all their mail, not only ${ctx.vendor.name}'s: your custom or default policies then apply to them, with this plan's changes. Only the preset's ${c.kind === 'EOP' ? 'Exchange Online Protection' : 'Defender for Office 365'} rule changes; Microsoft's pages say nothing about keeping its other rule in step, so check both in the portal.`,
+    consequence: `They lose the ${c.preset} preset's ${c.kind === 'EOP' ? 'anti-spam, anti-malware and spoof' : 'impersonation, Safe Links and Safe Attachments'} protection for all their mail, not only ${ctx.vendor.name}'s: your custom or default policies then apply to them, with this plan's changes. Only the preset's ${c.kind === 'EOP' ? 'Exchange Online Protection' : 'Defender for Office 365'} rule changes; Microsoft's pages say nothing about keeping its other rule in step, so check both in the portal.`,
     portal: `${portalPath(c, page)} > Exclude these recipients`,
     powershell: exceptionScript(draft),
     chosen: change !== undefined,
