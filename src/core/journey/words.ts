@@ -11,7 +11,17 @@ export function objectOf(o: TraceObject | null): JourneyObject | null {
 /** `mail flow rule 'X'`, or the kind alone when unnamed. */
 export function named(o: JourneyObject | null): string {
   if (!o) return ''
-  return o.name ? `${o.kind} '${o.name}'` : `a ${o.kind}`
+  return o.name ? `${o.kind} '${o.name}'` : `${article(o.kind)} ${o.kind}`
+}
+
+/**
+ * "a" or "an" before a kind: by its sound, so an initialism whose first letter is said with a
+ * vowel takes "an" ("an IP Allow List entry", "an MX record", "a Safe Links policy").
+ */
+export function article(phrase: string): 'a' | 'an' {
+  const initialism = /^[A-Z]{2,}\b/.test(phrase)
+  if (initialism) return 'AEFHILMNORSX'.includes(phrase[0]!) ? 'an' : 'a'
+  return /^[aeiou]/i.test(phrase) ? 'an' : 'a'
 }
 
 /** Where a placement puts the message, in words. */
