@@ -13,7 +13,7 @@ import {
   ROLE_TEMPLATE_IDS,
   stableGuid,
 } from '../identity/index.js'
-import { registerGroupRoutes } from './groups.js'
+import { groupObject, inGraph, registerGroupRoutes } from './groups.js'
 import { SKU_PROPERTIES, subscribedSkus } from './skus.js'
 
 export { PLANS, skuDefinitions, subscribedSkus } from './skus.js'
@@ -187,20 +187,12 @@ export function registerGraphRoutes(
     }))
   }
 
+  // The admin's groups, as Graph's group objects (a dynamic distribution group is not in Graph).
   function groups(tenant: SandboxTenant, admin: SandboxAdmin) {
     const upn = admin.upn.toLowerCase()
     return tenant.snapshot.directory.groups
-      .filter((g) => g.members.some((m) => m.toLowerCase() === upn))
-      .map((g) => ({
-        '@odata.type': '#microsoft.graph.group',
-        id: stableGuid('group', tenant.snapshot.tenant.id, g.address.toLowerCase()),
-        deletedDateTime: null,
-        displayName: g.address.split('@')[0] ?? g.address,
-        mail: g.address,
-        mailEnabled: true,
-        securityEnabled: false,
-        groupTypes: [],
-      }))
+      .filter((g) => inGraph(g) && g.members.some((m) => m.toLowerCase() === upn))
+      .map((g) => groupObject(tenant, g))
   }
 
   function membership(relation: 'memberOf' | 'transitiveMemberOf', cast: boolean) {
