@@ -44,7 +44,16 @@ function objectWords(change: Change): string {
     const which = kind === 'ATP' ? 'Defender for Office 365' : 'Exchange Online Protection'
     return `the ${which} ${OBJECT[change.surface]} '${name.join(':')}'`
   }
-  return `the ${OBJECT[change.surface]} '${change.target}'`
+  return `the ${OBJECT[change.surface]} '${nameOf(change)}'`
+}
+
+/**
+ * The object's name as the admin wrote it: the change's target is its key, lower-cased for
+ * matching ('contoso sales anti-spam'), so the name the object carries wins when it has one.
+ */
+function nameOf(change: Change): string {
+  const name = change.after?.['Name'] ?? change.before?.['Name']
+  return typeof name === 'string' && name ? name : change.target
 }
 
 /** What undoing `change` does: remove what the apply created, restore what it changed. */
