@@ -294,6 +294,29 @@ describe('vendor facts', () => {
   })
 })
 
+describe('refusals name a custom service by the name it was given', () => {
+  const refusal = (given: Record<string, string>) => {
+    try {
+      resolveVendor(getVendor('custom'), given)
+    } catch (e) {
+      if (e instanceof PassageError) return e
+    }
+    throw new Error('not refused')
+  }
+
+  it('its given name, not the id custom; the id stays in the details for scripts', () => {
+    const e = refusal({ name: 'Beta Mailer', linkDomains: 'bit.ly' })
+    expect(e.message).toMatch(/^Beta Mailer: parameter 'linkDomains'/)
+    expect(e.details).toMatchObject({ vendor: 'custom', param: 'linkDomains' })
+  })
+
+  it("'The custom service' when it has no usable name", () => {
+    expect(refusal({ name: 'x'.repeat(200), ips: 'not-an-ip' }).message).toMatch(
+      /^The custom service: parameter/,
+    )
+  })
+})
+
 describe('getVendor', () => {
   it('finds a vendor by id, ignoring case and spaces', () => {
     expect(getVendor(' Trustifi ').id).toBe('trustifi')

@@ -35,26 +35,43 @@ function splitList(v: string): string[] {
  * where it is no valid domain of its own (a public suffix like blob.core.windows.net): the
  * refusal then names the list and the way out, not a syntax error.
  */
-function refuseShared(vendor: string, p: VendorParam, value: string): void {
+function refuseShared(vendor: Who, p: VendorParam, value: string): void {
   const r = sharedDomainReason(value)
   if (r)
     throw new PassageError(
       'PASSAGE_E_REFUSED_SHARED_DOMAIN',
-      `${vendor}: parameter '${p.key}' (${p.label}) has ${value}, on the ${r.list} list (${r.matched}, from ${r.source}): ${r.why}`,
-      { hint: r.instead, details: { vendor, param: p.key } },
+      `${vendor.label}: parameter '${p.key}' (${p.label}) has ${value}, on the ${r.list} list (${r.matched}, from ${r.source}): ${r.why}`,
+      { hint: r.instead, details: { vendor: vendor.id, param: p.key } },
     )
 }
 
 /** Longest name a service may have: it becomes part of Exchange object names (64 at most). */
 const MAX_NAME = 48
 
-function checkParam(vendor: string, p: VendorParam, value: string): void {
+/** A vendor as refusals name it: its id (for scripts) and its name (for people). */
+interface Who {
+  id: string
+  label: string
+}
+
+/**
+ * How refusals name a vendor: its catalog name, or for a custom service the name it was given
+ * (when it is a usable one), never the id 'custom' or a `${name}` reference.
+ */
+function whoOf(profile: VendorProfile, given: Record<string, string>): Who {
+  if (!PARAM_REF.test(profile.name)) return { id: profile.id, label: profile.name }
+  const name = expand([profile.name], given, new Map(profile.params.map((p) => [p.key, p])))[0]
+  const usable = name && !PARAM_REF.test(name) && name.trim().length <= MAX_NAME
+  return { id: profile.id, label: usable ? name.trim() : 'The custom service' }
+}
+
+function checkParam(vendor: Who, p: VendorParam, value: string): void {
   const bad = (why: string) =>
     new PassageError(
       'PASSAGE_E_PARAM_INVALID',
-      `${vendor}: parameter '${p.key}' (${p.label}) ${why}.`,
+      `${vendor.label}: parameter '${p.key}' (${p.label}) ${why}.`,
       {
-        details: { vendor, param: p.key },
+        details: { vendor: vendor.id, param: p.key },
       },
     )
   switch (p.type) {
@@ -141,6 +158,7 @@ export function resolveVendor(
     }
   }
   const params: Record<string, string> = {}
+  const who = whoOf(profile, given)
   for (const p of profile.params) {
     const raw = given[p.key] ?? p.default
     if (raw === undefined || raw.trim() === '') {
@@ -156,7 +174,7 @@ export function resolveVendor(
       continue
     }
     const value = raw.trim()
-    checkParam(profile.id, p, value)
+    checkParam(who, p, value)
     params[p.key] = value
   }
   const merged: Required<SendingIdentity> = {
