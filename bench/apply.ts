@@ -10,10 +10,13 @@
  *   surfaces the plan changes), with
  *   the follow-up page rounds a read needs when a list holds more than a page (1,000 objects):
  *   the service hands out each next link with the page before it, so they come one after another
- *   (in discover they can share the groups' round). A `$batch` is one round trip: the sandbox
- *   charges the latency once per request and runs a batch's items one after another on its own
- *   time, with no latency of their own (Microsoft does not document how Exchange runs them; the
- *   conservative reading is modelled: see the `$batch` route in src/sandbox/http/admin-api.ts);
+ *   (in discover they can share the groups' round, as far as the tenant's cap of requests in
+ *   flight lets them: more requests than the cap after the first round take another round; the
+ *   cap is the client's one limit, exchange/semaphore.ts). A `$batch` is one round trip: the
+ *   sandbox charges the latency once per request and runs a batch's items one after another on
+ *   its own time, with no latency of their own (Microsoft does not document how Exchange runs
+ *   them; the conservative reading is modelled: see the `$batch` route in
+ *   src/sandbox/http/admin-api.ts);
  * - the ratio of the wall time to that bound, and the CPU time of the process in the phase (the
  *   in-process sandbox's included): on a busy machine the wall time beyond the bound that is not
  *   round trips is mostly waiting for a core;
@@ -26,7 +29,9 @@
  * each with the ratios of its own run.
  *
  * Run: node --import tsx bench/apply.ts [latencyMs] [--entries 1000,5000] [--runs n]
- *      [--save file] [--before file] [--sandbox thread|in-process]
+ *      [--save file] [--before file] [--sandbox thread|in-process] [--trace] [--profile dir]
+ * (`--trace`: each request's start and end in its phase; `--profile dir`: a CPU profile of each
+ * measured phase, this thread only.)
  * (`--runs n`: each scenario n times on a fresh sandbox; the median run of each is printed.
  * The sandbox runs in a worker thread unless `--sandbox in-process`.)
  */
@@ -34,9 +39,11 @@ import http from 'node:http'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Session as Inspector } from 'node:inspector/promises'
 import { parseArgs } from 'node:util'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { apply } from '../src/app/apply.js'
+import { loadCatalog } from '../src/catalog/index.js'
 import { check } from '../src/app/check.js'
 import { discover } from '../src/app/discover.js'
 import { prerequisites } from '../src/app/schedule.js'
@@ -49,6 +56,7 @@ import type { Choices, Plan } from '../src/core/planner/types.js'
 import type { SandboxApp, SandboxWorld } from '../src/sandbox/contracts.js'
 import { createAppCredentials } from '../src/sandbox/identity/index.js'
 import { MAX_PAGE_SIZE, parseWorld, seedWorld, startSandbox } from '../src/sandbox/index.js'
+import { DEFAULT_TENANT_CONCURRENCY } from '../src/exchange/semaphore.js'
 import { openStore } from '../src/store/index.js'
 
 const { values: flags, positionals } = parseArgs({
@@ -59,6 +67,8 @@ const { values: flags, positionals } = parseArgs({
     save: { type: 'string' },
     before: { type: 'string' },
     sandbox: { type: 'string', default: 'thread' },
+    trace: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 })
 const LATENCY = Number(positionals[0] ?? 300)
@@ -75,12 +85,52 @@ interface Tally {
   batchItems: number
 }
 const tally: Tally = { requests: 0, adminapi: 0, batches: 0, batchItems: 0 }
-const reset = () => Object.assign(tally, { requests: 0, adminapi: 0, batches: 0, batchItems: 0 })
+let phaseStart = performance.now()
+const reset = () => {
+  phaseStart = performance.now()
+  spans = []
+  Object.assign(tally, { requests: 0, adminapi: 0, batches: 0, batchItems: 0 })
+}
+/**
+ * Each request's start and end in the phase: the rounds it took are the longest chain of
+ * requests each sent after the one before it was answered (a figure the machine's load barely
+ * moves, unlike the wall time).
+ */
+let spans: { start: number; end: number }[] = []
+function rounds(): number {
+  const sorted = [...spans].sort((a, b) => a.start - b.start)
+  const depth: number[] = []
+  sorted.forEach((r, i) => {
+    let d = 1
+    for (let j = 0; j < i; j++) if (sorted[j]!.end <= r.start) d = Math.max(d, depth[j]! + 1)
+    depth.push(d)
+  })
+  return Math.max(0, ...depth)
+}
+/** With `--trace`: each request's start and end (ms from the phase's start) and what it asked. */
+function trace(req: http.ClientRequest): void {
+  const span = { start: performance.now(), end: Infinity }
+  spans.push(span)
+  req.once('close', () => (span.end = Math.min(span.end, performance.now())))
+  req.once('response', (res) => res.once('end', () => (span.end = performance.now())))
+  if (!flags.trace) return
+  const t0 = performance.now() - phaseStart
+  const what =
+    req.getHeader('x-cmdletname') ?? req.path.replace(/\?.*$/, '').split('/').slice(-2).join('/')
+  req.once('response', (res) =>
+    res.once('end', () =>
+      console.log(
+        `  ${t0.toFixed(0).padStart(5)} -> ${(performance.now() - phaseStart).toFixed(0).padStart(5)} ms  ${String(what)}`,
+      ),
+    ),
+  )
+}
 type AddRequest = (this: http.Agent, req: http.ClientRequest, opts: unknown) => void
 const proto = http.Agent.prototype as unknown as { addRequest: AddRequest }
 const addRequest = proto.addRequest
 proto.addRequest = function (req, opts) {
   tally.requests++
+  trace(req)
   if (req.path.includes('/adminapi/')) tally.adminapi++
   if (req.path.includes('/$batch')) {
     tally.batches++
@@ -88,10 +138,23 @@ proto.addRequest = function (req, opts) {
     req.end = ((body?: unknown) => {
       if (typeof body === 'string' || Buffer.isBuffer(body))
         tally.batchItems += (JSON.parse(body.toString()) as { requests: unknown[] }).requests.length
+      if (flags.trace && (typeof body === 'string' || Buffer.isBuffer(body)))
+        console.log(
+          `  batch: ${(JSON.parse(body.toString()) as { requests: { headers: Record<string, string> }[] }).requests.map((r) => r.headers['X-CmdletName']).join(', ')}`,
+        )
       return end(body)
     }) as typeof req.end
   }
   return addRequest.call(this, req, opts)
+}
+
+/** With `--profile <dir>`: a CPU profile of each measured phase (this thread only). */
+let inspector: Inspector | null = null
+let profiles = 0
+if (flags.profile && isMainThread) {
+  inspector = new Inspector()
+  inspector.connect()
+  await inspector.post('Profiler.enable')
 }
 
 // --- the tenants: 250 rules and `entries` entries each ----------------------------------------
@@ -162,6 +225,16 @@ function pageRounds(snap: TenantSnapshot): number {
   return Math.max(0, ...[...per.values()].map((n) => Math.ceil(n / MAX_PAGE_SIZE) - 1))
 }
 
+/** The follow-up page requests of all the list's reads (each list type's pages after its first). */
+function pageRequests(snap: TenantSnapshot): number {
+  const per = new Map<string, number>()
+  for (const i of snap.state.tabl.items) {
+    const k = `${i.ListType}:${i.ListSubType ?? 'Tenant'}`
+    per.set(k, (per.get(k) ?? 0) + 1)
+  }
+  return [...per.values()].reduce((n, c) => n + Math.max(0, Math.ceil(c / MAX_PAGE_SIZE) - 1), 0)
+}
+
 interface Row {
   scenario: string
   phase: string
@@ -171,6 +244,8 @@ interface Row {
   /** CPU time of this process (client and in-process sandbox) in the phase. */
   cpuMs?: number
   boundTrips: number
+  /** The longest chain of requests each sent after the one before it was answered. */
+  rounds?: number
 }
 
 const SCENARIOS: {
@@ -311,13 +386,21 @@ async function runOnce(entries: number, dir: string): Promise<Row[]> {
         reset()
         const cpu0 = process.cpuUsage()
         const t0 = performance.now()
+        if (flags.trace) console.log(`${name} ${phase}:`)
+        if (inspector) await inspector.post('Profiler.start')
         const out = await fn()
         const ms = performance.now() - t0
+        if (inspector) {
+          const { profile } = await inspector.post('Profiler.stop')
+          const file = `${sc.vendor}-${entries}-${phase}-${profiles++}.cpuprofile`
+          writeFileSync(join(flags.profile!, file), JSON.stringify(profile))
+        }
         const cpu = process.cpuUsage(cpu0)
         rows.push({
           scenario: name,
           phase,
           requests: tally.requests,
+          rounds: rounds(),
           calls: tally.requests - tally.batches + tally.batchItems,
           ms,
           cpuMs: (cpu.user + cpu.system) / 1000,
@@ -325,17 +408,29 @@ async function runOnce(entries: number, dir: string): Promise<Row[]> {
         })
         return out
       }
-      // The groups policies and presets scope by are read once the policies are known.
+      // The groups policies and presets scope by are read once the policies are known: the
+      // bench's app may not read groups from Graph, so each is one Exchange request
+      // (Get-DistributionGroupMember), beside the list's further pages. Both share the tenant's
+      // cap of requests in flight (exchange/semaphore.ts, the client's one limit): when they
+      // outnumber it, they take more than one round.
       const snap = t.snapshot
-      const groups = [
-        ...snap.presets.flatMap((x) => x.SentToMemberOf),
-        ...snap.state.antiSpam.rules.flatMap((r) => r.SentToMemberOf),
-        ...snap.state.antiPhish.rules.flatMap((r) => r.SentToMemberOf),
-      ].length
+      const groups = new Set(
+        [
+          ...snap.presets,
+          ...snap.state.antiSpam.rules,
+          ...snap.state.antiPhish.rules,
+          ...snap.state.malware.rules,
+          ...(snap.state.safeLinks?.rules ?? []),
+          ...(snap.state.safeAttachments?.rules ?? []),
+        ].flatMap((r) =>
+          [...r.SentToMemberOf, ...r.ExceptIfSentToMemberOf].map((a) => a.toLowerCase()),
+        ),
+      ).size
       const pages = pageRounds(snap)
+      const afterFirst = Math.ceil((pageRequests(snap) + groups) / DEFAULT_TENANT_CONCURRENCY)
       // The groups depend on the policies' first page, not on the list's further pages: the two
-      // can share the second round.
-      const d = await measure('discover', 1 + Math.max(groups > 0 ? 1 : 0, pages), () =>
+      // can share the second round, as far as the cap lets them.
+      const d = await measure('discover', 1 + Math.max(groups > 0 ? 1 : 0, pages, afterFirst), () =>
         discover(session, store),
       )
       const p: Plan = makePlan(
@@ -380,7 +475,7 @@ function medianRuns(runs: Row[][]): Row[] {
   return out
 }
 
-const sum = (rows: Row[], k: 'ms' | 'cpuMs' | 'requests' | 'calls' | 'boundTrips') =>
+const sum = (rows: Row[], k: 'ms' | 'cpuMs' | 'requests' | 'calls' | 'boundTrips' | 'rounds') =>
   rows.reduce((n, r) => n + (r[k] ?? 0), 0)
 
 /** Each scenario's rows followed by its total. */
@@ -396,6 +491,7 @@ function withTotals(rows: Row[]): Row[] {
       ms: sum(mine, 'ms'),
       cpuMs: sum(mine, 'cpuMs'),
       boundTrips: sum(mine, 'boundTrips'),
+      ...(mine.every((r) => r.rounds !== undefined) ? { rounds: sum(mine, 'rounds') } : {}),
     })
   }
   return out
@@ -418,6 +514,7 @@ function print(rows: Row[]): void {
     r.phase === 'discover' ? r.scenario : '',
     r.phase,
     String(r.requests),
+    r.rounds === undefined ? '-' : String(r.rounds),
     String(r.calls),
     secs(r.ms),
     r.cpuMs === undefined ? '-' : secs(r.cpuMs),
@@ -431,6 +528,7 @@ function print(rows: Row[]): void {
       'scenario',
       'phase',
       'round trips',
+      'rounds',
       'cmdlet/Graph calls',
       'wall',
       'cpu',
@@ -444,9 +542,11 @@ function print(rows: Row[]): void {
   console.log(
     [
       '',
-      'round trips: HTTPS requests sent ($batch = 1); cmdlet/Graph calls: the same with each $batch item',
+      'round trips: HTTPS requests sent ($batch = 1); rounds: the longest chain of them each sent after',
+      'the one before was answered (the bound counts these); cmdlet/Graph calls: each $batch item',
       'counted on its own. lower bound: dependent round trips × latency (discover: one batched round,',
-      'then the groups policies name and the further pages of a list longer than a page, side by side;',
+      'then the groups policies name and the further pages of a list longer than a page, side by side',
+      `as far as the tenant's cap of ${DEFAULT_TENANT_CONCURRENCY} requests in flight lets them;`,
       'apply: the drift read and its further pages + the longest chain of changes that must run in',
       'order; check: one round of the surfaces the plan changes + their further pages).',
       'one after another: every call as its own request, one at a time (computed, not run).',
@@ -458,7 +558,7 @@ function print(rows: Row[]): void {
 
 /** A saved run beside this one: wall time and ratio of each, per scenario and phase. */
 const cell = (r: Row) =>
-  `${secs(r.ms)} ${ratio(r)} (${r.requests} trips${r.cpuMs === undefined ? '' : `, cpu ${secs(r.cpuMs)}`})`
+  `${secs(r.ms)} ${ratio(r)} (${r.requests} trips${r.rounds === undefined ? '' : ` in ${r.rounds} rounds`}${r.cpuMs === undefined ? '' : `, cpu ${secs(r.cpuMs)}`})`
 
 function printBeside(before: { label: string; rows: Row[] }, after: Row[]): void {
   const b = withTotals(before.rows)
@@ -481,6 +581,10 @@ function printBeside(before: { label: string; rows: Row[] }, after: Row[]): void
 }
 
 async function main(): Promise<void> {
+  // The vendor catalog is loaded before any clock starts, as sign-in is: the built CLI reads it
+  // as JSON in a few milliseconds (src/catalog/built.ts), where running from the sources (as the
+  // bench does) reads and validates the YAML profiles, a cost the first discover would carry.
+  loadCatalog()
   const dir = mkdtempSync(join(tmpdir(), 'passage-bench-'))
   const rows: Row[] = []
   try {

@@ -5,6 +5,7 @@
  * of the groups presets and policies are scoped by, the MX routing, and the other tools that
  * manage the same objects. Saved on the tenant.
  */
+import { z } from 'zod'
 import { loadCatalog } from '../catalog/index.js'
 import { isPassageError, parseWith, type PassageError } from '../core/errors/index.js'
 import { hasDefender, type Licence } from '../core/model/licence.js'
@@ -74,6 +75,16 @@ export interface Discovery {
   ms: number
 }
 
+/**
+ * The snapshot as discover assembles it: its state is readTenant's, validated there once
+ * (read-state.ts), so it is taken as it is rather than validated a second time; the rest of the
+ * snapshot, and the snapshot's own rules across it (unique rule names and priorities, no Defender
+ * policies in an EOP-only tenant), are checked as TenantSnapshot checks them.
+ */
+const DiscoveredSnapshot = TenantSnapshot.safeExtend({
+  state: z.custom<SurfaceState>((v) => typeof v === 'object' && v !== null),
+})
+
 /** The catalog's gateway vendors (their names identify MX hosts and connectors). */
 export function gatewayNames(): GatewayName[] {
   return loadCatalog()
@@ -105,12 +116,17 @@ interface GroupsRead {
  * neither knows is left out; a refusal leaves the groups unknown, which the notes, the plan and
  * the simulation say.
  */
-async function readGroups(session: Session, addresses: string[]): Promise<GroupsRead> {
+async function readGroups(
+  session: Session,
+  addresses: string[],
+  /** Graph's refusal to read groups, already known (canReadGroups): Exchange is asked at once. */
+  refusedBefore: PassageError | null = null,
+): Promise<GroupsRead> {
   const notes: string[] = []
   let calls = 0
   if (addresses.length === 0) return { groups: [], source: 'exchange', notes, calls }
-  let graphRefusal: PassageError | null = null
-  if (session.graphSignedIn) {
+  let graphRefusal: PassageError | null = refusedBefore
+  if (session.graphSignedIn && !graphRefusal) {
     try {
       const out = await Promise.all(
         addresses.map(async (address) => {
@@ -152,6 +168,40 @@ async function readGroups(session: Session, addresses: string[]): Promise<Groups
   }
 }
 
+/**
+ * The members of the groups the snapshot's presets and rules name (`wanted`, in its order): those
+ * read early from the first pages (early), and any the full read names that those did not.
+ * Groups read early that the snapshot does not name (a Defender rule of a tenant without
+ * Defender, ...) are left out, with their notes.
+ */
+async function groupsOf(
+  session: Session,
+  wanted: string[],
+  early: Promise<{ addresses: string[]; read: GroupsRead } | null>,
+  probe: Promise<PassageError | null>,
+): Promise<GroupsRead> {
+  const got = await early
+  if (wanted.length === 0)
+    return { groups: [], source: 'exchange', notes: [], calls: got?.read.calls ?? 0 }
+  const before = new Set(got?.addresses ?? [])
+  const missing = wanted.filter((a) => !before.has(a))
+  const late = got && missing.length === 0 ? null : await readGroups(session, missing, await probe)
+  if (!got) return late!
+  const keep = new Set(wanted)
+  const dropped = got.addresses.filter((a) => !keep.has(a))
+  const byAddress = new Map(
+    [...got.read.groups, ...(late?.groups ?? [])].map((g) => [g.address, g]),
+  )
+  const notes = got.read.notes.filter((n) => !dropped.some((a) => n.startsWith(`group ${a}:`)))
+  for (const n of late?.notes ?? []) if (!notes.includes(n)) notes.push(n)
+  return {
+    groups: wanted.flatMap((a) => byAddress.get(a) ?? []),
+    source: got.read.groups.length > 0 || !late ? got.read.source : late.source,
+    notes,
+    calls: got.read.calls + (late?.calls ?? 0),
+  }
+}
+
 /** The licence note: why Graph did not say, and what was assumed from the Defender cmdlets. */
 function licenceNote(why: string, licence: Licence): string {
   return licence === 'eop'
@@ -171,6 +221,57 @@ function scopedGroups(state: SurfaceState, presets: TenantSnapshot['presets']): 
   ]
   const all = rules.flatMap((r) => [...r.SentToMemberOf, ...r.ExceptIfSentToMemberOf])
   return [...new Set(all.map((a) => a.toLowerCase()))]
+}
+
+/** The reads whose objects name the groups presets and policy rules are scoped by. */
+const SCOPING_READS = new Set([
+  'get-hostedcontentfilterrule',
+  'get-antiphishrule',
+  'get-malwarefilterrule',
+  'get-safelinksrule',
+  'get-safeattachmentrule',
+  'get-eopprotectionpolicyrule',
+  'get-atpprotectionpolicyrule',
+])
+
+/**
+ * The Exchange client readTenant is given, watching its `$batch` round: the groups the rules
+ * name (as scopedGroups reads them, from the objects as Exchange returned them) once every
+ * scoping read's first page has come, while the other reads' further pages (a long Tenant
+ * Allow/Block List) are still being fetched; null when one of them failed or came without a
+ * batch (readTenant's own errors then decide). The reads themselves are unchanged.
+ */
+function watchScoping(exo: Session['exo']): {
+  exo: Session['exo']
+  addresses: Promise<string[] | null>
+} {
+  let tell: (a: string[] | null) => void = () => {}
+  const addresses = new Promise<string[] | null>((resolve) => (tell = resolve))
+  const watched = Object.create(exo) as Session['exo']
+  watched.batch = (calls, opts = {}) => {
+    const waiting = new Set(
+      calls.flatMap((c, i) => (SCOPING_READS.has(c.cmdlet.toLowerCase()) ? [i] : [])),
+    )
+    const found = new Set<string>()
+    const onFirstAnswer = (i: number, objects: Record<string, unknown>[] | null) => {
+      opts.onFirstAnswer?.(i, objects)
+      if (!waiting.delete(i)) return
+      if (objects === null) return tell(null)
+      for (const o of objects)
+        for (const field of ['SentToMemberOf', 'ExceptIfSentToMemberOf'])
+          for (const a of Array.isArray(o[field]) ? (o[field] as unknown[]) : [])
+            if (typeof a === 'string') found.add(a.toLowerCase())
+      if (waiting.size === 0) tell([...found])
+    }
+    if (waiting.size === 0) tell([])
+    const done = exo.batch(calls, { ...opts, onFirstAnswer })
+    void done.then(
+      () => tell(null),
+      () => tell(null),
+    )
+    return done
+  }
+  return { exo: watched, addresses }
 }
 
 /** Reads the tenant into a validated snapshot, and saves it on the tenant in the store. */
@@ -197,8 +298,46 @@ export async function discover(
       if (!isPassageError(e) || e.kind === 'bug') throw e
       return null
     })
+  // The groups the rules name are read as soon as the rules are, beside the further pages of
+  // the other reads (ms-rule: client.graph-group-members); whether Graph lets this sign-in read
+  // groups is asked beside the first reads, so that a refusal sends the group reads to Exchange
+  // at once rather than a round later. What the first pages named is checked against the
+  // snapshot below: a group only the full read names is read then, one named no more is dropped.
+  const watch = watchScoping(session.exo)
+  // The catalog's gateway names are read (the catalog loaded, the first time in a process) while
+  // the first round is in flight, once its requests are out, rather than after it.
+  const gatewaysSoon = new Promise<GatewayName[]>((resolve, reject) =>
+    setImmediate(() => {
+      try {
+        resolve(gatewayNames())
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)))
+      }
+    }),
+  )
+  gatewaysSoon.catch(() => {})
+  const groupProbe: Promise<PassageError | null> =
+    graphOn && !opts.groups
+      ? session.graph.canReadGroups().then(
+          () => null,
+          (e: unknown) => {
+            if (!isPassageError(e) || e.kind === 'bug') throw e
+            return e
+          },
+        )
+      : Promise.resolve(null)
+  const early: Promise<{ addresses: string[]; read: GroupsRead } | null> = opts.groups
+    ? Promise.resolve(null)
+    : watch.addresses.then(async (addresses) =>
+        addresses === null || addresses.length === 0
+          ? null
+          : { addresses, read: await readGroups(session, addresses, await groupProbe) },
+      )
+  // Failures of these are thrown where they are awaited (groupsOf).
+  early.catch(() => {})
+  groupProbe.catch(() => {})
   const [read, licenceInfo, roles, graphOrg, exoOrg] = await Promise.all([
-    readTenant(session.exo, { defender: 'probe' }),
+    readTenant(watch.exo, { defender: 'probe' }),
     graphOn ? graphOr('licence', session.graph.licence()) : null,
     graphOn
       ? graphOr('roles', session.graph.roles())
@@ -236,13 +375,13 @@ export async function discover(
         },
       ]
   const defaultDomain = (accepted.find((d) => d.Default) ?? accepted[0])!.DomainName
-  const gateways = gatewayNames()
+  const gateways = await gatewaysSoon
   let mx: MxRouting
   let mxSource: Discovery['mxSource']
   const useDns = opts.dns ?? !session.sandbox
   const groupsPromise: Promise<GroupsRead | null> = opts.groups
     ? Promise.resolve(null)
-    : readGroups(session, scopedGroups(state, presets))
+    : groupsOf(session, scopedGroups(state, presets), early, groupProbe)
   const hosts = !opts.mx && useDns ? await lookupMx(defaultDomain) : []
   const fromDns = routingFromHosts(hosts, gateways, state.inboundConnectors)
   const fromConnector = routingFromConnectors(state.inboundConnectors, gateways)
@@ -272,8 +411,8 @@ export async function discover(
       )
   }
   degraded.push(...(groupsRead?.notes ?? []))
-  const snapshot = parseWith(
-    TenantSnapshot,
+  const snapshot: TenantSnapshot = parseWith(
+    DiscoveredSnapshot,
     {
       format: 'passage.snapshot',
       version: SNAPSHOT_VERSION,
@@ -311,7 +450,11 @@ export async function discover(
     groupsSource: opts.groups ? 'given' : groups.length > 0 ? (groupsRead?.source ?? null) : null,
     degraded,
     calls:
-      read.calls + (graphOn ? 3 : 1) + (orgFallback !== null ? 1 : 0) + (groupsRead?.calls ?? 0),
+      read.calls +
+      (graphOn ? 3 : 1) +
+      (graphOn && !opts.groups ? 1 : 0) +
+      (orgFallback !== null ? 1 : 0) +
+      (groupsRead?.calls ?? 0),
     ms: Date.now() - started,
   }
 }

@@ -221,6 +221,53 @@ describe('$batch', () => {
     })
   })
 
+  it('tells each item’s first page before its further pages are followed, and a failure as null', async () => {
+    let base = ''
+    const told: string[] = []
+    let release: () => void = () => {}
+    const held = new Promise<void>((r) => (release = r))
+    const { peer, client } = await setup(async (req) => {
+      if (req.url.endsWith('$batch'))
+        return {
+          body: {
+            responses: [
+              {
+                id: '0',
+                status: 200,
+                headers: {},
+                body: page([{ Name: 'p1' }], {
+                  '@odata.nextLink': `${base}/adminapi/beta/${TENANT}/InvokeCommand?$skiptoken=2`,
+                }),
+              },
+              { id: '1', status: 200, headers: {}, body: page([{ Name: 'q1' }]) },
+              {
+                id: '2',
+                status: 404,
+                headers: {},
+                body: { error: { code: 'NotFound', message: "couldn't be found" } },
+              },
+            ],
+          },
+        }
+      // The further page waits until the first answers were told.
+      await held
+      told.push('page 2 answered')
+      return { body: page([{ Name: 'p2' }]) }
+    })
+    base = peer.url
+    const done = client.batch(gets(3), {
+      onFirstAnswer: (i, objects) => {
+        told.push(`${i}: ${objects === null ? 'failed' : objects.map((o) => o.Name).join(',')}`)
+        if (told.length === 2) release()
+      },
+    })
+    const out = await done
+    // Both successes were told from their first page while item 0's second page was pending;
+    // the failure once the batch was done with it.
+    expect(told).toEqual(['0: p1', '1: q1', 'page 2 answered', '2: failed'])
+    expect(out[0]).toEqual({ ok: true, objects: [{ Name: 'p1' }, { Name: 'p2' }], warnings: [] })
+  })
+
   it('fails every item of a batch that fails as a whole', async () => {
     const { client } = await setup(() => ({
       status: 403,

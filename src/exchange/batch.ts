@@ -17,6 +17,7 @@ import {
   post,
   type AdminApi,
   type CmdletResult,
+  type ExoObject,
   type InvokeOptions,
 } from './invoke.js'
 import { backoffMs, classifyStatus, retryAfterMs } from './retry.js'
@@ -39,6 +40,12 @@ export type BatchOutcome = ({ ok: true } & CmdletResult) | { ok: false; error: P
 export interface BatchOptions extends Omit<InvokeOptions, 'idempotent'> {
   /** Requests per batch, 1..10 (default 10). */
   batchSize?: number
+  /**
+   * Told each call's first answer as soon as it comes, before any further pages are followed:
+   * its first page's objects, or null when it failed for good. Lets a caller start what depends
+   * on one read (discover's group members) while the other reads' further pages are fetched.
+   */
+  onFirstAnswer?: (index: number, objects: ExoObject[] | null) => void
 }
 
 /** One sub-response of a `$batch`. */
@@ -95,7 +102,14 @@ export async function batch(
   const chunks: number[][] = []
   for (let i = 0; i < calls.length; i += size)
     chunks.push(calls.slice(i, i + size).map((_, j) => i + j))
-  await Promise.all(chunks.map((chunk) => runChunk(api, tenant, calls, chunk, outcomes, opts)))
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      await runChunk(api, tenant, calls, chunk, outcomes, opts)
+      // Failures are told once the chunk is done with them (successes as their page came).
+      if (opts.onFirstAnswer)
+        for (const i of chunk) if (!outcomes[i]?.ok) opts.onFirstAnswer(i, null)
+    }),
+  )
   return outcomes
 }
 
@@ -163,15 +177,18 @@ async function runChunk(
         again.push(i)
         continue
       }
-      const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body ?? '')
       if (r.status >= 200 && r.status < 300) {
         follows.push(
-          itemResult(api, tenant, call, r.body, opts.signal).then((o) => {
+          itemResult(api, tenant, call, r.body, opts.signal, (objects) =>
+            opts.onFirstAnswer?.(i, objects),
+          ).then((o) => {
             outcomes[i] = o
           }),
         )
         continue
       }
+      // The body as text only for a failure (a success's objects are never turned back into text).
+      const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body ?? '')
       const cls = classifyStatus(r.status, text)
       const retryable =
         cls === 'throttled' ||
@@ -231,7 +248,8 @@ async function itemResult(
   tenant: string,
   call: CmdletCall,
   body: unknown,
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  onFirstPage: (objects: ExoObject[]) => void,
 ): Promise<BatchOutcome> {
   try {
     let parsed = body
@@ -239,10 +257,12 @@ async function itemResult(
       try {
         parsed = JSON.parse(body) as unknown
       } catch {
+        onFirstPage([])
         return { ok: true, objects: [], warnings: body.trim() ? [body.trim()] : [] }
       }
     }
     const page = pageOf(parsed, call.cmdlet)
+    onFirstPage(page.objects)
     const result = await collectPages(
       api,
       call.cmdlet,

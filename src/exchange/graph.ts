@@ -191,6 +191,28 @@ export class GraphClient {
   }
 
   /**
+   * Whether Graph lets this sign-in read groups: one group's id (`GET /groups?$top=1`), which
+   * needs the same permissions as groupMembers (GroupMember.Read.All, Group.Read.All,
+   * Directory.Read.All; learn.microsoft.com/graph/api/group-list). Throws Graph's refusal as
+   * groupMembers would (the same request path, `groups`), so that discovery can ask it beside
+   * its first reads and go to Exchange for group members straight away when Graph refuses,
+   * instead of learning it from the first lookup a round later.
+   */
+  async canReadGroups(signal?: AbortSignal): Promise<void> {
+    // One page only: its next link is not followed.
+    await send(this.deps, {
+      method: 'GET',
+      url: () => `${this.endpoints.graphBase}/v1.0/groups?$select=id&$top=1`,
+      headers: { accept: 'application/json' },
+      audience: 'graph',
+      what: 'groups',
+      idempotent: true,
+      ...(signal ? { signal } : {}),
+      mapError: (r) => mapGraphError(r.status, r.text, 'groups'),
+    })
+  }
+
+  /**
    * The members of the mail-enabled group with this address (what policies and presets name in
    * SentToMemberOf), nested groups flattened: the group by `mail`, then its `transitiveMembers`,
    * every page followed. Lower-cased addresses (mail, else user principal name) of the members

@@ -179,11 +179,14 @@ export function pageOf(body: unknown, cmdlet: string): Page {
   }
 }
 
-/** Removes `Prop@odata.type` style annotations, as CIPP does (§1.7). */
+/**
+ * Removes `Prop@odata.type` style annotations, as CIPP does (§1.7). In place: the object is a
+ * fresh one of JSON.parse's that nothing else holds (pageOf's), and deleting its few annotations
+ * costs a third of copying the two hundred properties of, say, a mail flow rule.
+ */
 export function stripAnnotations(o: Record<string, unknown>): ExoObject {
-  const out: ExoObject = {}
-  for (const [k, v] of Object.entries(o)) if (!k.includes('@odata.')) out[k] = v
-  return out
+  for (const k in o) if (k.includes('@odata.')) delete o[k]
+  return o
 }
 
 /** Follows next links from a first page, re-POSTing the same body, and gathers everything. */

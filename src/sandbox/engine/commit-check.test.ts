@@ -60,6 +60,23 @@ const EDITS: Edit[] = [
     },
   ],
   [
+    'inserts a rule at priority 0 and renumbers the rest (each compared with its old self)',
+    (s) => {
+      const rules = s.state.transportRules
+      rules.unshift({ ...rules[0]!, Name: 'inserted first', Priority: 0 })
+      rules.forEach((r, i) => (r.Priority = i))
+    },
+  ],
+  [
+    'inserts a rule at priority 0 and breaks a moved one',
+    (s) => {
+      const rules = s.state.transportRules
+      rules.unshift({ ...rules[0]!, Name: 'inserted first', Priority: 0 })
+      rules.forEach((r, i) => (r.Priority = i))
+      ;(rules[1] as { Mode: string }).Mode = 'Sometimes'
+    },
+  ],
+  [
     'removes a rule and renumbers',
     (s) => {
       s.state.transportRules.splice(0, 1)

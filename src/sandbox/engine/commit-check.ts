@@ -88,11 +88,30 @@ function walk(schema: z.ZodType, prev: unknown, next: unknown): unknown {
     const element = d.element as z.ZodType
     return (next as unknown[]).map((e, i) =>
       // An element the write left alone is valid as before; a changed one is compared with the
-      // one at its place before (an edit in place leaves most of its fields alone).
-      kept.has(e) ? e : walk(element, was[i], e),
+      // element before the write it shares most values with, of the one at its place and its two
+      // neighbours (an edit in place leaves most of its fields alone; an insertion or removal
+      // moves the elements after it by one, and a rule inserted at priority 0 renumbers them all).
+      // Any element of the same list would be right: what is the same as in a valid element of
+      // this list is valid here too; the closest one only leaves the least to parse.
+      kept.has(e) ? e : walk(element, closest(was, i, e), e),
     )
   }
   return walkObject(s, d.shape as Record<string, z.ZodType>, prev as Bag, next as Bag)
+}
+
+/** Of `was[i - 1]`, `was[i]` and `was[i + 1]`, the one with the most values `e` has too. */
+function closest(was: unknown[], i: number, e: unknown): unknown {
+  if (!isObject(e)) return was[i]
+  let best = was[i]
+  let most = -1
+  for (const j of [i, i - 1, i + 1]) {
+    const p = was[j]
+    if (j < 0 || j >= was.length || !isObject(p)) continue
+    let same = 0
+    for (const k in e) if (p[k] === e[k]) same++
+    if (same > most) [best, most] = [p, same]
+  }
+  return best
 }
 
 function walkObject(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createDraft, plainCopy } from './draft.js'
+import { createDraft, peek, plainCopy } from './draft.js'
 
 interface Item {
   id: string
@@ -23,6 +23,24 @@ describe('copy-on-write draft', () => {
     expect(d.root.items.find((i) => i.id === 'b')?.meta?.n).toBe(2)
     expect(JSON.stringify(d.root)).toBe(JSON.stringify(b))
     expect(d.finish()).toBe(b)
+  })
+
+  it('peek: a scan sees the list as it is now, its elements unproxied, and leaves the tree as it was', () => {
+    const b = base()
+    const d = createDraft(b)
+    // Before a change: the live list itself, whose elements are the live objects.
+    expect(peek(d.root.items)).toBe(b.items)
+    d.root.items.push({ id: 'd', tags: [] })
+    // After one: the draft's copy, with the element just added.
+    const now = peek(d.root.items)
+    expect(now).not.toBe(b.items)
+    expect(now.map((i) => i.id)).toEqual(['a', 'b', 'c', 'd'])
+    expect(now[0]).toBe(b.items[0])
+    expect(b.items).toHaveLength(3)
+    // Anything that is not a draft's proxy comes back as it is.
+    expect(peek(b.other)).toBe(b.other)
+    expect(peek(3)).toBe(3)
+    expect(d.finish().items.map((i) => i.id)).toEqual(['a', 'b', 'c', 'd'])
   })
 
   it('copies only the objects on the path of a change and never changes the live tree', () => {

@@ -40,6 +40,18 @@ export function plainCopy<T>(v: T): T {
   return out as T
 }
 
+/**
+ * What a draft's proxy stands for as it is now (its copy once changed), for a scan that only
+ * reads, such as looking for a duplicate among thousands of allow/block entries: its elements
+ * come as they are, not each through a proxy of its own. Nothing reached through it may be
+ * changed or stored. Anything that is not a draft's proxy is returned as it is.
+ */
+export function peek<T>(v: T): T {
+  if (!isPlainData(v)) return v
+  const n = v[DRAFT] as Node | undefined
+  return n ? ((n.copy ?? n.base) as T) : v
+}
+
 /** A copy-on-write view of `base`. See the module comment. */
 export interface Draft<T> {
   /** What the cmdlet reads and changes. */

@@ -145,6 +145,14 @@ describe('Tenant Allow/Block List items', () => {
     expect(fail(make({ ListType: 'Sender', Block: true, Entries: ['fabrlkam.com'] })).text).toMatch(
       /already exists/,
     )
+    // A value given twice in one call clashes with the entry the call itself just added, and
+    // the call adds nothing.
+    const before = eop.snapshot.state.tabl.items.length
+    expect(
+      fail(make({ ListType: 'Sender', Block: true, Entries: ['twice.example', 'Twice.example'] }))
+        .text,
+    ).toMatch(/'Twice.example' already exists/)
+    expect(eop.snapshot.state.tabl.items).toHaveLength(before)
   })
 
   it('stops at the licence limit (500 allows per list type without Defender)', () => {

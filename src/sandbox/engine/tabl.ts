@@ -1,6 +1,7 @@
 /** Get/New/Set/Remove-TenantAllowBlockListItems: sender, URL, file and IP entries (reference §3.4). */
 import { tablEntryActive } from '../../core/evaluator/index.js'
 import type { TablItem } from '../../core/model/tabl.js'
+import { peek } from './draft.js'
 import { TABL, TABL_ENTRIES } from './limits.js'
 import { parseIpEntry } from './ip.js'
 import {
@@ -208,7 +209,8 @@ const newItems: CmdletDef = {
     for (const raw of entries) {
       const value = raw.trim()
       checkEntry(listType, value)
-      const clash = items(ctx).find(
+      // Read-only scans of what may be thousands of entries: not through the draft's proxies.
+      const clash = peek(items(ctx)).find(
         (i) => i.ListType === listType && i.Value.toLowerCase() === value.toLowerCase(),
       )
       if (clash)
@@ -229,7 +231,9 @@ const newItems: CmdletDef = {
       created.push(item)
     }
     const limit = TABL_ENTRIES[ctx.snapshot.licence][action === 'Allow' ? 'allow' : 'block']
-    const count = items(ctx).filter((i) => i.ListType === listType && i.Action === action).length
+    const count = peek(items(ctx)).filter(
+      (i) => i.ListType === listType && i.Action === action,
+    ).length
     if (count > limit)
       throw limitReached(
         `The Tenant Allow/Block List can hold at most ${limit} ${action.toLowerCase()} entries of type ${listType} in this organization.`,
@@ -258,21 +262,24 @@ const getItems: CmdletDef = {
     const entry = p.str('Entry')?.trim().toLowerCase()
     const date = p.date('ExpirationDate')
     const now = ctx.now.toISOString()
-    return (
-      items(ctx)
-        // Without -ListSubType only Tenant entries are listed, not advanced delivery ones
-        // (Get-TenantAllowBlockListItems.md). ms-rule: sandbox.tabl-default-subtype
-        .filter((i) => sameType(i, listType, p.str('ListSubType') ?? 'Tenant'))
-        .filter((i) => !action || i.Action === action)
-        .filter((i) => entry === undefined || i.Value.toLowerCase() === entry)
-        .filter((i) => !p.sw('NoExpiration') || (!i.ExpirationDate && !i.RemoveAfter))
-        .filter(
-          (i) => !date || (i.ExpirationDate ?? '').slice(0, 10) === date.toISOString().slice(0, 10),
-        )
-        // Expired entries are removed by Exchange, so they no longer show.
-        .filter((i) => tablEntryActive(i, now).active)
-        .map(show)
-    )
+    // Without -ListSubType only Tenant entries are listed, not advanced delivery ones
+    // (Get-TenantAllowBlockListItems.md). ms-rule: sandbox.tabl-default-subtype
+    const subType = p.str('ListSubType') ?? 'Tenant'
+    const noExpiration = p.sw('NoExpiration')
+    const day = date ? date.toISOString().slice(0, 10) : null
+    // One pass over the list (it may hold thousands of entries), the parameters read once.
+    const out: Record<string, unknown>[] = []
+    for (const i of items(ctx)) {
+      if (!sameType(i, listType, subType)) continue
+      if (action && i.Action !== action) continue
+      if (entry !== undefined && i.Value.toLowerCase() !== entry) continue
+      if (noExpiration && (i.ExpirationDate || i.RemoveAfter)) continue
+      if (day !== null && (i.ExpirationDate ?? '').slice(0, 10) !== day) continue
+      // Expired entries are removed by Exchange, so they no longer show.
+      if (!tablEntryActive(i, now).active) continue
+      out.push(show(i))
+    }
+    return out
   },
 }
 

@@ -179,14 +179,18 @@ export function runInvoke(ctx: ServerContext, r: InvokeRequest): HttpAnswer {
   const select = parseSelect(r.select)
   // Reads answer in the property set real Exchange returns (ms-rule: shape.get-transportrule and
   // the other shape.* rows), never in passage's model shape.
-  const all = ctx.engine.isWrite(cmdlet)
-    ? outcome.value
-    : shapeOutput(cmdlet, outcome.value, {
+  // Only the page is shaped (shapeOutput maps object for object): a long list's later page
+  // does not shape the pages before it again.
+  const all = outcome.value
+  const slice = all.slice(skip, skip + pageSize)
+  const shaped = ctx.engine.isWrite(cmdlet)
+    ? slice
+    : shapeOutput(cmdlet, slice, {
         tenantName: r.tenant.snapshot.tenant.name,
         tenantId: r.tenant.snapshot.tenant.id,
         now: ctx.now(),
       })
-  const page = all.slice(skip, skip + pageSize).map((o) => applySelect(o, select))
+  const page = shaped.map((o) => applySelect(o, select))
   const body: Record<string, unknown> = {
     '@odata.context': `${base}/$metadata#Collection(Exchange.GenericHashTable)`,
     value: page,

@@ -76,9 +76,13 @@ export function serialize(
   opts: SerializeOptions = {},
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  const computed = opts.computed ?? {}
-  for (const { name, type, odataType, dataType } of propsOf(props)) {
-    const raw = Object.prototype.hasOwnProperty.call(computed, name) ? computed[name] : source[name]
+  // The computed values win over the model's: one spread per object rather than a look-up in
+  // them per property (a read of 250 mail flow rules serializes some 50,000 properties).
+  const from = opts.computed ? { ...source, ...opts.computed } : source
+  const plan = propsOf(props)
+  for (let i = 0; i < plan.length; i++) {
+    const { name, type, odataType, dataType } = plan[i]!
+    const raw = from[name]
     switch (type) {
       case 'bool':
         out[name] = raw === true

@@ -1,7 +1,8 @@
 /**
  * Get-* output in the shape Exchange Online returns it (issue 17): the admin API routes pass every
- * successful read through `shapeOutput` before paging and `$select`. Cmdlets without a recorded
- * real shape pass through unchanged (their behaviour register row says so).
+ * page of a successful read through `shapeOutput` before `$select`. Cmdlets without a recorded
+ * real shape pass through unchanged (their behaviour register row says so). Shaping maps object
+ * for object, so the routes shape only the page they answer.
  */
 import type { ShapeContext } from './common.js'
 import { POLICY_SHAPES, policyShape } from './policies.js'
