@@ -80,7 +80,7 @@ export async function lastAppliedPlan(
     // Name the tenant as the admin knows it, and say when its last apply was undone.
     const name = (await store.getTenant(tenantId))?.name ?? tenantId
     throw new PassageError(
-      'PASSAGE_E_RUN_UNKNOWN',
+      'PASSAGE_E_NOTHING_APPLIED',
       newest?.status === 'rolled-back'
         ? `Nothing passage applied is in effect in ${name}: its last apply (run ${newest.id}) was undone.`
         : `No plan has been applied to ${name}.`,
@@ -115,6 +115,13 @@ export async function check(
     appliedRun = last.runId
     runStatus = last.status
   }
+  // A plan that changes nothing has nothing to read back: "green, 0 checked" would read as "in
+  // effect" while the tenant may hold nothing for the vendor (first-use review, item 3).
+  if (plan.changes.length === 0)
+    throw new PassageError(
+      'PASSAGE_E_NOTHING_TO_CHECK',
+      `The plan for ${plan.vendor.name} makes no change, so there is nothing to check.`,
+    )
   // Only the surfaces the plan changes: each change is verified against its own object, and
   // presets (the tenant context, read with them) decide whether policy changes reach their
   // recipients. A plan that adds no allow/block entry does not page through the list.

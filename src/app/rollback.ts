@@ -88,7 +88,13 @@ export async function runToUndo(
   }
   const run = (await store.listRuns(tenantId, 500)).find((r) => r.kind === 'apply')
   if (!run)
-    throw new PassageError('PASSAGE_E_RUN_UNKNOWN', `Nothing has been applied to tenant ${tenant}.`)
+    throw new PassageError(
+      'PASSAGE_E_NOTHING_APPLIED',
+      `Nothing has been applied to tenant ${tenant}.`,
+      {
+        hint: 'There is nothing to undo: `passage runs` lists what was applied and undone.',
+      },
+    )
   return run
 }
 

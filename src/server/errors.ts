@@ -76,6 +76,9 @@ export const WEB_HINTS: Partial<Record<ErrorCode, string>> = {
   PASSAGE_E_PLAN_DRIFT:
     'The tenant changed since the plan was made: go back to Discovery to read it again, then review and apply the new plan.',
   PASSAGE_E_RUN_UNKNOWN: 'Refresh History to see the runs of this tenant.',
+  PASSAGE_E_NOTHING_APPLIED: 'History shows what was applied and undone; apply a plan first.',
+  PASSAGE_E_NOTHING_TO_CHECK:
+    'Go back to Protections and review the changes again: the plan is made from your tenant as it is now.',
   PASSAGE_E_ROLLBACK_INCOMPLETE:
     'Undo it again from History: it continues where it stopped. The run’s details name what is left.',
   PASSAGE_E_ROLLBACK_CONFLICT:

@@ -13,6 +13,7 @@ import { chooseVendor } from '../../src/app/vendor-choice.js'
 import type { CmdletCall } from '../../src/core/cmdlet.js'
 import { surfaceOf } from '../../src/core/surfaces/registry.js'
 import { plan } from '../../src/core/planner/plan.js'
+import { contentHash } from '../../src/core/hash.js'
 import { appSession, cleanupFiles, memoryStore, sandbox, tenantNamed } from './helpers.js'
 
 const open: { close(): unknown }[] = []
@@ -69,5 +70,27 @@ describe('check reads', () => {
     exo.batch = batch
     const all = snapshotAround(p.tenant, await readTenant(x.exo, {}))
     expect(checkFindings(all, p, Date.now())).toEqual(c.findings)
+  })
+
+  it('a plan that changes nothing is refused with nothing to check, and nothing is read', async () => {
+    const s = await sandbox('')
+    open.push(s)
+    const store = await memoryStore()
+    open.push(store)
+    const x = await appSession(s, tenantNamed(s, 'northwind'))
+    open.push({ close: () => x.close() })
+    const p = plan(
+      chooseVendor('trustifi', {}),
+      { mode: 'recipe' },
+      (await discover(x, store)).snapshot,
+      { now: new Date().toISOString() },
+    )
+    // The hash covers the changes: an emptied plan is re-hashed as the planner hashes a plan.
+    const { hash: _old, ...body } = { ...p, changes: [] }
+    const e = await check(x, store, { ...body, hash: contentHash(body) }).catch(
+      (err: unknown) => err,
+    )
+    expect(e).toMatchObject({ code: 'PASSAGE_E_NOTHING_TO_CHECK' })
+    expect((e as Error).message).toMatch(/makes no change, so there is nothing to check/)
   })
 })

@@ -71,7 +71,7 @@ describe('run history', () => {
     for (const step of undone.steps) expect(step.summary).toMatch(/^(Remove|Restore|Re-create) /)
 
     const e = await failure(check(x, store))
-    expect(e.code).toBe('PASSAGE_E_RUN_UNKNOWN')
+    expect(e.code).toBe('PASSAGE_E_NOTHING_APPLIED')
     expect(e.message).toContain(snap.tenant.name)
     expect(e.message).not.toContain(snap.tenant.id)
     expect(e.message).toMatch(/was undone/)

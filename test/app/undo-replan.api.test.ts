@@ -105,7 +105,7 @@ describe('undo, then review again (the wizard’s API)', () => {
       planHash: empty.hash,
     })
     expect(nothing.status).toBe(400)
-    expect(nothing.body.error.code).toBe('PASSAGE_E_INPUT')
+    expect(nothing.body.error.code).toBe('PASSAGE_E_NOTHING_TO_CHECK')
     expect(nothing.body.error.message).toContain('there is nothing to check')
 
     // Test delivery reads the tenant (with the plan applied) into the server's copy.

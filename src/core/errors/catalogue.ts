@@ -261,6 +261,16 @@ export const CATALOGUE = {
     title: 'The tenant changed since the plan was made',
     hint: 'Re-plan: run `passage plan` again against the tenant as it is now, review, and apply the new plan.',
   },
+  PASSAGE_E_NOTHING_APPLIED: {
+    kind: 'user',
+    title: 'Nothing passage applied is in effect',
+    hint: 'Give the plan to check with --plan, or apply one first (`passage runs` lists what was applied and undone).',
+  },
+  PASSAGE_E_NOTHING_TO_CHECK: {
+    kind: 'user',
+    title: 'Nothing to check: the plan makes no change',
+    hint: 'Plan again against the tenant as it is now (`passage plan --tenant ...`) and check the plan you apply.',
+  },
   PASSAGE_E_RUN_UNKNOWN: {
     kind: 'user',
     title: 'No such run',
