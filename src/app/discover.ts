@@ -106,6 +106,27 @@ interface GroupsRead {
   calls: number
 }
 
+/** Groups read from the Exchange admin API (exchange/directory.ts); throws Exchange's refusal. */
+async function readGroupsFromExchange(
+  session: Session,
+  addresses: readonly string[],
+): Promise<Pick<GroupsRead, 'groups' | 'notes' | 'calls'>> {
+  const notes: string[] = []
+  let calls = 0
+  const out = await Promise.all(
+    addresses.map(async (address) => {
+      const got = await exchangeGroupMembers(session.exo, address)
+      calls += 1 + (got?.unresolved.length ?? 0)
+      for (const u of got?.unresolved ?? [])
+        notes.push(
+          `group ${address}: the ${u} was not expanded; its members are simulated as not covered by what names ${address}`,
+        )
+      return got ? { address, members: got.members } : null
+    }),
+  )
+  return { groups: out.filter((g) => g !== null), notes, calls }
+}
+
 /**
  * The groups policies and presets scope by, with their members, so that preset coverage is
  * simulated per recipient (issue 14). From Graph when it is signed in (transitiveMembers, nested
@@ -135,29 +156,40 @@ async function readGroups(
           return members ? { address, members } : null
         }),
       )
-      return { groups: out.filter((g) => g !== null), source: 'graph', notes, calls }
+      // Graph does not hold dynamic distribution groups ("can't be managed or retrieved through
+      // Microsoft Graph"): a name Graph does not know is asked of Exchange, which says what it is.
+      const unknown = addresses.filter((_, i) => out[i] === null)
+      const fromExchange = unknown.length
+        ? await readGroupsFromExchange(session, unknown).catch((e: unknown) => {
+            if (!isPassageError(e) || e.kind === 'bug') throw e
+            notes.push(
+              `group members of ${unknown.join(', ')} unknown: Graph does not know them and Exchange refused (${refusalWords(e)})`,
+            )
+            return { groups: [], notes: [], calls: 0 }
+          })
+        : { groups: [], notes: [], calls: 0 }
+      notes.push(...fromExchange.notes)
+      calls += fromExchange.calls
+      return {
+        groups: [...out.filter((g) => g !== null), ...fromExchange.groups],
+        source: 'graph',
+        notes,
+        calls,
+      }
     } catch (e) {
       if (!isPassageError(e) || e.kind === 'bug') throw e
       graphRefusal = e
     }
   }
   try {
-    const out = await Promise.all(
-      addresses.map(async (address) => {
-        const got = await exchangeGroupMembers(session.exo, address)
-        calls += 1 + (got?.unresolved.length ?? 0)
-        for (const u of got?.unresolved ?? [])
-          notes.push(
-            `group ${address}: the ${u} was not expanded; its members are simulated as not covered by what names ${address}`,
-          )
-        return got ? { address, members: got.members } : null
-      }),
-    )
+    const read = await readGroupsFromExchange(session, addresses)
+    notes.push(...read.notes)
+    calls += read.calls
     if (graphRefusal)
       notes.push(
         `group members read from Exchange instead: Graph refused (${refusalWords(graphRefusal)})`,
       )
-    return { groups: out.filter((g) => g !== null), source: 'exchange', notes, calls }
+    return { groups: read.groups, source: 'exchange', notes, calls }
   } catch (e) {
     if (!isPassageError(e) || e.kind === 'bug') throw e
     const graphWhy = graphRefusal ? `Graph refused (${refusalWords(graphRefusal)}) and ` : ''

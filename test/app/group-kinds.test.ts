@@ -161,4 +161,14 @@ describe('the same groups read from Graph (transitiveMembers)', () => {
       'nestor.wilke@contoso.com',
     ])
   }, 60_000)
+
+  it('a dynamic distribution group, which Graph does not hold: asked of Exchange, named, not dropped', async () => {
+    scopePresetTo('everyone@contoso.com')
+    const d = await discover(await graphApp(), null)
+    expect(d.groupsSource).toBe('graph')
+    expect(membersOf(d, 'everyone@contoso.com')).toEqual([])
+    expect(d.degraded).toContain(
+      'group everyone@contoso.com: the dynamic distribution group everyone@contoso.com was not expanded; its members are simulated as not covered by what names everyone@contoso.com',
+    )
+  }, 60_000)
 })
