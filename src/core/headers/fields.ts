@@ -92,16 +92,33 @@ export function isSpace(c: number): boolean {
 export function splitPairs(value: string, max = MAX_PAIRS): FieldPair[] {
   const out: FieldPair[] = []
   const text = value.includes('(null)') ? value.split('(null)').join('') : value
+  const len = text.length
+  // Each piece, its key and its value are trimmed by moving their bounds (isSpace is trim's white
+  // space), then sliced once: no slice of the whole piece, no trimmed copies. The first colon at
+  // or after a piece's start is remembered, so colons are searched once over the text.
+  let colon = -1
   let start = 0
-  while (start <= text.length && out.length < max) {
+  while (start <= len && out.length < max) {
     let end = text.indexOf(';', start)
-    if (end < 0) end = text.length
-    const piece = text.slice(start, end).trim()
+    if (end < 0) end = len
+    let a = start
+    let b = end
     start = end + 1
-    if (piece.length === 0) continue
-    const colon = piece.indexOf(':')
-    if (colon < 0) out.push({ key: piece, value: '' })
-    else out.push({ key: piece.slice(0, colon).trim(), value: piece.slice(colon + 1).trim() })
+    while (a < b && isSpace(text.charCodeAt(a))) a++
+    while (b > a && isSpace(text.charCodeAt(b - 1))) b--
+    if (a === b) continue
+    if (colon < a) {
+      colon = text.indexOf(':', a)
+      if (colon < 0) colon = len
+    }
+    if (colon >= b) out.push({ key: text.slice(a, b), value: '' })
+    else {
+      let k = colon
+      while (k > a && isSpace(text.charCodeAt(k - 1))) k--
+      let v = colon + 1
+      while (v < b && isSpace(text.charCodeAt(v))) v++
+      out.push({ key: text.slice(a, k), value: text.slice(v, b) })
+    }
   }
   return out
 }

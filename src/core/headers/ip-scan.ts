@@ -45,21 +45,36 @@ function asIpAt(s: string, from: number, to: number): string | null {
     from += 5
   const len = to - from
   if (len < 3 || len > 45) return null
+  // One pass over the token: the counts of the pre-check below and the reading of plainV6 (the
+  // common IPv6 forms) together. `early` is what plainV6 would return at the first character that
+  // settles it (a `:::`, a group of more than 4 hex digits, another character), 1 when none does.
   let colons = 0
   let dots = 0
-  let doubleColon = false
+  let doubles = 0
+  let run = 0
+  let emptyGroups = 0
+  let early = 1
   for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i)
     if (c === 58) {
       colons++
-      if (s.charCodeAt(i + 1) === 58 && i + 1 < to) doubleColon = true
-    } else if (c === 46) dots++
+      if (i > from && s.charCodeAt(i - 1) === 58) {
+        doubles++
+        if (early === 1 && i > from + 1 && s.charCodeAt(i - 2) === 58) early = 0
+      } else if (run === 0 && i > from) emptyGroups++
+      run = 0
+    } else {
+      if (c === 46) dots++
+      if ((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102)) {
+        if (++run > 4 && early === 1) early = -1
+      } else if (early === 1) early = 0
+    }
   }
   if (colons === 0) return dots === 3 && isV4(s, from, to) ? s.slice(from, to) : null
   // A cheap pre-check: a valid IPv6 address has `::`, or eight groups (seven colons), or six
   // groups and an embedded IPv4 address. Times (`14:02:08`) and other colon words fail here.
-  if (!doubleColon && colons !== 7 && !(colons === 6 && dots === 3)) return null
-  const plain = plainV6(s, from, to)
+  if (doubles === 0 && colons !== 7 && !(colons === 6 && dots === 3)) return null
+  const plain = early === 1 ? plainV6End(s, from, to, colons, doubles, emptyGroups) : early
   if (plain > 0) return s.slice(from, to).toLowerCase()
   if (plain < 0) return null
   const t = s.slice(from, to)
@@ -67,30 +82,22 @@ function asIpAt(s: string, from: number, to: number): string | null {
 }
 
 /**
- * The common IPv6 text forms at s[from, to), without the regex and ipaddr.js: 1 when they are
- * hex groups of 1-4 digits with 2-7 colons, either eight groups or one `::` (what both the V6
- * regex and ipaddr.IPv6.isValid accept); -1 when a group has more than 4 digits (both reject); 0
- * for every other form (embedded IPv4, `:::`, a lone edge colon, other characters), left to the
- * full check.
+ * The common IPv6 text forms at s[from, to), without the regex and ipaddr.js, once its characters
+ * are read (only hex digits and colons, groups of at most 4 digits, no `:::`; `colons` colons,
+ * `doubles` of them right after another, `emptyGroups` empty groups not part of a `::`): 1 when
+ * they are hex groups of 1-4 digits with 2-7 colons, either eight groups or one `::` (what both
+ * the V6 regex and ipaddr.IPv6.isValid accept); 0 for every other form (a lone edge colon, too
+ * few or too many colons), left to the full check. (A group of more than 4 digits, -1, and
+ * `:::` or other characters, 0, are settled while reading.)
  */
-function plainV6(s: string, from: number, to: number): number {
-  let colons = 0
-  let doubles = 0
-  let run = 0
-  let emptyGroups = 0
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i)
-    if (c === 58) {
-      colons++
-      if (i > from && s.charCodeAt(i - 1) === 58) {
-        doubles++
-        if (i > from + 1 && s.charCodeAt(i - 2) === 58) return 0
-      } else if (run === 0 && i > from) emptyGroups++
-      run = 0
-    } else if ((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102)) {
-      if (++run > 4) return -1
-    } else return 0
-  }
+function plainV6End(
+  s: string,
+  from: number,
+  to: number,
+  colons: number,
+  doubles: number,
+  emptyGroups: number,
+): number {
   if (colons < 2 || colons > 7 || emptyGroups > 0) return 0
   // An edge colon must be half of a `::` (`::1`, `fe80::`).
   const first = s.charCodeAt(from) === 58
