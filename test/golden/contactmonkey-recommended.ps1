@@ -1,6 +1,6 @@
 #Requires -Modules ExchangeOnlineManagement
 # passage plan for ContactMonkey in contoso.onmicrosoft.com
-# plan hash 57caca76ab0b03dcd8a5a8e927fbf4629331bee278008df4edb3aa204f3d5ca6, made 2026-11-20T09:00:00Z, mode recommended
+# plan hash 4c6b4beec1a1cb3954fa8f349cd497740ae615925d3cd6298493d6e18fe32187, made 2026-11-20T09:00:00Z, mode recommended
 # Equivalent Exchange Online PowerShell. Review it before you run it.
 # Sign in as an Exchange admin of the tenant: .\<script>.ps1 -AdminUpn admin@contoso.com
 # A partner (CSP/GDAP) managing this tenant adds: -DelegatedOrganization <its .onmicrosoft.com name or tenant id>
