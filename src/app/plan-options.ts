@@ -13,7 +13,7 @@ import { availabilityFor } from '../core/planner/availability.js'
 import { presetPartial, unchangedWords, type PlanContext } from '../core/mechanisms/index.js'
 import { plan } from '../core/planner/plan.js'
 import type { Choices, Plan } from '../core/plan-format.js'
-import { renderPlanScript } from '../core/powershell/index.js'
+import { renderChangeBlock, renderPlanScript } from '../core/powershell/index.js'
 import {
   MECHANISMS,
   PROTECTIONS,
@@ -153,6 +153,8 @@ export interface PlannedChoices {
   plan: Plan
   /** The plan as an Exchange Online PowerShell script. */
   powershell: string
+  /** Each change's block of that script, by change id (the wizard shows it on the change's card). */
+  changeScripts: Record<string, string>
   simulation: Simulation | null
   /** Display titles of every protection and mechanism, by id. */
   titles: { protections: Record<string, string>; mechanisms: Record<string, string> }
@@ -211,6 +213,7 @@ export function planChoices(
   return {
     plan: p,
     powershell: renderPlanScript(p),
+    changeScripts: Object.fromEntries(p.changes.map((c) => [c.id, renderChangeBlock(c)])),
     simulation,
     titles: {
       protections: Object.fromEntries(PROTECTIONS.map((d) => [d.id, d.title])),

@@ -57,14 +57,20 @@ describe.skipIf(!HAS_CHROMIUM)('plan.preset.exception in the wizard', () => {
 
     const coverage = page.getByTestId('preset-coverage')
     await coverage.waitFor()
+    // Folded until opened: its one-line summary says who, and how many choices are on.
+    expect(await coverage.locator('summary').first().textContent()).toMatch(/none turned on/)
+    await coverage.locator('summary').first().click()
     const toggle = coverage.getByTestId('preset-exception-Standard-ATP')
     expect(await toggle.isChecked()).toBe(false)
     expect(await coverage.textContent()).toMatch(/Off: passage leaves the preset as it is/)
     expect(await coverage.textContent()).toMatch(/for all their mail/)
     const before = (await page.locator('main h2').first().textContent()) ?? ''
-    const exceptionChanges = page
-      .locator('[data-change]')
+    // Alike changes share a card (ol.changes > li) that lists each one ([data-change]); a change
+    // alone is its own card.
+    const exceptionCard = page
+      .locator('ol.changes > li')
       .filter({ hasText: /Take members of finance@contoso.com out of the Standard preset/ })
+    const exceptionChanges = exceptionCard.locator('xpath=descendant-or-self::*[@data-change]')
     expect(await exceptionChanges.count()).toBe(0)
 
     // The switch follows the plan: it turns on once the plan made with it comes back.
@@ -75,11 +81,16 @@ describe.skipIf(!HAS_CHROMIUM)('plan.preset.exception in the wizard', () => {
     const main = (await page.locator('main').textContent()) ?? ''
     expect(main).toMatch(/Take members of finance@contoso.com out of the Standard preset/)
     expect(main).toMatch(/On: this plan makes the change/)
+    expect(await coverage.locator('summary').first().textContent()).toMatch(
+      /\d+ of \d+ choices for them turned on/,
+    )
     expect(main).not.toMatch(FLAG)
     expect((await page.locator('main h2').first().textContent()) ?? '').not.toBe(before)
     // The plan now changes both of the preset's rules (EOP and Defender), each high risk.
     expect(await exceptionChanges.count()).toBe(2)
-    expect((await exceptionChanges.first().textContent()) ?? '').toMatch(/High/i)
+    expect((await exceptionCard.first().locator('.change-head').textContent()) ?? '').toMatch(
+      /High/i,
+    )
     expect(
       (await coverage.locator('[data-chosen="yes"] .badge').first().textContent()) ?? '',
     ).toMatch(/High/i)

@@ -32,16 +32,19 @@ const WRITE = process.env.PASSAGE_SCREENSHOTS === '1'
 
 /**
  * Saves what the admin sees from the top of the step as docs/screenshots/<name>.png: the first
- * screen, or with `full` the whole page (for short steps whose answer is below the fold).
+ * screen, or with `full` the whole page (for short steps whose answer is below the fold), or with
+ * `at` (a selector) the screen that starts at that element (Review's tabs and what they show).
  */
-async function picture(page: Page, name: string, full = false): Promise<void> {
+async function picture(page: Page, name: string, full = false, at?: string): Promise<void> {
   if (!WRITE) return
   mkdirSync(DOCS_SHOTS, { recursive: true })
   // Let transitions and the focus ring settle, so a picture does not change from run to run.
-  await page.evaluate(() => {
+  await page.evaluate((selector) => {
     ;(document.activeElement as HTMLElement | null)?.blur()
-    window.scrollTo(0, 0)
-  })
+    const el = selector ? document.querySelector(selector) : null
+    if (el) el.scrollIntoView({ block: 'start' })
+    else window.scrollTo(0, 0)
+  }, at ?? null)
   await page.waitForTimeout(150)
   await page.screenshot({ path: join(DOCS_SHOTS, `${name}.png`), fullPage: full })
 }
@@ -113,9 +116,9 @@ describe.skipIf(!HAS_CHROMIUM)('the wizard, as the README shows it', () => {
     await heading(page, /Review: \d+ changes? for ContactMonkey/)
     await page.getByRole('tab', { name: 'What happens to the mail' }).click()
     await page.getByTestId('simulation').waitFor()
-    await picture(page, '4-review-mail')
+    await picture(page, '4-review-mail', false, '[role="tablist"]')
     await page.getByRole('tab', { name: 'Changes' }).click()
-    await picture(page, '5-review-changes')
+    await picture(page, '5-review-changes', false, '[role="tablist"]')
 
     // Apply asks first; nothing is applied until the admin says yes.
     await page.getByRole('button', { name: /^Apply \d+ changes?$/ }).click()

@@ -42,9 +42,9 @@ describe.skipIf(!HAS_CHROMIUM)('undo, then review again (passage serve --sandbox
   const heading = (page: Page, name: string | RegExp) =>
     page.getByRole('heading', { level: 2, name }).waitFor({ timeout: 30_000 })
 
-  /** The Review step's changes: what each does, in order. */
+  /** The Review step's changes, in order: each one's own words (on a shared card, what is its own). */
   const changes = async (page: Page): Promise<string[]> =>
-    page.locator('[data-change] .change-head strong').allTextContents()
+    page.locator('[data-change] .change-summary').allTextContents()
 
   const review = async (page: Page): Promise<{ title: string; changes: string[] }> => {
     await page.getByRole('button', { name: 'Review the changes' }).click()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { plan } from '../planner/plan.js'
 import { COMMS, makeSnapshot, NOW, vendor } from '../planner/test-fixtures.js'
-import { renderPlanScript } from './render.js'
+import { renderChangeBlock, renderPlanScript } from './render.js'
 
 describe('the generated script signs in to the planned tenant', () => {
   const p = plan(
@@ -50,5 +50,23 @@ describe('a plan without changes', () => {
     expect(script).toMatch(/^# No changes: this plan has nothing to run/m)
     expect(script).not.toMatch(/already satisfies/)
     expect(script).not.toMatch(/^(New|Set|Remove)-/m)
+  })
+})
+
+describe("each change's block (the wizard's cards)", () => {
+  it('is exactly the lines the whole script gives that change', () => {
+    const p = plan(
+      vendor(COMMS, { dedicatedIp: '167.89.10.20' }),
+      { mode: 'recommended' },
+      makeSnapshot(),
+      { now: NOW },
+    )
+    const script = renderPlanScript(p)
+    expect(p.changes.length).toBeGreaterThan(1)
+    for (const c of p.changes) {
+      const block = renderChangeBlock(c)
+      expect(block.startsWith(`# [${c.id}] `)).toBe(true)
+      expect(script).toContain(`\n${block}\n\n`)
+    }
   })
 })

@@ -50,6 +50,20 @@ function signIn(plan: Plan): string[] {
 }
 
 /**
+ * One change's block of the plan's script: its id and summary, its risk and the baseline checks it
+ * trips as comments, then its commands. The wizard shows each change's block on its card.
+ */
+export function renderChangeBlock(c: Plan['changes'][number]): string {
+  const lines = [
+    comment(`[${c.id}] ${c.summary}`),
+    comment(`risk ${c.risk.level}: ${c.risk.reason}`),
+  ]
+  for (const b of c.baselines) lines.push(comment(`trips ${b.scanner} ${b.check}: ${b.title}`))
+  for (const call of c.calls) lines.push(renderCall(call))
+  return lines.join('\n')
+}
+
+/**
  * A runnable PowerShell script equivalent to a plan: signs in to Exchange Online, stops unless the
  * session is in the planned tenant, stops on the first error, and prints each change with its risk
  * before running it.
@@ -66,13 +80,7 @@ export function renderPlanScript(plan: Plan): string {
   if (plan.notices.length) lines.push('')
   if (!plan.changes.length)
     lines.push('# No changes: this plan has nothing to run (the plan itself says why).', '')
-  for (const c of plan.changes) {
-    lines.push(comment(`[${c.id}] ${c.summary}`))
-    lines.push(comment(`risk ${c.risk.level}: ${c.risk.reason}`))
-    for (const b of c.baselines) lines.push(comment(`trips ${b.scanner} ${b.check}: ${b.title}`))
-    for (const call of c.calls) lines.push(renderCall(call))
-    lines.push('')
-  }
+  for (const c of plan.changes) lines.push(renderChangeBlock(c), '')
   lines.push('Disconnect-ExchangeOnline -Confirm:$false', '')
   return lines.join('\n')
 }

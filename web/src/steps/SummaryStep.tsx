@@ -9,42 +9,21 @@ import {
   RiskBadge,
   StepHeader,
 } from '../components'
-import type { ApiErrorBody, Change, JsonValue, Plan, PlanResult } from '../types'
+import type { ApiErrorBody, Plan, PlanResult } from '../types'
 import type { StepProps } from '../App'
 import { LimitGauges } from '../journey/LimitGauges'
 import { MailPaths } from '../journey/MailPaths'
+import { ChangeCards } from '../review/ChangeCards'
+import { Explained, FoldedPanel } from '../review/Fold'
 
 const TABS = ['Changes', 'PowerShell', 'What happens to the mail'] as const
 
-function show(v: JsonValue | undefined): string {
-  if (v === undefined || v === null) return '—'
-  if (Array.isArray(v)) return v.length ? v.map((x) => show(x)).join(', ') : '(empty)'
-  if (typeof v === 'object') return JSON.stringify(v)
-  return String(v)
+/** A text cut to about `max` characters at a word, for a one-line summary. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text
+  const cut = text.slice(0, max)
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max / 2))}…`
 }
-
-/** The fields a change sets, with their value before and after. */
-function fieldDiff(c: Change): { field: string; before: string; after: string }[] {
-  const before = c.before ?? {}
-  const after = c.after ?? {}
-  const keys = new Set<string>([
-    ...Object.keys(c.set ?? {}),
-    ...Object.keys(c.add ?? {}),
-    ...Object.keys(c.remove ?? {}),
-  ])
-  if (c.op === 'create' || c.op === 'remove' || keys.size === 0)
-    for (const k of new Set([...Object.keys(before), ...Object.keys(after)]))
-      if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) keys.add(k)
-  return [...keys]
-    .filter((k) => !['Guid', 'Identity', 'WhenChanged', 'DistinguishedName'].includes(k))
-    .map((k) => ({
-      field: k,
-      before: c.op === 'create' ? '—' : show(before[k]),
-      after: c.op === 'remove' ? '—' : show(after[k]),
-    }))
-}
-
-const OP: Record<Change['op'], string> = { create: 'Create', update: 'Change', remove: 'Remove' }
 
 /**
  * Who preset security policies keep out of the plan's policy changes, why, and what Microsoft
@@ -60,9 +39,22 @@ function PresetCoverage(props: {
   const { plan, busy } = props
   if (!plan.presets?.length) return null
   const anyChosen = plan.presets.some((n) => n.options.some((o) => o.chosen))
+  const who = [...new Set(plan.presets.map((n) => n.who))]
+  const options = plan.presets.reduce((k, n) => k + n.options.length, 0)
+  const chosen = plan.presets.reduce((k, n) => k + n.options.filter((o) => o.chosen).length, 0)
+  // Folded: one line says who, and how many choices Microsoft allows for them (and which are on).
+  const summary =
+    options === 0
+      ? `${who.join('; ')}: why this plan leaves them as they are`
+      : chosen === 0
+        ? `${who.join('; ')}: why this plan leaves them as they are, and ${options} choice${options === 1 ? '' : 's'} for them (none turned on)`
+        : `${who.join('; ')}: ${chosen} of ${options} choice${options === 1 ? '' : 's'} for them turned on, and what each does`
   return (
-    <div className="panel" data-testid="preset-coverage">
-      <h3>{anyChosen ? 'Who a preset security policy covers' : 'Who stays unchanged'}</h3>
+    <FoldedPanel
+      testId="preset-coverage"
+      title={anyChosen ? 'Who a preset security policy covers' : 'Who stays unchanged'}
+      summary={summary}
+    >
       {plan.presets.map((n) => (
         <div key={`${n.preset}-${n.kind}`} className="preset-note" data-preset={n.preset}>
           <p>
@@ -143,7 +135,7 @@ function PresetCoverage(props: {
           )}
         </div>
       ))}
-    </div>
+    </FoldedPanel>
   )
 }
 
@@ -225,21 +217,31 @@ export function SummaryStep({ w, go, update }: StepProps) {
         title={`Review: ${p.changes.length} change${p.changes.length === 1 ? '' : 's'} for ${p.vendor.name}`}
         intro={`This is exactly what passage will change in ${p.tenant.name}, and nothing else. Every change is recorded first so that you can undo it.`}
       />
-      <div className="panel">
+      <div className="panel covered">
         <h3>Protections covered</h3>
         <ul>
           {p.protections.map((x) => (
             <li key={x.protection}>
               <strong>{r.titles.protections[x.protection] ?? x.protection}</strong>:{' '}
               {r.titles.mechanisms[x.mechanism] ?? x.mechanism} <RiskBadge risk={x.risk} />
-              <br />
-              <span className="small muted">
+              {x.unchangedFor && (
+                <span className="small muted"> Not for {x.unchangedFor}: see below.</span>
+              )}{' '}
+              <details className="why small muted">
+                <summary>
+                  Why
+                  <span className="sr-only">
+                    {' '}
+                    {r.titles.mechanisms[x.mechanism] ?? x.mechanism} for{' '}
+                    {r.titles.protections[x.protection] ?? x.protection}
+                  </span>
+                </summary>
                 {x.why}
                 {x.vendorRecipe
                   ? ` (the vendor’s recipe would use ${r.titles.mechanisms[x.vendorRecipe] ?? x.vendorRecipe})`
                   : ''}
-                {x.unchangedFor ? `. Not for ${x.unchangedFor}: see below.` : ''}
-              </span>
+                .
+              </details>
             </li>
           ))}
         </ul>
@@ -263,7 +265,8 @@ export function SummaryStep({ w, go, update }: StepProps) {
             <ul>
               {impossible.map((s) => (
                 <li key={s.protection}>
-                  <strong>{r.titles.protections[s.protection] ?? s.protection}</strong>: {s.reason}
+                  <strong>{r.titles.protections[s.protection] ?? s.protection}</strong>:{' '}
+                  <Explained text={s.reason} className="small" inline />
                 </li>
               ))}
             </ul>
@@ -300,66 +303,36 @@ export function SummaryStep({ w, go, update }: StepProps) {
                 Your tenant already lets {p.vendor.name} through: there is nothing to change.
               </Empty>
             )}
-            <ol className="changes">
-              {p.changes.map((c) => (
-                <li key={c.id} className="panel change" data-change={c.id}>
-                  <div className="change-head">
-                    <span className="op">{OP[c.op]}</span>
-                    <strong>{c.summary}</strong>
-                    <RiskBadge risk={c.risk.level} />
-                  </div>
-                  <p className="small muted">{c.risk.reason}</p>
-                  <div className="table-wrap">
-                    <table className="table diff">
-                      <caption className="sr-only">Before and after of {c.target}</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">Setting</th>
-                          <th scope="col">Before</th>
-                          <th scope="col">After</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {fieldDiff(c).map((d) => (
-                          <tr key={d.field}>
-                            <th scope="row">{d.field}</th>
-                            <td>{d.before}</td>
-                            <td>{d.after}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                  {c.baselines.length > 0 && (
-                    <p className="small">
-                      Baseline checks it trips:{' '}
-                      {c.baselines.map((b) => `${b.scanner} ${b.check} (${b.title})`).join('; ')}
-                    </p>
-                  )}
-                  {c.limits.length > 0 && (
-                    <p className="small">
-                      Microsoft limits:{' '}
-                      {c.limits
-                        .map((l) => `${l.limit}: ${l.before} → ${l.after} of ${l.max}`)
-                        .join('; ')}
-                    </p>
-                  )}
-                </li>
-              ))}
-            </ol>
+            <ChangeCards changes={p.changes} scripts={r.changeScripts} />
             <div className="two-col">
-              <div className="panel">
-                <h3>Baseline checks this plan will trip</h3>
-                {baselines.length === 0 ? (
-                  <Empty>None: ORCA, CIS, CISA ScubaGear and Maester stay as they are.</Empty>
-                ) : (
-                  <ul>
-                    {baselines.map((b) => (
-                      <li key={`${b.change}:${b.scanner}:${b.check}`}>
-                        {b.scanner} {b.check}: {b.title}
-                      </li>
-                    ))}
-                  </ul>
+              {/* The baseline checks and the notes share a column beside the limits' gauges. */}
+              <div>
+                <div className="panel">
+                  <h3>Baseline checks this plan will trip</h3>
+                  {baselines.length === 0 ? (
+                    <Empty>None: ORCA, CIS, CISA ScubaGear and Maester stay as they are.</Empty>
+                  ) : (
+                    <ul>
+                      {baselines.map((b) => (
+                        <li key={`${b.change}:${b.scanner}:${b.check}`}>
+                          {b.scanner} {b.check}: {b.title}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </div>
+                {p.notices.length > 0 && (
+                  <FoldedPanel
+                    className="notice"
+                    title="Good to know"
+                    summary={`${p.notices.length} note${p.notices.length === 1 ? '' : 's'} on this plan, starting with: ${clip(p.notices[0]!, 70)}`}
+                  >
+                    <ul>
+                      {p.notices.map((n) => (
+                        <li key={n}>{n}</li>
+                      ))}
+                    </ul>
+                  </FoldedPanel>
                 )}
               </div>
               <div className="panel">
@@ -367,16 +340,6 @@ export function SummaryStep({ w, go, update }: StepProps) {
                 <LimitGauges changes={p.changes} />
               </div>
             </div>
-            {p.notices.length > 0 && (
-              <div className="panel notice">
-                <h3>Good to know</h3>
-                <ul>
-                  {p.notices.map((n) => (
-                    <li key={n}>{n}</li>
-                  ))}
-                </ul>
-              </div>
-            )}
           </>
         )}
         {tab === 1 && (
