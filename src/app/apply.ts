@@ -197,7 +197,8 @@ async function startRun(
   plan: Plan,
   resuming: RunRecord | undefined,
 ): Promise<RunRecord> {
-  if (!(await store.getTenant(plan.tenant.id)))
+  // An existence query: the stored snapshot is not read (nor parsed) to learn the tenant is known.
+  if (!(await store.hasTenant(plan.tenant.id)))
     await store.upsertTenant({
       id: plan.tenant.id,
       name: plan.tenant.name,

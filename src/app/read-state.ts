@@ -270,7 +270,12 @@ function compact(v: unknown): void {
  */
 function withoutEmpty(o: JsonObject): JsonObject {
   if (!isRecord(o)) return o
+  // One pass over the keys, without the [key, value] pairs Object.entries would allocate.
   const out: JsonObject = {}
-  for (const [k, v] of Object.entries(o)) if (v !== null && v !== '') out[k] = v
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue
+    const v = o[k] as JsonObject[string]
+    if (v !== null && v !== '') out[k] = v
+  }
   return out
 }

@@ -1,15 +1,20 @@
 import type { z } from 'zod'
 import { JsonObjectSchema } from '../core/json-schema.js'
 import { PassageError, zodIssues } from '../core/errors/index.js'
-import { assertNoSecrets } from './secrets.js'
+import { assertNoSecrets, mayHoldSecret } from './secrets.js'
 
 /** Any JSON object (one Exchange object's state, audit details). */
 export { JsonObjectSchema }
 
-/** Serialises a value for a JSON text column, after refusing secrets. */
+/**
+ * Serialises a value for a JSON text column, refusing secrets. The text being written is scanned
+ * once (secret-named keys, token- and key-looking strings); only when that scan finds something is
+ * the value walked for the path the refusal names (assertNoSecrets decides, as before).
+ */
 export function toJsonText(value: unknown, what: string): string {
-  assertNoSecrets(value, what)
-  return JSON.stringify(value)
+  const text = JSON.stringify(value)
+  if (mayHoldSecret(text)) assertNoSecrets(value, what)
+  return text
 }
 
 /** The PassageError for a row that cannot be read back. */

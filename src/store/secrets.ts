@@ -31,6 +31,38 @@ const PEM_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/
 
 const normalise = (key: string) => key.toLowerCase().replace(/[-_.\s]/g, '')
 
+/**
+ * Between the letters of a secret key name in a JSON text: what `normalise` removes (`-`, `_`,
+ * `.`, whitespace), as JSON.stringify writes it (tab, line feed, carriage return and form feed as
+ * `\t`, `\n`, `\r`, `\f`, the vertical tab as `\u000b`, the other spaces as they are).
+ */
+const SEP = String.raw`(?:[-_.\s]|\\[tnrf]|\\u000b)*`
+
+/**
+ * A key of a JSON.stringify text (after `{` or `,`, before `:`) that normalises to a secret key
+ * name: every key findSecret would look at, whatever its case and separators (the `u` flag folds
+ * the Kelvin sign, which lower-cases to `k`, as `normalise` does). It may match more (a string that
+ * looks like a key); never less.
+ */
+const SECRET_KEY_TEXT = new RegExp(
+  `[{,]"${SEP}(?:${[...SECRET_KEYS].map((n) => [...n].join(SEP)).join('|')})${SEP}":`,
+  'iu',
+)
+
+/**
+ * A superset of findSecret's value patterns inside any string of a JSON text: JSON escapes none of
+ * the characters they need, and `bearer` is looked for without the whitespace JSON may escape.
+ */
+const SECRET_TEXT = /bearer|eyJ[\w-]{8,}\.eyJ|-----BEGIN [A-Z ]*PRIVATE KEY-----/i
+
+/**
+ * True when the JSON.stringify text of a value may hold a secret: never false when findSecret
+ * would find one in the value, so that a value whose text passes needs no walk.
+ */
+export function mayHoldSecret(text: string): boolean {
+  return SECRET_KEY_TEXT.test(text) || SECRET_TEXT.test(text)
+}
+
 /** The path of the first secret-looking key or value in a JSON value, or undefined. */
 export function findSecret(value: unknown, path = '$'): string | undefined {
   if (typeof value === 'string')

@@ -28,6 +28,38 @@ describeStores('tenants', (f) => {
     expect(await s.getTenant('00000000-0000-4000-8000-000000000000')).toBeUndefined()
   })
 
+  it('upserting with a snapshot returns the record as stored, without reading it back', async () => {
+    const s = f.store()
+    const saved = await s.upsertTenant({
+      ...fabrikam,
+      snapshot: sampleSnapshot(),
+      discoveredAt: '2026-11-19T08:00:00.000Z',
+    })
+    expect(saved).toEqual(await s.getTenant(TENANT_ID))
+    expect(saved.lastDiscoveredAt).toBe('2026-11-19T08:00:00.000Z')
+  })
+
+  it('knows whether a tenant is stored, and its name, without its snapshot', async () => {
+    const s = f.store()
+    expect(await s.hasTenant(TENANT_ID)).toBe(false)
+    expect(await s.tenantName(TENANT_ID)).toBeUndefined()
+    await s.upsertTenant({ ...fabrikam, snapshot: sampleSnapshot() })
+    expect(await s.hasTenant(TENANT_ID)).toBe(true)
+    expect(await s.tenantName(TENANT_ID)).toBe('fabrikam.onmicrosoft.com')
+  })
+
+  it('refuses a snapshot holding a secret, and stores nothing', async () => {
+    const s = f.store()
+    const snapshot = sampleSnapshot()
+    const leaky = {
+      ...snapshot,
+      tenant: { ...snapshot.tenant, displayName: 'Bearer abcdefghijklmnopqrstuvwxyz' },
+    }
+    const err = await s.upsertTenant({ ...fabrikam, snapshot: leaky }).catch((e: unknown) => e)
+    expect(isPassageError(err, 'PASSAGE_E_STORE_SECRET')).toBe(true)
+    expect(await s.hasTenant(TENANT_ID)).toBe(false)
+  })
+
   it('an update without a snapshot keeps the stored snapshot', async () => {
     const s = f.store()
     await s.upsertTenant({ ...fabrikam, snapshot: sampleSnapshot() })

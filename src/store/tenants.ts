@@ -7,10 +7,17 @@ import type { TenantsTable } from './schema.js'
 
 /** Tenants: upsertTenant, getTenant, listTenants. */
 export interface TenantStore {
-  /** Inserts or updates a tenant; without a snapshot, the stored snapshot is kept. */
+  /**
+   * Inserts or updates a tenant; without a snapshot, the stored snapshot is kept. Returns the
+   * record as stored (with a snapshot, the one given: it is not read back).
+   */
   upsertTenant(t: TenantInput): Promise<TenantRecord>
   /** The tenant with this GUID, or undefined. */
   getTenant(id: string): Promise<TenantRecord | undefined>
+  /** Whether the store knows the tenant with this GUID (its snapshot is not read). */
+  hasTenant(id: string): Promise<boolean>
+  /** The `*.onmicrosoft.com` name of the tenant with this GUID, or undefined (no snapshot read). */
+  tenantName(id: string): Promise<string | undefined>
   /** Every tenant, by name. */
   listTenants(): Promise<TenantRecord[]>
 }
@@ -39,6 +46,7 @@ export function tenantStore(ctx: StoreContext): TenantStore {
   }
   return {
     async upsertTenant(t) {
+      // Scanned for secrets as it is serialized (toJsonText), never skipped.
       const snapshot = t.snapshot === undefined ? null : toJsonText(t.snapshot, 'tenant snapshot')
       const discovered = t.snapshot === undefined ? null : (t.discoveredAt ?? ctx.now())
       await db
@@ -64,11 +72,39 @@ export function tenantStore(ctx: StoreContext): TenantStore {
           })),
         )
         .execute()
+      // With a snapshot, every column is the one just written: the record is built from the input
+      // rather than read back and the snapshot parsed again. Without one, the stored snapshot and
+      // discovery time are kept, so they are read.
+      if (t.snapshot !== undefined && discovered !== null)
+        return {
+          id: t.id,
+          name: t.name,
+          displayName: t.displayName,
+          licence: t.licence,
+          lastDiscoveredAt: discovered,
+          snapshot: t.snapshot,
+        }
       const saved = await getTenant(t.id)
       if (!saved) throw new Error(`tenant ${t.id} vanished after upsert`)
       return saved
     },
     getTenant,
+    async hasTenant(id) {
+      const row = await db
+        .selectFrom('tenants')
+        .select('id')
+        .where('id', '=', id)
+        .executeTakeFirst()
+      return row !== undefined
+    },
+    async tenantName(id) {
+      const row = await db
+        .selectFrom('tenants')
+        .select('name')
+        .where('id', '=', id)
+        .executeTakeFirst()
+      return row?.name
+    },
     async listTenants() {
       const rows = await db
         .selectFrom('tenants')

@@ -5,7 +5,7 @@ import type { HeaderMap } from './headers-map.js'
 import { domainRelation, matchRecipientScope } from './match.js'
 import { domainOf, type TestMessage } from './message.js'
 import { testPattern } from './safe-regex.js'
-import { classifyUnmodelled, isAttachmentCondition } from './unmodelled.js'
+import { isAttachmentCondition, unmodelledPartsOf } from './unmodelled.js'
 import { obj, type Trace } from './trace.js'
 
 /** What the mail flow rules did to the message for one recipient. */
@@ -209,7 +209,7 @@ export function runTransportRules(input: RuleInput, trace: Trace): RuleOutcome {
       continue
     }
     if (rule.Mode !== 'Enforce') {
-      const unknown = classifyUnmodelled(rule.Unmodelled).predicates
+      const unknown = unmodelledPartsOf(rule.Unmodelled).predicates
       trace.step(
         'transport-rules',
         unknown.length
@@ -226,7 +226,7 @@ export function runTransportRules(input: RuleInput, trace: Trace): RuleOutcome {
         )
       continue
     }
-    const parts = classifyUnmodelled(rule.Unmodelled)
+    const parts = unmodelledPartsOf(rule.Unmodelled)
     if (
       parts.predicates.length &&
       !input.message.attachments.length &&

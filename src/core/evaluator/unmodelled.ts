@@ -74,6 +74,25 @@ export function classifyUnmodelled(names: readonly string[]): UnmodelledParts {
   return out
 }
 
+/**
+ * classifyUnmodelled of a rule's `Unmodelled` list, worked out once per list rather than on every
+ * evaluation of every message (a snapshot's rules are evaluated many times). Keyed by the list
+ * itself, and checked against a copy of its names, so a list changed in place is classified again.
+ * The parts are shared: callers read them, never change them.
+ */
+const classified = new WeakMap<
+  readonly string[],
+  { names: readonly string[]; parts: Readonly<UnmodelledParts> }
+>()
+export function unmodelledPartsOf(names: readonly string[]): Readonly<UnmodelledParts> {
+  const hit = classified.get(names)
+  if (hit && hit.names.length === names.length && hit.names.every((n, i) => n === names[i]))
+    return hit.parts
+  const parts = classifyUnmodelled(names)
+  classified.set(names, { names: [...names], parts })
+  return parts
+}
+
 /** True for an attachment condition (not an exception): it cannot match a message with none. */
 export function isAttachmentCondition(name: string): boolean {
   return /^Attachment/i.test(name.trim())

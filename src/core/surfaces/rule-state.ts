@@ -98,6 +98,37 @@ function className(entry: string): string {
 }
 
 /**
+ * Memo of a pure function of a string: a rule's property and class names repeat on every rule
+ * of every read, so each is worked out once per process (bounded, for names a tenant makes up).
+ */
+function memo<T>(f: (s: string) => T): (s: string) => T {
+  const seen = new Map<string, T>()
+  return (s) => {
+    let v = seen.get(s)
+    if (v === undefined) {
+      v = f(s)
+      if (seen.size < 5000) seen.set(s, v)
+    }
+    return v
+  }
+}
+
+const lower = memo((s) => s.toLowerCase())
+
+/** A rule property's place: bookkeeping, modelled, or the name its unmodelled part is reported by. */
+const propertyKind = memo((k): { meta: true } | { meta: false; unmodelled: string | null } => {
+  const lk = k.toLowerCase()
+  if (RULE_METADATA.has(lk)) return { meta: true }
+  return { meta: false, unmodelled: MODELLED_RULE_PROPS.has(lk) ? null : (PARAMETER_OF[lk] ?? k) }
+})
+
+/** A Conditions/Actions/Exceptions entry's class, and the parameter names (lower case) behind it. */
+const classOf = memo((e) => {
+  const short = className(e)
+  return { short, names: CLASS_ALIASES[short.toLowerCase()] ?? [short] }
+})
+
+/**
  * The conditions, exceptions and actions of a rule as Exchange returns it that passage's model
  * does not keep (ms-rule: read.rule-unmodelled): every set property outside the model and its
  * bookkeeping (non-null, non-false, non-empty), then each Conditions/Actions/Exceptions entry not
@@ -107,21 +138,21 @@ export function unmodelledOf(o: JsonObject): string[] {
   const out: string[] = []
   const seen = new Set<string>()
   const add = (n: string) => {
-    if (!seen.has(n.toLowerCase())) {
-      seen.add(n.toLowerCase())
+    const ln = lower(n)
+    if (!seen.has(ln)) {
+      seen.add(ln)
       out.push(n)
     }
   }
   if (Array.isArray(o.Unmodelled)) for (const n of o.Unmodelled) if (typeof n === 'string') add(n)
-  const present: string[] = []
-  for (const [k, v] of Object.entries(o)) {
-    if (k.includes('@') || !isSetValue(v)) continue
-    const lk = k.toLowerCase()
-    if (RULE_METADATA.has(lk)) continue
-    present.push(k)
-    if (!MODELLED_RULE_PROPS.has(lk)) add(PARAMETER_OF[lk] ?? k)
+  const presentLower: string[] = []
+  for (const k in o) {
+    if (!Object.hasOwn(o, k) || k.includes('@') || !isSetValue(o[k])) continue
+    const kind = propertyKind(k)
+    if (kind.meta) continue
+    presentLower.push(lower(k))
+    if (kind.unmodelled !== null) add(kind.unmodelled)
   }
-  const presentLower = present.map((n) => n.toLowerCase())
   const lists: [string, string][] = [
     ['Conditions', ''],
     ['Actions', ''],
@@ -132,20 +163,25 @@ export function unmodelledOf(o: JsonObject): string[] {
     const entries = Array.isArray(v) ? v : typeof v === 'string' && v ? v.split(/[,;]\s*/) : []
     for (const e of entries) {
       if (typeof e !== 'string' || !e) continue
-      const short = className(e)
-      const names = (CLASS_ALIASES[short.toLowerCase()] ?? [short]).map((n) =>
-        `${prefix}${n}`.toLowerCase(),
-      )
+      const { short, names } = classOf(e)
       // Accounted for when a set property (or a modelled one) is this class's parameter or
       // starts with its name (RejectMessage -> RejectMessageReasonText).
-      const accounted = names.some(
-        (n) => MODELLED_RULE_PROPS.has(n) || presentLower.some((p) => p.startsWith(n)),
-      )
+      const accounted = names.some((name) => {
+        const n = lower(`${prefix}${name}`)
+        return MODELLED_RULE_PROPS.has(n) || presentLower.some((p) => p.startsWith(n))
+      })
       if (!accounted) add(`${prefix}${short}`)
     }
   }
   return out
 }
+
+/**
+ * The order Unmodelled lists are kept in: `a.toLowerCase().localeCompare(b.toLowerCase())`, with
+ * the collator localeCompare uses (the default locale's) made once rather than per comparison.
+ */
+const collator = new Intl.Collator()
+const byLowerName = (a: string, b: string) => collator.compare(lower(a), lower(b))
 
 /**
  * A Get-TransportRule object (real shape, or passage's own snapshot format) mapped to passage's
@@ -154,6 +190,6 @@ export function unmodelledOf(o: JsonObject): string[] {
 export function transportRuleFromExchange(o: JsonObject): JsonObject {
   const out = normaliseRule(o)
   // Sorted, so that the same rule reads the same whatever order Exchange lists its properties in.
-  out.Unmodelled = unmodelledOf(o).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))
+  out.Unmodelled = unmodelledOf(o).sort(byLowerName)
   return out
 }
