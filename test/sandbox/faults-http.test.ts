@@ -127,6 +127,19 @@ describe('faults over HTTP', () => {
     })
   })
 
+  it("with the floor model, an answer leaves the latency after the request came in, the sandbox's work included", async () => {
+    // 250 ms of latency: `added` answers after 250 ms plus the emulator's work; `floor` after
+    // 250 ms in all (the work done inside it), and never sooner.
+    await withSandbox('latency=250,latencyModel=floor', 1, async (sb, t) => {
+      await invoke(sb, t, P2.id, 'Get-AcceptedDomain') // warm the connection and the code
+      const t0 = performance.now()
+      const r = await invoke(sb, t, P2.id, 'Get-TransportRule')
+      const ms = performance.now() - t0
+      expect(r.status).toBe(200)
+      expect(ms).toBeGreaterThanOrEqual(245)
+    })
+  })
+
   it('a concurrency budget refuses the requests beyond it', async () => {
     await withSandbox('concurrency=1,latency=400', 1, async (sb, t) => {
       const all = await Promise.all(

@@ -39,7 +39,7 @@ describe('fault spec parsing', () => {
 
   it('round-trips through its string form', () => {
     const text =
-      'latency=5,rate429=0.25,budget=20/s,concurrency=3,err5xx=0.1,drop=0.05,slowBody=0.5,slowBodyMs=10,scope=all,cmdlet:get-transportrule=ExBDDC58'
+      'latency=5,latencyModel=floor,rate429=0.25,budget=20/s,concurrency=3,err5xx=0.1,drop=0.05,slowBody=0.5,slowBodyMs=10,scope=all,cmdlet:get-transportrule=ExBDDC58'
     expect(parseFaultSpec(formatFaultSpec(parseFaultSpec(text)))).toEqual(parseFaultSpec(text))
   })
 
@@ -57,6 +57,7 @@ describe('fault spec parsing', () => {
     ['cmdlet:NotACmdlet=ExBDDC58', /Verb-Noun/],
     ['scope=everything', /adminapi or all/],
     ['concurrency=0', /at least 1/],
+    ['latencyModel=after', /added or floor/],
   ])('refuses %s with a clear error', (spec, message) => {
     let caught: unknown
     try {

@@ -5,6 +5,9 @@
  * | key                 | value                 | effect                                                     |
  * |---------------------|-----------------------|------------------------------------------------------------|
  * | `latency`           | ms                    | added before every request in scope                        |
+ * | `latencyModel`      | `added` or `floor`    | `added` (default): the latency, then the sandbox's own     |
+ * |                     |                       | work; `floor`: the answer leaves no sooner than `latency`  |
+ * |                     |                       | after the request came in, the work included (benchmarks)  |
  * | `rate429`           | probability 0..1      | answer 429 + Retry-After (the "concurrent requests" text)  |
  * | `budget`            | `N/s` or `N/m`        | per-tenant rate budget (token bucket); beyond it, 429      |
  * | `concurrency`       | N                     | per-tenant concurrent requests; beyond it, 429             |
@@ -36,6 +39,13 @@ export type ForcedCmdletFault = { exId: string } | { status: number } | { drop: 
 /** A parsed fault spec. */
 export interface FaultSpec {
   latencyMs: number
+  /**
+   * How the latency is charged: `added` before the sandbox's own work (an answer takes the
+   * latency plus the emulator's time), or as a `floor` for the whole request (an answer takes the
+   * latency, or the work when it takes longer). A real request's time at Exchange includes
+   * Exchange's own work; `floor` models "N ms per request" without the emulator's time on top.
+   */
+  latencyModel: 'added' | 'floor'
   rate429: number
   err5xx: number
   drop: number
@@ -54,6 +64,7 @@ export interface FaultSpec {
 /** The spec with no faults. */
 export const NO_FAULTS: FaultSpec = Object.freeze({
   latencyMs: 0,
+  latencyModel: 'added',
   rate429: 0,
   err5xx: 0,
   drop: 0,
@@ -97,6 +108,7 @@ const forced = z.string().transform((v, ctx): ForcedCmdletFault => {
 
 const keys = {
   latency: millis,
+  latencymodel: z.enum(['added', 'floor'], { error: 'must be added or floor' }),
   rate429: probability,
   err5xx: probability,
   drop: probability,
@@ -145,7 +157,7 @@ export function parseFaultSpec(spec: string): FaultSpec {
     if (!(k in keys))
       fail(
         spec,
-        `unknown key '${key}' (known: latency, rate429, budget, concurrency, err5xx, drop, slowBody, slowBodyMs, scope, cmdlet:<Name>, cmdlet:<Name>@<n>)`,
+        `unknown key '${key}' (known: latency, latencyModel, rate429, budget, concurrency, err5xx, drop, slowBody, slowBodyMs, scope, cmdlet:<Name>, cmdlet:<Name>@<n>)`,
       )
     const r = keys[k as Key].safeParse(value)
     if (!r.success) {
@@ -156,6 +168,9 @@ export function parseFaultSpec(spec: string): FaultSpec {
     switch (k as Key) {
       case 'latency':
         out.latencyMs = v as number
+        break
+      case 'latencymodel':
+        out.latencyModel = v as FaultSpec['latencyModel']
         break
       case 'rate429':
         out.rate429 = v as number
@@ -259,6 +274,7 @@ export function createFaults(spec: FaultSpec | string | undefined | null, seed =
 export function formatFaultSpec(s: FaultSpec): string {
   const parts: string[] = []
   if (s.latencyMs) parts.push(`latency=${s.latencyMs}`)
+  if (s.latencyModel !== 'added') parts.push(`latencyModel=${s.latencyModel}`)
   if (s.rate429) parts.push(`rate429=${s.rate429}`)
   if (s.budget) parts.push(`budget=${s.budget.count}/${s.budget.perMs === 1000 ? 's' : 'm'}`)
   if (s.concurrency !== null) parts.push(`concurrency=${s.concurrency}`)

@@ -7,6 +7,8 @@ import type { ServerContext } from './context.js'
 import { frontEndError } from './shapes.js'
 
 const slow = new WeakSet<FastifyRequest>()
+/** When each request came in (the `floor` latency model). */
+const arrival = new WeakMap<FastifyRequest, number>()
 
 /** A stream that sends `payload` in a few chunks spread over `totalMs`. */
 function dribble(payload: string | Buffer, totalMs: number): Readable {
@@ -32,8 +34,19 @@ export function installFaultHooks(scope: FastifyInstance, ctx: ServerContext): v
   const spec = ctx.faults.spec
   const latency = spec.latencyMs
   if (!ctx.faults.active && latency === 0) return
+  const floor = spec.latencyModel === 'floor'
+  if (floor && latency > 0)
+    // The answer leaves `latency` ms after the request came in, the sandbox's own work included
+    // (or when the work ends, if it takes longer): "N ms per request", as at Exchange, where a
+    // request's time includes the service's work, without the emulator's time added on top.
+    scope.addHook('onSend', async (request, _reply, payload) => {
+      const left = latency - (performance.now() - (arrival.get(request) ?? performance.now()))
+      if (left > 0) await sleep(left)
+      return payload
+    })
   scope.addHook('onRequest', async (request, reply) => {
-    if (latency > 0) await sleep(latency)
+    if (floor) arrival.set(request, performance.now())
+    else if (latency > 0) await sleep(latency)
     if (!ctx.faults.active) return
     const d = ctx.faults.next()
     if (d.slowBody) slow.add(request)
