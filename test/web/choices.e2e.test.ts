@@ -8,17 +8,16 @@
  * artifacts/screenshots/. Skipped, with a message, only when Chromium is not installed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
 import {
-  chooseVendor,
+  type Browsing,
   CHROMIUM,
+  contactMonkeyToProtections,
   HAS_CHROMIUM,
+  heading,
   launch,
   serve,
-  shot,
-  signIn,
-  type Browsing,
   type Served,
+  shot,
 } from './harness.js'
 
 if (!HAS_CHROMIUM)
@@ -39,20 +38,11 @@ describe.skipIf(!HAS_CHROMIUM)('honest choices in the wizard (passage serve --sa
     await Promise.allSettled([b?.close(), served?.stop()])
   })
 
-  const heading = (page: Page, name: string | RegExp) =>
-    page.getByRole('heading', { level: 2, name }).waitFor({ timeout: 30_000 })
-
   it('ContactMonkey on contoso: a high-risk opt-in and partial preset coverage', async () => {
     const page = await b.context.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(served.url)
-    await chooseVendor(page, 'contactmonkey', { region: 'us', dedicatedIp: '167.89.10.20' })
-    await signIn(page, b.context, 'contoso.onmicrosoft.com', 'exchange@contoso.onmicrosoft.com')
-    await heading(page, 'What your tenant has today')
-    await page.getByRole('button', { name: 'Choose protections' }).click()
-
-    await heading(page, /Which protections should let ContactMonkey through/)
+    await contactMonkeyToProtections(page, b, served.url)
     // ZAP can only be turned off by a high-risk change here: a switch, off, its consequence shown.
     const zap = page.locator('[data-protection="zap"][data-optin]')
     await zap.waitFor()

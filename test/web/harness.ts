@@ -164,3 +164,25 @@ export async function confirmApply(page: Page): Promise<void> {
   await dialog.waitFor()
   await dialog.getByRole('button', { name: /^Yes, apply \d+ changes?$/ }).click()
 }
+
+/** Waits for a step's level-2 heading (the wizard's steps are announced by it). */
+export function heading(page: Page, name: string | RegExp): Promise<void> {
+  return page.getByRole('heading', { level: 2, name }).waitFor({ timeout: 30_000 })
+}
+
+/**
+ * Steps 1 to 4 for ContactMonkey on contoso (region us, a dedicated IP), signed in as the
+ * Exchange admin: from the start page to the Protections step, where the caller goes on.
+ */
+export async function contactMonkeyToProtections(
+  page: Page,
+  b: Browsing,
+  url: string,
+): Promise<void> {
+  await page.goto(url)
+  await chooseVendor(page, 'contactmonkey', { region: 'us', dedicatedIp: '167.89.10.20' })
+  await signIn(page, b.context, 'contoso.onmicrosoft.com', 'exchange@contoso.onmicrosoft.com')
+  await heading(page, 'What your tenant has today')
+  await page.getByRole('button', { name: 'Choose protections' }).click()
+  await heading(page, /Which protections should let ContactMonkey through/)
+}

@@ -7,18 +7,17 @@
  * text anywhere. Skipped, with a message, only when Chromium is not installed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
 import {
-  chooseVendor,
+  type Browsing,
   CHROMIUM,
   confirmApply,
+  contactMonkeyToProtections,
   HAS_CHROMIUM,
+  heading,
   launch,
   serve,
-  shot,
-  signIn,
-  type Browsing,
   type Served,
+  shot,
 } from './harness.js'
 
 if (!HAS_CHROMIUM)
@@ -39,19 +38,11 @@ describe.skipIf(!HAS_CHROMIUM)('plan.preset.exception in the wizard', () => {
     await Promise.allSettled([b?.close(), served?.stop()])
   })
 
-  const heading = (page: Page, name: string | RegExp) =>
-    page.getByRole('heading', { level: 2, name }).waitFor({ timeout: 30_000 })
-
   it('off by default; on, the plan takes finance out of the preset (high risk), applies green and undoes', async () => {
     const page = await b.context.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(served.url)
-    await chooseVendor(page, 'contactmonkey', { region: 'us', dedicatedIp: '167.89.10.20' })
-    await signIn(page, b.context, 'contoso.onmicrosoft.com', 'exchange@contoso.onmicrosoft.com')
-    await heading(page, 'What your tenant has today')
-    await page.getByRole('button', { name: 'Choose protections' }).click()
-    await heading(page, /Which protections should let ContactMonkey through/)
+    await contactMonkeyToProtections(page, b, served.url)
     await page.getByRole('button', { name: 'Review the changes' }).click()
     await heading(page, /Review: \d+ changes? for ContactMonkey/)
 

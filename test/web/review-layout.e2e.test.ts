@@ -12,15 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { PlanResult } from '../../src/server/api-types.js'
 import {
-  chooseVendor,
+  type Browsing,
   CHROMIUM,
+  contactMonkeyToProtections,
   HAS_CHROMIUM,
+  heading,
   launch,
   serve,
-  shot,
-  signIn,
-  type Browsing,
   type Served,
+  shot,
 } from './harness.js'
 
 if (!HAS_CHROMIUM)
@@ -47,19 +47,11 @@ describe.skipIf(!HAS_CHROMIUM)('Review groups alike changes (1024 px)', () => {
     await Promise.allSettled([b?.close(), served?.stop()])
   })
 
-  const heading = (page: Page, name: string | RegExp) =>
-    page.getByRole('heading', { level: 2, name }).waitFor({ timeout: 30_000 })
-
   it('ContactMonkey on contoso: every change shown, the URL allows on one card, under 3,000 px', async () => {
     const page = await b.context.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(served.url)
-    await chooseVendor(page, 'contactmonkey', { region: 'us', dedicatedIp: '167.89.10.20' })
-    await signIn(page, b.context, 'contoso.onmicrosoft.com', 'exchange@contoso.onmicrosoft.com')
-    await heading(page, 'What your tenant has today')
-    await page.getByRole('button', { name: 'Choose protections' }).click()
-    await heading(page, /Which protections should let ContactMonkey through/)
+    await contactMonkeyToProtections(page, b, served.url)
     await page.locator('[data-protection="anti-spam"] input[type=checkbox]').waitFor()
 
     // The plan as the server sent it: what Review must show, change by change.

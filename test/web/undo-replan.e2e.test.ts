@@ -11,14 +11,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import {
-  chooseVendor,
+  type Browsing,
   CHROMIUM,
   confirmApply,
+  contactMonkeyToProtections,
   HAS_CHROMIUM,
+  heading,
   launch,
   serve,
-  signIn,
-  type Browsing,
   type Served,
 } from './harness.js'
 
@@ -39,9 +39,6 @@ describe.skipIf(!HAS_CHROMIUM)('undo, then review again (passage serve --sandbox
     await Promise.allSettled([b?.close(), served?.stop()])
   })
 
-  const heading = (page: Page, name: string | RegExp) =>
-    page.getByRole('heading', { level: 2, name }).waitFor({ timeout: 30_000 })
-
   /** The Review step's changes, in order: each one's own words (on a shared card, what is its own). */
   const changes = async (page: Page): Promise<string[]> =>
     page.locator('[data-change] .change-summary').allTextContents()
@@ -58,12 +55,7 @@ describe.skipIf(!HAS_CHROMIUM)('undo, then review again (passage serve --sandbox
     const page = await b.context.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(served.url)
-    await chooseVendor(page, 'contactmonkey', { region: 'us', dedicatedIp: '167.89.10.20' })
-    await signIn(page, b.context, 'contoso.onmicrosoft.com', 'exchange@contoso.onmicrosoft.com')
-    await heading(page, 'What your tenant has today')
-    await page.getByRole('button', { name: 'Choose protections' }).click()
-    await heading(page, /Which protections should let ContactMonkey through/)
+    await contactMonkeyToProtections(page, b, served.url)
     await page.locator('[data-protection="anti-spam"] input[type=checkbox]').waitFor()
 
     const first = await review(page)
