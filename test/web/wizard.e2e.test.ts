@@ -56,6 +56,10 @@ describe.skipIf(!HAS_CHROMIUM)('web wizard in Chromium (passage serve --sandbox)
 
   it('Trustifi on northwindtraders: vendor, sign-in, discovery, protections, summary, apply, check, undo', async () => {
     const page = await open()
+    // One sign-in for the whole flow: each device-code sign-in opens the sign-in page in a tab.
+    let signInPages = 0
+    const countSignIn = () => signInPages++
+    b.context.on('page', countSignIn)
     await heading(page, 'Which service do you want to let through?')
     await shot(page, 'trustifi-1-vendor')
     await chooseVendor(page, 'trustifi', {}, 'Trustifi')
@@ -134,6 +138,9 @@ describe.skipIf(!HAS_CHROMIUM)('web wizard in Chromium (passage serve --sandbox)
       .toBe('rolled-back')
     await shot(page, 'trustifi-8-undone')
     expect((page as Page & { errors?: string[] }).errors).toEqual([])
+    b.context.off('page', countSignIn)
+    expect(signInPages).toBe(1)
+    expect(await page.getByRole('button', { name: /Sign in with a code/ }).count()).toBe(0)
     await page.close()
   }, 90_000)
 
