@@ -9,60 +9,19 @@
  * whose API access is disabled and a Security Reader (exit 3, Microsoft 365's refusal); commands
  * refuse what they cannot do before any sign-in.
  */
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAppCredentials, EXO_MODULE_CLIENT_ID } from '../../src/sandbox/identity/index.js'
 import { createHttpClient } from '../../src/exchange/http.js'
-import { approveDeviceCode } from '../exchange/sandbox-helpers.js'
+import { passageApproving } from '../helpers/cli-codes.js'
 import { sandbox, tenantNamed, worldState, type Sandbox } from './helpers.js'
 
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js')
 const GRAPH_CLI_CLIENT = '14d82eec-204b-4c2f-b7e8-296a70dab67e'
 
-interface Result {
-  code: number | null
-  stdout: string
-  stderr: string
-  /** The device codes the CLI printed. */
-  codes: string[]
-}
-
-/** Runs the CLI with `env` (no PASSAGE_ or D-Bus variables of the test's own); approves codes as `upn`. */
-function passage(
-  s: Sandbox,
-  env: Record<string, string>,
-  args: string[],
-  upn?: string,
-): Promise<Result> {
-  return new Promise((resolve) => {
-    const base = { ...process.env }
-    for (const k of Object.keys(base))
-      if (k.startsWith('PASSAGE_') || k === 'DBUS_SESSION_BUS_ADDRESS') delete base[k]
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...base, NO_COLOR: '1', ...env },
-    })
-    let stdout = ''
-    let stderr = ''
-    const codes: string[] = []
-    const approvals: Promise<void>[] = []
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString()
-      for (const m of stderr.matchAll(/^\s+code\s+(\S+)/gm))
-        if (!codes.includes(m[1]!)) {
-          codes.push(m[1]!)
-          if (upn) approvals.push(approveDeviceCode(s, m[1]!, upn))
-          else child.kill()
-        }
-    })
-    child.on('close', (code) => {
-      void Promise.all(approvals).then(() => resolve({ code, stdout, stderr, codes }))
-    })
-  })
-}
+/** Runs the built CLI with only `env` of passage's and D-Bus's; approves codes as `upn`. */
+const passage = passageApproving
 
 /** The sandbox's device-code counters. */
 async function counts(

@@ -3,56 +3,17 @@
  * a sandbox: `connect --token-cache` with a device code (approved on the sandbox's sign-in page
  * like an admin would), then `discover` in a new process signs in silently, without a new code.
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { approveDeviceCode } from '../exchange/sandbox-helpers.js'
+import { passageWithCodes } from '../helpers/cli-codes.js'
 import { sandbox, tenantNamed, type Sandbox } from './helpers.js'
 
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js')
 const KEY = 'e2e passphrase, long enough'
 
-interface Result {
-  code: number | null
-  stdout: string
-  stderr: string
-  /** The device codes the CLI printed. */
-  codes: string[]
-}
-
-/**
- * Runs the CLI; each device code it prints is handed to `onCode` (which may approve it, or end
- * the process).
- */
-function passage(
-  env: Record<string, string>,
-  args: string[],
-  onCode?: (code: string, kill: () => void) => void,
-): Promise<Result> {
-  return new Promise((resolve) => {
-    const base = { ...process.env }
-    for (const k of Object.keys(base))
-      if (k.startsWith('PASSAGE_') || k === 'DBUS_SESSION_BUS_ADDRESS') delete base[k]
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...base, NO_COLOR: '1', ...env },
-    })
-    let stdout = ''
-    let stderr = ''
-    const codes: string[] = []
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString()
-      for (const m of stderr.matchAll(/^\s+code\s+(\S+)/gm))
-        if (!codes.includes(m[1]!)) {
-          codes.push(m[1]!)
-          onCode?.(m[1]!, () => child.kill())
-        }
-    })
-    child.on('close', (code) => resolve({ code, stdout, stderr, codes }))
-  })
-}
+const passage = passageWithCodes
 
 describe('passage connect --token-cache', () => {
   let s: Sandbox

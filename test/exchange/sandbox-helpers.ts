@@ -31,7 +31,7 @@ export async function sandbox(faults?: string): Promise<Sandbox> {
 
 /** The admin's side of device code: enter the code, pick the account, continue (or cancel). */
 export async function approveDeviceCode(
-  s: Sandbox,
+  s: Pick<Sandbox, 'sb'>,
   userCode: string,
   upn: string,
   decision: 'continue' | 'cancel' = 'continue',

@@ -9,7 +9,7 @@
  * ended, said in plain words. The CLI is the built one (npm test builds dist/) against a sandbox;
  * the no-D-Bus case runs everywhere: `connect` says once that there is no secret store.
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import {
   existsSync,
@@ -33,10 +33,10 @@ import {
 } from '../../src/exchange/secret-store.js'
 import { fileTokenCache } from '../../src/exchange/token-cache.js'
 import { tenantNamed } from '../app/helpers.js'
-import { approveDeviceCode, sandbox, type Sandbox } from './sandbox-helpers.js'
+import { passageApproving } from '../helpers/cli-codes.js'
+import { sandbox, type Sandbox } from './sandbox-helpers.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
-const CLI = join(ROOT, 'dist', 'cli', 'main.js')
 const BUILT_STORE = join(ROOT, 'dist', 'exchange', 'secret-store.js')
 const SESSION_SCRIPT = join(ROOT, 'scripts', 'secret-service-session.sh')
 const BUS = process.env.PASSAGE_TEST_SECRET_SERVICE_BUS?.trim() ?? ''
@@ -52,47 +52,8 @@ const skipWhy =
 if (skipWhy)
   console.warn(`secret-store.real.test.ts: real Secret Service tests skipped: ${skipWhy}`)
 
-interface Result {
-  code: number | null
-  stdout: string
-  stderr: string
-  /** The device codes the CLI printed. */
-  codes: string[]
-}
-
 /** Runs the built CLI with only `env` of passage's and D-Bus's; approves codes as `upn`. */
-function passage(
-  s: Sandbox,
-  env: Record<string, string>,
-  args: string[],
-  upn?: string,
-): Promise<Result> {
-  return new Promise((resolve) => {
-    const base = { ...process.env }
-    for (const k of Object.keys(base))
-      if (k.startsWith('PASSAGE_') || k === 'DBUS_SESSION_BUS_ADDRESS') delete base[k]
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...base, NO_COLOR: '1', ...env },
-    })
-    let stdout = ''
-    let stderr = ''
-    const codes: string[] = []
-    const approvals: Promise<void>[] = []
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString()
-      for (const m of stderr.matchAll(/^\s+code\s+(\S+)/gm))
-        if (!codes.includes(m[1]!)) {
-          codes.push(m[1]!)
-          if (upn) approvals.push(approveDeviceCode(s, m[1]!, upn))
-          else child.kill()
-        }
-    })
-    child.on('close', (code) => {
-      void Promise.all(approvals).then(() => resolve({ code, stdout, stderr, codes }))
-    })
-  })
-}
+const passage = passageApproving
 
 /** Runs scripts/secret-service-session.sh `command` (lock, unlock); throws when it fails. */
 function session(command: 'lock' | 'unlock'): void {
