@@ -4,21 +4,10 @@
  * blaming another undo, the apply run stays undoable, and the next rollback finishes the work.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { apply } from './apply.js'
-import { discover } from './discover.js'
 import { rollback } from './rollback.js'
-import { chooseVendor } from './vendor-choice.js'
 import type { CmdletCall } from '../core/cmdlet.js'
-import { plan } from '../core/planner/plan.js'
 import type { Store } from '../store/index.js'
-import {
-  appSession,
-  cleanupFiles,
-  memoryStore,
-  sandbox,
-  tenantNamed,
-  worldState,
-} from '../../test/app/helpers.js'
+import { cleanupFiles, worldState, contactMonkeyApplied } from '../../test/app/helpers.js'
 
 const open: { close(): unknown }[] = []
 afterAll(async () => {
@@ -48,22 +37,7 @@ function leaseTakenOnAttach(store: Store): Store {
 
 describe('rollback and the lease', () => {
   it('a lease lost before the undos start: none is sent, each is not-run unblamed, the next rollback finishes', async () => {
-    const s = await sandbox('')
-    open.push(s)
-    const store = await memoryStore()
-    open.push(store)
-    const t = tenantNamed(s, 'contoso')
-    const x = await appSession(s, t)
-    open.push({ close: () => x.close() })
-    const original = worldState(t)
-    const p = plan(
-      chooseVendor('contactmonkey', { region: 'us', dedicatedIp: '167.89.10.20' }),
-      { mode: 'recommended' },
-      (await discover(x, store)).snapshot,
-      { now: new Date().toISOString() },
-    )
-    const applied = await apply(x, store, p)
-    expect(applied.status).toBe('done')
+    const { t, x, store, runId, original } = await contactMonkeyApplied(open)
     const afterApply = worldState(t)
 
     const writes: string[] = []
@@ -87,7 +61,7 @@ describe('rollback and the lease', () => {
     expect(writes).toEqual([])
     expect(worldState(t)).toBe(afterApply)
     expect(lost.status).toBe('failed')
-    const journaled = (await store.getJournal(applied.runId)).map((j) => j.changeId).reverse()
+    const journaled = (await store.getJournal(runId)).map((j) => j.changeId).reverse()
     expect(lost.steps.map((st) => st.changeId)).toEqual(journaled)
     for (const st of lost.steps) {
       expect(st.status).toBe('not-run')
@@ -97,7 +71,7 @@ describe('rollback and the lease', () => {
     expect((await store.listSteps(lost.runId!)).map((st) => st.status)).toEqual(
       journaled.map(() => 'not-run'),
     )
-    expect((await store.getRun(applied.runId))?.status).toBe('done')
+    expect((await store.getRun(runId))?.status).toBe('done')
 
     const next = await rollback(x, store)
     expect(next.status).toBe('done')

@@ -6,7 +6,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { apply } from '../../src/app/apply.js'
+import { discover } from '../../src/app/discover.js'
 import { newProfile, openSession, type Session } from '../../src/app/session.js'
+import { chooseVendor } from '../../src/app/vendor-choice.js'
+import type { Plan } from '../../src/core/plan-format.js'
+import { plan as makePlan } from '../../src/core/planner/plan.js'
 import { PassageError } from '../../src/core/errors/index.js'
 import { canonicalJson } from '../../src/core/hash.js'
 import type { DirectoryRoleName, SandboxTenant } from '../../src/sandbox/contracts.js'
@@ -103,4 +108,44 @@ export async function failure(p: Promise<unknown>): Promise<PassageError> {
     throw e
   }
   throw new Error('expected a failure')
+}
+
+/** A sandbox with ContactMonkey's recommended plan applied on contoso (see contactMonkeyApplied). */
+export interface Applied {
+  s: Sandbox
+  t: SandboxTenant
+  x: Session
+  store: Store
+  plan: Plan
+  runId: number
+  /** The tenant before the apply (worldState). */
+  original: string
+}
+
+/**
+ * Starts a sandbox (with `faults`), a memory store and an app session on contoso, and applies
+ * ContactMonkey's recommended plan (region us, a dedicated IP) to it; everything opened is pushed
+ * on `open` for the caller's afterAll to close.
+ */
+export async function contactMonkeyApplied(
+  open: { close(): unknown }[],
+  faults = '',
+): Promise<Applied> {
+  const s = await sandbox(faults)
+  open.push(s)
+  const store = await memoryStore()
+  open.push(store)
+  const t = tenantNamed(s, 'contoso')
+  const x = await appSession(s, t)
+  open.push({ close: () => x.close() })
+  const original = worldState(t)
+  const p = makePlan(
+    chooseVendor('contactmonkey', { region: 'us', dedicatedIp: '167.89.10.20' }),
+    { mode: 'recommended' },
+    (await discover(x, store)).snapshot,
+    { now: new Date().toISOString() },
+  )
+  const applied = await apply(x, store, p)
+  if (applied.status !== 'done') throw new Error(`apply ended ${applied.status}`)
+  return { s, t, x, store, plan: p, runId: applied.runId, original }
 }

@@ -5,13 +5,8 @@
  * the work; a rollback killed mid-way is marked interrupted and continued by the next one.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { apply } from '../../src/app/apply.js'
 import { discover } from '../../src/app/discover.js'
 import { rollback } from '../../src/app/rollback.js'
-import type { Session } from '../../src/app/session.js'
-import { chooseVendor } from '../../src/app/vendor-choice.js'
-import { plan } from '../../src/core/planner/plan.js'
-import type { Store } from '../../src/store/index.js'
 import {
   appSession,
   cleanupFiles,
@@ -19,7 +14,7 @@ import {
   sandbox,
   tenantNamed,
   worldState,
-  type Sandbox,
+  contactMonkeyApplied,
 } from './helpers.js'
 
 /** Set-HostedContentFilterPolicy calls ContactMonkey's apply makes on contoso (two anti-spam policies). */
@@ -32,27 +27,7 @@ afterAll(async () => {
 })
 
 /** A sandbox with the given faults, a store, a session on contoso, and ContactMonkey applied. */
-async function applied(
-  faults: string,
-): Promise<{ s: Sandbox; x: Session; store: Store; original: string }> {
-  const s = await sandbox(faults)
-  open.push(s)
-  const store = await memoryStore()
-  open.push(store)
-  const x = await appSession(s, tenantNamed(s, 'contoso'))
-  open.push({ close: () => x.close() })
-  const original = worldState(tenantNamed(s, 'contoso'))
-  const snapshot = (await discover(x, store)).snapshot
-  const p = plan(
-    chooseVendor('contactmonkey', { region: 'us', dedicatedIp: '167.89.10.20' }),
-    { mode: 'recommended' },
-    snapshot,
-    { now: new Date().toISOString() },
-  )
-  expect(p.changes.some((c) => c.surface === 'transport-rule' && c.op === 'create')).toBe(true)
-  expect((await apply(x, store, p)).status).toBe('done')
-  return { s, x, store, original }
-}
+const applied = (faults: string) => contactMonkeyApplied(open, faults)
 
 describe('rollback under faults', () => {
   it('a removal whose answer is lost: read back, found undone, not guessed', async () => {

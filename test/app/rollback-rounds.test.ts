@@ -5,22 +5,11 @@
  * the journal's reverse order, and the tenant restored byte for byte.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { apply } from '../../src/app/apply.js'
-import { discover } from '../../src/app/discover.js'
 import { rollback } from '../../src/app/rollback.js'
 import { prerequisites } from '../../src/app/schedule.js'
-import { chooseVendor } from '../../src/app/vendor-choice.js'
 import type { Change } from '../../src/core/change.js'
 import type { CmdletCall } from '../../src/core/cmdlet.js'
-import { plan } from '../../src/core/planner/plan.js'
-import {
-  appSession,
-  cleanupFiles,
-  memoryStore,
-  sandbox,
-  tenantNamed,
-  worldState,
-} from './helpers.js'
+import { cleanupFiles, worldState, contactMonkeyApplied } from './helpers.js'
 
 const open: { close(): unknown }[] = []
 afterAll(async () => {
@@ -42,23 +31,8 @@ const isWrite = (c: CmdletCall) => !/^Get-/i.test(c.cmdlet)
 
 describe('rollback rounds', () => {
   it('sends independent undos together and dependent ones in order', async () => {
-    const s = await sandbox('')
-    open.push(s)
-    const store = await memoryStore()
-    open.push(store)
-    const t = tenantNamed(s, 'contoso')
-    const x = await appSession(s, t)
-    open.push({ close: () => x.close() })
-    const original = worldState(t)
-    const p = plan(
-      chooseVendor('contactmonkey', { region: 'us', dedicatedIp: '167.89.10.20' }),
-      { mode: 'recommended' },
-      (await discover(x, store)).snapshot,
-      { now: new Date().toISOString() },
-    )
-    const applied = await apply(x, store, p)
-    expect(applied.status).toBe('done')
-    const journal = await store.getJournal(applied.runId)
+    const { t, x, store, plan: p, runId, original } = await contactMonkeyApplied(open)
+    const journal = await store.getJournal(runId)
     const changes = journal.map((j) => p.changes.find((c) => c.id === j.changeId)!)
 
     // Every round of writes the rollback sends: a $batch, or a lone InvokeCommand.
