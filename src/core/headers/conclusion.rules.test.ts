@@ -14,7 +14,7 @@ import type { AuthResults } from './auth-results.js'
 import { conclude, type Conclusion, type ConclusionInput } from './conclusion.js'
 import type { ForefrontReport } from './forefront.js'
 import type { MailboxDelivery } from './mailbox-delivery.js'
-import type { OrganizationHeaders } from './organization.js'
+import { decodeOrganization, type OrganizationHeaders } from './organization.js'
 
 /** The report header as found, in lower case (so that it differs from the default name). */
 const RH = 'x-forefront-antispam-report'
@@ -66,25 +66,9 @@ function delivery(o: Partial<MailboxDelivery> = {}): MailboxDelivery {
 const inbox = (o: Partial<MailboxDelivery> = {}) => delivery({ dest: 'I', folder: 'inbox', ...o })
 const junk = (o: Partial<MailboxDelivery> = {}) => delivery({ dest: 'J', folder: 'junk', ...o })
 
+/** No organisation headers (what the decoder gives for none), with `o` over it. */
 function org(o: Partial<OrganizationHeaders> = {}): OrganizationHeaders {
-  return {
-    scl: null,
-    pcl: null,
-    authAs: null,
-    authSource: null,
-    authMechanism: null,
-    authDomain: null,
-    messageDirectionality: null,
-    bypassClutter: null,
-    bypassFocusedInbox: null,
-    skipSafeLinksProcessing: null,
-    skipSafeAttachmentProcessing: null,
-    antispamReport: null,
-    crossPremisesScl: null,
-    crossPremisesScanContext: null,
-    fields: [],
-    ...o,
-  }
+  return { ...decodeOrganization([]), ...o }
 }
 
 function antispam(o: Partial<AntispamHeader> = {}): AntispamHeader {
