@@ -78,7 +78,7 @@ export async function lastAppliedPlan(
   const plan = run?.planHash ? await store.getPlan(run.planHash) : undefined
   if (!run || !plan) {
     // Name the tenant as the admin knows it, and say when its last apply was undone.
-    const name = (await store.getTenant(tenantId))?.name ?? tenantId
+    const name = (await store.tenantName(tenantId)) ?? tenantId
     throw new PassageError(
       'PASSAGE_E_NOTHING_APPLIED',
       newest?.status === 'rolled-back'

@@ -43,7 +43,7 @@ export async function recordedTestDelivery(
   snapshot: TenantSnapshot,
   opts: DeliveryOptions = {},
 ): Promise<DeliveryReport & { runId: number }> {
-  if (!(await store.getTenant(snapshot.tenant.id)))
+  if (!(await store.hasTenant(snapshot.tenant.id)))
     await store.upsertTenant({
       id: snapshot.tenant.id,
       name: snapshot.tenant.name,
