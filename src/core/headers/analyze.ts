@@ -13,7 +13,13 @@ import {
 import { decodeForefrontReport, type ForefrontReport } from './forefront.js'
 import { decodeMailboxDelivery, type MailboxDelivery } from './mailbox-delivery.js'
 import { decodeOrganization, isOrganizationHeader } from './organization.js'
-import { DEFAULT_LIMITS, headerTextMatches, parseHeaderBlock, type RawHeader } from './parse.js'
+import {
+  DEFAULT_LIMITS,
+  headerTextMatches,
+  parseHeaderBlockWithin,
+  type HeaderBlock,
+  type RawHeader,
+} from './parse.js'
 import { parseReceived, type ReceivedHop } from './received.js'
 import { findSafeLinks, joinSoftBreaks, MAX_LINKS, type SafeLink } from './safe-links.js'
 import { findTenantMarkers, isTenantMarker } from './tenant.js'
@@ -202,18 +208,14 @@ function analyze(input: string, options: AnalyzeOptions): HeaderAnalysis {
 }
 
 /** Parses the header block within `maxBytes`, noting truncation and emptiness. */
-function readBlock(
-  input: string,
-  options: AnalyzeOptions,
-  findings: string[],
-): ReturnType<typeof parseHeaderBlock> {
+function readBlock(input: string, options: AnalyzeOptions, findings: string[]): HeaderBlock {
   const text = typeof input === 'string' ? input : ''
   const requested = options.maxBytes
   const maxBytes =
     typeof requested === 'number' && Number.isFinite(requested) && requested >= 0
       ? Math.min(Math.floor(requested), MAX_BYTES_CEILING)
       : DEFAULT_LIMITS.maxBytes
-  const block = parseHeaderBlock(text, { maxBytes })
+  const block = parseHeaderBlockWithin(text, maxBytes)
   if (block.inputTruncated)
     findings.push(`The input is longer than ${maxBytes} characters; only the start was read.`)
   if (block.headersTruncated)
@@ -486,7 +488,7 @@ function outboundEvidence(trust: ReturnType<typeof decideTrust>): Evidence {
 
 /** Safe Links anywhere in the input, and what their tenants say about trust. */
 function safeLinksOf(
-  block: ReturnType<typeof parseHeaderBlock>,
+  block: HeaderBlock,
   d: Decoded,
   trust: ReturnType<typeof decideTrust>,
   findings: string[],
@@ -501,9 +503,10 @@ function safeLinksOf(
     safeLinks.push(
       ...findSafeLinks(joinSoftBreaks(block.body), 'body', MAX_LINKS - safeLinks.length),
     )
-  const linkTenants = [
-    ...new Set(safeLinks.map((l) => l.tenantId).filter((t): t is string => t !== null)),
-  ]
+  const linkTenants =
+    safeLinks.length === 0
+      ? []
+      : [...new Set(safeLinks.map((l) => l.tenantId).filter((t): t is string => t !== null))]
   if (linkTenants.length > 0 && trust.tenantIds.length > 0) {
     const same = linkTenants.filter((t) => trust.tenantIds.includes(t))
     if (same.length > 0)
@@ -594,14 +597,17 @@ function authSummary(auth: AuthResults): AuthSummary {
 
 /** Adds the domain (of an address, lower-cased) to the sender domains, at most 16. */
 function addDomain(senderDomains: Set<string>, dom: string | null): void {
-  if (dom && senderDomains.size < 16) senderDomains.add(dom.toLowerCase().replace(/^.*@/, ''))
+  if (!dom || senderDomains.size >= 16) return
+  const lower = dom.toLowerCase()
+  // Without an `@` there is nothing before one to strip (no regex run over a bare domain).
+  senderDomains.add(lower.includes('@') ? lower.replace(/^.*@/, '') : lower)
 }
 
 /** Whether the vendor's configuration took effect, from the analysis and the raw headers. */
 function vendorCheckOf(
   analysis: HeaderAnalysis,
   v: NonNullable<AnalyzeOptions['vendor']>,
-  block: ReturnType<typeof parseHeaderBlock>,
+  block: HeaderBlock,
   d: Decoded,
   trust: ReturnType<typeof decideTrust>,
   auth: AuthResults | null,

@@ -1,7 +1,14 @@
 /**
  * Decoder for X-Microsoft-Antispam (BCL, PCL and diagnostic fields; message-headers §1.2).
  */
-import { intValue, LazyField, splitPairs, type DecodedField } from './fields.js'
+import {
+  intValue,
+  LazyField,
+  splitPairs,
+  upperWord,
+  wordsByLength,
+  type DecodedField,
+} from './fields.js'
 import { bclMeaning, pclMeaning } from './vocabulary.js'
 
 /** A decoded X-Microsoft-Antispam header. */
@@ -20,6 +27,8 @@ export interface AntispamHeader {
 
 /** Field keys (upper-cased) with a meaning. */
 const KNOWN = new Set(['BCL', 'PCL', 'ARA', 'RULEID', 'SRVR'])
+/** The keys, upper-cased (see upperWord). */
+const KEYS = wordsByLength([...KNOWN])
 
 /** Meaning of one field (key upper-cased). */
 function fieldMeaning(key: string, value: string): string {
@@ -48,7 +57,7 @@ export function decodeAntispam(
   let pcl: number | null = null
   const fields: DecodedField[] = []
   for (const p of pairs) {
-    const key = p.key.toUpperCase()
+    const key = upperWord(KEYS, p.key)
     if (key === 'BCL') {
       if (bcl === null) bcl = intValue(p.value)
     } else if (key === 'PCL') {

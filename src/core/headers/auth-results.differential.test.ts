@@ -229,6 +229,53 @@ describe('decodeAuthResults matches the reference parser', () => {
     same('spf=pass smtp.mailfrom=a.example;'.repeat(600))
   })
 
+  it('with comments that hold a property, a quote or a nested group (read without dropping comments only when they are inert)', () => {
+    for (const v of [
+      'spf=pass (sender IP is 192.0.2.1) smtp.mailfrom=a.example',
+      'spf=pass (a=b) c=d',
+      'spf=pass (x) c=d (y=1)',
+      'dkim=pass x="a (b) c"',
+      'dkim=pass (q") x="v"',
+      'dkim=pass ((x=1)) y=2',
+      'dkim=pass (outer (inner) a=1) b=2',
+      'dmarc=pass (x) (y=1',
+      'dmarc=pass a=b (c) d=(e) f',
+      'dmarc=pass name(x)=1 a(b)c=2',
+      'compauth=pass (r) reason=100 (s) t=u(v)w',
+    ])
+      same(v)
+  })
+
+  it('on generated chains of name characters, dots and `=` (the property search jumps to the chain before each `=`)', () => {
+    const CHAIN = [
+      '=',
+      '.',
+      'a',
+      'B',
+      'é',
+      '1',
+      '-',
+      '_',
+      ' ',
+      '(',
+      ')',
+      '"',
+      ';',
+      'k'.repeat(33),
+      'v'.repeat(520),
+    ]
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...CHAIN), { maxLength: 40 }).map((a) => a.join('')),
+        (text) => {
+          same(`dkim=pass ${text}`)
+          same(`spf=pass (c) ${text} (d=1) x=y`)
+        },
+      ),
+      { numRuns: 3000 },
+    )
+  })
+
   it('reads properties anywhere in a clause, as the reference does', () => {
     const a = decodeAuthResults('spf=pass xsmtp.mailfrom=a.example (c) zz' + 'a'.repeat(40) + '=v')
     expect(a.methods[0]?.props).toEqual(

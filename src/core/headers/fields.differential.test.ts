@@ -2,11 +2,13 @@
  * Differential test of splitPairs: the split that trims by moving bounds and slices each key and
  * value once, against the split it replaced (slice each piece, trim it, slice and trim its key and
  * value), kept here as the reference, on the pieces that matter (white space of every kind trim
- * removes, colons in values, `(null)`, empty pieces, the pair cap) and on generated lists.
+ * removes, colons in values, `(null)`, empty pieces, the pair cap) and on generated lists. Then
+ * lowerWord and upperWord (a recurring key given as the table's string) against toLowerCase and
+ * toUpperCase, their reference.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { splitPairs, type FieldPair } from './fields.js'
+import { lowerWord, splitPairs, upperWord, wordsByLength, type FieldPair } from './fields.js'
 
 // ---- The reference: the split before, unchanged but for its name. ----
 
@@ -89,6 +91,61 @@ describe('splitPairs matches the split it replaced', () => {
         same(v, max)
       }),
       { numRuns: 2000 },
+    )
+  })
+})
+
+describe('lowerWord and upperWord give what toLowerCase and toUpperCase give', () => {
+  const LOWER = wordsByLength(['spf', 'dkim', 'header.d', 'smtp.mailfrom', 'kl', 'ofr', 'dest'])
+  const UPPER = wordsByLength(['CIP', 'SFV', 'SKI', 'KL', 'SS', 'X-CUSTOMSPAM', 'INB'])
+  /** Characters that change case, that toLowerCase or toUpperCase map to ASCII or to two characters. */
+  const CHARS = fc.constantFrom(
+    ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:@[]`{ '.split(''),
+    '\u212a' /* Kelvin sign: lower-cases to k */,
+    '\u017f' /* long s: upper-cases to S */,
+    '\u0130' /* I with dot: lower-cases to two characters */,
+    '\u00df' /* sharp s: upper-cases to SS */,
+    '\u0131' /* dotless i: upper-cases to I */,
+    '\u00e9',
+  )
+
+  function same(s: string): void {
+    expect(lowerWord(LOWER, s)).toBe(s.toLowerCase())
+    expect(upperWord(UPPER, s)).toBe(s.toUpperCase())
+    // A part of a longer string, as the Authentication-Results reader reads names.
+    const t = `x=${s};`
+    expect(lowerWord(LOWER, t, 2, 2 + s.length)).toBe(s.toLowerCase())
+  }
+
+  it('on the table words in every case, and on the characters whose case maps leave ASCII', () => {
+    for (const w of ['spf', 'SPF', 'Spf', 'DKIM', 'Header.D', 'SMTP.MAILFROM', 'Kl', 'OFR', 'Dest'])
+      same(w)
+    for (const w of ['cip', 'Cip', 'sfv', 'SkI', 'kl', 'ss', 'x-customspam', 'inb', 'INB']) same(w)
+    // The look-alikes are no match: the case map gives the same text, not the table's string.
+    for (const w of [
+      '\u212al',
+      'of\u0280',
+      '\u017fs',
+      '\u00df',
+      's\u017f',
+      '\u0131nb',
+      'd\u0130',
+      'spf ',
+      '',
+    ])
+      same(w)
+    expect(lowerWord(LOWER, 'DKIM')).toBe('dkim')
+    expect(upperWord(UPPER, 'sfv')).toBe('SFV')
+  })
+
+  it('on generated keys', () => {
+    fc.assert(
+      fc.property(fc.array(CHARS, { maxLength: 14 }), (cs) => same(cs.join(''))),
+      { numRuns: 3000 },
+    )
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 14 }), (s) => same(s)),
+      { numRuns: 1000 },
     )
   })
 })

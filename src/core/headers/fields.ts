@@ -64,6 +64,56 @@ export class LazyField<C> implements DecodedField {
   }
 }
 
+/** Words by length (see wordsByLength), for lowerWord and upperWord. */
+export type WordTable = readonly (readonly string[] | undefined)[]
+
+/** A table of recurring words (keys, names), each already in the case it is looked up in. */
+export function wordsByLength(words: readonly string[]): WordTable {
+  const table: string[][] = []
+  for (const w of words) (table[w.length] ??= []).push(w)
+  return table
+}
+
+/**
+ * The word of the table that s[a, b) is once its ASCII letters are folded by `delta` (+32 to
+ * lower-case A-Z, -32 to upper-case a-z), or null. Only ASCII letters fold here, so a match is
+ * exactly what toLowerCase / toUpperCase give (the table's words are ASCII); any other character
+ * (even one that toLowerCase maps to ASCII, such as the Kelvin sign) is no match.
+ */
+function tableWord(
+  table: WordTable,
+  s: string,
+  a: number,
+  b: number,
+  delta: number,
+): string | null {
+  const list = table[b - a]
+  if (list === undefined) return null
+  const lo = delta > 0 ? 65 : 97
+  for (const w of list) {
+    let i = 0
+    for (; i < w.length; i++) {
+      const c = s.charCodeAt(a + i)
+      if ((c >= lo && c <= lo + 25 ? c + delta : c) !== w.charCodeAt(i)) break
+    }
+    if (i === w.length) return w
+  }
+  return null
+}
+
+/**
+ * s[a, b) lower-cased (`s.slice(a, b).toLowerCase()`): a recurring word is given as the table's
+ * string, neither copied nor hashed again when it is used as a key or compared with a literal.
+ */
+export function lowerWord(table: WordTable, s: string, a = 0, b = s.length): string {
+  return tableWord(table, s, a, b, 32) ?? s.slice(a, b).toLowerCase()
+}
+
+/** s upper-cased (`s.toUpperCase()`), a recurring word as the table's string (see lowerWord). */
+export function upperWord(table: WordTable, s: string): string {
+  return tableWord(table, s, 0, s.length, -32) ?? s.toUpperCase()
+}
+
 /** Maximum number of pairs read from one header (the rest are ignored). */
 export const MAX_PAIRS = 512
 

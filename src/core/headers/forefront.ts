@@ -2,7 +2,14 @@
  * Decoder for X-Forefront-Antispam-Report (and its renamed copies such as
  * X-Forefront-Antispam-Report-Untrusted): every field, with its meaning (message-headers §1.1).
  */
-import { intValue, LazyField, splitPairs, type DecodedField } from './fields.js'
+import {
+  intValue,
+  LazyField,
+  splitPairs,
+  upperWord,
+  wordsByLength,
+  type DecodedField,
+} from './fields.js'
 import {
   catMeaning,
   customSpamMeaning,
@@ -81,6 +88,9 @@ const KNOWN = new Set([
   ...LEGACY,
 ])
 
+/** The keys, upper-cased (see upperWord). */
+const KEYS = wordsByLength([...KNOWN])
+
 /** Meaning of one field (key upper-cased) given the whole report (for SKI). */
 function fieldMeaning(key: string, value: string, { report: r, authAs }: Wording): string {
   switch (key) {
@@ -139,9 +149,39 @@ function fieldMeaning(key: string, value: string, { report: r, authAs }: Wording
   }
 }
 
+/** Values of DIR, SRV, IPV, SFV and CAT that recur, upper-cased (see upperWord). */
+const VALUES = wordsByLength([
+  'INB',
+  'OUT',
+  'INT',
+  'BULK',
+  'CAL',
+  'NLI',
+  'SPM',
+  'NSPM',
+  'SKN',
+  'SKA',
+  'SKI',
+  'SKQ',
+  'SKB',
+  'SKS',
+  'SFE',
+  'BLK',
+  'NONE',
+  'HPHSH',
+  'HPHISH',
+  'PHSH',
+  'HSPM',
+  'SPOOF',
+  'DIMP',
+  'GIMP',
+  'UIMP',
+  'MALW',
+])
+
 /** The value upper-cased (null stays null). */
 function upper(v: string | null): string | null {
-  return v === null ? null : v.toUpperCase()
+  return v === null ? null : upperWord(VALUES, v)
 }
 
 /** Decodes one X-Forefront-Antispam-Report value. Never throws. */
@@ -170,10 +210,14 @@ export function decodeForefrontReport(
   let sfs: string | undefined
   let customSpam: string | undefined
   let sfp: string | undefined
+  // Whether the reference describes each key (KNOWN.has), settled by the switch for the keys it
+  // reads, so that only the other keys are looked up.
+  const known: boolean[] = new Array<boolean>(pairs.length)
   for (let i = 0; i < pairs.length; i++) {
     const p = pairs[i] as (typeof pairs)[number]
-    const k = p.key.toUpperCase()
+    const k = upperWord(KEYS, p.key)
     keys[i] = k
+    known[i] = true
     switch (k) {
       case 'CIP':
         cip ??= p.value
@@ -220,6 +264,8 @@ export function decodeForefrontReport(
       case 'SFP':
         sfp ??= p.value
         break
+      default:
+        known[i] = KNOWN.has(k)
     }
   }
   const dir = upper(dirRaw ?? null)
@@ -251,9 +297,9 @@ export function decodeForefrontReport(
   for (let i = 0; i < pairs.length; i++) {
     const p = pairs[i] as (typeof pairs)[number]
     const key = keys[i] as string
-    const known = KNOWN.has(key)
-    r.fields.push(new LazyField(p.key, p.value, known, fieldMeaning, key, wording))
-    if (!known && !(p.key in r.unknown)) r.unknown[p.key] = p.value
+    const isKnown = known[i] as boolean
+    r.fields.push(new LazyField(p.key, p.value, isKnown, fieldMeaning, key, wording))
+    if (!isKnown && !(p.key in r.unknown)) r.unknown[p.key] = p.value
   }
   return r
 }

@@ -3,7 +3,7 @@
  * mailbox logic decided. Microsoft doesn't document it; this is the community reading of
  * message-headers §1.3 (3p/obs).
  */
-import { LazyField, splitPairs, type DecodedField } from './fields.js'
+import { LazyField, lowerWord, splitPairs, wordsByLength, type DecodedField } from './fields.js'
 
 /** A decoded X-Microsoft-Antispam-Mailbox-Delivery header. */
 export interface MailboxDelivery {
@@ -129,6 +129,9 @@ function isKnown(key: string, value: string): boolean {
   }
 }
 
+/** The keys written in every Mailbox-Delivery header, lower-cased (see lowerWord). */
+const KEYS = wordsByLength(['ucf', 'jmr', 'auth', 'dest', 'ofr', 'rf', 'eng', 'ex', ...LIST_FLAGS])
+
 // ms-rule: hdr.verdict.mailbox-delivery
 /** Decodes one Mailbox-Delivery value such as `ucf:0;jmr:0;auth:0;dest:J;OFR:SpamFilterAuthJ;`. */
 export function decodeMailboxDelivery(value: string, index = 0): MailboxDelivery {
@@ -139,7 +142,7 @@ export function decodeMailboxDelivery(value: string, index = 0): MailboxDelivery
   let ofr: string | null = null
   let rf: string | null = null
   for (const p of pairs) {
-    const k = p.key.toLowerCase()
+    const k = lowerWord(KEYS, p.key)
     fields.push(new LazyField(p.key, p.value, isKnown(k, p.value), wordField, p.key, null))
     if (k === 'dest') dest ??= p.value.toUpperCase()
     else if (k === 'ofr') ofr ??= p.value

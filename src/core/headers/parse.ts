@@ -98,7 +98,23 @@ interface Scan {
  * ends).
  */
 export function parseHeaderBlock(input: string, limits: Partial<ParseLimits> = {}): HeaderBlock {
-  const lim = limitsOf(limits)
+  return parseWithin(input, limitsOf(limits))
+}
+
+/**
+ * parseHeaderBlock(input, { maxBytes }) (the other limits the defaults), without reading an
+ * options object: what the analyzer calls on every input.
+ */
+export function parseHeaderBlockWithin(input: string, maxBytes: number): HeaderBlock {
+  return parseWithin(input, {
+    maxBytes,
+    maxHeaders: DEFAULT_LIMITS.maxHeaders,
+    maxHeaderLength: DEFAULT_LIMITS.maxHeaderLength,
+  })
+}
+
+/** parseHeaderBlock with every limit given. */
+function parseWithin(input: string, lim: ParseLimits): HeaderBlock {
   let text = typeof input === 'string' ? input : ''
   const inputTruncated = text.length > lim.maxBytes
   if (inputTruncated) text = text.slice(0, Math.max(0, lim.maxBytes))

@@ -330,8 +330,11 @@ export function parseReceived(value: string, index = 0): ReceivedHop {
   // Where each clause starts (its keyword's word) and ends (the next clause's keyword): the first
   // word of each keyword starts its clause; a repeated keyword is a word of the current clause,
   // and words before the first keyword belong to none.
-  kw.fill(-1)
-  end.fill(0)
+  // (A loop, not fill: six slots, and no builtin call.)
+  for (let k = 0; k < kw.length; k++) {
+    kw[k] = -1
+    end[k] = 0
+  }
   let current = -1
   for (let w = 0; w < words; w++) {
     const k = clauseAt(value, w)

@@ -109,6 +109,8 @@ export function findTenantMarkers(headers: readonly RawHeader[]): TenantMarkers 
         break
     }
   }
-  t.consumer = [...t.crossTenantIds, ...t.attributedTenantIds].includes(CONSUMER_TENANT_ID)
+  t.consumer =
+    t.crossTenantIds.includes(CONSUMER_TENANT_ID) ||
+    t.attributedTenantIds.includes(CONSUMER_TENANT_ID)
   return t
 }

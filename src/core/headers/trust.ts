@@ -101,6 +101,18 @@ function cipMatches(knownIps: ReadonlySet<string>, r: ForefrontReport): boolean 
   return r.cip !== null && knownIps.has(r.cip.toLowerCase())
 }
 
+/**
+ * The values of both lists without repeats, first occurrences in order (as
+ * `[...new Set([...a, ...b])]`, for the few tenant IDs a message names: no copies, no hashing).
+ */
+function distinct(a: readonly string[], b: readonly string[]): string[] {
+  if (a.length + b.length > 32) return [...new Set([...a, ...b])]
+  const out: string[] = []
+  for (const x of a) if (!out.includes(x)) out.push(x)
+  for (const x of b) if (!out.includes(x)) out.push(x)
+  return out
+}
+
 /** Whether the hops are in header order already (ascending index). */
 function byIndex(hops: readonly ReceivedHop[]): boolean {
   for (let i = 1; i < hops.length; i++)
@@ -115,9 +127,7 @@ export function decideTrust(input: TrustInput): TrustDecision {
   const findings: string[] = []
   const basis: string[] = []
   const statuses: TrustDecision['statuses'] = []
-  let tenantIds = [
-    ...new Set([...input.tenant.crossTenantIds, ...input.tenant.attributedTenantIds]),
-  ]
+  let tenantIds = distinct(input.tenant.crossTenantIds, input.tenant.attributedTenantIds)
 
   // ms-rule: hdr.trust.outbound-only
   // 0. Where the message left Microsoft 365: the topmost hop from an outbound front end into a
