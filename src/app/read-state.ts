@@ -16,6 +16,7 @@ import { ALL_SURFACES, surfaceOf } from '../core/surfaces/registry.js'
 import { ruleState } from '../core/surfaces/rule-state.js'
 import type { SurfaceRead } from '../core/surfaces/surface.js'
 import type { ExchangeClient, ExoObject } from '../exchange/index.js'
+import { isAnnotation } from '../exchange/invoke.js'
 
 /**
  * Reads that are tenant context rather than a surface: accepted domains, preset security policy
@@ -99,13 +100,17 @@ export async function readTenant(exo: ExchangeClient, opts: ReadOptions = {}): P
     (r, i) =>
       (!r.defender || defender !== false) && wanted.findIndex((w) => w.name === r.name) === i,
   )
-  const outcomes = await exo.batch(reads.map((r) => ({ ...r.call })))
+  // Annotations are left to readableObject's walk over each object (one walk, not two).
+  const outcomes = await exo.batch(
+    reads.map((r) => ({ ...r.call })),
+    { keepAnnotations: true },
+  )
   const got = new Map<string, JsonObject[]>()
   let defenderReadable = defender !== false
   reads.forEach((r, i) => {
     const o = outcomes[i]
     if (!o) throw new PassageError('PASSAGE_E_INTERNAL', `no outcome for ${r.call.cmdlet}`)
-    if (o.ok) got.set(r.name, (o.objects as JsonObject[]).map(withoutEmpty))
+    if (o.ok) got.set(r.name, (o.objects as JsonObject[]).map(readableObject))
     else if (
       r.defender &&
       defender === 'probe' &&
@@ -263,19 +268,24 @@ function compact(v: unknown): void {
 }
 
 /**
- * An object as Exchange returned it, less its empty properties: Exchange returns an unset
- * property as null (or an empty string), passage's model holds it as absent
- * (ms-rule: read.empty-properties). Annotations and unknown properties pass through to the surfaces'
- * load, which maps what it knows; the model ignores the rest.
+ * An object as Exchange returned it, less its empty properties and its OData annotations:
+ * Exchange returns an unset property as null (or an empty string), passage's model holds it as
+ * absent (ms-rule: read.empty-properties); `Prop@odata.type` annotations are metadata, removed as
+ * the client's invoke removes them (exchange/invoke.ts, stripAnnotations). Both in one walk over
+ * the keys into a fresh object (the batch is asked to leave the annotations for it), without the
+ * [key, value] pairs Object.entries would allocate. Unknown properties pass through to the
+ * surfaces' load, which maps what it knows; the model ignores the rest. Exported for its test.
  */
-function withoutEmpty(o: JsonObject): JsonObject {
+export function readableObject(o: JsonObject): JsonObject {
   if (!isRecord(o)) return o
-  // One pass over the keys, without the [key, value] pairs Object.entries would allocate.
   const out: JsonObject = {}
-  for (const k in o) {
-    if (!Object.hasOwn(o, k)) continue
+  // Object.keys and an index: a quarter faster than for-in with hasOwn over the two hundred
+  // properties of a mail flow rule (an object JSON.parse made in dictionary mode).
+  const keys = Object.keys(o)
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!
     const v = o[k] as JsonObject[string]
-    if (v !== null && v !== '') out[k] = v
+    if (v !== null && v !== '' && !isAnnotation(k)) out[k] = v
   }
   return out
 }

@@ -300,6 +300,48 @@ describe('$batch', () => {
     }
   })
 
+  it('strips annotations from every page by default; keepAnnotations leaves them, on every page', async () => {
+    let base = ''
+    const annotated = (name: string) => ({
+      Name: name,
+      'Guid@odata.type': '#Guid',
+      Guid: 'g',
+      'Guid@data.type': 'System.Guid',
+      Comments: null,
+    })
+    const { peer } = await setup((req) => {
+      if (req.url.endsWith('$batch'))
+        return {
+          body: {
+            responses: (req.json as BatchReq).requests.map((r) => ({
+              id: r.id,
+              status: 200,
+              headers: {},
+              body: page([annotated('p1')], {
+                '@odata.nextLink': `${base}/adminapi/beta/${TENANT}/InvokeCommand?$skiptoken=2`,
+              }),
+            })),
+          },
+        }
+      return { body: page([annotated('p2')]) }
+    })
+    base = peer.url
+    const call = [{ cmdlet: 'Get-TransportRule', params: {} }]
+    // Only `@odata.` annotations go (reference §1.7); empty properties are the caller's affair.
+    const stripped = (name: string) => ({
+      Name: name,
+      Guid: 'g',
+      'Guid@data.type': 'System.Guid',
+      Comments: null,
+    })
+    expect(await client!.batch(call)).toEqual([
+      { ok: true, objects: [stripped('p1'), stripped('p2')], warnings: [] },
+    ])
+    expect(await client!.batch(call, { keepAnnotations: true })).toEqual([
+      { ok: true, objects: [annotated('p1'), annotated('p2')], warnings: [] },
+    ])
+  })
+
   it('returns nothing for no calls, without a request', async () => {
     const { peer, client } = await setup(echo)
     expect(await client.batch([])).toEqual([])

@@ -46,6 +46,12 @@ export interface BatchOptions extends Omit<InvokeOptions, 'idempotent'> {
    * on one read (discover's group members) while the other reads' further pages are fetched.
    */
   onFirstAnswer?: (index: number, objects: ExoObject[] | null) => void
+  /**
+   * Leave the objects' OData annotations (`Prop@odata.type`) in place, for a caller that walks
+   * every object anyway and drops them in that walk (readTenant): one walk over each object
+   * rather than two. Default false: annotations removed, as invoke does.
+   */
+  keepAnnotations?: boolean
 }
 
 /** One sub-response of a `$batch`. */
@@ -179,7 +185,7 @@ async function runChunk(
       }
       if (r.status >= 200 && r.status < 300) {
         follows.push(
-          itemResult(api, tenant, call, r.body, opts.signal, (objects) =>
+          itemResult(api, tenant, call, r.body, opts, (objects) =>
             opts.onFirstAnswer?.(i, objects),
           ).then((o) => {
             outcomes[i] = o
@@ -248,9 +254,10 @@ async function itemResult(
   tenant: string,
   call: CmdletCall,
   body: unknown,
-  signal: AbortSignal | undefined,
+  opts: BatchOptions,
   onFirstPage: (objects: ExoObject[]) => void,
 ): Promise<BatchOutcome> {
+  const keep = opts.keepAnnotations === true
   try {
     let parsed = body
     if (typeof body === 'string') {
@@ -261,7 +268,7 @@ async function itemResult(
         return { ok: true, objects: [], warnings: body.trim() ? [body.trim()] : [] }
       }
     }
-    const page = pageOf(parsed, call.cmdlet)
+    const page = pageOf(parsed, call.cmdlet, keep)
     onFirstPage(page.objects)
     const result = await collectPages(
       api,
@@ -269,7 +276,8 @@ async function itemResult(
       tenant,
       JSON.stringify(invokeBody(call)),
       page,
-      signal,
+      opts.signal,
+      keep,
     )
     return { ok: true, ...result }
   } catch (e) {

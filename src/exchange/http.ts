@@ -182,7 +182,11 @@ function read(
     finish(null, {
       status: res.statusCode ?? 0,
       headers,
-      text: decode(Buffer.concat(chunks), headers['content-encoding']).toString('utf8'),
+      // A body that came in one chunk is decoded as it is (Buffer.concat would copy it).
+      text: decode(
+        chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+        headers['content-encoding'],
+      ).toString('utf8'),
     })
   })
 }

@@ -41,3 +41,43 @@ describe('transportRuleFromExchange: what a rule as Exchange returns it has beyo
     ).toEqual(['ExceptIfAttachmentIsUnsupported', 'RejectMessageReasonText'])
   })
 })
+
+describe('unmodelledOf: names worked out once per process give the same answer on every rule', () => {
+  const rule = {
+    Name: 'r',
+    Unmodelled: ['quarantine'],
+    Quarantine: true,
+    'Quarantine@odata.type': '#Boolean',
+    Conditions:
+      'Microsoft.Exchange.MessagingPolicies.Rules.Tasks.HeaderMatchesPredicate;X.SomeFutureCondition',
+    Exceptions: [
+      'Microsoft.Exchange.MessagingPolicies.Rules.Tasks.FromPredicate',
+      'Microsoft.Exchange.MessagingPolicies.Rules.Tasks.FromScopePredicate',
+    ],
+    Actions: ['SetSCLAction', 'RedirectMessageAction'],
+  }
+
+  it('reads string lists split on , or ;, aliases, the ExceptIf prefix, and dedupes by case', () => {
+    // HeaderMatches and SetSCL are aliases of modelled parameters; an exception is named with
+    // ExceptIf: ExceptIfFrom is modelled, ExceptIfFromScope is not; RedirectMessage's parameter
+    // (RedirectMessageTo) is neither set nor modelled, so it counts; Quarantine is listed already
+    // (as `quarantine`), and is kept once whatever the case.
+    expect(unmodelledOf(rule)).toEqual([
+      'quarantine',
+      'SomeFutureCondition',
+      'RedirectMessage',
+      'ExceptIfFromScope',
+    ])
+  })
+
+  it('gives the same list for the same rule the second time (memoised names, no state kept)', () => {
+    const first = unmodelledOf(rule)
+    expect(unmodelledOf({ ...rule })).toEqual(first)
+    expect(unmodelledOf({ ...rule, RedirectMessageTo: ['a@b.example'] })).toEqual([
+      'quarantine',
+      'RedirectMessageTo',
+      'SomeFutureCondition',
+      'ExceptIfFromScope',
+    ])
+  })
+})

@@ -115,65 +115,104 @@ function memo<T>(f: (s: string) => T): (s: string) => T {
 
 const lower = memo((s) => s.toLowerCase())
 
-/** A rule property's place: bookkeeping, modelled, or the name its unmodelled part is reported by. */
-const propertyKind = memo((k): { meta: true } | { meta: false; unmodelled: string | null } => {
+/**
+ * A rule property's place, worked out once per name: its lower-case form, and whether it is
+ * bookkeeping, modelled, or the name its unmodelled part is reported by.
+ */
+interface PropertyKind {
+  lower: string
+  meta: boolean
+  /** The name reported as unmodelled (null: modelled, or bookkeeping). */
+  unmodelled: string | null
+}
+const propertyKind = memo((k): PropertyKind => {
   const lk = k.toLowerCase()
-  if (RULE_METADATA.has(lk)) return { meta: true }
-  return { meta: false, unmodelled: MODELLED_RULE_PROPS.has(lk) ? null : (PARAMETER_OF[lk] ?? k) }
+  if (RULE_METADATA.has(lk)) return { lower: lk, meta: true, unmodelled: null }
+  return {
+    lower: lk,
+    meta: false,
+    unmodelled: MODELLED_RULE_PROPS.has(lk) ? null : (PARAMETER_OF[lk] ?? k),
+  }
 })
 
-/** A Conditions/Actions/Exceptions entry's class, and the parameter names (lower case) behind it. */
-const classOf = memo((e) => {
+/**
+ * A Conditions/Actions/Exceptions entry's class, and with each list's prefix the parameter names
+ * (lower case) behind it, and whether one of them is modelled (then it is always accounted for).
+ */
+interface RuleClass {
+  short: string
+  /** Per prefix ('' for Conditions/Actions, 'ExceptIf' for Exceptions). */
+  names: Record<string, { lowers: string[]; modelled: boolean }>
+}
+const classOf = memo((e): RuleClass => {
   const short = className(e)
-  return { short, names: CLASS_ALIASES[short.toLowerCase()] ?? [short] }
+  const bare = CLASS_ALIASES[short.toLowerCase()] ?? [short]
+  const names: RuleClass['names'] = {}
+  for (const prefix of ['', 'ExceptIf']) {
+    const lowers = bare.map((name) => `${prefix}${name}`.toLowerCase())
+    names[prefix] = { lowers, modelled: lowers.some((n) => MODELLED_RULE_PROPS.has(n)) }
+  }
+  return { short, names }
 })
+
+/** The lists of classes a rule names, and the prefix of the parameters behind each's entries. */
+const CLASS_LISTS: readonly (readonly [string, string])[] = [
+  ['Conditions', ''],
+  ['Actions', ''],
+  ['Exceptions', 'ExceptIf'],
+]
+
+/** Adds `n` to `out` unless a name equal but for case is there already. */
+function addOnce(out: string[], seen: Set<string>, n: string): void {
+  const ln = lower(n)
+  if (!seen.has(ln)) {
+    seen.add(ln)
+    out.push(n)
+  }
+}
 
 /**
  * The conditions, exceptions and actions of a rule as Exchange returns it that passage's model
  * does not keep (ms-rule: read.rule-unmodelled): every set property outside the model and its
  * bookkeeping (non-null, non-false, non-empty), then each Conditions/Actions/Exceptions entry not
  * accounted for by a property already seen. Annotations (`X@odata.type`) are ignored.
+ * Per rule one walk over its keys with what each name means worked out once per process
+ * (propertyKind, classOf): a tenant's rules repeat the same few hundred names.
  */
 export function unmodelledOf(o: JsonObject): string[] {
   const out: string[] = []
   const seen = new Set<string>()
-  const add = (n: string) => {
-    const ln = lower(n)
-    if (!seen.has(ln)) {
-      seen.add(ln)
-      out.push(n)
-    }
-  }
-  if (Array.isArray(o.Unmodelled)) for (const n of o.Unmodelled) if (typeof n === 'string') add(n)
+  if (Array.isArray(o.Unmodelled))
+    for (const n of o.Unmodelled) if (typeof n === 'string') addOnce(out, seen, n)
   const presentLower: string[] = []
-  for (const k in o) {
-    if (!Object.hasOwn(o, k) || k.includes('@') || !isSetValue(o[k])) continue
+  const keys = Object.keys(o)
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!
+    if (k.includes('@') || !isSetValue(o[k])) continue
     const kind = propertyKind(k)
     if (kind.meta) continue
-    presentLower.push(lower(k))
-    if (kind.unmodelled !== null) add(kind.unmodelled)
+    presentLower.push(kind.lower)
+    if (kind.unmodelled !== null) addOnce(out, seen, kind.unmodelled)
   }
-  const lists: [string, string][] = [
-    ['Conditions', ''],
-    ['Actions', ''],
-    ['Exceptions', 'ExceptIf'],
-  ]
-  for (const [list, prefix] of lists) {
+  for (const [list, prefix] of CLASS_LISTS) {
     const v = o[list]
     const entries = Array.isArray(v) ? v : typeof v === 'string' && v ? v.split(/[,;]\s*/) : []
     for (const e of entries) {
       if (typeof e !== 'string' || !e) continue
-      const { short, names } = classOf(e)
+      const cls = classOf(e)
       // Accounted for when a set property (or a modelled one) is this class's parameter or
       // starts with its name (RejectMessage -> RejectMessageReasonText).
-      const accounted = names.some((name) => {
-        const n = lower(`${prefix}${name}`)
-        return MODELLED_RULE_PROPS.has(n) || presentLower.some((p) => p.startsWith(n))
-      })
-      if (!accounted) add(`${prefix}${short}`)
+      const { lowers, modelled } = cls.names[prefix]!
+      if (!modelled && !startsAny(presentLower, lowers)) addOnce(out, seen, `${prefix}${cls.short}`)
     }
   }
   return out
+}
+
+/** True when one of `present` starts with one of `prefixes`. */
+function startsAny(present: readonly string[], prefixes: readonly string[]): boolean {
+  for (const n of prefixes) for (const p of present) if (p.startsWith(n)) return true
+  return false
 }
 
 /**
