@@ -337,8 +337,9 @@ describe('plain words in the wizard', () => {
   it('errors speak to a web user: every catalogue hint, and the planner’s refusals', () => {
     const bad: string[] = []
     for (const code of Object.keys(CATALOGUE) as ErrorCode[]) {
-      // Codes only the command line and the sandbox raise never reach the wizard.
-      if (/SANDBOX|TOKEN_CACHE|STORE_LOCKED|STORE_IO|STORE_SECRET/.test(code)) continue
+      // Codes only the command line and the sandbox raise never reach the wizard (the fleet's
+      // too, until the wizard has a fleet dashboard: issue 16 gives them web hints then).
+      if (/SANDBOX|TOKEN_CACHE|STORE_LOCKED|STORE_IO|STORE_SECRET|FLEET/.test(code)) continue
       const e = toApiError(new PassageError(code, 'Something happened.'))
       bad.push(...findings(`error ${code} hint`, e.hint, [...EVERYWHERE, ...WEB_ONLY]))
     }

@@ -186,6 +186,51 @@ export const CATALOGUE = {
     title: 'Refused to store a secret',
     hint: 'This is a bug in passage: tokens, passwords and keys are never written to the store; please report it.',
   },
+  PASSAGE_E_FLEET_DB: {
+    kind: 'user',
+    title: 'Fleet commands need PostgreSQL',
+    hint: "Give a PostgreSQL URL with --db or PASSAGE_FLEET_DB, or leave both unset to use the embedded server in passage's data folder; SQLite stays the store for single-tenant commands.",
+  },
+  PASSAGE_E_FLEET_PG_START: {
+    kind: 'remote',
+    title: 'The embedded PostgreSQL server cannot start',
+    hint: 'Read the reason in the message; install PostgreSQL (Debian: apt-get install postgresql) or give a server with --db postgres://...; `passage fleet db status` shows what is running.',
+  },
+  PASSAGE_E_FLEET_QUEUE: {
+    kind: 'remote',
+    title: 'The job queue refused a job',
+    hint: 'Check that the database is reachable and that every worker and CLI runs the same passage version; `passage fleet status` lists jobs that failed for good.',
+  },
+  PASSAGE_E_FLEET_APP: {
+    kind: 'user',
+    title: "The fleet's app registration is not set",
+    hint: 'Run `passage fleet app set --app-id <id> --certificate <cert.pem>` once with your multi-tenant app registration.',
+  },
+  PASSAGE_E_FLEET_KEY: {
+    kind: 'user',
+    title: "The app certificate's private key is not available",
+    hint: 'Give it with --key <file>, PASSAGE_FLEET_KEY_FILE=<file> or PASSAGE_FLEET_KEY=<PEM>; passage never stores it.',
+  },
+  PASSAGE_E_FLEET_TENANT_UNKNOWN: {
+    kind: 'user',
+    title: 'Tenant not in the fleet',
+    hint: '`passage fleet list` shows the enrolled tenants; enrol one with `passage fleet enrol <tenant>` or `passage fleet import <csv>`.',
+  },
+  PASSAGE_E_FLEET_PLAN_UNKNOWN: {
+    kind: 'user',
+    title: 'Unknown fleet plan',
+    hint: '`passage fleet status` lists the fleet plans; make one with `passage fleet plan <vendor> --tenants ...`.',
+  },
+  PASSAGE_E_FLEET_CONSENT: {
+    kind: 'remote',
+    title: "The tenant's admin has not granted consent",
+    hint: "Send the consent URL to the customer's Global Administrator, then run `passage fleet enrol <tenant>` again.",
+  },
+  PASSAGE_E_FLEET_STOPPED: {
+    kind: 'remote',
+    title: 'The fleet run stopped itself',
+    hint: 'Too many tenants failed (see --max-failures); read the failures in `passage fleet status`, fix the cause, then run `passage fleet apply` again: tenants already done are not applied twice.',
+  },
   PASSAGE_E_LEASE_HELD: {
     kind: 'user',
     title: 'Another run is in progress for this tenant',
