@@ -85,11 +85,19 @@ const DiscoveredSnapshot = TenantSnapshot.safeExtend({
   state: z.custom<SurfaceState>((v) => typeof v === 'object' && v !== null),
 })
 
-/** The catalog's gateway vendors (their names identify MX hosts and connectors). */
+/** The catalog's gateway vendors, worked out once per process (see gatewayNames). */
+let gateways: readonly GatewayName[] | undefined
+
+/**
+ * The catalog's gateway vendors (their names identify MX hosts and connectors), as fresh copies.
+ * The catalog is read once per process and never changes (catalog/load.ts), so its gateways are
+ * picked out once rather than copying the whole catalog (loadCatalog's copy) on every discover.
+ */
 export function gatewayNames(): GatewayName[] {
-  return loadCatalog()
+  gateways ??= loadCatalog()
     .filter((v) => v.category === 'gateway-mx')
     .map((v) => ({ id: v.id, name: v.name }))
+  return gateways.map((g) => ({ ...g }))
 }
 
 /** A refusal as the notes quote it: its code and the start of its message. */
