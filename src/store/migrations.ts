@@ -167,6 +167,97 @@ const runDetails: Migration = {
   },
 }
 
+/** The fleet's states and actions migration 5 allows (frozen: a new value needs a new migration). */
+const FLEET_TENANT_STATES = ['consent-pending', 'enrolled', 'no-access', 'removed']
+const FLEET_ACCESS = ['read', 'change']
+const FLEET_ACTIONS = ['plan', 'apply', 'check', 'rollback']
+const FLEET_ITEM_STATES = [
+  'queued',
+  'running',
+  'done',
+  'nothing',
+  'refused',
+  'no-access',
+  'failed',
+  'cancelled',
+]
+
+/**
+ * Version 5: the fleet (issue 15): the operator's app registration (ids and file paths, never its
+ * key), enrolled tenants, fleet plans and their per-tenant items. Same types on both engines (text
+ * for times and JSON, as the other tables).
+ */
+const fleet: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('fleet_app')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('app_id', 'text', (c) => c.notNull())
+      .addColumn('thumbprint_sha256', 'text', (c) => c.notNull())
+      .addColumn('certificate_file', 'text', (c) => c.notNull())
+      .addColumn('endpoints_json', 'text', (c) => c.notNull())
+      .addColumn('ca_file', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addCheckConstraint('fleet_app_one_row', oneOf('id', ['app']))
+      .execute()
+
+    await db.schema
+      .createTable('fleet_tenants')
+      .addColumn('tenant_id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('tags_json', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('access', 'text', (c) => c.notNull())
+      .addColumn('enrolled_at', 'text')
+      .addColumn('last_error_code', 'text')
+      .addColumn('last_error_message', 'text')
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addCheckConstraint('fleet_tenants_state', oneOf('state', FLEET_TENANT_STATES))
+      .addCheckConstraint('fleet_tenants_access', oneOf('access', FLEET_ACCESS))
+      .execute()
+
+    await db.schema
+      .createTable('fleet_plans')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('request_json', 'text', (c) => c.notNull())
+      .addColumn('selector', 'text', (c) => c.notNull())
+      .addColumn('tenant_ids_json', 'text', (c) => c.notNull())
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute()
+
+    await db.schema
+      .createTable('fleet_items')
+      .addColumn('fleet_plan_id', 'text', (c) =>
+        c.notNull().references('fleet_plans.id').onDelete('cascade'),
+      )
+      .addColumn('tenant_id', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('plan_hash', 'text')
+      .addColumn('change_key', 'text')
+      .addColumn('run_id', 'integer')
+      .addColumn('error_code', 'text')
+      .addColumn('error_message', 'text')
+      .addColumn('detail_json', 'text')
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('fleet_items_pk', ['fleet_plan_id', 'tenant_id', 'action'])
+      .addCheckConstraint('fleet_items_action', oneOf('action', FLEET_ACTIONS))
+      .addCheckConstraint('fleet_items_state', oneOf('state', FLEET_ITEM_STATES))
+      .execute()
+    await db.schema
+      .createIndex('fleet_items_plan_action')
+      .on('fleet_items')
+      .columns(['fleet_plan_id', 'action', 'state'])
+      .execute()
+  },
+  async down(db: AnyDb) {
+    for (const t of ['fleet_items', 'fleet_plans', 'fleet_tenants', 'fleet_app'])
+      await db.schema.dropTable(t).execute()
+  },
+}
+
 /** Every migration, by version name; append new ones, never edit released ones. */
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
@@ -174,6 +265,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0002_connections': connections,
     '0003_local_keys': localKeys,
     '0004_run_details': runDetails,
+    '0005_fleet': fleet,
   }
 }
 

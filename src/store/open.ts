@@ -8,6 +8,7 @@ import { auditStore } from './audit.js'
 import { connectionStore } from './connections.js'
 import { localKeyStore } from './local-keys.js'
 import type { StoreContext } from './context.js'
+import { fleetStore } from './fleet.js'
 import { guardMethods, redactUrl, storeError } from './errors.js'
 import { journalStore } from './journal.js'
 import { leaseStore } from './lease.js'
@@ -115,6 +116,7 @@ export async function openStore(location?: string, opts: OpenStoreOptions = {}):
     ...leaseStore(ctx),
     ...connectionStore(ctx),
     ...localKeyStore(ctx),
+    ...fleetStore(ctx),
     async close() {
       if (closed) return
       closed = true

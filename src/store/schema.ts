@@ -98,6 +98,57 @@ export interface LocalKeysTable {
   created_at: string
 }
 
+/** Row of `fleet_app`: the operator's multi-tenant app registration (one row; never its key). */
+export interface FleetAppTable {
+  /** Always 'app': the table holds one row. */
+  id: string
+  app_id: string
+  thumbprint_sha256: string
+  certificate_file: string
+  endpoints_json: string
+  ca_file: string | null
+  created_at: string
+}
+
+/** Row of `fleet_tenants`: a tenant enrolled in the fleet. */
+export interface FleetTenantsTable {
+  tenant_id: string
+  name: string
+  tags_json: string
+  state: string
+  access: string
+  enrolled_at: string | null
+  last_error_code: string | null
+  last_error_message: string | null
+  updated_at: string
+}
+
+/** Row of `fleet_plans`: one plan request over many tenants. */
+export interface FleetPlansTable {
+  id: string
+  request_json: string
+  selector: string
+  tenant_ids_json: string
+  actor: string
+  created_at: string
+}
+
+/** Row of `fleet_items`: one action of a fleet plan on one tenant. */
+export interface FleetItemsTable {
+  fleet_plan_id: string
+  tenant_id: string
+  action: string
+  state: string
+  plan_hash: string | null
+  change_key: string | null
+  run_id: number | null
+  error_code: string | null
+  error_message: string | null
+  detail_json: string | null
+  attempts: number
+  updated_at: string
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   tenants: TenantsTable
@@ -109,4 +160,8 @@ export interface Database {
   leases: LeasesTable
   connections: ConnectionsTable
   local_keys: LocalKeysTable
+  fleet_app: FleetAppTable
+  fleet_tenants: FleetTenantsTable
+  fleet_plans: FleetPlansTable
+  fleet_items: FleetItemsTable
 }

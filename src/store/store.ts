@@ -1,5 +1,6 @@
 import type { AuditStore } from './audit.js'
 import type { ConnectionStore } from './connections.js'
+import type { FleetStore } from './fleet.js'
 import type { JournalStore } from './journal.js'
 import type { LeaseStore } from './lease.js'
 import type { LocalKeyStore } from './local-keys.js'
@@ -11,7 +12,8 @@ import type { TenantStore } from './tenants.js'
 
 /**
  * passage's persistence: tenants, plans, runs and their steps, the journal of prior states, audit
- * events and per-tenant leases, on SQLite or PostgreSQL. Every method throws PassageErrors only
+ * events, per-tenant leases and the fleet (enrolled tenants, fleet plans and their items), on
+ * SQLite or PostgreSQL. Every method throws PassageErrors only
  * (STORE_LOCKED when the database is busy, STORE_IO when it fails, STORE_CORRUPT for unreadable
  * rows, STORE_SECRET when asked to store a credential).
  */
@@ -25,7 +27,8 @@ export interface Store
     AuditStore,
     LeaseStore,
     ConnectionStore,
-    LocalKeyStore {
+    LocalKeyStore,
+    FleetStore {
   /** The engine behind this store. */
   readonly dialect: DialectName
   /** Where the store lives: a file path, `:memory:`, or a URL without its password. */

@@ -1,0 +1,403 @@
+// The fleet's job queue: pg-boss 10.4.2 (pinned) in its own PostgreSQL schema, behind a small
+// interface so that the rest of passage never touches pg-boss itself. Standard queues only: the
+// singleton and stately policies of 10.x stall every other key's jobs while one key is active
+// (pg-boss issue #535), so "one job per tenant" is kept by the store's lease instead.
+import { randomUUID } from 'node:crypto'
+import pg from 'pg'
+import PgBoss from 'pg-boss'
+import { PassageError } from '../core/errors/index.js'
+import { redactUrl } from './errors.js'
+import type { FleetAction } from './fleet.js'
+import { redactSecrets } from './secrets.js'
+
+/** What a fleet job carries: ids only (never a secret, never a plan). */
+export interface FleetJob {
+  fleetPlanId: string
+  tenantId: string
+}
+
+/** Options of openQueue (tests and the demo shorten the times). */
+export interface QueueOptions {
+  /** How long a job may stay active before pg-boss fails it (default 600). */
+  expireInSeconds?: number
+  /** How many times a failed job is tried again (default 3). */
+  retryLimit?: number
+  /** The first retry's delay; later ones back off exponentially (default 5). */
+  retryDelaySeconds?: number
+  /** How often pg-boss looks for expired jobs (default 120; at least 1). */
+  maintenanceIntervalSeconds?: number
+  /** How often an idle worker loop polls (default 2; at least 0.5). */
+  pollingIntervalSeconds?: number
+  /** Where the queue's background errors go (the URL's password is never in them). */
+  onError?: (e: Error) => void
+}
+
+/** One job, as a worker handler sees it. */
+export type FleetJobRun = FleetJob & { id: string; retryCount: number }
+
+export interface JobQueue {
+  /** Sends one job per item; returns job ids in order. Throws if pg-boss refuses one. */
+  send(action: FleetAction, jobs: FleetJob[]): Promise<string[]>
+  /** Runs `concurrency` loops taking jobs of `action`; a handler that throws fails the job (pg-boss retries it). */
+  work(
+    action: FleetAction,
+    concurrency: number,
+    handler: (job: FleetJobRun) => Promise<void>,
+  ): Promise<void>
+  cancel(action: FleetAction, jobIds: string[]): Promise<void>
+  /** Jobs in the dead-letter queue: what failed for good, with the last error message. */
+  deadLetters(limit?: number): Promise<
+    {
+      id: string
+      action: FleetAction | null
+      job: FleetJob
+      error: string | null
+      at: string
+    }[]
+  >
+  /** Stops taking jobs; graceful waits up to timeoutMs for running handlers, then hands them back (pg-boss failWip). */
+  stop(opts?: { graceful?: boolean; timeoutMs?: number }): Promise<void>
+}
+
+/** The PostgreSQL schema pg-boss keeps its tables in (beside passage's, never inside them). */
+export const QUEUE_SCHEMA = 'passage_jobs'
+/** The queue of each action, and the dead-letter queue of all four. */
+export const QUEUE_NAMES: Record<FleetAction, string> = {
+  plan: 'passage-fleet-plan',
+  apply: 'passage-fleet-apply',
+  check: 'passage-fleet-check',
+  rollback: 'passage-fleet-rollback',
+}
+export const DEAD_LETTER_QUEUE = 'passage-fleet-dead'
+
+/** Jobs per insert statement. */
+const SEND_CHUNK = 500
+
+const DEFAULTS = {
+  expireInSeconds: 600,
+  retryLimit: 3,
+  retryDelaySeconds: 5,
+  maintenanceIntervalSeconds: 120,
+  pollingIntervalSeconds: 2,
+}
+
+/** A lock key of our own, so that two processes starting at once create the queues in turn. */
+const CREATE_LOCK_SQL = `select pg_advisory_lock(hashtext('passage.fleet.queues'))`
+const CREATE_UNLOCK_SQL = `select pg_advisory_unlock(hashtext('passage.fleet.queues'))`
+
+const ACTIONS = Object.keys(QUEUE_NAMES) as FleetAction[]
+
+function actionOf(queue: string): FleetAction | null {
+  return ACTIONS.find((a) => QUEUE_NAMES[a] === queue) ?? null
+}
+
+/** An error as it may leave the queue: the URL's password and token-like text removed. */
+function cleanError(e: unknown, url: string): Error {
+  // pg-boss emits worker errors as plain objects ({ message, stack, queue, worker }).
+  const m = (e as { message?: unknown } | null)?.message
+  const raw = typeof m === 'string' ? m : String(e)
+  let message = raw
+  try {
+    const u = new URL(url)
+    if (u.password !== '') message = message.split(decodeURIComponent(u.password)).join('***')
+    if (u.password !== '') message = message.split(u.password).join('***')
+  } catch {
+    // not a URL: nothing to remove
+  }
+  message = message.split(url).join(redactUrl(url))
+  const out = new Error(redactSecrets(message) ?? '')
+  out.name = e instanceof Error ? e.name : 'Error'
+  return out
+}
+
+function queueError(message: string, e?: unknown): PassageError {
+  return new PassageError('PASSAGE_E_FLEET_QUEUE', message, { cause: e })
+}
+
+function jobOf(data: unknown): FleetJob {
+  const d = (data ?? {}) as Partial<Record<string, unknown>>
+  return {
+    fleetPlanId: typeof d.fleetPlanId === 'string' ? d.fleetPlanId : '',
+    tenantId: typeof d.tenantId === 'string' ? d.tenantId : '',
+  }
+}
+
+function messageOf(output: unknown): string | null {
+  if (output === null || typeof output !== 'object') return null
+  const o = output as { message?: unknown; value?: { message?: unknown } }
+  if (typeof o.message === 'string') return o.message
+  if (typeof o.value?.message === 'string') return o.value.message
+  return null
+}
+
+/** Test hooks: not part of the product's interface. */
+export interface JobQueueForTests extends JobQueue {
+  /** pg-boss itself (fetch without completing, expire, getJobById...). */
+  readonly boss: PgBoss
+}
+
+/**
+ * Opens the fleet's job queue on a PostgreSQL URL: starts pg-boss in the `passage_jobs` schema
+ * (created or migrated as needed) and creates the four queues and the dead-letter queue when
+ * missing; two processes starting at once both succeed. Throws PASSAGE_E_FLEET_QUEUE when the
+ * database cannot be reached (the message never holds the URL's password).
+ */
+export async function openQueue(url: string, opts: QueueOptions = {}): Promise<JobQueueForTests> {
+  const cfg = { ...DEFAULTS, ...definedOnly(opts) }
+  const onError = opts.onError ?? (() => {})
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: QUEUE_SCHEMA,
+    application_name: 'passage-fleet-queue',
+    max: 4,
+    supervise: true,
+    schedule: false,
+    maintenanceIntervalSeconds: Math.max(1, Math.round(cfg.maintenanceIntervalSeconds)),
+    retryLimit: cfg.retryLimit,
+    retryDelay: cfg.retryDelaySeconds,
+    retryBackoff: true,
+    expireInSeconds: cfg.expireInSeconds,
+  })
+  // Without a listener, an 'error' event would crash the process; with one, pg-boss carries on
+  // (a restarted database, a lost connection) and passage reports it, password removed.
+  boss.on('error', (e) => onError(cleanError(e, url)))
+  try {
+    await boss.start()
+    await createQueues(url, boss, cfg)
+  } catch (e) {
+    await boss.stop({ graceful: false, wait: true }).catch(() => {})
+    throw queueError(
+      `Cannot open the job queue at ${redactUrl(url)}: ${cleanError(e, url).message}`,
+      e,
+    )
+  }
+
+  const queueOpts = {
+    retryLimit: cfg.retryLimit,
+    retryDelay: cfg.retryDelaySeconds,
+    retryBackoff: true,
+    expireInSeconds: cfg.expireInSeconds,
+    deadLetter: DEAD_LETTER_QUEUE,
+  }
+
+  // Our own loops over fetch/complete/fail rather than pg-boss's work(): in 10.4.2 work() does
+  // not await its complete/fail (a database lost at that moment becomes an unhandled rejection,
+  // which ends a Node process) and waits a full polling interval after every job, even when more
+  // are queued. Here each loop takes one job, awaits its outcome, and polls only when idle.
+  let stopping = false
+  let stopped: Promise<void> | undefined
+  const loops: Promise<void>[] = []
+  /** Jobs being handled now: id -> queue name. */
+  const running = new Map<string, string>()
+  const fetching = new Set<Promise<unknown>>()
+  const wakers = new Set<() => void>()
+  const pollMs = Math.max(500, Math.round(cfg.pollingIntervalSeconds * 1000))
+  const idle = () =>
+    new Promise<void>((done) => {
+      const wake = () => {
+        clearTimeout(timer)
+        wakers.delete(wake)
+        done()
+      }
+      const timer = setTimeout(wake, pollMs)
+      wakers.add(wake)
+    })
+
+  async function loop(action: FleetAction, handler: (job: FleetJobRun) => Promise<void>) {
+    const name = QUEUE_NAMES[action]
+    while (!stopping) {
+      let job: PgBoss.JobWithMetadata<FleetJob> | undefined
+      const f = boss.fetch<FleetJob>(name, { batchSize: 1, includeMetadata: true })
+      fetching.add(f)
+      try {
+        ;[job] = await f
+      } catch (e) {
+        onError(cleanError(e, url))
+      } finally {
+        fetching.delete(f)
+      }
+      if (job === undefined) {
+        await idle()
+        continue
+      }
+      if (stopping) {
+        // Taken as the queue was stopping: straight back.
+        await boss
+          .fail(name, job.id, { message: HANDED_BACK })
+          .catch((e: unknown) => onError(cleanError(e, url)))
+        return
+      }
+      running.set(job.id, name)
+      let failure: Error | undefined
+      try {
+        await handler({ ...jobOf(job.data), id: job.id, retryCount: job.retryCount })
+      } catch (e) {
+        // What the queue keeps as the job's output (and copies to the dead letter): the message
+        // only, secrets removed, no stack.
+        failure = cleanError(e, url)
+      }
+      // Handed back by stop() meanwhile: the queue owns it again.
+      if (!running.delete(job.id)) continue
+      try {
+        if (failure) await boss.fail(name, job.id, { message: failure.message })
+        else await boss.complete(name, job.id)
+      } catch (e) {
+        // The job stays active until it expires, then is retried (the store makes reruns safe).
+        onError(cleanError(e, url))
+      }
+    }
+  }
+
+  return {
+    boss,
+    async send(action, jobs) {
+      const name = QUEUE_NAMES[action]
+      const ids: string[] = []
+      // In chunks, one statement each (a fleet of 1000 tenants is 2 round trips, not 1000).
+      // pg-boss's insert() drops jobs of a missing queue silently, as send() returns null: the
+      // ids are ours, and each chunk is counted back.
+      for (let at = 0; at < jobs.length; at += SEND_CHUNK) {
+        const chunk = jobs.slice(at, at + SEND_CHUNK).map((j) => ({
+          id: randomUUID(),
+          name,
+          // Ids only: a job's data is visible to anyone reading the queue's tables.
+          data: { fleetPlanId: j.fleetPlanId, tenantId: j.tenantId } satisfies FleetJob,
+          ...queueOpts,
+        }))
+        let stored: number
+        try {
+          await boss.insert(chunk)
+          const { rows } = (await boss
+            .getDb()
+            .executeSql(
+              `select count(*)::int as n from ${QUEUE_SCHEMA}.job where name = $1 and id = any($2::uuid[])`,
+              [name, chunk.map((c) => c.id)],
+            )) as { rows: { n: number }[] }
+          stored = rows[0]?.n ?? 0
+        } catch (e) {
+          throw queueError(`The job queue refused ${action} jobs: ${cleanError(e, url).message}`, e)
+        }
+        if (stored !== chunk.length)
+          throw queueError(
+            `The job queue took ${stored} of ${chunk.length} ${action} jobs (is queue ${name} missing?).`,
+          )
+        ids.push(...chunk.map((c) => c.id))
+      }
+      return ids
+    },
+    async work(action, concurrency, handler) {
+      if (stopping) throw queueError('The job queue is stopped: it takes no more work.')
+      const n = Math.max(1, Math.floor(concurrency))
+      for (let i = 0; i < n; i++) loops.push(loop(action, handler))
+    },
+    async cancel(action, jobIds) {
+      if (jobIds.length === 0) return
+      try {
+        await boss.cancel(QUEUE_NAMES[action], jobIds)
+      } catch (e) {
+        throw queueError(`Cannot cancel ${action} jobs: ${cleanError(e, url).message}`, e)
+      }
+    },
+    async deadLetters(limit = 100) {
+      const n = Math.max(1, Math.min(1000, Math.floor(limit)))
+      const names = ACTIONS.map((a) => QUEUE_NAMES[a])
+      // The dead-letter copy has the data and the last output; the queue it came from is the
+      // failed job with the same data (the newest one).
+      const sql = `
+        select d.id, d.data, d.output, d.created_on,
+          (select f.name from ${QUEUE_SCHEMA}.job f
+             where f.name = any($2::text[]) and f.state = 'failed' and f.data = d.data
+             order by f.completed_on desc nulls last limit 1) as source
+        from ${QUEUE_SCHEMA}.job d
+        where d.name = $1
+        order by d.created_on desc
+        limit ${n}`
+      let rows: {
+        id: string
+        data: unknown
+        output: unknown
+        created_on: Date
+        source: string | null
+      }[]
+      try {
+        ;({ rows } = (await boss.getDb().executeSql(sql, [DEAD_LETTER_QUEUE, names])) as {
+          rows: typeof rows
+        })
+      } catch (e) {
+        throw queueError(`Cannot read the dead-letter queue: ${cleanError(e, url).message}`, e)
+      }
+      return rows.map((r) => ({
+        id: r.id,
+        action: r.source === null ? null : actionOf(r.source),
+        job: jobOf(r.data),
+        error: messageOf(r.output),
+        at: new Date(r.created_on).toISOString(),
+      }))
+    },
+    async stop(o = {}) {
+      if (stopping && stopped) return stopped
+      stopping = true
+      for (const w of [...wakers]) w()
+      stopped = (async () => {
+        const timeoutMs = Math.max(0, o.timeoutMs ?? 30_000)
+        if (o.graceful ?? true) {
+          const end = Date.now() + timeoutMs
+          while (running.size > 0 && Date.now() < end) await pause(50)
+        }
+        // Whatever still runs is handed back: failed with retries left, pg-boss runs it again
+        // (here after a restart, or in another worker). Its handler is not interrupted: the
+        // store's lease keeps a second run off the tenant while the first finishes.
+        const handBack = [...running.entries()]
+        running.clear()
+        for (const [id, name] of handBack)
+          await boss
+            .fail(name, id, { message: HANDED_BACK })
+            .catch((e: unknown) => onError(cleanError(e, url)))
+        await Promise.all([...fetching])
+        await boss.stop({ graceful: false, close: true, wait: true })
+      })()
+      return stopped
+    },
+  }
+}
+
+/** The output of a job a stopping worker handed back (it is retried). */
+const HANDED_BACK = 'passage stopped while the job ran; handed back to the queue'
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+async function createQueues(url: string, boss: PgBoss, cfg: typeof DEFAULTS): Promise<void> {
+  // pg-boss's create_queue is insert-or-nothing, but two processes creating different queues at
+  // once can deadlock on the partitioned job table; an advisory lock of our own serialises them.
+  const client = new pg.Client({ connectionString: url, application_name: 'passage-fleet-queue' })
+  client.on('error', () => {})
+  await client.connect()
+  try {
+    await client.query(CREATE_LOCK_SQL)
+    try {
+      const common = {
+        policy: 'standard' as const,
+        retryLimit: cfg.retryLimit,
+        retryDelay: cfg.retryDelaySeconds,
+        retryBackoff: true,
+        expireInSeconds: cfg.expireInSeconds,
+      }
+      // The dead-letter queue first: the others reference it (a foreign key).
+      if (!(await boss.getQueue(DEAD_LETTER_QUEUE)))
+        await boss.createQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE, policy: 'standard' })
+      for (const a of ACTIONS) {
+        const name = QUEUE_NAMES[a]
+        if (!(await boss.getQueue(name)))
+          await boss.createQueue(name, { name, ...common, deadLetter: DEAD_LETTER_QUEUE })
+      }
+    } finally {
+      await client.query(CREATE_UNLOCK_SQL)
+    }
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
