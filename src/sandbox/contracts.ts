@@ -35,6 +35,72 @@ export interface SandboxApp {
   appRoles: string[]
   /** Directory roles assigned to the app's service principal (Exchange Administrator...). */
   roles: DirectoryRoleName[]
+  /**
+   * The object id of the app's service principal in this tenant (what admin consent creates; the
+   * `oid` claim of its app-only tokens). Absent (apps registered before consent was modelled): a
+   * stable id derived from the tenant and client id (identity/tokens.ts servicePrincipalId).
+   */
+  objectId?: string
+  /**
+   * True when the tenant's admin disabled the service principal (accountEnabled false): token
+   * requests are refused with AADSTS7000112 (identity/tokens.ts).
+   */
+  disabled?: boolean
+}
+
+/**
+ * A multi-tenant app registration in its home (publisher) tenant: what admin consent in a customer
+ * tenant turns into a service principal there (entra-docs docs/identity-platform/v2-admin-consent.md).
+ */
+export interface SandboxRegistration {
+  clientId: string
+  displayName: string
+  /** PEM of the registration's certificate (public part only; the key is never in the world). */
+  certificatePem: string
+  /** The application permissions it asks for (e.g. `Exchange.ManageAsApp`). */
+  appRoles: string[]
+  /**
+   * Registered redirect URIs for the consent redirect (exact match; `http://localhost` matches
+   * any port, entra-docs reply-url.md "Localhost exceptions").
+   */
+  redirectUris?: string[]
+}
+
+/**
+ * Exchange Online's RBAC objects for service principals: the service principal references
+ * (New-ServicePrincipal) and the members of the built-in role groups (Add-RoleGroupMember).
+ */
+export interface ExchangeRbacState {
+  servicePrincipals: ExchangeServicePrincipal[]
+  /** Role group name -> member identities (service principal object ids, user UPNs). */
+  roleGroupMembers: Record<string, string[]>
+}
+
+/** An Exchange service principal reference (New-ServicePrincipal.md). */
+export interface ExchangeServicePrincipal {
+  appId: string
+  objectId: string
+  displayName: string
+  /** Exchange's own GUID for the reference object. */
+  identity: string
+}
+
+/** What the fleet generator gave a tenant (fleet/generate.ts); absent for seeded tenants. */
+export interface SandboxFleetFlags {
+  /** Position in the generated fleet, from 1. */
+  index: number
+  /** Admin consent for the operator's app: false = no service principal at all. */
+  consented: boolean
+  /** The service principal is in Organization Management already (`preEnrolled`). */
+  roleGranted: boolean
+  /** The service principal is disabled (tokens refused with AADSTS7000112). */
+  spDisabled: boolean
+  /** A co-manager reverts connection-filter IP allow changes (engine/co-manager.ts). */
+  coManager: boolean
+  /** Mail arrives through a gateway (MX not at Microsoft, an inbound connector). */
+  gateway: boolean
+  /** Set by the co-manager model: what it will restore on the next call, and when it last did. */
+  coManagerState?: { pendingIpAllowList?: string[]; revertedAt?: string }
 }
 
 /** One sandbox tenant: who can sign in and its Exchange configuration. */
@@ -45,6 +111,10 @@ export interface SandboxTenant {
   apps: SandboxApp[]
   /** Mail the sandbox has seen: trace, quarantine and delivered copies (owned by the engine). */
   mail: SandboxMailStore
+  /** Exchange RBAC for service principals (absent: none created yet). */
+  exchangeRbac?: ExchangeRbacState
+  /** Set on generated fleet tenants only. */
+  fleet?: SandboxFleetFlags
 }
 
 /** Messages delivered to the sandbox, as the engine records them. */
@@ -88,6 +158,28 @@ export interface SandboxWorld {
   format: 'passage.sandbox'
   version: 1
   tenants: SandboxTenant[]
+  /** Multi-tenant app registrations (the fleet operator's app), consentable in every tenant. */
+  registrations?: SandboxRegistration[]
+  /** How the generated fleet was made, when there is one (fleet/generate.ts). */
+  fleet?: SandboxFleetMeta
+}
+
+/** The generated fleet's parameters and counts (`GET /` shows these, not 1,000 entries). */
+export interface SandboxFleetMeta {
+  tenants: number
+  seed: number
+  preEnrolled: boolean
+  /** The operator app's client id (the registration consent is for). */
+  clientId: string
+  counts: {
+    licence: Record<string, number>
+    notConsented: number
+    consentedNoRole: number
+    roleGranted: number
+    spDisabled: number
+    coManager: number
+    gateway: number
+  }
 }
 
 /** Who is calling an API, from a verified access token. */

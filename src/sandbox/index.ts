@@ -6,6 +6,10 @@ export type * from './contracts.js'
 export {
   assertLoopback,
   describe as describeSandbox,
+  DESCRIBE_LIST_LIMIT,
+  MAX_STATE_TENANTS,
+  withFleet,
+  type BudgetLimits,
   EXCHANGE_AUDIENCE,
   GRAPH_AUDIENCE,
   MAX_BATCH,
@@ -27,4 +31,14 @@ export {
 export { openState, stateKind, type StateStore } from './state/index.js'
 export { seedTenant, seedWorld, parseWorld } from './seed/index.js'
 // The admin's side of a device-code sign-in, for tests and `passage demo` (nobody at the keyboard).
-export { approveDeviceCode } from './identity/test-support.js'
+export { approveDeviceCode, grantAdminConsent } from './identity/test-support.js'
+// The sandbox at fleet scale: generated tenants and the operator's multi-tenant app.
+export {
+  generateFleet,
+  fleetMeta,
+  fleetRegistration,
+  fleetTenantName,
+  MAX_FLEET,
+  type FleetOptions,
+  type FleetRegistration,
+} from './fleet/index.js'

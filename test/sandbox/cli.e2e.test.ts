@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -15,6 +15,19 @@ interface Started {
   caPath: string
   certDir: string
   state: string | null
+  throttling: { concurrency: number; count: number; perMs: number; note: string }
+  fleet: {
+    appId: string
+    appDir: string
+    certificateFile: string
+    keyFile: string
+    tenantsCsv: string
+    tenants: number
+    seed: number
+    preEnrolled: boolean
+    counts: Record<string, unknown>
+    listed: boolean
+  } | null
   tenants: {
     id: string
     name: string
@@ -103,5 +116,57 @@ describe('passage sandbox (CLI)', () => {
       ok: false,
       error: { code: 'PASSAGE_E_SANDBOX_FAULTS' },
     })
+  })
+
+  it('generates a fleet with --tenants N: the operator app written 0600, tenants.csv, the ready line extended', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'passage-cli-fleet-'))
+    const appDir = join(dir, 'app')
+    await runSandbox(
+      ['--tenants', '60', '--seed', '4', '--pre-enrolled', '--app-dir', appDir],
+      async (s) => {
+        // The existing fields keep their meaning: the seeded tenants are listed (the fleet is
+        // counted once there are more than 50 tenants).
+        expect(s.tenants.map((t) => t.name)).toContain('contoso.onmicrosoft.com')
+        expect(s.tenants).toHaveLength(3)
+        expect(s.throttling.note).toBe("sandbox's own choice; Microsoft publishes none")
+        expect(s.fleet).toMatchObject({ tenants: 60, seed: 4, preEnrolled: true, listed: false })
+        expect(s.fleet!.appId).toMatch(/^[0-9a-f-]{36}$/)
+        expect(statSync(s.fleet!.keyFile).mode & 0o777).toBe(0o600)
+        expect(readFileSync(s.fleet!.keyFile, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/)
+        const csv = readFileSync(s.fleet!.tenantsCsv, 'utf8').trim().split('\n')
+        expect(csv[0]).toBe('tenant,name,tags')
+        expect(csv).toHaveLength(61)
+        expect(csv[1]).toMatch(/^[0-9a-f-]{36},fleet-0001\.onmicrosoft\.com,sandbox;/)
+        const caPem = readFileSync(s.caPath, 'utf8')
+        const root = await call({ url: s.url, caPem }, '/')
+        expect(root.json.fleet).toMatchObject({ tenants: 60, clientId: s.fleet!.appId })
+      },
+    )
+    // A folder the user gave is kept.
+    expect(existsSync(join(appDir, 'app-key.pem'))).toBe(true)
+  })
+
+  it('refuses a fleet in a state file over 50 tenants, and fleet options without --tenants N', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'passage-cli-fleet-'))
+    const run = (...args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [CLI, 'sandbox', ...args],
+          { encoding: 'utf8', env: cliEnv() },
+          (error, _stdout, stderr) =>
+            resolve({ code: error ? (error.code as unknown as number) : 0, stderr }),
+        )
+      })
+    const [big, lone] = await Promise.all([
+      run('--tenants', '60', '--state', join(dir, 'fleet.json')),
+      run('--pre-enrolled'),
+    ])
+    expect(big.code).toBe(2)
+    expect(big.stderr).toMatch(/^error PASSAGE_E_INPUT: .*\nA state file holds at most 50 tenants/)
+    expect(big.stderr).toMatch(/\nhint: Drop --state/)
+    expect(existsSync(join(dir, 'fleet.json'))).toBe(false)
+    expect(lone.code).toBe(2)
+    expect(lone.stderr).toMatch(/--pre-enrolled goes with a generated fleet/)
   })
 })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js'
+import { consentServicePrincipal } from '../../src/sandbox/identity/index.js'
 import { call, errorDetail, invoke, type Answer } from './helpers.js'
 import { GW, P2, phishMessage, tokenCache, who, TEST_CERTS } from './fixtures.js'
 
@@ -290,6 +291,32 @@ describe('every cmdlet, happy path', () => {
       ),
     ).toBe('DynamicDistributionGroup')
     ran.add('Get-UnifiedGroupLinks')
+  })
+
+  it('Exchange RBAC for a consented app: service principal, role group member', async () => {
+    const tenant = sb.world.tenants.find((t) => t.snapshot.tenant.id === P2.id)!
+    const sp = consentServicePrincipal(tenant, {
+      clientId: '0a1b2c3d-0000-4000-8000-0000000000c1',
+      displayName: 'cmdlet tests',
+      certificatePem: 'unused',
+      appRoles: ['Exchange.ManageAsApp'],
+      redirectUris: [],
+    })
+    const created = await ok(P2, 'New-ServicePrincipal', {
+      AppId: sp.clientId,
+      ObjectId: sp.objectId,
+      DisplayName: 'cmdlet tests SP',
+    })
+    expect(field(created, 'ObjectId')).toBe(sp.objectId)
+    expect(await ok(P2, 'Get-ServicePrincipal', { Identity: sp.clientId })).toHaveLength(1)
+    await ok(P2, 'Add-RoleGroupMember', {
+      Identity: 'View-Only Organization Management',
+      Member: 'cmdlet tests SP',
+    })
+    const members = await ok(P2, 'Get-RoleGroupMember', {
+      Identity: 'View-Only Organization Management',
+    })
+    expect(field(members, 'ExternalDirectoryObjectId')).toBe(sp.objectId)
   })
 
   it('quarantine and message trace, after a delivered test message', async () => {

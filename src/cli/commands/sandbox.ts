@@ -11,6 +11,8 @@ export interface SandboxCliOptions {
   seed?: string
   json?: boolean
   log?: boolean
+  preEnrolled?: boolean
+  appDir?: string
 }
 
 /** `passage sandbox`: runs the local Microsoft 365 emulator until interrupted. */
@@ -23,8 +25,16 @@ export function registerSandboxCommand(program: Command): void {
     .option('--port <n>', 'TCP port (0 = any free port)', '0')
     .option('--host <address>', 'loopback address to bind: 127.0.0.1 or ::1', '127.0.0.1')
     .option(
-      '--tenants <file>',
-      'JSON array of tenant snapshots (format passage.snapshot) to seed instead of the three demo tenants',
+      '--tenants <file|N>',
+      'a JSON array of tenant snapshots (format passage.snapshot) to seed instead of the three demo tenants, or a number N: N generated tenants (fleet-0001.onmicrosoft.com...) beside them, with a multi-tenant app for the fleet operator (in memory)',
+    )
+    .option(
+      '--pre-enrolled',
+      "with --tenants N: the operator app's service principal is already in Organization Management in every consented tenant, as `passage fleet enrol` leaves it",
+    )
+    .option(
+      '--app-dir <dir>',
+      "with --tenants N: where to write the operator app's certificate, key (0600) and tenants.csv (default: a temporary folder removed on exit)",
     )
     .option(
       '--state <file>',
@@ -37,7 +47,7 @@ export function registerSandboxCommand(program: Command): void {
     )
     .option(
       '--seed <n>',
-      'seed of the fault generator (same seed and request order, same faults)',
+      'seed of the fault generator and of generated tenants (same seed, same tenants; same request order, same faults)',
       '1',
     )
     .option('--json', 'print the start-up summary as one JSON line')

@@ -1,4 +1,5 @@
 /** Get/Set-HostedConnectionFilterPolicy: the IP Allow and Block Lists (reference §3.2). */
+import { coManagerChangedAt } from './co-manager.js'
 import { CONNECTION_FILTER } from './limits.js'
 import { notFound } from './errors.js'
 import { matches, present } from './objects.js'
@@ -31,7 +32,11 @@ export const CONNECTION_FILTER_CMDLETS: CmdletDef[] = [
     params: [P.identity(false)],
     run(ctx, p) {
       const cf = policy(ctx, p.str('Identity'))
-      return [present(cf, cf.Name, { IsDefault: true })]
+      // A co-manager's revert moves WhenChanged (co-manager.ts); otherwise the shape's own.
+      const changed = coManagerChangedAt(ctx.tenant)
+      return [
+        present(cf, cf.Name, { IsDefault: true, ...(changed ? { WhenChanged: changed } : {}) }),
+      ]
     },
   },
   {

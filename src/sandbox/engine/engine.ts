@@ -26,6 +26,7 @@ import {
   stateInvalid,
 } from './errors.js'
 import { checkAfterWrite } from './commit-check.js'
+import { coManagerAfter, coManagerBefore } from './co-manager.js'
 import { createDraft, plainCopy } from './draft.js'
 import { bindParams } from './params.js'
 import { mayRun } from './rbac.js'
@@ -54,7 +55,9 @@ function run(
   const def = lookup(cmdlet)
   // A Defender-only cmdlet does not exist in an EOP-only tenant's session (reference §2.1).
   if (!def || !availableIn(def, tenant.snapshot.licence)) throw commandNotFound(cmdlet.trim())
-  if (!mayRun(caller, def)) return notAllowed(def.name)
+  if (!mayRun(caller, def, tenant)) return notAllowed(def.name)
+  // The co-manager of some generated fleet tenants undoes IP allow changes (co-manager.ts).
+  coManagerBefore(tenant, now)
   const given = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}
   const params = bindParams(paramsIn(def, tenant.snapshot.licence), given)
   // Writes work on a copy-on-write draft committed only when valid; reads see the live state (the
@@ -66,6 +69,7 @@ function run(
     snapshot: snapshot?.root ?? tenant.snapshot,
     mail: mail?.root ?? tenant.mail,
     caller,
+    tenant,
     now,
     warnings: [],
     newGuid: (kind) =>
@@ -89,7 +93,9 @@ function run(
           .map((i) => `${i.path}: ${i.message}`)
           .join('; '),
       )
+    const before = tenant.snapshot.state.connectionFilter.IPAllowList
     commit(tenant, parsed.data, mail.finish())
+    coManagerAfter(tenant, def.name, before)
   }
   return { ok: true, value, warnings: ctx.warnings }
 }
@@ -111,7 +117,7 @@ export function createEngine(): ExchangeEngine {
     moduleFile(tenant, caller): ModuleCmdlet[] {
       if (caller.kind === 'user' && !caller.exchangeApiEnabled) return []
       return CMDLETS.filter(
-        (d) => availableIn(d, tenant.snapshot.licence) && mayRun(caller, d),
+        (d) => availableIn(d, tenant.snapshot.licence) && mayRun(caller, d, tenant),
       ).map((d) => ({
         name: d.name,
         parameters: paramsIn(d, tenant.snapshot.licence).map((s) => s.name),

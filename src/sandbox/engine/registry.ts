@@ -17,6 +17,7 @@ import { QUARANTINE_POLICY_CMDLETS } from './quarantine-policy.js'
 import { QUARANTINE_CMDLETS } from './quarantine.js'
 import { SAFE_ATTACHMENT_CMDLETS } from './safe-attachments.js'
 import { SAFE_LINKS_CMDLETS } from './safe-links.js'
+import { SERVICE_PRINCIPAL_CMDLETS } from './service-principals.js'
 import { TABL_SPOOF_CMDLETS } from './tabl-spoof.js'
 import { TABL_CMDLETS } from './tabl.js'
 import { TRANSPORT_RULE_CMDLETS } from './transport-rules.js'
@@ -42,6 +43,7 @@ export const CMDLETS: readonly CmdletDef[] = [
   ...QUARANTINE_CMDLETS,
   ...MESSAGE_TRACE_CMDLETS,
   ...GROUP_CMDLETS,
+  ...SERVICE_PRINCIPAL_CMDLETS,
 ]
 
 const BY_NAME = new Map(CMDLETS.map((c) => [c.name.toLowerCase(), c]))

@@ -1,4 +1,4 @@
-import type { Caller, SandboxMailStore } from '../contracts.js'
+import type { Caller, SandboxMailStore, SandboxTenant } from '../contracts.js'
 import type { TenantSnapshot } from '../../core/model/snapshot.js'
 import type { BoundParams, ParamSpec } from './params.js'
 
@@ -9,6 +9,12 @@ export interface Ctx {
   /** The working copy of the mail store. */
   mail: SandboxMailStore
   caller: Caller
+  /**
+   * The live tenant, for what lives beside the snapshot (Exchange RBAC for service principals,
+   * service-principals.ts). Cmdlets that use it validate before they change anything: it is not
+   * part of the write's copy-on-write draft.
+   */
+  tenant: SandboxTenant
   now: Date
   /** Warnings for `@adminapi.warnings`. */
   warnings: string[]

@@ -14,6 +14,7 @@ import {
   stableGuid,
 } from '../identity/index.js'
 import { groupObject, inGraph, registerGroupRoutes } from './groups.js'
+import { lookupTenant } from '../world-index.js'
 import { SKU_PROPERTIES, subscribedSkus } from './skus.js'
 
 export { PLANS, skuDefinitions, subscribedSkus } from './skus.js'
@@ -101,7 +102,7 @@ export function registerGraphRoutes(
       return null
     }
     const caller = result.token.caller
-    const tenant = world().tenants.find((t) => t.snapshot.tenant.id === caller.tenantId) ?? null
+    const tenant = lookupTenant(world(), caller.tenantId, 'id')
     if (tenant === null) {
       graphError(reply, req, 401, 'InvalidAuthenticationToken', 'Tenant not found.')
       return null

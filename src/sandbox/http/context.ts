@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Caller, ExchangeEngine, SandboxTenant, SandboxWorld } from '../contracts.js'
 import type { Faults } from '../faults/index.js'
 import type { TenantBudgets } from './budget.js'
+import { lookupTenant } from '../world-index.js'
 import { frontEndError } from './shapes.js'
 
 /** The audience of Exchange admin API tokens. */
@@ -28,12 +29,7 @@ export interface ServerContext {
 
 /** Finds a tenant by GUID or `*.onmicrosoft.com` name (case-insensitive). */
 export function findTenant(world: SandboxWorld, key: string): SandboxTenant | null {
-  const k = key.toLowerCase()
-  return (
-    world.tenants.find(
-      (t) => t.snapshot.tenant.id.toLowerCase() === k || t.snapshot.tenant.name.toLowerCase() === k,
-    ) ?? null
-  )
+  return lookupTenant(world, key, 'name')
 }
 
 /** The bearer token of a request, or null. */

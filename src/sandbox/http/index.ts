@@ -8,20 +8,22 @@ import { isIP } from 'node:net'
 import Fastify, { type FastifyInstance } from 'fastify'
 import pino from 'pino'
 import { PassageError } from '../../core/errors/index.js'
-import type { SandboxApp, SandboxWorld } from '../contracts.js'
+import type { SandboxApp, SandboxRegistration, SandboxTenant, SandboxWorld } from '../contracts.js'
 import { createEngine } from '../engine/index.js'
 import { createFaults, formatFaultSpec, type FaultSpec } from '../faults/index.js'
 import { registerGraphRoutes } from '../graph/index.js'
 import { createIdentity } from '../identity/index.js'
+import { fleetMeta, generateFleet, type FleetOptions } from '../fleet/index.js'
+import { seedWorld } from '../seed/index.js'
 import { openState } from '../state/index.js'
 import { ensureCertificates } from '../tls/index.js'
 import { registerAdminApi } from './admin-api.js'
-import { DEFAULT_LIMITS, TenantBudgets } from './budget.js'
+import { type BudgetLimits, DEFAULT_LIMITS, TenantBudgets } from './budget.js'
 import type { ServerContext, VerifyResult } from './context.js'
 import { installFaultHooks } from './fault-hooks.js'
 import { registerMailRoutes } from './mail-routes.js'
 
-export { THROTTLE_TEXT, DEFAULT_LIMITS } from './budget.js'
+export { THROTTLE_TEXT, DEFAULT_LIMITS, type BudgetLimits } from './budget.js'
 export { MAX_BATCH, MAX_PAGE_SIZE } from './admin-api.js'
 export { EXCHANGE_AUDIENCE } from './context.js'
 
@@ -56,7 +58,19 @@ export interface SandboxOptions {
   deviceCodeLifetimeSeconds?: number
   /** The `interval` of device-code responses, in seconds (default 5). */
   pollIntervalSeconds?: number
+  /**
+   * Generated tenants beside the initial ones, and the operator's app registration they can
+   * consent to (fleet/generate.ts). Used when the world is made (no state file, or a new one);
+   * a state file would then hold more than MAX_STATE_TENANTS tenants is refused.
+   */
+  fleet?: Omit<FleetOptions, 'registration'> & { registration: SandboxRegistration }
 }
+
+/** The most tenants a state file may hold: a generated fleet is for memory (start-up, `GET /`). */
+export const MAX_STATE_TENANTS = 50
+
+/** Above this many tenants, `GET /` lists the seeded ones and counts the generated fleet. */
+export const DESCRIBE_LIST_LIMIT = 50
 
 export interface RunningSandbox {
   url: string
@@ -70,6 +84,8 @@ export interface RunningSandbox {
   certDir: string | null
   /** The fault spec in force, as a string ('' for none). */
   faults: string
+  /** Per-tenant throttling in force (the sandbox's own numbers: Microsoft publishes none). */
+  throttling: BudgetLimits
   /** Registers (or replaces) an app for app-only sign-in on a tenant, and saves the world. */
   addApp(tenant: string, app: SandboxApp): void
   close(): Promise<void>
@@ -93,7 +109,19 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   assertLoopback(host)
   const faults = createFaults(opts.faults, opts.seed ?? 1)
   if (opts.latencyMs) faults.spec.latencyMs += opts.latencyMs
-  const store = openState(opts.stateFile ?? null, opts.initialWorld)
+  const fleet = opts.fleet
+  if (fleet && opts.stateFile && fleet.tenants + 3 > MAX_STATE_TENANTS)
+    throw new PassageError(
+      'PASSAGE_E_INPUT',
+      `A state file holds at most ${MAX_STATE_TENANTS} tenants; ${fleet.tenants} generated tenants are for a sandbox in memory.`,
+      {
+        hint: `Drop --state to run the generated fleet in memory (the same --seed gives the same tenants each time), or generate at most ${MAX_STATE_TENANTS - 3} tenants.`,
+      },
+    )
+  const initialWorld = fleet
+    ? () => withFleet((opts.initialWorld ?? seedWorld)(), fleet)
+    : opts.initialWorld
+  const store = openState(opts.stateFile ?? null, initialWorld)
   let world: SandboxWorld
   let certDir: string | null
   let certs: Awaited<ReturnType<typeof ensureCertificates>>
@@ -104,10 +132,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     world = store.load()
     certDir = opts.certDir === undefined ? store.dir : opts.certDir
     certs = await ensureCertificates(certDir)
+    if (opts.stateFile && world.tenants.length > MAX_STATE_TENANTS)
+      throw new PassageError(
+        'PASSAGE_E_INPUT',
+        `The state file '${opts.stateFile}' holds ${world.tenants.length} tenants; the sandbox keeps at most ${MAX_STATE_TENANTS} in a state file.`,
+        { hint: 'Start the sandbox without --state for a generated fleet (--tenants N --seed S).' },
+      )
     identity = await createIdentity({
       world: () => world,
       baseUrl: () => baseUrl,
       now,
+      persist: () => store.save(world),
       signingKeyDir: certDir,
       ...(opts.deviceCodeLifetimeSeconds !== undefined
         ? { deviceCodeLifetimeSeconds: opts.deviceCodeLifetimeSeconds }
@@ -167,7 +202,24 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   await registerGraphRoutes(app, identity, () => world)
   registerAdminApi(app, ctx)
   registerMailRoutes(app, ctx)
-  app.get('/', async () => describe(world, baseUrl, certs.caPath, formatFaultSpec(faults.spec)))
+  app.get('/', async () =>
+    describe(world, baseUrl, certs.caPath, formatFaultSpec(faults.spec), ctx.budgets.limits),
+  )
+  // The generated tenants, a page at a time (not Microsoft's): id, name, licence and flags.
+  app.get<{ Querystring: Record<string, string | undefined> }>('/_sandbox/fleet', async (req) => {
+    const offset = Math.max(0, Number.parseInt(req.query['offset'] ?? '0', 10) || 0)
+    const limit = Math.min(
+      1000,
+      Math.max(1, Number.parseInt(req.query['limit'] ?? '100', 10) || 100),
+    )
+    const generated = world.tenants.filter((t) => t.fleet !== undefined)
+    return {
+      fleet: world.fleet ?? null,
+      offset,
+      total: generated.length,
+      tenants: generated.slice(offset, offset + limit).map(fleetEntry),
+    }
+  })
 
   try {
     await app.listen({ port: opts.port ?? 0, host })
@@ -195,6 +247,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     statePath: store.path,
     certDir,
     faults: formatFaultSpec(faults.spec),
+    throttling: { ...ctx.budgets.limits },
     addApp(tenant, sandboxApp) {
       identity.addApp(tenant, sandboxApp)
       ctx.persist()
@@ -208,13 +261,54 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   }
 }
 
+/** The world with a generated fleet and the operator's registration added (fleet/generate.ts). */
+export function withFleet(
+  world: SandboxWorld,
+  fleet: NonNullable<SandboxOptions['fleet']>,
+): SandboxWorld {
+  const generated = generateFleet(fleet)
+  world.tenants.push(...generated)
+  world.registrations = [
+    ...(world.registrations ?? []).filter(
+      (r) => r.clientId.toLowerCase() !== fleet.registration.clientId.toLowerCase(),
+    ),
+    fleet.registration,
+  ]
+  world.fleet = fleetMeta(generated, fleet)
+  return world
+}
+
+/** A generated tenant as `GET /_sandbox/fleet` and a small `GET /` list it. */
+function fleetEntry(t: SandboxTenant) {
+  const f = t.fleet
+  return {
+    id: t.snapshot.tenant.id,
+    name: t.snapshot.tenant.name,
+    licence: t.snapshot.licence,
+    ...(f
+      ? {
+          consented: f.consented,
+          roleGranted: f.roleGranted,
+          spDisabled: f.spDisabled,
+          coManager: f.coManager,
+          gateway: f.gateway,
+        }
+      : {}),
+  }
+}
+
 /** `GET /`: what this sandbox serves. */
 export function describe(
   world: SandboxWorld,
   baseUrl: string,
   caPath: string | null,
   faults: string,
+  limits: BudgetLimits = DEFAULT_LIMITS,
 ) {
+  // With a large generated fleet, the seeded tenants are listed and the fleet is counted
+  // (world.fleet): 1,000 entries with six admins each would make `GET /` slow and unreadable.
+  const large = world.tenants.length > DESCRIBE_LIST_LIMIT
+  const listed = large ? world.tenants.filter((t) => t.fleet === undefined) : world.tenants
   return {
     name: 'passage sandbox',
     description:
@@ -222,7 +316,24 @@ export function describe(
     baseUrl,
     caPath,
     faults: faults || null,
-    tenants: world.tenants.map((t) => ({
+    throttling: {
+      ...limits,
+      note: "sandbox's own choice; Microsoft publishes none",
+    },
+    registrations: (world.registrations ?? []).map((r) => ({
+      clientId: r.clientId,
+      displayName: r.displayName,
+      appRoles: r.appRoles,
+      consentUrl: `${baseUrl}/{tenant}/adminconsent?client_id=${r.clientId}`,
+    })),
+    fleet: world.fleet
+      ? {
+          ...world.fleet,
+          listed: !large,
+          tenantsUrl: `${baseUrl}/_sandbox/fleet?offset=0&limit=100`,
+        }
+      : null,
+    tenants: listed.map((t) => ({
       id: t.snapshot.tenant.id,
       name: t.snapshot.tenant.name,
       displayName: t.snapshot.tenant.displayName,
@@ -237,7 +348,10 @@ export function describe(
         clientId: a.clientId,
         displayName: a.displayName,
         roles: a.roles,
+        ...(a.objectId ? { objectId: a.objectId } : {}),
+        ...(a.disabled ? { disabled: true } : {}),
       })),
+      ...(t.fleet ? { fleet: fleetEntry(t) } : {}),
     })),
     endpoints: {
       openidConfiguration: `${baseUrl}/{tenant}/v2.0/.well-known/openid-configuration`,

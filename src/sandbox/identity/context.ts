@@ -1,4 +1,11 @@
-import type { SandboxAdmin, SandboxApp, SandboxTenant, SandboxWorld } from '../contracts.js'
+import type {
+  SandboxAdmin,
+  SandboxApp,
+  SandboxRegistration,
+  SandboxTenant,
+  SandboxWorld,
+} from '../contracts.js'
+import { lookupTenant } from '../world-index.js'
 import { Errors } from './errors.js'
 import type { SigningKey } from './keys.js'
 
@@ -15,6 +22,8 @@ export interface IdentityContext {
   accessTokenLifetimeSeconds: number
   refreshTokenLifetimeSeconds: number
   clientNames: Record<string, string>
+  /** Saves the world after the identity changed it (admin consent); absent: nothing to save. */
+  persist?: () => void
 }
 
 /** The tenant path segments that do not name a tenant. */
@@ -22,16 +31,7 @@ export const MULTI_TENANT = new Set(['common', 'organizations'])
 
 /** A tenant by GUID, onmicrosoft name or any accepted domain (case-insensitive). */
 export function findTenant(world: SandboxWorld, idOrName: string): SandboxTenant | null {
-  const key = idOrName.trim().toLowerCase()
-  if (key === '') return null
-  return (
-    world.tenants.find(
-      (t) =>
-        t.snapshot.tenant.id.toLowerCase() === key ||
-        t.snapshot.tenant.name.toLowerCase() === key ||
-        t.snapshot.acceptedDomains.some((d) => d.DomainName.toLowerCase() === key),
-    ) ?? null
-  )
+  return lookupTenant(world, idOrName, 'domain')
 }
 
 /** The tenant a URL path segment names, or null for `common` / `organizations`. */
@@ -43,8 +43,7 @@ export function resolvePathTenant(ctx: IdentityContext, segment: string): Sandbo
 }
 
 export function tenantById(ctx: IdentityContext, id: string): SandboxTenant | null {
-  const key = id.toLowerCase()
-  return ctx.world().tenants.find((t) => t.snapshot.tenant.id.toLowerCase() === key) ?? null
+  return lookupTenant(ctx.world(), id, 'id')
 }
 
 export function findAdmin(tenant: SandboxTenant, upnOrOid: string): SandboxAdmin | null {
@@ -53,6 +52,15 @@ export function findAdmin(tenant: SandboxTenant, upnOrOid: string): SandboxAdmin
     tenant.admins.find((a) => a.upn.toLowerCase() === key || a.objectId.toLowerCase() === key) ??
     null
   )
+}
+
+/** A multi-tenant app registration by client id (the fleet operator's app), or null. */
+export function findRegistration(
+  world: SandboxWorld,
+  clientId: string,
+): SandboxRegistration | null {
+  const key = clientId.trim().toLowerCase()
+  return world.registrations?.find((r) => r.clientId.toLowerCase() === key) ?? null
 }
 
 export function findApp(tenant: SandboxTenant, clientId: string): SandboxApp | null {
@@ -64,6 +72,8 @@ export function findApp(tenant: SandboxTenant, clientId: string): SandboxApp | n
 export function clientName(ctx: IdentityContext, clientId: string): string {
   const named = ctx.clientNames[clientId.toLowerCase()]
   if (named !== undefined) return named
+  const registration = findRegistration(ctx.world(), clientId)
+  if (registration !== null) return registration.displayName
   for (const t of ctx.world().tenants) {
     const app = findApp(t, clientId)
     if (app !== null) return app.displayName

@@ -82,6 +82,46 @@ export const Errors = {
       700016,
       `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
     ),
+  /**
+   * The app's service principal in this tenant is disabled (accountEnabled false). Entra:
+   * "AADSTS7000112 UnauthorizedClientApplicationDisabled - The application is disabled."
+   * (entra-docs docs/identity-platform/reference-error-codes.md); the wording of the description
+   * is the troubleshooting article's ("Application '<appIdentifier>'(<appName>) disabled.").
+   */
+  appDisabled: (clientId: string, name: string) =>
+    new EntraError(
+      400,
+      'unauthorized_client',
+      7000112,
+      `Application '${clientId}'(${name}) is disabled.`,
+    ),
+  /** The redirect URI is not one the app registered (AADSTS50011, reference-error-codes.md). */
+  replyMismatch: (redirectUri: string, clientId: string) =>
+    new EntraError(
+      400,
+      'invalid_request',
+      50011,
+      `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`,
+    ),
+  /**
+   * A signed-in user who may not grant tenant-wide consent (AADSTS90094 AdminConsentRequired,
+   * reference-error-codes.md). The sandbox lets only a Global Administrator grant it.
+   */
+  adminConsentRequired: (upn: string) =>
+    new EntraError(
+      403,
+      'access_denied',
+      90094,
+      `Admin consent is required for the permissions requested by this application. ${upn} cannot grant it: sign in as a Global Administrator of the tenant.`,
+    ),
+  /** The admin declined (the consent doc's error response: AADSTS65004). */
+  consentDeclined: () =>
+    new EntraError(
+      400,
+      'consent_required',
+      65004,
+      'The resource owner or authorization server denied the request.',
+    ),
   invalidScope: (text: string) => new EntraError(400, 'invalid_scope', 70011, text),
   multipleResources: (scope: string) =>
     new EntraError(

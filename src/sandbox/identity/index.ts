@@ -21,6 +21,7 @@ export { createAppCredentials, thumbprints } from './app-cert.js'
 export type { AppCredentials, Thumbprints } from './app-cert.js'
 export { ROLE_TEMPLATE_IDS, ROLE_DESCRIPTIONS, rolesFromWids, widsFromRoles } from './roles.js'
 export { stableGuid } from './ids.js'
+export { consentServicePrincipal, consentedServicePrincipalId, redirectAllowed } from './consent.js'
 export { findTenant, servicePrincipalId }
 export type { VerifyResult }
 
@@ -54,6 +55,8 @@ export interface IdentityOptions {
   refreshTokenLifetimeSeconds?: number
   /** Names the device-login page shows per client id (default: the app's name, else "passage"). */
   clientNames?: Record<string, string>
+  /** Saves the world after admin consent created a service principal. */
+  persist?: () => void
 }
 
 export interface MintTokenOptions {
@@ -101,6 +104,7 @@ export async function createIdentity(opts: IdentityOptions): Promise<Identity> {
     clientNames: Object.fromEntries(
       Object.entries(opts.clientNames ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
     ),
+    ...(opts.persist ? { persist: opts.persist } : {}),
   }
   const tenantOrThrow = (idOrName: string): SandboxTenant => {
     const tenant = findTenant(ctx.world(), idOrName)

@@ -157,3 +157,56 @@ export function errorPage(title: string, text: string): string {
 <p><a href="/devicelogin">Start again</a></p>`,
   )
 }
+
+export interface ConsentPageInput {
+  flow: string
+  /** Where the form posts (the tenant's consent path). */
+  action: string
+  appName: string
+  tenantName: string
+  permissions: readonly string[]
+  admins: readonly SandboxAdmin[]
+}
+
+/** The admin consent page: the app's permissions, the account that accepts, Accept or Cancel. */
+export function consentPage(input: ConsentPageInput): string {
+  const perms = input.permissions.map((p) => `<li>${escapeHtml(p)} (application)</li>`).join('\n')
+  const accounts = input.admins
+    .map((a, i) => {
+      const roles = a.roles.length === 0 ? 'No administrator roles' : a.roles.join(', ')
+      return `<li><label><input type="radio" name="upn" value="${escapeHtml(a.upn)}"${i === 0 ? ' checked' : ''}>
+<span>${escapeHtml(a.displayName)}</span>
+<span class="upn">${escapeHtml(a.upn)}</span>
+<span class="roles">${escapeHtml(roles)}</span></label></li>`
+    })
+    .join('\n')
+  return page(
+    'Permissions requested',
+    `<h1>Permissions requested</h1>
+<p><strong>${escapeHtml(input.appName)}</strong> asks for these permissions in ${escapeHtml(input.tenantName)}:</p>
+<ul>
+${perms || '<li>No application permissions</li>'}
+</ul>
+<p class="small">Accepting consents on behalf of your whole organization. Only a Global Administrator can accept.</p>
+<form method="post" action="${escapeHtml(input.action)}">
+<input type="hidden" name="flow" value="${escapeHtml(input.flow)}">
+<ul class="accounts">
+${accounts}
+</ul>
+<div class="actions">
+<button class="secondary" type="submit" name="decision" value="cancel">Cancel</button>
+<button class="primary" type="submit" name="decision" value="accept">Accept</button>
+</div>
+</form>`,
+  )
+}
+
+/** After consent without a redirect URI. */
+export function consentDonePage(appName: string, tenantName: string, objectId: string): string {
+  return page(
+    'Permissions granted',
+    `<h1>Permissions granted</h1>
+<p>${escapeHtml(appName)} can now use its permissions in ${escapeHtml(tenantName)}. You may now close this window.</p>
+<p class="small" data-service-principal="${escapeHtml(objectId)}">Service principal object id: ${escapeHtml(objectId)}</p>`,
+  )
+}

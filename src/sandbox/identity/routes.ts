@@ -10,6 +10,7 @@ import {
   resolvePathTenant,
   tenantById,
 } from './context.js'
+import { registerConsentRoutes } from './consent.js'
 import { DeviceSessions, type DeviceSession } from './device.js'
 import { EntraError, Errors, errorBody } from './errors.js'
 import { GUID_RE, randomSecret } from './ids.js'
@@ -107,6 +108,7 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: IdentityContex
   )
   registerTokenRoute(r)
   registerDeviceLoginPages(r)
+  registerConsentRoutes(app, ctx)
 }
 
 /** The OpenID configuration document of a tenant (or of `common`/`organizations`). */
@@ -353,6 +355,9 @@ async function clientCredentialsGrant(
   const scope = required(form, 'scope')
   const req = parseScopes(scope, tenantName)
   if (!req.isDefault || req.oidc.length > 0) throw Errors.clientCredentialsScope(scope)
+  // No service principal in this tenant (the multi-tenant app was never consented here):
+  // AADSTS700016, "application not found in the directory ... not been installed by the
+  // administrator of the tenant or consented to" (entra-docs reference-error-codes.md).
   const app = findApp(pathTenant, clientId)
   if (app === null) throw Errors.appNotFound(clientId, pathTenant.snapshot.tenant.id)
   if (form['client_secret'] !== undefined) throw Errors.clientSecret()
@@ -360,6 +365,9 @@ async function clientCredentialsGrant(
   if (assertion === undefined || assertion === '') throw Errors.missingAssertion()
   if (form['client_assertion_type'] !== JWT_BEARER) throw Errors.assertionType()
   await verifyClientAssertion(ctx, jtis, assertion, app, pathTenant, segment)
+  // A disabled service principal gets no new token; tokens issued before stay valid until they
+  // expire (entra-docs identity/enterprise-apps/deactivate-application-portal.md).
+  if (app.disabled === true) throw Errors.appDisabled(app.clientId, app.displayName)
   const { token, expiresIn } = mintAppAccessToken(ctx, pathTenant, app, req.resource)
   return {
     token_type: 'Bearer',

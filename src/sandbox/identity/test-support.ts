@@ -178,3 +178,50 @@ export async function approveDeviceCode(
   if (done.status !== 200)
     throw new PassageError('PASSAGE_E_SIGNIN', "The sandbox's sign-in page refused the approval.")
 }
+
+/**
+ * A tenant admin's side of admin consent on a running sandbox, by plain HTTPS: open
+ * `/{tenant}/adminconsent?client_id=...` and accept as `upn` (default: the first account the page
+ * lists, the seeded Global Administrator). For tests and the demo. A refusal (unknown app, an
+ * account that may not consent) is a PASSAGE_E_FLEET_CONSENT error carrying the page's text.
+ */
+export async function grantAdminConsent(opts: {
+  baseUrl: string
+  caPem: string
+  tenant: string
+  clientId: string
+  upn?: string
+  decision?: 'accept' | 'cancel'
+}): Promise<void> {
+  const base = opts.baseUrl.replace(/\/+$/, '')
+  const q = new URLSearchParams({ client_id: opts.clientId })
+  const pageText = (r: HttpResult) =>
+    /role="alert">([^<]*)</.exec(r.text)?.[1]?.replace(/&#39;/g, "'") ?? `HTTP ${r.status}`
+  const refused = (why: string, cause?: unknown) =>
+    new PassageError(
+      'PASSAGE_E_FLEET_CONSENT',
+      `The sandbox's consent page refused: ${why}`,
+      cause === undefined ? {} : { cause },
+    )
+  let shown: HttpResult
+  try {
+    shown = await httpsFetch(
+      `${base}/${encodeURIComponent(opts.tenant)}/adminconsent?${q}`,
+      opts.caPem,
+    )
+  } catch (e) {
+    throw refused(e instanceof Error ? e.message : String(e), e)
+  }
+  if (shown.status !== 200) throw refused(pageText(shown))
+  const flow = /name="flow" value="([^"]+)"/.exec(shown.text)?.[1]
+  const action = /<form method="post" action="([^"]+)"/.exec(shown.text)?.[1]
+  const upn = opts.upn ?? /name="upn" value="([^"]+)"/.exec(shown.text)?.[1]
+  if (flow === undefined || action === undefined || upn === undefined)
+    throw refused('the page has no consent form')
+  const done = await postForm(`${base}${action}`, opts.caPem, {
+    flow,
+    upn,
+    decision: opts.decision ?? 'accept',
+  })
+  if (done.status !== 200) throw refused(pageText(done))
+}

@@ -99,7 +99,8 @@ export function mintAppAccessToken(
 ): { token: string; expiresIn: number } {
   const iat = seconds(ctx.now())
   const tid = tenant.snapshot.tenant.id
-  const oid = servicePrincipalId(tid, app.clientId)
+  // The service principal's object id in this tenant: what consent created, else a stable one.
+  const oid = app.objectId ?? servicePrincipalId(tid, app.clientId)
   const roles = app.appRoles.filter((r) => resource.ownsAppRole(r))
   const payload: Record<string, unknown> = {
     aud: resource.uri,

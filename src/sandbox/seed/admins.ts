@@ -45,12 +45,19 @@ const ADMIN_SEEDS: readonly AdminSeed[] = [
   },
 ]
 
-/** The seeded admins of a tenant, with GUIDs derived from the tenant id (stable across runs). */
-export function seedAdmins(snapshot: TenantSnapshot): SandboxAdmin[] {
-  return ADMIN_SEEDS.map((a) => ({
+/**
+ * The seeded admins of a tenant, with GUIDs derived from the tenant id (stable across runs).
+ * `objectIdOf` replaces the derivation (the generated fleet's cheaper one, fleet/generate.ts).
+ */
+export function seedAdmins(
+  snapshot: TenantSnapshot,
+  objectIdOf: (local: string, i: number) => string = (local) =>
+    deterministicGuid('sandbox-admin', snapshot.tenant.id, local),
+): SandboxAdmin[] {
+  return ADMIN_SEEDS.map((a, i) => ({
     upn: `${a.local}@${snapshot.tenant.name}`,
     displayName: a.displayName,
-    objectId: deterministicGuid('sandbox-admin', snapshot.tenant.id, a.local),
+    objectId: objectIdOf(a.local, i),
     roles: [...a.roles],
     exchangeApiEnabled: a.exchangeApiEnabled,
   }))

@@ -23,6 +23,62 @@ const App = z.object({
   certificatePem: z.string(),
   appRoles: z.array(z.string()),
   roles: z.array(RoleName),
+  objectId: z.string().min(1).optional(),
+  disabled: z.boolean().optional(),
+})
+
+// Every field below is optional or defaulted: state files written before fleets still load.
+const Registration = z.object({
+  clientId: z.string().min(1),
+  displayName: z.string(),
+  certificatePem: z.string(),
+  appRoles: z.array(z.string()),
+  redirectUris: z.array(z.string()).optional(),
+})
+
+const ExchangeRbac = z.object({
+  servicePrincipals: z
+    .array(
+      z.object({
+        appId: z.string().min(1),
+        objectId: z.string().min(1),
+        displayName: z.string(),
+        identity: z.string().min(1),
+      }),
+    )
+    .default([]),
+  roleGroupMembers: z.record(z.string(), z.array(z.string())).default({}),
+})
+
+const FleetFlags = z.object({
+  index: z.number().int().min(1),
+  consented: z.boolean(),
+  roleGranted: z.boolean(),
+  spDisabled: z.boolean(),
+  coManager: z.boolean(),
+  gateway: z.boolean(),
+  coManagerState: z
+    .object({
+      pendingIpAllowList: z.array(z.string()).optional(),
+      revertedAt: z.string().optional(),
+    })
+    .optional(),
+})
+
+const FleetMeta = z.object({
+  tenants: z.number().int().min(0),
+  seed: z.number().int().min(0),
+  preEnrolled: z.boolean(),
+  clientId: z.string(),
+  counts: z.object({
+    licence: z.record(z.string(), z.number().int()),
+    notConsented: z.number().int(),
+    consentedNoRole: z.number().int(),
+    roleGranted: z.number().int(),
+    spDisabled: z.number().int(),
+    coManager: z.number().int(),
+    gateway: z.number().int(),
+  }),
 })
 
 const Delivery = z.object({
@@ -53,6 +109,8 @@ const Tenant = z.object({
   admins: z.array(Admin),
   apps: z.array(App).default([]),
   mail: z.object({ messages: z.array(Message).default([]) }).prefault({}),
+  exchangeRbac: ExchangeRbac.optional(),
+  fleet: FleetFlags.optional(),
 })
 
 /** The sandbox world as a state file holds it (contracts.ts SandboxWorld). */
@@ -61,6 +119,8 @@ export const SandboxWorldSchema = z
     format: z.literal('passage.sandbox'),
     version: z.literal(1),
     tenants: z.array(Tenant).min(1),
+    registrations: z.array(Registration).optional(),
+    fleet: FleetMeta.optional(),
   })
   .superRefine((w, ctx) => {
     const ids = new Set<string>()

@@ -331,6 +331,10 @@ export function policyShape(
         guid: typeof o.Guid === 'string' ? o.Guid : null,
       }),
       ...(shape.derive?.(o) ?? {}),
+      // A time the engine recorded (a co-manager's revert) wins over the read time.
+      ...(typeof o.WhenChanged === 'string'
+        ? { WhenChanged: o.WhenChanged, WhenChangedUTC: o.WhenChanged }
+        : {}),
     },
   })
 }
