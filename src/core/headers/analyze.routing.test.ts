@@ -57,3 +57,36 @@ describe('routing by name gives each decoder what it reads on the whole block', 
     expect(reports).toBeGreaterThan(10)
   })
 })
+
+describe('header kinds kept by name-cache slot', () => {
+  it('routes a header by its own name when a later header took its slot', () => {
+    // The slot hash reads a name's length and its characters at the end, the middle and the
+    // quarter: `abcdized` shares them (and so the slot) with `received`, and comes after it.
+    const hop =
+      'Received: from mta1.phishsim-test.com (198.51.100.25) by BN8NAM11FT058.mail.protection.outlook.com (10.13.177.79) with Microsoft SMTP Server id 15.20.8158.14; Tue, 17 Nov 2026 14:02:09 +0000'
+    const block = `${hop}\r\nabcdized: not a hop\r\n${hop}\r\nabcdized: again\r\nSubject: x\r\n`
+    const headers = parseHeaderBlock(block).headers
+    expect(headers.map((h) => h.lower)).toEqual([
+      'received',
+      'abcdized',
+      'received',
+      'abcdized',
+      'subject',
+    ])
+    // Twice: the first analysis sets the kinds, the second reads them back.
+    for (let i = 0; i < 2; i++) {
+      const a = analyzeHeaders(block)
+      expect(a.decoded.received.map((r) => r.index)).toEqual([0, 2])
+      expect(a.decoded.received[0]?.byEop).toBe(true)
+    }
+    // And a block where the slot keeps `received` throughout still routes both.
+    expect(analyzeHeaders(`${hop}\r\n${hop}\r\n`).decoded.received).toHaveLength(2)
+  })
+
+  it('routes a header object from elsewhere (no slot) by its name', () => {
+    // A pasted report value is read back as a header the parser did not make (bareReport).
+    const a = analyzeHeaders('CIP:198.51.100.25\r\nSFV:SPM\r\nCAT:SPM\r\n')
+    expect(a.decoded.reports).toHaveLength(1)
+    expect(a.decoded.reports[0]?.sfv).toBe('SPM')
+  })
+})

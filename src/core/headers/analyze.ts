@@ -10,7 +10,9 @@ import {
   EFC_HEADERS,
   type EnhancedFilteringHeader,
 } from './enhanced-filtering.js'
+import { FoldedHeader } from './folded-header.js'
 import { decodeForefrontReport, type ForefrontReport } from './forefront.js'
+import { setTag, tagOf } from './header-names.js'
 import { decodeMailboxDelivery, type MailboxDelivery } from './mailbox-delivery.js'
 import { decodeOrganization, isOrganizationHeader } from './organization.js'
 import {
@@ -305,6 +307,22 @@ function kindOf(n: string): number {
   return k
 }
 
+/**
+ * The kind and marks of a header (kindOf of its lower-cased name), kept beside its name in the
+ * parser's name cache: a header the parser found is classified by its name's slot, not looked up
+ * by name. A slot that has taken another name since (tagOf gives -1), and headers from
+ * elsewhere, go to kindOf.
+ */
+function kindOfHeader(h: RawHeader): number {
+  const slot = FoldedHeader.slotOf(h)
+  if (slot < 0) return kindOf(h.lower)
+  const tag = tagOf(slot, h.lower)
+  if (tag >= 0) return tag
+  const k = kindOf(h.lower)
+  setTag(slot, h.lower, k)
+  return k
+}
+
 /** Routes each header to its decoder (topmost first; capped per kind). */
 function routeHeaders(headers: readonly RawHeader[]): Routed {
   const r: Routed = {
@@ -318,7 +336,7 @@ function routeHeaders(headers: readonly RawHeader[]): Routed {
   }
   const { raws } = r
   for (const h of headers) {
-    const k = kindOf(h.lower)
+    const k = kindOfHeader(h)
     if (k === 0) continue
     if (k & ORGANIZATION) r.org.push(h)
     if (k & TENANT) r.tenant.push(h)

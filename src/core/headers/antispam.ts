@@ -69,7 +69,8 @@ export function decodeAntispam(
     header,
     index,
     raw: value,
-    renamed: header.toLowerCase() !== 'x-microsoft-antispam',
+    // The name as Exchange writes it is settled without a lower-cased copy.
+    renamed: header !== 'X-Microsoft-Antispam' && header.toLowerCase() !== 'x-microsoft-antispam',
     bcl,
     pcl,
     fields,

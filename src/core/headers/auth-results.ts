@@ -371,12 +371,13 @@ export function decodeAuthResults(
   }
   const dkimResult = dkimFirst === undefined ? null : (dkimPass ?? dkimFirst).result
   const reason = compauth?.props['reason'] ?? null
-  const lower = header.toLowerCase()
   return {
     header,
     index,
     raw: value,
-    renamed: lower !== 'authentication-results',
+    // The name as Exchange writes it is settled without a lower-cased copy.
+    renamed:
+      header !== 'Authentication-Results' && header.toLowerCase() !== 'authentication-results',
     microsoft: compauth !== undefined,
     spf: spf?.result ?? null,
     dkim: dkimResult,

@@ -4,6 +4,8 @@
  * analyzer, so their continuation lines are never joined.
  */
 
+import { isSpace } from './fields.js'
+
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
 /**
@@ -36,11 +38,14 @@ export class FoldedHeader {
   readonly #from: number
   readonly #to: number
   readonly #folded: boolean
+  /** The slot of its name in the name cache (header-names.ts). */
+  readonly #slot: number
   #value: string | undefined
 
   /**
    * The header whose value runs from `from` (after the colon) to `to` (the end of its last line,
-   * before the line end) in the section's text, over several lines when `folded`.
+   * before the line end) in the section's text, over several lines when `folded`, its name in
+   * slot `slot` of the name cache.
    */
   constructor(
     name: string,
@@ -51,6 +56,7 @@ export class FoldedHeader {
     from: number,
     to: number,
     folded: boolean,
+    slot: number,
   ) {
     this.name = name
     this.lower = lower
@@ -60,7 +66,13 @@ export class FoldedHeader {
     this.#from = from
     this.#to = to
     this.#folded = folded
+    this.#slot = slot
     this.#value = undefined
+  }
+
+  /** The name-cache slot of a header found by the parser; -1 for any other header object. */
+  static slotOf(header: object): number {
+    return #slot in header ? header.#slot : -1
   }
 
   /** Unfolded value (continuation lines joined), trimmed. */
@@ -88,6 +100,18 @@ export class FoldedHeader {
 function unfold(section: Section, from: number, to: number, folded: boolean): string {
   const { text, max } = section
   if (!folded) {
+    if (to - from <= max) {
+      // Trimmed in place first (isSpace is trim's white space), sliced once: when the trimmed
+      // value has no control character, neither has what trim removed become anything but
+      // white space (the control characters trim removes, VT and FF, are white space either
+      // way), so it is the value. Otherwise, as below.
+      let a = from
+      let b = to
+      while (a < b && isSpace(text.charCodeAt(a))) a++
+      while (b > a && isSpace(text.charCodeAt(b - 1))) b--
+      const value = text.slice(a, b)
+      if (NO_CONTROL.test(value)) return value
+    }
     let piece = text.slice(from, to)
     if (!NO_CONTROL.test(piece)) piece = piece.replace(CONTROL, ' ')
     return (piece.length > max ? piece.slice(0, max) : piece).trim()

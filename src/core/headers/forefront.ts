@@ -4,6 +4,7 @@
  */
 import {
   intValue,
+  isSpace,
   LazyField,
   splitPairs,
   upperWord,
@@ -179,6 +180,32 @@ const VALUES = wordsByLength([
   'MALW',
 ])
 
+/** Most SFS rule IDs kept. */
+const MAX_RULE_IDS = 256
+
+/**
+ * The SFS rule IDs: the runs of characters other than parentheses and white space, at most
+ * MAX_RULE_IDS (`(sfs.match(/[^()\s]+/g) ?? []).slice(0, 256)`, in one pass with no regex;
+ * isSpace is the regex's `\s`).
+ */
+export function ruleIds(sfs: string): string[] {
+  const out: string[] = []
+  let start = -1
+  const n = sfs.length
+  for (let i = 0; i < n; i++) {
+    const c = sfs.charCodeAt(i)
+    if (c === 40 /* ( */ || c === 41 /* ) */ || isSpace(c)) {
+      if (start >= 0) {
+        out.push(sfs.slice(start, i))
+        if (out.length === MAX_RULE_IDS) return out
+        start = -1
+      }
+    } else if (start < 0) start = i
+  }
+  if (start >= 0) out.push(sfs.slice(start))
+  return out
+}
+
 /** The value upper-cased (null stays null). */
 function upper(v: string | null): string | null {
   return v === null ? null : upperWord(VALUES, v)
@@ -192,9 +219,16 @@ export function decodeForefrontReport(
   ctx: ForefrontContext = {},
 ): ForefrontReport {
   const pairs = splitPairs(value)
-  // Each key upper-cased once; the fields read below take the first pair of their key (undefined:
-  // not seen yet), in the same pass, with no map of every key.
-  const keys: string[] = new Array<string>(pairs.length)
+  // One pass over the pairs: each key upper-cased once; the fields read below take the first
+  // pair of their key (undefined: not seen yet), with no map of every key; each pair becomes its
+  // field (worded when read, by which time `wording.report` is the report built below) and, when
+  // the reference doesn't describe its key, an unknown entry.
+  const fields: DecodedField[] = []
+  const unknown = Object.create(null) as Record<string, string>
+  const wording: Wording = {
+    report: null as unknown as ForefrontReport,
+    authAs: ctx.authAs ?? null,
+  }
   let cip: string | undefined
   let ctry: string | undefined
   let lang: string | undefined
@@ -210,14 +244,12 @@ export function decodeForefrontReport(
   let sfs: string | undefined
   let customSpam: string | undefined
   let sfp: string | undefined
-  // Whether the reference describes each key (KNOWN.has), settled by the switch for the keys it
-  // reads, so that only the other keys are looked up.
-  const known: boolean[] = new Array<boolean>(pairs.length)
   for (let i = 0; i < pairs.length; i++) {
     const p = pairs[i] as (typeof pairs)[number]
     const k = upperWord(KEYS, p.key)
-    keys[i] = k
-    known[i] = true
+    // Whether the reference describes the key (KNOWN.has), settled by the switch for the keys it
+    // reads, so that only the other keys are looked up.
+    let known = true
     switch (k) {
       case 'CIP':
         cip ??= p.value
@@ -265,15 +297,20 @@ export function decodeForefrontReport(
         sfp ??= p.value
         break
       default:
-        known[i] = KNOWN.has(k)
+        known = KNOWN.has(k)
     }
+    fields.push(new LazyField(p.key, p.value, known, fieldMeaning, k, wording))
+    if (!known && !(p.key in unknown)) unknown[p.key] = p.value
   }
   const dir = upper(dirRaw ?? null)
   const r: ForefrontReport = {
     header,
     index,
     raw: value,
-    renamed: header.toLowerCase() !== 'x-forefront-antispam-report',
+    // The name as Exchange writes it is settled without a lower-cased copy.
+    renamed:
+      header !== 'X-Forefront-Antispam-Report' &&
+      header.toLowerCase() !== 'x-forefront-antispam-report',
     outbound: dir === 'OUT' || (cip === '255.255.255.255' && dir !== 'INT'),
     cip: cip ?? null,
     ctry: ctry ?? null,
@@ -287,19 +324,12 @@ export function decodeForefrontReport(
     sfv: upper(sfv ?? null),
     cat: upper(cat ?? null),
     sfty: sfty ?? null,
-    sfs: sfs === undefined ? [] : (sfs.match(/[^()\s]+/g) ?? []).slice(0, 256),
+    sfs: sfs === undefined ? [] : ruleIds(sfs),
     customSpam: customSpam ?? null,
     sfp: sfp ?? null,
-    fields: [],
-    unknown: Object.create(null) as Record<string, string>,
+    fields,
+    unknown,
   }
-  const wording: Wording = { report: r, authAs: ctx.authAs ?? null }
-  for (let i = 0; i < pairs.length; i++) {
-    const p = pairs[i] as (typeof pairs)[number]
-    const key = keys[i] as string
-    const isKnown = known[i] as boolean
-    r.fields.push(new LazyField(p.key, p.value, isKnown, fieldMeaning, key, wording))
-    if (!isKnown && !(p.key in r.unknown)) r.unknown[p.key] = p.value
-  }
+  wording.report = r
   return r
 }

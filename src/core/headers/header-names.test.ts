@@ -4,7 +4,7 @@
  * that share a slot and a length are never confused.
  */
 import { describe, expect, it } from 'vitest'
-import { internName, knownName, lowerName, writtenName } from './header-names.js'
+import { internName, knownName, lowerName, setTag, tagOf, writtenName } from './header-names.js'
 
 /** knownName of a whole string. */
 const known = (name: string): number => knownName(`${name}:`, 0, name.length)
@@ -33,5 +33,28 @@ describe('the header name cache', () => {
     const text = 'Received: a\r\nX-Name-Case: 2'
     expect(knownName(text, 13, 'X-Name-Case'.length)).toBe(slot)
     expect(knownName(text, 12, 'X-Name-Case'.length)).toBe(-1)
+  })
+})
+
+describe('the tag kept beside a cached name', () => {
+  it('is -1 until set, is kept for that name, and is dropped when the slot takes another name', () => {
+    const a = 'Ab-Tagged-Header-Name-Twenty'
+    const b = 'Bb-Tagged-Header-Name-Twenty'
+    const slot = internName(`${a}:`, 0, a.length)
+    const lowerA = lowerName(slot)
+    expect(tagOf(slot, lowerA)).toBe(-1)
+    setTag(slot, lowerA, 7)
+    expect(tagOf(slot, lowerA)).toBe(7)
+    // Interning the same name again (another parse) starts it over.
+    internName(`${a}:`, 0, a.length)
+    expect(tagOf(slot, lowerName(slot))).toBe(-1)
+    setTag(slot, lowerName(slot), 7)
+    // b takes the slot: neither a's tag nor a's name is read for it, and a header still holding
+    // a's lower-cased name gets -1 (its kind is worked out again, not taken from b).
+    expect(internName(`${b}:`, 0, b.length)).toBe(slot)
+    expect(tagOf(slot, lowerName(slot))).toBe(-1)
+    setTag(slot, lowerA, 3)
+    expect(tagOf(slot, lowerA)).toBe(-1)
+    expect(tagOf(slot, lowerName(slot))).toBe(-1)
   })
 })

@@ -8,6 +8,11 @@
 const SLOTS = 1024
 const written: (string | undefined)[] = new Array<string | undefined>(SLOTS)
 const lowered: string[] = new Array<string>(SLOTS)
+/**
+ * A number a reader of the headers keeps for each cached name (the analyzer keeps the header's
+ * kind): -1 until set, and again whenever the slot takes another name.
+ */
+const tags = new Int32Array(SLOTS).fill(-1)
 
 /** The slot of the name text[from, from + length): its length and a few of its characters. */
 function slotOf(text: string, from: number, length: number): number {
@@ -44,6 +49,7 @@ export function internName(text: string, from: number, length: number): number {
   const name = String.fromCharCode(...codes)
   written[slot] = name
   lowered[slot] = name.toLowerCase()
+  tags[slot] = -1
   return slot
 }
 
@@ -55,4 +61,17 @@ export function writtenName(slot: number): string {
 /** The name cached in `slot`, lower-cased. */
 export function lowerName(slot: number): string {
   return lowered[slot] as string
+}
+
+/**
+ * The tag kept for the lower-cased name `lower` in `slot` (see tags), or -1: none set, or the
+ * slot holds another name by now (a later header took it).
+ */
+export function tagOf(slot: number, lower: string): number {
+  return lowered[slot] === lower ? (tags[slot] as number) : -1
+}
+
+/** Keeps `tag` (0 or more) for the lower-cased name `lower` in `slot`, if the slot still holds it. */
+export function setTag(slot: number, lower: string, tag: number): void {
+  if (lowered[slot] === lower) tags[slot] = tag
 }

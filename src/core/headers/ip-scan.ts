@@ -54,6 +54,8 @@ function asIpAt(s: string, from: number, to: number): string | null {
   let run = 0
   let emptyGroups = 0
   let early = 1
+  // Whether the token has an upper-case hex letter (A-F): only then is it lower-cased (a copy).
+  let upper = false
   for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i)
     if (c === 58) {
@@ -66,6 +68,7 @@ function asIpAt(s: string, from: number, to: number): string | null {
     } else {
       if (c === 46) dots++
       if ((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102)) {
+        if (c < 97 && c > 57) upper = true
         if (++run > 4 && early === 1) early = -1
       } else if (early === 1) early = 0
     }
@@ -75,7 +78,9 @@ function asIpAt(s: string, from: number, to: number): string | null {
   // groups and an embedded IPv4 address. Times (`14:02:08`) and other colon words fail here.
   if (doubles === 0 && colons !== 7 && !(colons === 6 && dots === 3)) return null
   const plain = early === 1 ? plainV6End(s, from, to, colons, doubles, emptyGroups) : early
-  if (plain > 0) return s.slice(from, to).toLowerCase()
+  // Read as plain (early === 1), the token is hex digits and colons only: without an upper-case
+  // hex letter it is already lower case.
+  if (plain > 0) return upper ? s.slice(from, to).toLowerCase() : s.slice(from, to)
   if (plain < 0) return null
   const t = s.slice(from, to)
   return V6.test(t) && ipaddr.IPv6.isValid(t) ? t.toLowerCase() : null

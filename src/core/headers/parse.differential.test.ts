@@ -317,6 +317,30 @@ describe('parseHeaderBlock matches the reference parser', () => {
     }
   })
 
+  it('on values with white space and control characters at either end, within the cap or not', () => {
+    const ends = [
+      '',
+      ' ',
+      '\t',
+      '\u000b',
+      '\u000c',
+      '\u0001',
+      '\u001f',
+      '\u007f',
+      '\u00a0',
+      '\u2028',
+      '\ufeff',
+      '\u200b',
+    ]
+    for (const x of ends)
+      for (const y of ends) {
+        const text = `X-A:${x}v w${y}\r\nX-B:${x}${y}\r\nX-C: ${y}${x}z\r\n`
+        same(text)
+        same(text, { maxHeaderLength: 3 })
+        same(text, { maxHeaderLength: 5 })
+      }
+  })
+
   it('on arbitrary strings', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => same(text)),

@@ -262,6 +262,8 @@ function scanLines(text: string, lim: ParseLimits): Scan {
   let name = ''
   let lower = ''
   let slot = -1
+  /** The open header's name-cache slot. */
+  let nameSlot = -1
   let colon = -1
   let from = 0
   let to = 0
@@ -332,7 +334,17 @@ function scanLines(text: string, lim: ParseLimits): Scan {
         if (headers.length >= lim.maxHeaders) headersTruncated = true
         else
           headers.push(
-            new FoldedHeader(name, lower, headers.length, truncated, section, from, to, folded),
+            new FoldedHeader(
+              name,
+              lower,
+              headers.length,
+              truncated,
+              section,
+              from,
+              to,
+              folded,
+              nameSlot,
+            ),
           )
       }
       if (headers.length >= lim.maxHeaders) {
@@ -343,6 +355,7 @@ function scanLines(text: string, lim: ParseLimits): Scan {
       }
       name = writtenName(slot)
       lower = lowerName(slot)
+      nameSlot = slot
       from = lineStart + n + 1
       to = end
       folded = false
@@ -367,7 +380,17 @@ function scanLines(text: string, lim: ParseLimits): Scan {
     if (headers.length >= lim.maxHeaders) headersTruncated = true
     else
       headers.push(
-        new FoldedHeader(name, lower, headers.length, truncated, section, from, to, folded),
+        new FoldedHeader(
+          name,
+          lower,
+          headers.length,
+          truncated,
+          section,
+          from,
+          to,
+          folded,
+          nameSlot,
+        ),
       )
   }
   return { headers, headersTruncated, headerEnd, bodyStart }

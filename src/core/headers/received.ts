@@ -50,21 +50,49 @@ const EOP_SUFFIXES = [
   '.protection.outlook.de',
 ]
 
+/**
+ * Whether host[0, n) ends with `suffix` (lower-case ASCII) once lower-cased: 1 or 0, or -1 when
+ * that can't be told without lower-casing. The characters are compared from the end, A-Z folded
+ * to a-z: lower-casing maps each ASCII character to one ASCII character on its own, so while the
+ * characters read are ASCII the lower-cased host ends with them folded, and an ASCII mismatch
+ * settles it. Another character (one that lower-cases to ASCII, such as the Kelvin sign, or to
+ * two characters) gives -1.
+ */
+function endsFolded(host: string, n: number, suffix: string): number {
+  const k = suffix.length
+  const m = k < n ? k : n
+  for (let i = 1; i <= m; i++) {
+    const c = host.charCodeAt(n - i)
+    if (c > 127) return -1
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== suffix.charCodeAt(k - i)) return 0
+  }
+  // Every character compared matched; a host shorter than the suffix was all ASCII, so is its
+  // lower-cased copy.
+  return k <= n ? 1 : 0
+}
+
+/**
+ * Whether the host, lower-cased without one trailing dot (hostKey), ends with one of the
+ * suffixes; without a lower-cased copy unless a character other than ASCII decides it.
+ */
+function endsWithOneOf(host: string, suffixes: readonly string[]): boolean {
+  const len = host.length
+  const n = len > 0 && host.charCodeAt(len - 1) === 46 ? len - 1 : len
+  for (const s of suffixes) {
+    const r = endsFolded(host, n, s)
+    if (r > 0) return true
+    if (r < 0) {
+      const h = hostKey(host)
+      for (const t of suffixes) if (h.endsWith(t)) return true
+      return false
+    }
+  }
+  return false
+}
+
 /** True when the host name belongs to Microsoft 365 mail servers. */
 export function isMicrosoftHost(host: string | null): boolean {
-  return host !== null && microsoftKey(hostKey(host))
-}
-
-/** isMicrosoftHost of a host already lower-cased without its trailing dot. */
-function microsoftKey(h: string): boolean {
-  for (const s of MICROSOFT_SUFFIXES) if (h.endsWith(s)) return true
-  return false
-}
-
-/** isEopHost of a host already lower-cased without its trailing dot. */
-function eopKey(h: string): boolean {
-  for (const s of EOP_SUFFIXES) if (h.endsWith(s)) return !h.includes('.outbound.protection.')
-  return false
+  return host !== null && endsWithOneOf(host, MICROSOFT_SUFFIXES)
 }
 
 /**
@@ -73,7 +101,11 @@ function eopKey(h: string): boolean {
  * (outbound relays, `*.outbound.protection.outlook.com`, are not).
  */
 export function isEopHost(host: string | null): boolean {
-  return host !== null && eopKey(hostKey(host))
+  return (
+    host !== null &&
+    endsWithOneOf(host, EOP_SUFFIXES) &&
+    !hostKey(host).includes('.outbound.protection.')
+  )
 }
 
 /**
@@ -81,9 +113,12 @@ export function isEopHost(host: string | null): boolean {
  * (`*.outbound.protection.outlook.com` and its sovereign-cloud forms): the sending tenant's exit.
  */
 export function isOutboundEopHost(host: string | null): boolean {
-  if (host === null) return false
-  const h = host.toLowerCase().replace(/\.$/, '')
-  return h.includes('.outbound.protection.') && EOP_SUFFIXES.some((s) => h.endsWith(s))
+  // The suffix test first: it needs no lower-cased copy, and most hosts fail it.
+  return (
+    host !== null &&
+    endsWithOneOf(host, EOP_SUFFIXES) &&
+    hostKey(host).includes('.outbound.protection.')
+  )
 }
 
 /** The clause keywords, in slot order. */
@@ -348,7 +383,7 @@ export function parseReceived(value: string, index = 0): ReceivedHop {
   const from = head(value, FROM)
   const by = head(value, BY)
   const forHead = head(value, FOR)
-  const byKey = by === null ? null : hostKey(by)
+  const byMicrosoft = isMicrosoftHost(by)
   return {
     index,
     raw: value,
@@ -361,8 +396,9 @@ export function parseReceived(value: string, index = 0): ReceivedHop {
     for: forHead === null ? null : unwrap(forHead, 60 /* < */, 62 /* > */).toLowerCase(),
     via: textOf(value, VIA),
     date,
-    byMicrosoft: byKey !== null && microsoftKey(byKey),
-    byEop: byKey !== null && eopKey(byKey),
+    byMicrosoft,
+    // Every EOP suffix ends with a Microsoft one, so only a Microsoft host can be EOP's.
+    byEop: byMicrosoft && isEopHost(by),
     fromMicrosoft: isMicrosoftHost(from),
   }
 }

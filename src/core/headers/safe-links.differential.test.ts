@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ticksToIso } from './safe-links.js'
+import { isoOfMs, ticksToIso } from './safe-links.js'
 
 // ---- The reference: the BigInt reading, unchanged but for its name. ----
 
@@ -60,6 +60,52 @@ describe('ticksToIso matches the BigInt reading', () => {
         same(String(t))
       }),
       { numRuns: 2000 },
+    )
+  })
+})
+
+describe('isoOfMs writes what Date.prototype.toISOString writes', () => {
+  const ref = (ms: number): string => new Date(ms).toISOString()
+
+  it('at the edges: the epoch, leap days, century years, the last millisecond of 9999', () => {
+    for (const ms of [
+      0,
+      1,
+      999,
+      1000,
+      86399999,
+      86400000,
+      951782400000, // 2000-02-29
+      951868800000, // 2000-03-01
+      4107542400000, // 2100-03-01 (2100 is no leap year)
+      4107456000000, // 2100-02-28
+      1795010528000,
+      253402300799999, // 9999-12-31T23:59:59.999Z
+      253402300800000, // +010000-01-01: written by Date
+      8640000000000000,
+    ])
+      expect(isoOfMs(ms), String(ms)).toBe(ref(ms))
+    expect(isoOfMs(951782400000)).toBe('2000-02-29T00:00:00.000Z')
+  })
+
+  it('on generated times, and on Safe Links ticks within the four-digit years', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 253402300799999 }), (ms) => {
+        expect(isoOfMs(ms)).toBe(ref(ms))
+      }),
+      { numRuns: 20000 },
+    )
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 8640000000000000 }), (ms) => {
+        expect(isoOfMs(ms)).toBe(ref(ms))
+      }),
+      { numRuns: 2000 },
+    )
+    fc.assert(
+      fc.property(fc.bigInt({ min: 621355968000000000n, max: 3155378975999999999n }), (t) => {
+        same(String(t))
+      }),
+      { numRuns: 5000 },
     )
   })
 })

@@ -73,7 +73,42 @@ export function ticksToIso(t: string): string | null {
   // A difference between -10,000 and 0 ticks rounds toward zero to 0 ms.
   const ms = high >= 0 ? high : high === -1 && low > 0 ? 0 : -1
   if (ms < 0 || ms > 8640000000000000) return null
-  return new Date(ms).toISOString()
+  return isoOfMs(ms)
+}
+
+/** The first millisecond of the year 10000 (1970 + ms): Date writes later years with six digits. */
+const YEAR_10000 = 253402300800000
+
+/** n with a leading zero below 10. */
+const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`)
+
+/**
+ * `new Date(ms).toISOString()` for a whole number of milliseconds from 0 to before the year
+ * 10000, written out (the Date object and its C++ formatter are most of a link's decoding); other
+ * times go to Date. The civil date is the proleptic Gregorian one Date uses (days from
+ * 1970-01-01 to year, month and day by 400-year eras of 146,097 days, years starting in March).
+ */
+export function isoOfMs(ms: number): string {
+  if (!(ms >= 0 && ms < YEAR_10000) || ms !== Math.floor(ms)) return new Date(ms).toISOString()
+  const days = Math.floor(ms / 86400000)
+  const inDay = ms - days * 86400000
+  const z = days + 719468
+  const era = Math.floor(z / 146097)
+  const doe = z - era * 146097
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  )
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const month = mp < 10 ? mp + 3 : mp - 9
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+  const h = Math.floor(inDay / 3600000)
+  const min = Math.floor((inDay % 3600000) / 60000)
+  const sec = Math.floor((inDay % 60000) / 1000)
+  const milli = inDay % 1000
+  const mmm = milli < 10 ? `00${milli}` : milli < 100 ? `0${milli}` : `${milli}`
+  return `${year}-${two(month)}-${two(day)}T${two(h)}:${two(min)}:${two(sec)}.${mmm}Z`
 }
 
 function base64Text(s: string): string | null {
@@ -90,7 +125,7 @@ function base64Text(s: string): string | null {
 /** Splits a query string into its parameters (first value wins; values still percent-encoded). */
 function queryParams(query: string): Map<string, string> {
   const out = new Map<string, string>()
-  for (const part of query.split('&').slice(0, 64)) {
+  for (const part of query.split('&', 64)) {
     const eq = part.indexOf('=')
     const k = (eq < 0 ? part : part.slice(0, eq)).toLowerCase()
     if (!out.has(k)) out.set(k, eq < 0 ? '' : part.slice(eq + 1))
@@ -137,7 +172,7 @@ export function decodeSafeLink(url: string, location: 'header' | 'body' = 'body'
   const data = params.get('data')
   if (data) {
     const decoded = safeDecode(data) ?? data.replace(/%7c/gi, '|')
-    const parts = decoded.split('|').slice(0, 32)
+    const parts = decoded.split('|', 32)
     if (parts.length >= 2 && /^\d{2}$/.test(parts[0] ?? '') && /^\d{2}$/.test(parts[1] ?? ''))
       link.version = `${parts[0]}|${parts[1]}`
     const at = parts.findIndex((p) => p.includes('@'))
