@@ -6,6 +6,7 @@ import { registerConnectCommand } from './commands/connect.js'
 import { registerDemoCommand } from './commands/demo.js'
 import { registerDiscoverCommand } from './commands/discover.js'
 import { registerExplainCommand } from './commands/explain.js'
+import { registerFleetCommand } from './commands/fleet.js'
 import { registerRollbackCommand } from './commands/rollback.js'
 import { registerRunsCommand } from './commands/runs.js'
 import { registerTestCommand } from './commands/test.js'
@@ -14,6 +15,7 @@ import { registerSimulateCommand } from './commands/simulate.js'
 import { registerSandboxCommand } from './commands/sandbox.js'
 import { registerServeCommand } from './commands/serve.js'
 import { registerVendorCommands } from './commands/vendors.js'
+import { registerWorkerCommand } from './commands/worker.js'
 import { reportError } from './output.js'
 
 /**
@@ -51,6 +53,8 @@ export function buildProgram(): Command {
   registerRunsCommand(program)
   registerDemoCommand(program)
   registerServeCommand(program)
+  registerFleetCommand(program)
+  registerWorkerCommand(program)
   return program
 }
 

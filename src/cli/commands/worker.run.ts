@@ -1,0 +1,86 @@
+/** `passage worker`: the implementation, loaded when the command runs (see ./worker.ts). */
+import type { Command } from 'commander'
+import { fleetKey } from '../../app/fleet/key.js'
+import { startFleetWorker, type FleetWorkerEvent } from '../../app/fleet/worker.js'
+import { readText } from '../../app/files.js'
+import { PassageError } from '../../core/errors/index.js'
+import { openQueue, openStore, resolveFleetDatabase } from '../../store/index.js'
+import { progress } from '../connection.js'
+import { printable } from '../output.js'
+import type { WorkerOptions } from './worker.js'
+
+/** One line for a job event (tenant ids only: no secret is ever in an event). */
+function eventLine(e: FleetWorkerEvent): string {
+  const at = new Date().toISOString().slice(11, 19)
+  const what =
+    e.kind === 'start' ? 'started' : e.kind === 'retry' ? 'will retry' : (e.state ?? 'done')
+  return `${at} ${e.action} ${e.tenantId} ${what}${e.error ? `: ${printable(e.error)}` : ''}`
+}
+
+/** Runs workers until SIGTERM or SIGINT, then stops gracefully and exits 0. */
+export async function run(opts: WorkerOptions, cmd: Command): Promise<void> {
+  const concurrency = /^\s*\d+\s*$/.test(opts.concurrency) ? Number(opts.concurrency) : NaN
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    throw new PassageError(
+      'PASSAGE_E_INPUT',
+      `--concurrency takes a whole number from 1 to 64, got '${opts.concurrency.slice(0, 40)}'.`,
+    )
+  const rps = /^\s*\d+\s*$/.test(opts.requestsPerSecond) ? Number(opts.requestsPerSecond) : NaN
+  if (!Number.isInteger(rps) || rps < 1 || rps > 10_000)
+    throw new PassageError(
+      'PASSAGE_E_INPUT',
+      `--requests-per-second takes a whole number from 1 to 10000, got '${opts.requestsPerSecond.slice(0, 40)}'.`,
+    )
+  // The key first: a worker without it could take no job.
+  const keyPem = fleetKey({ ...(opts.key ? { keyFile: opts.key } : {}), env: process.env })
+  const db = cmd.optsWithGlobals<{ db?: string }>().db
+  const where = await resolveFleetDatabase({
+    ...(db ? { db } : {}),
+    env: process.env,
+    // First start and start lines only: reusing the running server is the quiet, usual case.
+    onProgress: (line: string) => {
+      if (!/^reusing/i.test(line)) progress(line)
+    },
+  })
+  const store = await openStore(where.url)
+  let lastError = 0
+  // The job expiry may be lowered for tests, demos and benchmarks, as for the fleet commands.
+  const expire = Number(process.env.PASSAGE_FLEET_JOB_EXPIRE_SECONDS)
+  const queue = await openQueue(where.url, {
+    ...(Number.isInteger(expire) && expire > 0 ? { expireInSeconds: expire } : {}),
+    onError: (e) => {
+      if (Date.now() - lastError < 10_000) return
+      lastError = Date.now()
+      progress(`job queue: ${printable(e.message)}`)
+    },
+  })
+  try {
+    const app = await store.getFleetApp()
+    if (!app)
+      throw new PassageError(
+        'PASSAGE_E_FLEET_APP',
+        'No app registration is recorded for the fleet.',
+      )
+    const caPem = app.caFile ? readText(app.caFile) : undefined
+    const worker = await startFleetWorker(store, queue, {
+      concurrency,
+      requestsPerSecond: rps,
+      keyPem,
+      ...(caPem ? { caPem } : {}),
+      ...(opts.verbose ? { onEvent: (e: FleetWorkerEvent) => progress(eventLine(e)) } : {}),
+    })
+    progress(
+      `passage worker: taking fleet jobs (${concurrency} at a time per action) for app ${app.appId}; Ctrl+C or SIGTERM stops it.`,
+    )
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'))
+      process.once('SIGINT', () => resolve('SIGINT'))
+    })
+    progress(`${signal}: finishing the running jobs (up to 30 s), then stopping...`)
+    await worker.stop({ graceful: true, timeoutMs: 30_000 })
+    progress('passage worker stopped.')
+  } finally {
+    await queue.stop({ graceful: true, timeoutMs: 5_000 }).catch(() => undefined)
+    await store.close()
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * `passage worker`: takes fleet jobs from the shared queue until SIGTERM or SIGINT. Only the
+ * registration here; the implementation loads when it runs (./worker.run.ts).
+ */
+import type { Command } from 'commander'
+
+/** The options of `passage worker`. */
+export interface WorkerOptions {
+  concurrency: string
+  requestsPerSecond: string
+  key?: string
+  verbose?: boolean
+}
+
+/** `passage worker [--concurrency N] [--key pem] [--verbose]` (and the program's --db). */
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description(
+      'run fleet jobs (plan, apply, check, rollback) from the shared queue until stopped; run it on as many machines as you like',
+    )
+    .option('--concurrency <n>', 'jobs at a time per action', '2')
+    .option(
+      '--requests-per-second <n>',
+      "this worker's request budget over all tenants (passage's own choice: Microsoft publishes no limit for the Exchange admin API)",
+      '20',
+    )
+    .option(
+      '--key <file>',
+      "the app certificate's private key (else PASSAGE_FLEET_KEY_FILE or PASSAGE_FLEET_KEY); never stored",
+    )
+    .option('--verbose', 'print one line per job')
+    .addHelpText(
+      'after',
+      `
+The database: --db <postgres-url>, else PASSAGE_FLEET_DB, else the embedded server in passage's
+data folder (one machine only). SIGTERM or Ctrl+C stops taking jobs, lets the running ones finish
+(up to 30 seconds; a job still running then is handed back to the queue for another worker), and
+exits 0.`,
+    )
+    .action(async (opts: WorkerOptions, cmd: Command) => {
+      const { run } = await import('./worker.run.js')
+      await run(opts, cmd)
+    })
+}
