@@ -147,6 +147,23 @@ describe.skipIf(!PG_URL)('the fleet job queue on PostgreSQL', () => {
     await q.stop()
   })
 
+  it('idle loops in another process wake when jobs are sent, not at their next poll', async () => {
+    // A 60 s polling interval: only the send's notification can start the job within the bound.
+    const worker = await queue({ pollingIntervalSeconds: 60 })
+    let ran = 0
+    await worker.work('apply', 2, async (job) => {
+      if (job.fleetPlanId === 'fp-wake') ran++
+    })
+    await sleep(1500) // the loops have polled once, found nothing, and sleep
+    const sender = await queue()
+    const t0 = Date.now()
+    await sender.send('apply', [{ fleetPlanId: 'fp-wake', tenantId: 'w1' }])
+    await until('the job to run', () => ran === 1, 30_000)
+    expect(Date.now() - t0).toBeLessThan(20_000)
+    await worker.stop()
+    await sender.stop()
+  })
+
   it('a send pg-boss refuses (null: the queue is gone) throws PASSAGE_E_FLEET_QUEUE; reopening recreates it', async () => {
     const q = await queue()
     await q.boss.deleteQueue(QUEUE_NAMES.rollback)

@@ -203,6 +203,40 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<J
       wakers.add(wake)
     })
 
+  // Idle loops are woken as soon as jobs are sent, from any process: `send` notifies a channel
+  // that every working queue listens on (PostgreSQL LISTEN/NOTIFY, a wake-up only: the jobs are
+  // still taken from pg-boss). Without it a loop waits out its polling interval at the start of
+  // every wave; the poll stays as the fallback while the listener reconnects.
+  let listener: pg.Client | null = null
+  let listening = false
+  async function listen(): Promise<void> {
+    if (listening || stopping) return
+    listening = true
+    const client = new pg.Client({ connectionString: url, application_name: 'passage-fleet-wake' })
+    const retry = () => {
+      if (listener === client) listener = null
+      listening = false
+      client.end().catch(() => undefined)
+      if (!stopping) setTimeout(() => void listen(), 1000).unref()
+    }
+    client.on('error', (e) => {
+      onError(cleanError(e, url))
+      retry()
+    })
+    client.on('notification', () => {
+      for (const w of [...wakers]) w()
+    })
+    try {
+      await client.connect()
+      await client.query(`LISTEN ${WAKE_CHANNEL}`)
+      listener = client
+      if (stopping) retry()
+    } catch (e) {
+      onError(cleanError(e, url))
+      retry()
+    }
+  }
+
   async function loop(action: FleetAction, handler: (job: FleetJobRun) => Promise<void>) {
     const name = QUEUE_NAMES[action]
     while (!stopping) {
@@ -283,11 +317,18 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<J
           )
         ids.push(...chunk.map((c) => c.id))
       }
+      // Wake idle workers everywhere (best effort: they poll anyway).
+      if (jobs.length)
+        await boss
+          .getDb()
+          .executeSql('select pg_notify($1, $2)', [WAKE_CHANNEL, action])
+          .catch((e: unknown) => onError(cleanError(e, url)))
       return ids
     },
     async work(action, concurrency, handler) {
       if (stopping) throw queueError('The job queue is stopped: it takes no more work.')
       const n = Math.max(1, Math.floor(concurrency))
+      void listen()
       for (let i = 0; i < n; i++) loops.push(loop(action, handler))
     },
     async cancel(action, jobIds) {
@@ -338,6 +379,8 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<J
       if (stopping && stopped) return stopped
       stopping = true
       for (const w of [...wakers]) w()
+      await listener?.end().catch(() => undefined)
+      listener = null
       stopped = (async () => {
         const timeoutMs = Math.max(0, o.timeoutMs ?? 30_000)
         if (o.graceful ?? true) {
@@ -360,6 +403,9 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<J
     },
   }
 }
+
+/** The PostgreSQL channel `send` notifies so that idle loops in every process wake at once. */
+const WAKE_CHANNEL = 'passage_fleet_jobs'
 
 /** The output of a job a stopping worker handed back (it is retried). */
 const HANDED_BACK = 'passage stopped while the job ran; handed back to the queue'
