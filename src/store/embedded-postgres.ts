@@ -328,11 +328,13 @@ export async function ensureEmbeddedPostgres(opts: {
       'passage runs as root and there is no `postgres` user to run PostgreSQL as (the server refuses root). Create it (useradd --system postgres), run passage as a normal user, or give --db postgres://...',
     )
   const bins = await findBinaries(dataDir, opts.prefer)
-  mkdirSync(dirname(dataDir), { recursive: true, mode: 0o700 })
+  // As root, folders made on the way are passable (not listable) by the `postgres` user that runs
+  // the server; the data folder itself stays private to it.
+  mkdirSync(dirname(dataDir), { recursive: true, mode: owner ? 0o711 : 0o700 })
   privateFolder(dataDir, owner)
   if (!serverCanEnter(dataDir))
     throw startError(
-      `passage runs as root and the \`postgres\` user cannot enter ${dataDir} (a parent folder is private). Point PASSAGE_DB to a folder it can reach (e.g. /var/lib/passage/passage.db), run passage as a normal user, or give --db postgres://...`,
+      `passage runs as root and the \`postgres\` user cannot enter ${dataDir} (a parent folder is private). Point PASSAGE_FLEET_PG_DIR to a folder it can reach (e.g. /var/lib/passage/pg), run passage as a normal user, or give --db postgres://...`,
     )
   return withStartLock(dataDir, async () => {
     // Another process may have started it while this one waited for the lock.
