@@ -234,4 +234,43 @@ describe('enrolTenant', () => {
     expect(t).toMatchObject({ state: 'consent-pending', access: 'read' })
     expect(t?.lastErrorCode).toBe('PASSAGE_E_FLEET_CONSENT')
   }, 30_000)
+  it('a consented app whose service principal is disabled is said at once (AADSTS7000112), not waited on as missing consent', async () => {
+    const t = sb.world.tenants.find((x) => x.fleet !== undefined)
+    if (!t) throw new Error('no generated tenant')
+    const tenant = t.snapshot.tenant
+    if (!t.apps.some((a) => a.clientId === app.appId))
+      await grantAdminConsent({
+        baseUrl: sb.url,
+        caPem: sb.caPem,
+        tenant: tenant.id,
+        clientId: app.appId,
+      })
+    const sp = t.apps.find((a) => a.clientId === app.appId)
+    if (!sp) throw new Error('no service principal after consent')
+    sp.disabled = true
+    try {
+      const t0 = Date.now()
+      await expect(
+        enrolTenant(store, {
+          tenant: tenant.id,
+          access: 'change',
+          tags: [],
+          keyPem,
+          caPem: sb.caPem,
+          pollMs: 100,
+          waitForConsentMs: 60_000,
+          onCode: () => {
+            throw new Error('no device code for a disabled app')
+          },
+        }),
+      ).rejects.toMatchObject({
+        code: 'PASSAGE_E_SIGNIN',
+        message: expect.stringContaining('AADSTS7000112') as unknown,
+      })
+      // Refused on the first try: the 60 s wait for consent never started.
+      expect(Date.now() - t0).toBeLessThan(30_000)
+    } finally {
+      sp.disabled = false
+    }
+  }, 60_000)
 })

@@ -143,6 +143,17 @@ async function waitForConsent(
       // Entra refuses the token until consent (AADSTS7000229 / 65001-like); anything else that is
       // not a sign-in refusal (the network, a bad key) is said at once.
       if (!isPassageError(e, 'PASSAGE_E_SIGNIN')) throw e
+      // A disabled service principal is consented already: waiting would never end. Entra
+      // answers AADSTS7000112, "UnauthorizedClientApplicationDisabled - The application is
+      // disabled" (entra-docs reference-error-codes.md).
+      if (/AADSTS7000112\b/.test(e.message))
+        throw new PassageError(
+          'PASSAGE_E_SIGNIN',
+          `The fleet app is disabled in ${tenant} (AADSTS7000112): consent was given, but its service principal is disabled there.`,
+          {
+            hint: "The tenant's admin enables it again (Entra admin center, Enterprise applications, the app's Properties: Enabled for users to sign in), then run passage fleet enrol again.",
+          },
+        )
       const reason = safeMessage(e.message)
       if (reason !== lastReason) say(`Not yet: ${reason}`)
       lastReason = reason
