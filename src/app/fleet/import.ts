@@ -209,12 +209,9 @@ export async function importTenants(
       lastErrorMessage: problem ? safeMessage(problem.message) : null,
     }
     await store.upsertFleetTenant(t)
-    if (problem)
-      refused.push({
-        line: row.line,
-        reason: `recorded no-access: the app cannot act in ${row.name}: ${safeMessage(problem.message)}`,
-      })
-    else imported.push((await store.getFleetTenant(row.tenantId)) as FleetTenant)
+    // A tenant the app cannot reach yet is imported all the same, as no-access with the reason:
+    // the line was right, Microsoft 365 refused (the CLI exits 3 for it, 2 for a bad line).
+    imported.push((await store.getFleetTenant(row.tenantId)) as FleetTenant)
   }
   // A few at a time: proving signs the app in to each tenant.
   let next = 0
