@@ -45,9 +45,17 @@ function passage(env: Record<string, string>, ...args: string[]): Promise<Run> {
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
+    child.on('close', (code) => {
+      said.push(stdout, stderr)
+      resolve({ code, stdout, stderr })
+    })
   })
 }
+
+/** Everything the CLI printed in this file, for the secret scan at the end. */
+const said: string[] = []
+/** The device codes the CLI showed (kept nowhere). */
+const deviceCodes: string[] = []
 
 /** A fresh database on the test server, for this file alone. */
 async function freshDatabase(url: string): Promise<string> {
@@ -85,6 +93,7 @@ describe.skipIf(!PG)('passage fleet (CLI, sandbox fleet, PostgreSQL)', () => {
   let appId: string
   const original = new Map<string, string>()
   let fleetPlanId = ''
+  let keyPem = ''
 
   beforeAll(async () => {
     dbUrl = await freshDatabase(PG!)
@@ -98,6 +107,7 @@ describe.skipIf(!PG)('passage fleet (CLI, sandbox fleet, PostgreSQL)', () => {
     writeFileSync(join(dir, 'ca.pem'), sb.caPem)
     writeFileSync(join(dir, 'app.pem'), reg.certificatePem)
     writeFileSync(join(dir, 'app.key'), reg.privateKeyPem, { mode: 0o600 })
+    keyPem = reg.privateKeyPem
     chmodSync(join(dir, 'app.key'), 0o600)
     const ok = sb.world.tenants.filter(healthy)
     expect(ok.length, 'the generated fleet has enough healthy tenants').toBeGreaterThanOrEqual(11)
@@ -418,7 +428,44 @@ describe.skipIf(!PG)('passage fleet (CLI, sandbox fleet, PostgreSQL)', () => {
       tenant: { name, state: 'enrolled', access: 'change', tags: ['late'] },
     })
     expect(r.codes).toHaveLength(1)
+    deviceCodes.push(...r.codes)
+    said.push(r.stdout, r.stderr)
     const p = await passage(env, 'fleet', 'plan', 'trustifi', '--tenants', 'tag:late', '--json')
     expect(p.code, p.stderr).toBe(0)
   }, 300_000)
+
+  it('after the whole run: no secret in the store, the job queue or what the CLI printed', async () => {
+    // Every row of passage's tables and of pg-boss's (job data, outputs, the dead letter), as text.
+    const c = new pg.Client({ connectionString: dbUrl })
+    await c.connect()
+    let stored = ''
+    try {
+      const { rows: tables } = await c.query<{ schema: string; name: string }>(
+        `select table_schema as schema, table_name as name from information_schema.tables
+         where table_schema in ('public', 'passage_jobs') and table_type = 'BASE TABLE'`,
+      )
+      expect(tables.some((t) => t.schema === 'passage_jobs' && t.name === 'job')).toBe(true)
+      for (const t of tables) {
+        const { rows } = await c.query<{ row: string }>(
+          `select row_to_json(x)::text as row from "${t.schema}"."${t.name}" x`,
+        )
+        stored += rows.map((r) => r.row).join('\n')
+      }
+    } finally {
+      await c.end()
+    }
+    expect(stored).toContain('fleet_plan_id') // the scan read the fleet's rows
+    const keyBody = keyPem.split('\n')[2] ?? 'no key line'
+    const jwt = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]+/
+    for (const [where, text] of [
+      ['the store and the queue', stored],
+      ['the CLI output', said.join('\n')],
+    ] as const) {
+      expect(text, where).not.toContain('PRIVATE KEY')
+      expect(text, where).not.toContain(keyBody)
+      expect(text, where).not.toMatch(jwt)
+    }
+    // The device code is shown to the admin (that is its purpose), never kept.
+    for (const code of deviceCodes) expect(stored).not.toContain(code)
+  }, 120_000)
 })
