@@ -34,9 +34,9 @@ import { runFleetJob } from '../src/app/fleet/job.js'
 import { createFleetPlan, waitForItems } from '../src/app/fleet/orchestrate.js'
 import { RequestBudget, TenantSessions } from '../src/app/fleet/tenant-sessions.js'
 import { applyFleet, rollbackFleet } from '../src/app/fleet/waves.js'
-import { canonicalJson } from '../src/core/hash.js'
 import type { SandboxTenant } from '../src/sandbox/contracts.js'
 import { fleetRegistration } from '../src/sandbox/fleet/index.js'
+import { heldStateJson } from '../src/app/demo.js'
 import { startSandbox } from '../src/sandbox/index.js'
 import {
   ensureEmbeddedPostgres,
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   console.log(
     `sandbox: ${fleet.length} generated tenants (${ready.length} consented with the role) in ${secs(ms(t0))}; ${FAULTS}`,
   )
-  const original = new Map(fleet.map((t) => [t.snapshot.tenant.id, stateJson(t)]))
+  const original = new Map(fleet.map((t) => [t.snapshot.tenant.id, heldStateJson(t.snapshot)]))
 
   const certFile = join(dir, 'app.crt')
   const keyFile = join(dir, 'app.key')
@@ -267,7 +267,9 @@ async function main(): Promise<void> {
   console.log(`rollback: ${secs(rollbackMs)}; ${countStates(rollbackItems)}`)
   const wall = ms(total)
 
-  const notBack = fleet.filter((x) => stateJson(x) !== original.get(x.snapshot.tenant.id))
+  const notBack = fleet.filter(
+    (x) => heldStateJson(x.snapshot) !== original.get(x.snapshot.tenant.id),
+  )
   const dead = await queue.deadLetters(1000)
 
   // --- the bound ----------------------------------------------------------------------------
@@ -293,17 +295,6 @@ async function main(): Promise<void> {
             .join(', ')})`
         : ''
     }`,
-  )
-}
-
-/** Canonical JSON of what passage may change in a sandbox tenant, its WhenChanged stamps aside. */
-function stateJson(t: SandboxTenant): string {
-  return canonicalJson(
-    JSON.parse(
-      JSON.stringify({ state: t.snapshot.state, presets: t.snapshot.presets }, (k, v: unknown) =>
-        /^When(Changed|Created)/.test(k) ? undefined : v,
-      ),
-    ),
   )
 }
 

@@ -138,6 +138,21 @@ export function surfaceJson(s: TenantSnapshot): string {
   return canonicalJson({ state: s.state, presets: s.presets })
 }
 
+/**
+ * surfaceJson of a tenant as the sandbox holds it, its WhenChanged / WhenCreated stamps aside
+ * (an undo leaves the object as it was but stamped anew): the fleet demo and bench/fleet.ts
+ * compare every tenant with how it started this way.
+ */
+export function heldStateJson(s: TenantSnapshot): string {
+  return canonicalJson(
+    JSON.parse(
+      JSON.stringify({ state: s.state, presets: s.presets }, (k, v: unknown) =>
+        /^When(Changed|Created)/.test(k) ? undefined : v,
+      ),
+    ),
+  )
+}
+
 /** The top-level surfaces whose JSON differs (for a readable report when they do). */
 function differences(a: TenantSnapshot, b: TenantSnapshot): string[] {
   const keys = Object.keys(a.state) as (keyof TenantSnapshot['state'])[]

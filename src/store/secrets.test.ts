@@ -1,30 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { findSecret, mayHoldSecret } from './secrets.js'
+import { findSecret, mayHoldSecret, SECRET_KEY_NAMES } from './secrets.js'
 
-/** The key names findSecret refuses (as secrets.ts lists them, normalised). */
-const NAMES = [
-  'accesstoken',
-  'refreshtoken',
-  'idtoken',
-  'token',
-  'bearer',
-  'authorization',
-  'password',
-  'passwd',
-  'secret',
-  'clientsecret',
-  'clientassertion',
-  'privatekey',
-  'apikey',
-  'certificatepassword',
-  'passphrase',
-  'devicecode',
-  'usercode',
-  'credential',
-  'credentials',
-  'assertion',
-  'cookie',
-]
+/** The key names findSecret refuses (normalised). */
+const NAMES = SECRET_KEY_NAMES
 
 /** What findSecret's normalisation drops between letters, raw or as JSON escapes them. */
 const SEPARATORS = [

@@ -1,7 +1,7 @@
 import { PassageError } from '../core/errors/index.js'
 
 /** Key names (lower case, without `_`, `-` or `.`) that hold credentials. */
-const SECRET_KEYS = new Set([
+export const SECRET_KEY_NAMES: readonly string[] = [
   'accesstoken',
   'refreshtoken',
   'idtoken',
@@ -23,7 +23,8 @@ const SECRET_KEYS = new Set([
   'credentials',
   'assertion',
   'cookie',
-])
+]
+const SECRET_KEYS = new Set(SECRET_KEY_NAMES)
 
 /** A JWT (what bearer tokens look like) or an `Authorization: Bearer` value, anywhere in a string. */
 const SECRET_VALUE = /(\bbearer\s+\S{20,}|eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]*)/i

@@ -29,6 +29,7 @@ import { rollback } from '../rollback.js'
 import type { Session } from '../session.js'
 import { classifyFailure, safeMessage } from './item-state.js'
 import type { LeasedSession } from './tenant-sessions.js'
+import { emptyItem } from './orchestrate.js'
 
 /** A job as the queue gives it: the item's key, and how many times it was retried already. */
 export interface FleetJobInput {
@@ -94,21 +95,10 @@ export async function runFleetJob(
   deps: FleetJobDeps,
 ): Promise<FleetItem> {
   const now = deps.now ?? (() => new Date())
-  const key = { fleetPlanId: job.fleetPlanId, tenantId: job.tenantId, action }
   const existing = await store.getFleetItem(job.fleetPlanId, job.tenantId, action)
   const base: Omit<FleetItem, 'updatedAt'> = existing
     ? { ...existing }
-    : {
-        ...key,
-        state: 'queued',
-        planHash: null,
-        changeKey: null,
-        runId: null,
-        errorCode: null,
-        errorMessage: null,
-        detail: null,
-        attempts: 0,
-      }
+    : emptyItem(job.fleetPlanId, job.tenantId, action)
   const handedBack = () =>
     new PassageError(
       'PASSAGE_E_FLEET_STOPPED',

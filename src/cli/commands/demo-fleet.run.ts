@@ -19,7 +19,7 @@ import { enrolTenant } from '../../app/fleet/enrol.js'
 import { createFleetPlan, waitForItems } from '../../app/fleet/orchestrate.js'
 import { fleetPlanSummary } from '../../app/fleet/summary.js'
 import { applyFleet, rollbackFleet } from '../../app/fleet/waves.js'
-import { canonicalJson } from '../../core/hash.js'
+import { heldStateJson } from '../../app/demo.js'
 import type { SandboxTenant } from '../../sandbox/contracts.js'
 import { fleetRegistration } from '../../sandbox/fleet/index.js'
 import { approveDeviceCode, startSandbox } from '../../sandbox/index.js'
@@ -40,17 +40,6 @@ export interface FleetDemoOptions {
   tenants: number
   workers: number
   json?: boolean
-}
-
-/** Canonical JSON of a sandbox tenant's surfaces and presets, its WhenChanged stamps aside. */
-function stateJson(t: SandboxTenant): string {
-  return canonicalJson(
-    JSON.parse(
-      JSON.stringify({ state: t.snapshot.state, presets: t.snapshot.presets }, (k, v: unknown) =>
-        /^When(Changed|Created)/.test(k) ? undefined : v,
-      ),
-    ),
-  )
 }
 
 /** A tenant whose admin consented and whose app's service principal is enabled. */
@@ -111,7 +100,7 @@ export async function runFleetDemo(opts: FleetDemoOptions): Promise<number> {
     )
     closers.push(() => sb.close())
     const fleet = sb.world.tenants.filter((t) => t.fleet !== undefined)
-    const original = new Map(fleet.map((t) => [t.snapshot.tenant.id, stateJson(t)]))
+    const original = new Map(fleet.map((t) => [t.snapshot.tenant.id, heldStateJson(t.snapshot)]))
     log(`Sandbox at ${sb.url}: ${fleet.length} generated tenants (seed 1).`)
 
     const keyFile = join(dir, 'app-key.pem')
@@ -237,7 +226,8 @@ export async function runFleetDemo(opts: FleetDemoOptions): Promise<number> {
     const touched = new Set((await store.listFleetItems(fp.id, 'apply')).map((i) => i.tenantId))
     const differ = fleet.filter(
       (t) =>
-        touched.has(t.snapshot.tenant.id) && stateJson(t) !== original.get(t.snapshot.tenant.id),
+        touched.has(t.snapshot.tenant.id) &&
+        heldStateJson(t.snapshot) !== original.get(t.snapshot.tenant.id),
     )
     if (differ.length)
       problems.push(
