@@ -56,8 +56,11 @@ function sqlite(location: string): Kysely<Database> {
 
 function postgres(url: string): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 })
-  // An idle client losing its server must not crash the process; the next query reports it.
+  // A client losing its server must not crash the process, idle (the pool's error) or checked
+  // out (the client's own error event, which pg emits when the socket fails between queries and
+  // nobody listens once the pool has lent it): the query at hand or the next one reports it.
   pool.on('error', () => {})
+  pool.on('connect', (client) => client.on('error', () => {}))
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { listedNames, newFleetPlanId, validatePlanRequest } from './orchestrate.js'
+import { PassageError } from '../../core/errors/index.js'
+import { listedNames, newFleetPlanId, pollThroughLoss, validatePlanRequest } from './orchestrate.js'
 
 describe('fleet orchestration: selectors and requests', () => {
   it('lists the names of a comma list or a file, lower-cased, once each; all and tag: list none', () => {
@@ -46,5 +47,27 @@ describe('fleet orchestration: selectors and requests', () => {
     const a = newFleetPlanId()
     expect(a).toMatch(/^fp-[0-9a-f]{8}$/)
     expect(newFleetPlanId()).not.toBe(a)
+  })
+})
+
+describe('a fleet wait through a lost database', () => {
+  const lost = () => Promise.reject(new PassageError('PASSAGE_E_STORE_IO', 'lost the database'))
+
+  it('reads again (null) while the database is lost, and forgets the loss once it answers', async () => {
+    const loss = { since: null as number | null }
+    expect(await pollThroughLoss(loss, lost)).toBeNull()
+    expect(loss.since).not.toBeNull()
+    expect(await pollThroughLoss(loss, () => Promise.resolve(7))).toBe(7)
+    expect(loss.since).toBeNull()
+  })
+
+  it('gives up after a minute of loss, and never hides another error', async () => {
+    const loss = { since: Date.now() - 61_000 }
+    await expect(pollThroughLoss(loss, lost)).rejects.toMatchObject({ code: 'PASSAGE_E_STORE_IO' })
+    await expect(
+      pollThroughLoss({ since: null }, () =>
+        Promise.reject(new PassageError('PASSAGE_E_INTERNAL', 'a bug')),
+      ),
+    ).rejects.toMatchObject({ code: 'PASSAGE_E_INTERNAL' })
   })
 })

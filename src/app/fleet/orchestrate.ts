@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { PassageError } from '../../core/errors/index.js'
+import { isPassageError, PassageError } from '../../core/errors/index.js'
 import { parsePresetNames } from '../../core/planner/presets.js'
 import type {
   FleetAction,
@@ -227,6 +227,31 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   })
 }
 
+/** How long a fleet wait keeps reading while the database is unreachable. */
+const STORE_LOSS_MS = 60_000
+
+/**
+ * One poll of a fleet wait: the database may go away for a moment (a PostgreSQL restart, a
+ * fail-over) while the workers carry on, so a lost database (PASSAGE_E_STORE_IO) gives `null`
+ * ("read again later") for up to a minute from the first loss; then, or for any other error, it
+ * throws. `loss` keeps when the loss began between polls.
+ */
+export async function pollThroughLoss<T>(
+  loss: { since: number | null },
+  read: () => Promise<T>,
+): Promise<T | null> {
+  try {
+    const value = await read()
+    loss.since = null
+    return value
+  } catch (e) {
+    if (!isPassageError(e, 'PASSAGE_E_STORE_IO')) throw e
+    loss.since ??= Date.now()
+    if (Date.now() - loss.since > STORE_LOSS_MS) throw e
+    return null
+  }
+}
+
 /**
  * Waits until no item of `action` is queued or running (polling the counts every `pollMs`,
  * default 300), reporting the counts; returns the items. With `signal` aborted, returns the items
@@ -243,8 +268,13 @@ export async function waitForItems(
   } = {},
 ): Promise<FleetItem[]> {
   const pollMs = opts.pollMs ?? 300
+  const loss = { since: null as number | null }
   for (;;) {
-    const counts = await store.countFleetItems(fleetPlanId, action)
+    const counts = await pollThroughLoss(loss, () => store.countFleetItems(fleetPlanId, action))
+    if (counts === null) {
+      await sleep(Math.max(pollMs, 1000), opts.signal)
+      continue
+    }
     const total = countOf(counts, Object.keys(counts) as FleetItemState[])
     opts.onProgress?.(counts, total)
     if (countOf(counts, PENDING_STATES) === 0 || opts.signal?.aborted) break

@@ -21,6 +21,7 @@ import {
   emptyItem,
   type ItemCounts,
   PENDING_STATES,
+  pollThroughLoss,
   requireFleetPlan,
   sleep,
 } from './orchestrate.js'
@@ -150,13 +151,23 @@ async function phase(
   const jobOf = new Map(tenants.map((t, i) => [t.tenantId, ids[i]!]))
   let stopped: string | null = null
   let cancelled = 0
+  const loss = { since: null as number | null }
   for (;;) {
-    const counts = await store.countFleetItems(fleetPlanId, action)
-    opts.onProgress?.(action, counts, countOf(counts, Object.keys(counts) as FleetItemState[]))
-    if (!stopped && opts.stopWhen) {
-      stopped = await opts.stopWhen()
-      if (stopped) cancelled = await cancelQueued(store, queue, fleetPlanId, action, jobOf)
+    // A database lost for a moment (restarted) is read again; the workers carry on meanwhile.
+    const polled = await pollThroughLoss(loss, async () => {
+      const counts = await store.countFleetItems(fleetPlanId, action)
+      opts.onProgress?.(action, counts, countOf(counts, Object.keys(counts) as FleetItemState[]))
+      if (!stopped && opts.stopWhen) {
+        stopped = await opts.stopWhen()
+        if (stopped) cancelled = await cancelQueued(store, queue, fleetPlanId, action, jobOf)
+      }
+      return counts
+    })
+    if (polled === null) {
+      await sleep(Math.max(opts.pollMs ?? 300, 1000), opts.signal)
+      continue
     }
+    const counts = polled
     if (countOf(counts, PENDING_STATES) === 0 || opts.signal?.aborted) break
     await sleep(opts.pollMs ?? 300, opts.signal)
   }
