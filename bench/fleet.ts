@@ -145,7 +145,13 @@ async function main(): Promise<void> {
       lastErrorCode: null,
       lastErrorMessage: null,
     })
-  const queue = await openQueue(url, { onError: () => {} })
+  // This process opens the queues first, so its options are theirs: with --kill a job whose
+  // worker died expires after 20 s, and this process's pg-boss looks for expired jobs every 5 s
+  // (pg-boss's default is 600 s and 120 s).
+  const queue = await openQueue(url, {
+    onError: () => {},
+    ...(flags.kill ? { expireInSeconds: 20, maintenanceIntervalSeconds: 5 } : {}),
+  })
   cleanups.push(() => queue.stop({ graceful: false }))
 
   // --- the workers: separate processes ------------------------------------------------------
