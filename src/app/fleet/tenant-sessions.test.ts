@@ -10,7 +10,7 @@ function fakeClock() {
 }
 
 describe('RequestBudget', () => {
-  it('lets a burst through at once, then one request per 1/rate seconds', async () => {
+  it('sandbox.fleet-throttling: lets a burst through at once, then one request per 1/rate seconds', async () => {
     const c = fakeClock()
     const b = new RequestBudget(20, 20, c.now, c.sleep)
     for (let i = 0; i < 20; i++) await b.take()

@@ -199,4 +199,70 @@ export const ROWS: readonly BehaviourRow[] = [
     disagreement:
       'Entra documents the device code flow as a polling protocol (authorization_pending, then repeat after the interval) and says nothing of holding a poll. The hold is a sandbox-only convenience for the demo: the answers a client sees (tokens, authorization_declined, authorization_pending) are Entra’s, only their timing differs; by default the sandbox answers at once.',
   },
+  {
+    id: 'sandbox.fleet-admin-consent',
+    area: 'sandbox',
+    rule: "A multi-tenant app is consented per tenant at {authority}/{tenant}/adminconsent?client_id=; until then Entra refuses the app's client-credentials token (AADSTS700016), a disabled service principal is refused (AADSTS7000112), and an app-only token's oid is the service principal in that tenant.",
+    sources: [
+      {
+        page: 'MicrosoftDocs/office-docs-powershell:exchange/docs-conceptual/app-only-auth-powershell-v2.md',
+        read: READ,
+      },
+      { page: 'MicrosoftDocs/entra-docs:docs/identity-platform/v2-admin-consent.md', read: READ },
+      {
+        page: 'MicrosoftDocs/entra-docs:docs/identity-platform/reference-error-codes.md',
+        read: READ,
+      },
+    ],
+    code: [
+      'src/app/fleet/enrol.ts',
+      'src/sandbox/identity/consent.ts',
+      'src/sandbox/identity/tokens.ts',
+    ],
+    tests: ['src/sandbox/identity/consent.test.ts'],
+    disagreement:
+      'The v2 page says never to trust the tenant the consent redirect returns: passage proves consent by signing the app in to the tenant it asked for.',
+  },
+  {
+    id: 'sandbox.fleet-app-role',
+    area: 'sandbox',
+    rule: "The app's service principal gets its Exchange permissions through Exchange RBAC (New-ServicePrincipal, then Add-RoleGroupMember): Organization Management to change protection policies, View-Only Organization Management to read them.",
+    sources: [
+      {
+        page: 'MicrosoftDocs/office-docs-powershell:exchange/docs-conceptual/app-only-auth-powershell-v2.md',
+        read: READ,
+      },
+      {
+        page: 'MicrosoftDocs/office-docs-powershell:exchange/exchange-ps/ExchangePowerShell/New-ServicePrincipal.md',
+        read: READ,
+      },
+      {
+        page: 'MicrosoftDocs/office-docs-powershell:exchange/exchange-ps/ExchangePowerShell/Add-RoleGroupMember.md',
+        read: READ,
+      },
+    ],
+    code: [
+      'src/app/fleet/enrol.ts',
+      'src/sandbox/engine/service-principals.ts',
+      'src/sandbox/engine/rbac.ts',
+    ],
+    tests: ['src/sandbox/engine/service-principals.test.ts'],
+    disagreement:
+      'The app-only page says anti-spam, anti-malware and anti-phishing need Exchange Administrator (or Global Administrator) and that Security Administrator is not enough; the Defender pages say Security Administrator suffices. Microsoft names no narrower Exchange role set for these cmdlets (UNCONFIRMED, said in the enrol output and the README); the sandbox treats the two role groups as Exchange Administrator and Global Reader (UNCONFIRMED, rbac.ts).',
+  },
+  {
+    id: 'sandbox.fleet-throttling',
+    area: 'sandbox',
+    rule: "Microsoft publishes no request limit for the Exchange admin API: passage honours Retry-After inside a job and keeps a per-worker request budget of its own choosing; the sandbox's per-tenant throttle numbers are its own.",
+    sources: [
+      {
+        page: 'MicrosoftDocs/office-docs-powershell:exchange/docs-conceptual/app-only-auth-powershell-v2.md',
+        read: READ,
+      },
+    ],
+    code: ['src/app/fleet/tenant-sessions.ts', 'src/sandbox/http/budget.ts'],
+    tests: ['src/app/fleet/tenant-sessions.test.ts'],
+    disagreement:
+      'Microsoft is silent: no number, no 429-or-503 rule, no per-app or per-tenant scope for this API.',
+  },
 ]

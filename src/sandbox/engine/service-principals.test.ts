@@ -31,7 +31,7 @@ function consented(tenant: SandboxTenant): { oid: string; app: Caller } {
 }
 
 describe('Exchange RBAC for service principals', () => {
-  it('lets an Exchange Administrator reference the consented app and add it to Organization Management', () => {
+  it('sandbox.fleet-app-role: lets an Exchange Administrator reference the consented app and add it to Organization Management', () => {
     const { eop, call } = sandbox()
     const { oid } = consented(eop)
     const created = ok(

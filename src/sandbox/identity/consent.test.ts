@@ -40,7 +40,7 @@ const page = (tenant: string, query: Record<string, string>) =>
 const flowOf = (text: string) => /name="flow" value="([^"]+)"/.exec(text)?.[1] ?? ''
 
 describe('admin consent', () => {
-  it('shows the app and its permissions, escaped, on the v1 and v2.0 paths', async () => {
+  it('sandbox.fleet-admin-consent: shows the app and its permissions, escaped, on the v1 and v2.0 paths', async () => {
     for (const path of ['adminconsent', 'v2.0/adminconsent']) {
       const r = await httpsFetch(
         `${server.base}/${eop.snapshot.tenant.name}/${path}?client_id=${CLIENT}`,
