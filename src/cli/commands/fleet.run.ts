@@ -14,9 +14,10 @@ import type { FleetPlanSummary } from '../../app/fleet/summary.js'
 import type { FleetWorker } from '../../app/fleet/worker.js'
 import { PassageError } from '../../core/errors/index.js'
 import { MICROSOFT_ENDPOINTS, resolveEndpoints } from '../../exchange/index.js'
-import type { FleetApp, FleetItemState, FleetTenant, JobQueue, Store } from '../../store/index.js'
+import type { FleetApp, FleetTenant, JobQueue, Store } from '../../store/index.js'
 import { progress, requireYesOrTerminal, confirmOrYes, showDeviceCode } from '../connection.js'
 import { paint, printable, printJson } from '../output.js'
+import { progressDisplay } from '../progress-bar.js'
 import { table } from '../table.js'
 import type {
   FleetAppSetOptions,
@@ -156,44 +157,6 @@ function actor(): string {
     // no user name (a container without a passwd entry)
   }
   return `${user}@${hostname()}`
-}
-
-/**
- * A progress display on standard error: a bar on a terminal, else a counts line at most every
- * 2 seconds when the counts change.
- */
-function progressDisplay(label: string) {
-  const tty = Boolean(process.stderr.isTTY)
-  let lastAt = 0
-  let lastLine = ''
-  let shown = false
-  return {
-    update(counts: Partial<Record<FleetItemState, number>>, total: number, what = label) {
-      const finished = total - (counts.queued ?? 0) - (counts.running ?? 0)
-      const parts = (Object.entries(counts) as [FleetItemState, number][])
-        .filter(([, n]) => n > 0)
-        .map(([s, n]) => `${s} ${n}`)
-      const words = `${what}: ${finished}/${total} finished (${parts.join(', ')})`
-      if (tty) {
-        const width = 24
-        const filled = total ? Math.round((finished / total) * width) : width
-        process.stderr.write(
-          `\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${words}`,
-        )
-        shown = true
-        return
-      }
-      const now = Date.now()
-      if (words === lastLine || (now - lastAt < 2000 && finished < total)) return
-      lastAt = now
-      lastLine = words
-      progress(words)
-    },
-    end() {
-      if (tty && shown) process.stderr.write('\n')
-      shown = false
-    },
-  }
 }
 
 /** `1 tenant`, `2 tenants`. */
