@@ -11,6 +11,7 @@ import { registerRollbackCommand } from './commands/rollback.js'
 import { registerRunsCommand } from './commands/runs.js'
 import { registerTestCommand } from './commands/test.js'
 import { registerPlanCommand } from './commands/plan.js'
+import { registerReportCommand } from './commands/report.js'
 import { registerSimulateCommand } from './commands/simulate.js'
 import { registerSandboxCommand } from './commands/sandbox.js'
 import { registerServeCommand } from './commands/serve.js'
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerTestCommand(program)
   registerRollbackCommand(program)
   registerRunsCommand(program)
+  registerReportCommand(program)
   registerDemoCommand(program)
   registerServeCommand(program)
   registerFleetCommand(program)
