@@ -1,6 +1,8 @@
 import { Migrator, sql, type CreateTableBuilder, type Kysely, type Migration } from 'kysely'
 import { PassageError } from '../core/errors/index.js'
+import { requestBudgetMigration } from './migration-0006-request-budget.js'
 import type { Database, DialectName } from './schema.js'
+import { monitorMigration } from './migration-0007-monitor.js'
 
 /** Names of the migration bookkeeping tables. */
 export const MIGRATION_TABLE = 'passage_migration'
@@ -266,6 +268,8 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0003_local_keys': localKeys,
     '0004_run_details': runDetails,
     '0005_fleet': fleet,
+    '0006_request_budget': requestBudgetMigration(dialect),
+    '0007_monitor': monitorMigration(),
   }
 }
 

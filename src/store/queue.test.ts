@@ -311,6 +311,64 @@ describe.skipIf(!PG_URL)('the fleet job queue on PostgreSQL', () => {
     await q.stop()
   })
 
+  it('a handler answering `again` has the job sent again to start no sooner than asked, counting one attempt; the old job completes', async () => {
+    const q = await queue()
+    const [first] = await q.send('rollback', [{ fleetPlanId: 'fp-again', tenantId: 'ra' }])
+    const runs: { id: string; retryCount: number; at: number }[] = []
+    let askedAt = 0
+    await q.work('rollback', 1, async (job) => {
+      if (job.fleetPlanId !== 'fp-again') return
+      runs.push({ id: job.id, retryCount: job.retryCount, at: Date.now() })
+      if (runs.length === 1) {
+        askedAt = Date.now()
+        return { again: { afterMs: 2000 } }
+      }
+    })
+    await until('the second run', () => runs.length >= 2)
+    const [one, two] = runs
+    // Not before the wait asked for (the start is the database's now() + 2 s, taken after askedAt).
+    expect((two?.at ?? 0) - askedAt).toBeGreaterThanOrEqual(2000)
+    expect(one).toMatchObject({ id: first, retryCount: 0 })
+    // A new job for the same item, its attempt counted; the old one completed, naming it.
+    expect(two?.id).not.toBe(first)
+    expect(two?.retryCount).toBe(1)
+    const old = await q.boss.getJobById(QUEUE_NAMES.rollback, first ?? '')
+    expect(old?.state).toBe('completed')
+    expect(old?.output).toMatchObject({ again: two?.id, afterSeconds: 2 })
+    const again = await q.boss.getJobById(QUEUE_NAMES.rollback, two?.id ?? '')
+    expect(again?.data).toEqual({ fleetPlanId: 'fp-again', tenantId: 'ra', retries: 1 })
+    // The retry limit holds over the chain: 3 in all, 1 used.
+    expect(again?.retryLimit).toBe(2)
+    await until('the second job completed', async () => {
+      const j = await q.boss.getJobById(QUEUE_NAMES.rollback, two?.id ?? '')
+      return j?.state === 'completed'
+    })
+    expect(runs).toHaveLength(2)
+    await q.stop()
+  }, 30_000)
+
+  it('`again` with no attempt left fails the job for good: it lands in the dead letter, not run again', async () => {
+    const q = await queue({ retryLimit: 1 })
+    const [first] = await q.send('rollback', [{ fleetPlanId: 'fp-again-last', tenantId: 'rl' }])
+    const runs: number[] = []
+    await q.work('rollback', 1, async (job) => {
+      if (job.fleetPlanId !== 'fp-again-last') return
+      runs.push(job.retryCount)
+      return { again: { afterMs: 1000 } }
+    })
+    await until('the dead letter', async () =>
+      (await q.deadLetters()).some((d) => d.job.tenantId === 'rl'),
+    )
+    // Once as sent, once more as sent again (its retry limit 0): no third run.
+    expect(runs).toEqual([0, 1])
+    const dead = (await q.deadLetters()).find((d) => d.job.tenantId === 'rl')
+    expect(dead?.error).toBe('asked to run again with no attempt left')
+    expect((await q.boss.getJobById(QUEUE_NAMES.rollback, first ?? ''))?.state).toBe('completed')
+    await sleep(1500)
+    expect(runs).toEqual([0, 1])
+    await q.stop()
+  }, 30_000)
+
   it('reported no background error holding a secret', () => {
     for (const e of errors) expect(e.message).not.toContain(JWT)
   })

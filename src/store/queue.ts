@@ -32,17 +32,36 @@ export interface QueueOptions {
   onError?: (e: Error) => void
 }
 
-/** One job, as a worker handler sees it. */
+/**
+ * One job, as a worker handler sees it. `retryCount` counts every earlier attempt of the item's
+ * job: pg-boss's own retries plus those of the jobs it was sent again from (`again`).
+ */
 export type FleetJobRun = FleetJob & { id: string; retryCount: number }
+
+/**
+ * What a handler may answer instead of finishing: run the item again no sooner than `afterMs`
+ * (Exchange's Retry-After), an attempt like pg-boss's own retries (the retry limit counts it).
+ */
+export interface JobAgain {
+  again: { afterMs: number }
+}
+
+/** A job's data in the queue: the item's ids, and the attempts made before this job was sent. */
+interface FleetJobData extends FleetJob {
+  retries?: number
+}
 
 export interface JobQueue {
   /** Sends one job per item; returns job ids in order. Throws if pg-boss refuses one. */
   send(action: FleetAction, jobs: FleetJob[]): Promise<string[]>
-  /** Runs `concurrency` loops taking jobs of `action`; a handler that throws fails the job (pg-boss retries it). */
+  /**
+   * Runs `concurrency` loops taking jobs of `action`; a handler that throws fails the job (pg-boss
+   * retries it with its backoff); one that answers JobAgain has it sent again for later.
+   */
   work(
     action: FleetAction,
     concurrency: number,
-    handler: (job: FleetJobRun) => Promise<void>,
+    handler: (job: FleetJobRun) => Promise<void | JobAgain>,
   ): Promise<void>
   cancel(action: FleetAction, jobIds: string[]): Promise<void>
   /** Jobs in the dead-letter queue: what failed for good, with the last error message. */
@@ -112,6 +131,12 @@ function cleanError(e: unknown, url: string): Error {
 
 function queueError(message: string, e?: unknown): PassageError {
   return new PassageError('PASSAGE_E_FLEET_QUEUE', message, { cause: e })
+}
+
+/** Attempts made before this job was sent (0 for a job `send` made). */
+function retriesOf(data: unknown): number {
+  const r = (data as Partial<FleetJobData> | null)?.retries
+  return typeof r === 'number' && Number.isInteger(r) && r > 0 ? r : 0
 }
 
 function jobOf(data: unknown): FleetJob {
@@ -237,7 +262,56 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<J
     }
   }
 
-  async function loop(action: FleetAction, handler: (job: FleetJobRun) => Promise<void>) {
+  /**
+   * Sends the item's job again to start in `afterMs` (the database's clock: a relative start, so
+   * no machine's clock matters), its attempts so far in its data and the retry limit lowered by
+   * them, so that the limit holds over the whole chain; then completes the old job. Send then
+   * complete: a crash between the two leaves at most a duplicate job, which the store's tenant
+   * lease and the apply journal make harmless (a second run resumes or finds nothing to do).
+   * If the send fails, the old job is failed instead: pg-boss retries it with its own backoff.
+   */
+  async function sendAgain(
+    name: string,
+    job: PgBoss.JobWithMetadata<FleetJob>,
+    attempts: number,
+    afterMs: number,
+  ): Promise<void> {
+    const id = randomUUID()
+    const seconds = Math.max(1, Math.ceil(afterMs / 1000))
+    try {
+      const data: FleetJobData = { ...jobOf(job.data), retries: attempts }
+      await boss.insert([
+        {
+          id,
+          name,
+          data,
+          // A number of seconds: pg-boss adds it to the database's now().
+          startAfter: String(seconds),
+          ...queueOpts,
+          retryLimit: Math.max(0, cfg.retryLimit - attempts),
+        },
+      ])
+      const { rows } = (await boss
+        .getDb()
+        .executeSql(
+          `select count(*)::int as n from ${QUEUE_SCHEMA}.job where name = $1 and id = $2`,
+          [name, id],
+        )) as { rows: { n: number }[] }
+      if ((rows[0]?.n ?? 0) !== 1) throw new Error(`queue ${name} did not take the job`)
+    } catch (e) {
+      onError(cleanError(e, url))
+      await boss.fail(name, job.id, {
+        message: `could not send the job again after Retry-After: ${cleanError(e, url).message}`,
+      })
+      return
+    }
+    await boss.complete(name, job.id, { again: id, afterSeconds: seconds })
+  }
+
+  async function loop(
+    action: FleetAction,
+    handler: (job: FleetJobRun) => Promise<void | JobAgain>,
+  ) {
     const name = QUEUE_NAMES[action]
     while (!stopping) {
       let job: PgBoss.JobWithMetadata<FleetJob> | undefined
@@ -263,8 +337,11 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<J
       }
       running.set(job.id, name)
       let failure: Error | undefined
+      let again: number | undefined
+      const retryCount = retriesOf(job.data) + job.retryCount
       try {
-        await handler({ ...jobOf(job.data), id: job.id, retryCount: job.retryCount })
+        const r = await handler({ ...jobOf(job.data), id: job.id, retryCount })
+        if (r && typeof r.again?.afterMs === 'number') again = r.again.afterMs
       } catch (e) {
         // What the queue keeps as the job's output (and copies to the dead letter): the message
         // only, secrets removed, no stack.
@@ -274,6 +351,11 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<J
       if (!running.delete(job.id)) continue
       try {
         if (failure) await boss.fail(name, job.id, { message: failure.message })
+        else if (again !== undefined && retryCount < cfg.retryLimit)
+          await sendAgain(name, job, retryCount + 1, again)
+        else if (again !== undefined)
+          // No attempt left: it fails for good (dead-lettered), as a last pg-boss retry would.
+          await boss.fail(name, job.id, { message: 'asked to run again with no attempt left' })
         else await boss.complete(name, job.id)
       } catch (e) {
         // The job stays active until it expires, then is retried (the store makes reruns safe).

@@ -149,6 +149,35 @@ export interface FleetItemsTable {
   updated_at: string
 }
 
+/** Row of `monitor_states`: the monitor's last classified state of a tenant's vendor setup. */
+export interface MonitorStatesTable {
+  tenant_id: string
+  vendor: string
+  state: string
+  previous_state: string | null
+  fingerprint: string
+  explanation: string
+  fix: string
+  reasons_json: string
+  classified_at: string
+  changed_at: string
+  alerted_at: string | null
+}
+
+/**
+ * Row of `fleet_request_budget` (migration 6): one app's shared token bucket. On PostgreSQL
+ * updated_at is a timestamptz (the database's clock); on SQLite, text (unused there).
+ */
+export interface FleetRequestBudgetTable {
+  app_id: string
+  tokens: number
+  rate: number
+  burst: number
+  updated_at: Date | string
+  /** Tokens the last lease handed out. */
+  last_lease: Generated<number>
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   tenants: TenantsTable
@@ -164,4 +193,6 @@ export interface Database {
   fleet_tenants: FleetTenantsTable
   fleet_plans: FleetPlansTable
   fleet_items: FleetItemsTable
+  fleet_request_budget: FleetRequestBudgetTable
+  monitor_states: MonitorStatesTable
 }

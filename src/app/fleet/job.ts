@@ -9,6 +9,8 @@
  * `no-access` (the app cannot act there: the fleet tenant is marked no-access too), `failed`
  * (for good), or it is rethrown so that the queue retries the job (throttled, unavailable,
  * network, the tenant's lease held); on the last attempt the item is recorded `failed` first.
+ * A throttled job's error carries the wait Exchange asked for (Retry-After, as the tenant's
+ * session noted it), so that the worker has the job run again no sooner (worker.ts).
  */
 import { PassageError, type ErrorCode } from '../../core/errors/index.js'
 import { contentHash } from '../../core/hash.js'
@@ -35,7 +37,7 @@ import { emptyItem } from './orchestrate.js'
 export interface FleetJobInput {
   fleetPlanId: string
   tenantId: string
-  /** Retries so far (pg-boss retryCount; 0 on the first attempt). */
+  /** Attempts before this one (the queue counts pg-boss's retries and Retry-After resends; 0 first). */
   retryCount?: number
 }
 
@@ -61,7 +63,28 @@ export interface FleetJobDeps {
 export const FLEET_RETRY_LIMIT = 3
 
 /** Thrown for a failure the queue should retry; the item says the last error. */
-export class RetryableFleetError extends PassageError {}
+export class RetryableFleetError extends PassageError {
+  /**
+   * For throttling: what is left of the wait the tenant asked for (Retry-After), in ms; the job
+   * must not run again sooner. Absent when no Retry-After was given.
+   */
+  retryAfterMs?: number
+  /** True when this was the job's last attempt (the item is recorded failed). */
+  last = false
+}
+
+/**
+ * The wait a throttled failure asks for, in ms: the longest of the error's own (a future
+ * `details.retryAfterMs`, should the clients carry it) and the tenant's session's note of the
+ * Retry-After its throttled answers asked for. Null when neither says.
+ */
+export function throttleWaitMs(e: unknown, leased: LeasedSession | null): number | null {
+  const fromError = (e as { details?: { retryAfterMs?: unknown } } | null)?.details?.retryAfterMs
+  const a = typeof fromError === 'number' && fromError > 0 ? fromError : null
+  const b = leased?.retryAfterMs?.() ?? null
+  if (a === null) return b
+  return b === null ? a : Math.max(a, b)
+}
 
 /**
  * SHA-256 of the canonical JSON of a plan's changes' cmdlet calls: tenants whose plans run the
@@ -167,7 +190,11 @@ export async function runFleetJob(
     if (f.outcome === 'retry') {
       const last = (job.retryCount ?? 0) >= (deps.retryLimit ?? FLEET_RETRY_LIMIT)
       await write({ state: last ? 'failed' : 'queued', ...failure })
-      throw new RetryableFleetError(f.code, f.message)
+      const err = new RetryableFleetError(f.code, f.message)
+      err.last = last
+      const wait = f.code === 'PASSAGE_E_THROTTLED' ? throttleWaitMs(e, leased) : null
+      if (wait !== null) err.retryAfterMs = wait
+      throw err
     }
     if (f.outcome === 'no-access') {
       deps.evict?.(tenant.tenantId)

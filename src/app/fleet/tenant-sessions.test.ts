@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import type { FleetApp } from '../../store/fleet.js'
 import type { Session } from '../session.js'
-import { budgetedHttp, RequestBudget, TenantSessions } from './tenant-sessions.js'
+import type { HttpClient } from '../../exchange/index.js'
+import { PassageError } from '../../core/errors/index.js'
+import { throttleWaitMs } from './job.js'
+import {
+  budgetedHttp,
+  RequestBudget,
+  TenantSessions,
+  ThrottleMemo,
+  throttleWatchingHttp,
+} from './tenant-sessions.js'
 
 /** A clock whose sleep moves it (no real waiting). */
 function fakeClock() {
@@ -129,5 +138,67 @@ describe('TenantSessions', () => {
     await expect(sessions.get(app(), 'a')).rejects.toMatchObject({
       code: 'PASSAGE_E_FLEET_STOPPED',
     })
+  })
+})
+
+describe('the Retry-After a tenant asked for (ThrottleMemo)', () => {
+  const answering = (status: number, headers: Record<string, string>, text = ''): HttpClient => ({
+    request: async () => ({ status, headers, text }),
+    close: () => {},
+  })
+
+  it("notes a 429's or the concurrency text's Retry-After; not a success's, nor a 429 without one", async () => {
+    let now = 1000
+    const memo = new ThrottleMemo(() => now)
+    const req = { method: 'GET' as const, url: 'https://x/adminapi/beta/t/InvokeCommand' }
+    await throttleWatchingHttp(answering(200, { 'retry-after': '9' }), memo).request(req)
+    await throttleWatchingHttp(answering(429, {}), memo).request(req)
+    expect(memo.remainingMs()).toBeNull()
+    await throttleWatchingHttp(answering(429, { 'retry-after': '3' }), memo).request(req)
+    expect(memo.remainingMs()).toBe(3000)
+    const text = 'You have reached the maximum number of concurrent requests per tenant.'
+    await throttleWatchingHttp(answering(400, { 'retry-after': '5' }, text), memo).request(req)
+    expect(memo.remainingMs()).toBe(5000)
+    // What is left of it, as time passes; none once it has passed.
+    now += 4000
+    expect(memo.remainingMs()).toBe(1000)
+    now += 1000
+    expect(memo.remainingMs()).toBeNull()
+  })
+
+  it("a throttled failure's wait is the longest of the error's own and the session's note", () => {
+    const leased = (ms: number | null) => ({
+      session: {} as Session,
+      release: () => {},
+      retryAfterMs: () => ms,
+    })
+    const plain = new PassageError('PASSAGE_E_THROTTLED', 'throttled')
+    const carrying = new PassageError('PASSAGE_E_THROTTLED', 'throttled', {
+      details: { retryAfterMs: 7000 },
+    })
+    expect(throttleWaitMs(plain, leased(2500))).toBe(2500)
+    expect(throttleWaitMs(plain, leased(null))).toBeNull()
+    expect(throttleWaitMs(plain, null)).toBeNull()
+    expect(throttleWaitMs(carrying, leased(2500))).toBe(7000)
+    expect(throttleWaitMs(carrying, null)).toBe(7000)
+  })
+
+  it('TenantSessions gives each tenant its own note', async () => {
+    const notes: ThrottleMemo[] = []
+    const sessions = new TenantSessions({
+      keyPem: 'k',
+      open: async (_a, id, o) => {
+        if (o.throttle) notes.push(o.throttle)
+        return { tenantId: id, close: () => {} } as unknown as Session
+      },
+    })
+    const a = await sessions.get(app(), 'a')
+    const b = await sessions.get(app(), 'b')
+    notes[0]?.note(3000)
+    expect(a.retryAfterMs?.()).toBeGreaterThan(2900)
+    expect(b.retryAfterMs?.()).toBeNull()
+    a.release()
+    b.release()
+    await sessions.closeAll()
   })
 })

@@ -159,10 +159,23 @@ export async function runFleetDemo(opts: FleetDemoOptions): Promise<number> {
 
     // --- workers: separate processes on the same database ---------------------------------
     const env = { ...process.env, PASSAGE_FLEET_KEY_FILE: keyFile, NO_COLOR: '1' }
+    // The app's budget is shared by all workers through the database: 20 requests a second per
+    // worker against the sandbox (passage's own number; Microsoft publishes none).
+    const appRate = String(20 * opts.workers)
     for (let i = 0; i < opts.workers; i++) {
       const child = spawn(
         process.execPath,
-        [...process.execArgv, process.argv[1]!, 'worker', '--concurrency', '8', '--db', url],
+        [
+          ...process.execArgv,
+          process.argv[1]!,
+          'worker',
+          '--concurrency',
+          '8',
+          '--app-requests-per-second',
+          appRate,
+          '--db',
+          url,
+        ],
         { env, stdio: ['ignore', 'ignore', 'ignore'] },
       )
       workers.add(child)

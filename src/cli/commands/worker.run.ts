@@ -9,28 +9,37 @@ import { progress } from '../connection.js'
 import { printable } from '../output.js'
 import type { WorkerOptions } from './worker.js'
 
-/** One line for a job event (tenant ids only: no secret is ever in an event). */
-function eventLine(e: FleetWorkerEvent): string {
+/** One line for a worker event (tenant ids only: no secret is ever in an event). */
+export function eventLine(e: FleetWorkerEvent): string {
   const at = new Date().toISOString().slice(11, 19)
+  if (e.kind === 'budget') return `${at} request budget: ${printable(e.message)}`
   const what =
-    e.kind === 'start' ? 'started' : e.kind === 'retry' ? 'will retry' : (e.state ?? 'done')
+    e.kind === 'start'
+      ? 'started'
+      : e.kind === 'retry'
+        ? e.at
+          ? `will retry at ${e.at.slice(11, 19)} (Retry-After)`
+          : 'will retry'
+        : (e.state ?? 'done')
   return `${at} ${e.action} ${e.tenantId} ${what}${e.error ? `: ${printable(e.error)}` : ''}`
+}
+
+/** A whole number in [min, max] given to `flag`, or PASSAGE_E_INPUT. */
+export function wholeNumber(flag: string, value: string, min: number, max: number): number {
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new PassageError(
+      'PASSAGE_E_INPUT',
+      `${flag} takes a whole number from ${min} to ${max}, got '${value.slice(0, 40)}'.`,
+    )
+  return n
 }
 
 /** Runs workers until SIGTERM or SIGINT, then stops gracefully and exits 0. */
 export async function run(opts: WorkerOptions, cmd: Command): Promise<void> {
-  const concurrency = /^\s*\d+\s*$/.test(opts.concurrency) ? Number(opts.concurrency) : NaN
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
-    throw new PassageError(
-      'PASSAGE_E_INPUT',
-      `--concurrency takes a whole number from 1 to 64, got '${opts.concurrency.slice(0, 40)}'.`,
-    )
-  const rps = /^\s*\d+\s*$/.test(opts.requestsPerSecond) ? Number(opts.requestsPerSecond) : NaN
-  if (!Number.isInteger(rps) || rps < 1 || rps > 10_000)
-    throw new PassageError(
-      'PASSAGE_E_INPUT',
-      `--requests-per-second takes a whole number from 1 to 10000, got '${opts.requestsPerSecond.slice(0, 40)}'.`,
-    )
+  const concurrency = wholeNumber('--concurrency', opts.concurrency, 1, 64)
+  const rps = wholeNumber('--requests-per-second', opts.requestsPerSecond, 1, 10_000)
+  const appRps = wholeNumber('--app-requests-per-second', opts.appRequestsPerSecond, 1, 10_000)
   // The key first: a worker without it could take no job.
   const keyPem = fleetKey({ ...(opts.key ? { keyFile: opts.key } : {}), env: process.env })
   const db = cmd.optsWithGlobals<{ db?: string }>().db
@@ -65,9 +74,15 @@ export async function run(opts: WorkerOptions, cmd: Command): Promise<void> {
     const worker = await startFleetWorker(store, queue, {
       concurrency,
       requestsPerSecond: rps,
+      appRequestsPerSecond: appRps,
+      // The same database as the store and the queue: the app's budget is shared through it.
+      databaseUrl: where.url,
       keyPem,
       ...(caPem ? { caPem } : {}),
-      ...(opts.verbose ? { onEvent: (e: FleetWorkerEvent) => progress(eventLine(e)) } : {}),
+      // Budget changes (the database lost, back) are always said; job lines with --verbose.
+      onEvent: (e: FleetWorkerEvent) => {
+        if (e.kind === 'budget' || opts.verbose) progress(eventLine(e))
+      },
     })
     progress(
       `passage worker: taking fleet jobs (${concurrency} at a time per action) for app ${app.appId}; Ctrl+C or SIGTERM stops it.`,

@@ -8,11 +8,15 @@ import type { Command } from 'commander'
 export interface WorkerOptions {
   concurrency: string
   requestsPerSecond: string
+  appRequestsPerSecond: string
   key?: string
   verbose?: boolean
 }
 
-/** `passage worker [--concurrency N] [--key pem] [--verbose]` (and the program's --db). */
+/**
+ * `passage worker [--concurrency N] [--requests-per-second N] [--app-requests-per-second N]
+ * [--key pem] [--verbose]` (and the program's --db).
+ */
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
@@ -23,6 +27,11 @@ export function registerWorkerCommand(program: Command): void {
     .option(
       '--requests-per-second <n>',
       "this worker's request budget over all tenants (passage's own choice: Microsoft publishes no limit for the Exchange admin API)",
+      '20',
+    )
+    .option(
+      '--app-requests-per-second <n>',
+      "the app's request budget over all workers on all machines, shared through the database (passage's own choice: Microsoft publishes no limit)",
       '20',
     )
     .option(
