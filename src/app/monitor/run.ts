@@ -1,0 +1,181 @@
+/**
+ * One monitoring pass over some tenants: for each, the vendor passage last applied there, an
+ * observation through a session the caller opens, a classification, and, on a state change only,
+ * an alert to every sink. The state kept per tenant and vendor (store/monitor.ts) makes the same
+ * situation alert once: a new, different drift alerts again, and the way back to green alerts once
+ * ("resolved"). An alert no sink took stays owed and is sent on the next pass. Time comes from the
+ * clock passed in.
+ */
+import type { Store } from '../../store/index.js'
+import type { MonitorRecord, MonitorStore } from '../../store/monitor.js'
+import { classifyFailure } from '../fleet/item-state.js'
+import type { Session } from '../session.js'
+import { alertOf, type Alert, type AlertSink } from './alert.js'
+import { classify, type Classification, type Observation } from './classify.js'
+import { appliedVendor, observeTenant } from './observe.js'
+
+/** A tenant to monitor, and how to reach it. */
+export interface MonitorTenant {
+  tenantId: string
+  /** Its name as the admin knows it (alerts say it). */
+  name: string
+  /** Opens a session on the tenant (app-only for the fleet); closed after the pass. */
+  open(): Promise<Session>
+}
+
+/** Options of runMonitorOnce. */
+export interface MonitorRunOptions {
+  /** The store: plans, runs and journal; and the monitor's states unless `states` is given. */
+  store: Store & Partial<MonitorStore>
+  /** Where the monitor's states are kept, when the store does not carry them. */
+  states?: MonitorStore
+  tenants: MonitorTenant[]
+  /** The time of this pass. */
+  clock: () => Date
+  alerts: AlertSink[]
+  /** Entries lapsing within this many days are `expiring`; default 7. */
+  expiringWithinDays?: number
+}
+
+/** What happened to one tenant in a pass. */
+export interface MonitorOutcome {
+  tenantId: string
+  tenantName: string
+  /** The vendor whose setup was classified; null when nothing is applied. */
+  vendor: string | null
+  /** null when the pass could not tell (nothing applied, or a failure that may pass). */
+  classification: Classification | null
+  /** Why there is no classification. */
+  skipped?: string
+  /** Whether the state changed in this pass. */
+  changed: boolean
+  /** The alert sent or owed, when there is one. */
+  alert?: Alert
+  /** Per sink, whether it took the alert. */
+  deliveries: { sink: string; ok: boolean; detail?: string }[]
+}
+
+/** The result of a pass. */
+export interface MonitorRunResult {
+  classified: MonitorOutcome[]
+  /** Alerts every sink took. */
+  alertsSent: number
+}
+
+function statesOf(o: MonitorRunOptions): MonitorStore {
+  if (o.states) return o.states
+  const s = o.store
+  if (s.recordMonitorState && s.getMonitorState && s.markMonitorAlerted && s.listMonitorStates)
+    return s as MonitorStore
+  throw new Error('runMonitorOnce: the store keeps no monitor states; pass `states`')
+}
+
+/** One pass (see the module comment). Tenants are taken one after another. */
+export async function runMonitorOnce(o: MonitorRunOptions): Promise<MonitorRunResult> {
+  const states = statesOf(o)
+  const classified: MonitorOutcome[] = []
+  let alertsSent = 0
+  for (const t of o.tenants) {
+    const outcome = await monitorTenant(o, states, t)
+    if (outcome.alert && outcome.deliveries.length > 0 && outcome.deliveries.every((d) => d.ok))
+      alertsSent++
+    classified.push(outcome)
+  }
+  return { classified, alertsSent }
+}
+
+async function monitorTenant(
+  o: MonitorRunOptions,
+  states: MonitorStore,
+  t: MonitorTenant,
+): Promise<MonitorOutcome> {
+  const base = { tenantId: t.tenantId, tenantName: t.name, changed: false, deliveries: [] }
+  const applied = await appliedVendor(o.store, t.tenantId)
+  if (!applied)
+    return { ...base, vendor: null, classification: null, skipped: 'nothing passage applied' }
+  const now = o.clock()
+  const who = {
+    tenantId: t.tenantId,
+    tenantName: t.name,
+    vendor: applied.vendor,
+    vendorName: applied.vendorName,
+  }
+  let observation: Observation
+  let session: Session | undefined
+  try {
+    session = await t.open()
+    observation = {
+      ...(await observeTenant(session, o.store, applied, now.getTime())),
+      tenantName: t.name,
+    }
+  } catch (e) {
+    // Any failure is classified (a bug is PASSAGE_E_INTERNAL: inconclusive), so one tenant's
+    // failure never stops the pass for the others.
+    const failure = classifyFailure(e)
+    observation = {
+      ...who,
+      nowMs: now.getTime(),
+      error: { code: failure.code, message: failure.message },
+      findings: [],
+      tabl: [],
+      lastApply: null,
+      coManagers: [],
+    }
+  } finally {
+    session?.close()
+  }
+  const classification = classify(
+    observation,
+    o.expiringWithinDays !== undefined ? { expiringWithinDays: o.expiringWithinDays } : {},
+  )
+  if (!classification)
+    return {
+      ...base,
+      vendor: applied.vendor,
+      classification: null,
+      skipped: `inconclusive: ${observation.error?.code ?? 'unknown'}`,
+    }
+  const previous = await states.getMonitorState(t.tenantId, applied.vendor)
+  const recorded = await states.recordMonitorState(
+    {
+      tenantId: t.tenantId,
+      vendor: applied.vendor,
+      state: classification.state,
+      fingerprint: classification.fingerprint,
+      explanation: classification.explanation,
+      fix: classification.fix,
+      reasons: classification.reasons,
+    },
+    // Green the first time is not news: nothing was wrong before it.
+    { noAlert: classification.state === 'green' && previous === undefined },
+  )
+  const out: MonitorOutcome = {
+    ...base,
+    vendor: applied.vendor,
+    classification,
+    changed: recorded.changed,
+  }
+  if (!owesAlert(recorded.current, classification)) return out
+  const alert = alertOf(classification, who, recorded.current, now.toISOString())
+  out.alert = alert
+  for (const sink of o.alerts) {
+    try {
+      const r = await sink.send(alert)
+      out.deliveries.push({ sink: sink.name, ok: r.ok, ...(r.detail ? { detail: r.detail } : {}) })
+    } catch (e) {
+      out.deliveries.push({
+        sink: sink.name,
+        ok: false,
+        detail: e instanceof Error ? e.message : String(e),
+      })
+    }
+  }
+  if (out.deliveries.length > 0 && out.deliveries.every((d) => d.ok))
+    await states.markMonitorAlerted(t.tenantId, applied.vendor, classification.fingerprint)
+  return out
+}
+
+/** An alert is owed while the kept row for this fingerprint has not been marked alerted. */
+function owesAlert(current: MonitorRecord, c: Classification): boolean {
+  return current.fingerprint === c.fingerprint && current.alertedAt === null
+}
