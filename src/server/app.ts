@@ -9,6 +9,7 @@ import { registerApplyRoutes } from './routes/apply.js'
 import { registerCheckRoutes } from './routes/check.js'
 import { registerDeliveryRoutes } from './routes/delivery.js'
 import { registerDiscoveryRoutes } from './routes/discovery.js'
+import { registerFleetRoutes, type FleetRoutesOptions } from './routes/fleet.js'
 import { registerInfoRoutes } from './routes/info.js'
 import { registerPlanRoutes } from './routes/plan.js'
 import { registerRunRoutes } from './routes/runs.js'
@@ -31,6 +32,8 @@ export interface ServerOptions {
   logger?: boolean
   /** The address given with --host, accepted as a Host header besides the loopback names. */
   host?: string | null
+  /** The fleet dashboard's store, reads and queue (`passage serve --fleet`); absent: no /api/fleet. */
+  fleet?: FleetRoutesOptions
 }
 
 /** Largest request body accepted (pasted headers are the biggest). */
@@ -151,6 +154,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   registerCheckRoutes(app, opts.state)
   registerDeliveryRoutes(app, opts.state)
   registerRunRoutes(app, opts.state)
+  if (opts.fleet) registerFleetRoutes(app, opts.fleet)
   registerStatic(app, opts.webRoot)
   return app
 }

@@ -1,9 +1,11 @@
-/** The server's command line: `[--sandbox] [--port N] [--host H --tls-cert F --tls-key F] [--db D] [--json]`. */
+/** The server's command line: `[--sandbox] [--fleet] [--port N] [--host H --tls-cert F --tls-key F] [--db D | --database D] [--json]`. */
 import { isIP } from 'node:net'
 import { PassageError } from '../core/errors/index.js'
 
 export interface ServeArgs {
   sandbox: boolean
+  /** Serve the fleet dashboard (/api/fleet) over the fleet's database too. */
+  fleet: boolean
   port: number
   host: string
   tlsCert: string | null
@@ -26,6 +28,7 @@ export function isLoopback(host: string): boolean {
 export function parseServeArgs(argv: readonly string[]): ServeArgs {
   const out: ServeArgs = {
     sandbox: false,
+    fleet: false,
     port: 0,
     host: '127.0.0.1',
     tlsCert: null,
@@ -52,6 +55,9 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
       case '--json':
         out.json = true
         break
+      case '--fleet':
+        out.fleet = true
+        break
       case '--log':
         out.log = true
         break
@@ -74,11 +80,12 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
         out.tlsKey = value()
         break
       case '--db':
+      case '--database':
         out.db = value()
         break
       default:
         throw new PassageError('PASSAGE_E_INPUT', `Unknown option '${raw}'.`, {
-          hint: 'passage serve [--sandbox] [--port N] [--host H --tls-cert F --tls-key F] [--db D] [--json]',
+          hint: 'passage serve [--sandbox] [--fleet] [--port N] [--host H --tls-cert F --tls-key F] [--db D] [--json]',
         })
     }
   }

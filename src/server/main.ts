@@ -6,11 +6,19 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
+import { hostname, userInfo } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isPassageError } from '../core/errors/index.js'
 import { startSandbox, type RunningSandbox } from '../sandbox/index.js'
-import { openStore } from '../store/index.js'
+import { openFleetDashboard, type FleetDashboardStore } from '../store/fleet-dashboard.js'
+import {
+  isPostgresUrl,
+  openQueue,
+  openStore,
+  resolveFleetDatabase,
+  type JobQueue,
+} from '../store/index.js'
 import { buildServer } from './app.js'
 import { parseServeArgs } from './args.js'
 import { terminalSafe, toApiError } from './errors.js'
@@ -27,10 +35,33 @@ async function main(argv: string[]): Promise<number> {
   const args = parseServeArgs(argv)
   let sandbox: RunningSandbox | null = null
   if (args.sandbox) sandbox = await startSandbox({ port: 0 })
+  // --fleet: the fleet's database (--db, else PASSAGE_FLEET_DB, else the embedded PostgreSQL, as
+  // `passage fleet` finds it) is the store; a SQLite file is read only (no job queue).
+  const fleetLocation = args.fleet
+    ? (args.db ??
+      (
+        await resolveFleetDatabase({
+          env: process.env,
+          onProgress: (line) => process.stderr.write(`${terminalSafe(line)}\n`),
+        })
+      ).url)
+    : null
   // With the sandbox and no --db, the history lives in memory: nothing is left behind.
   const store = await openStore(
-    args.db ?? (process.env.PASSAGE_DB || undefined) ?? (args.sandbox ? ':memory:' : undefined),
+    fleetLocation ??
+      args.db ??
+      (process.env.PASSAGE_DB || undefined) ??
+      (args.sandbox ? ':memory:' : undefined),
   )
+  let dashboard: (FleetDashboardStore & { close(): Promise<void> }) | null = null
+  let queue: JobQueue | null = null
+  if (fleetLocation) {
+    dashboard = openFleetDashboard(fleetLocation)
+    if (isPostgresUrl(fleetLocation))
+      queue = await openQueue(fleetLocation, {
+        onError: (e) => process.stderr.write(`job queue: ${terminalSafe(e.message)}\n`),
+      })
+  }
   const state = createState(store, sandbox)
   const token = randomBytes(32).toString('base64url')
   const https =
@@ -44,6 +75,16 @@ async function main(argv: string[]): Promise<number> {
     logger: args.log,
     host: args.host,
     ...(https ? { https } : {}),
+    ...(dashboard
+      ? {
+          fleet: {
+            store,
+            dashboard,
+            queue,
+            actor: `${userInfo().username}@${hostname()} (fleet dashboard)`,
+          },
+        }
+      : {}),
   })
   await app.listen({ port: args.port, host: args.host })
   const addr = app.server.address()
@@ -54,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
   if (args.json)
     // One line a script can read for the address; the server keeps running after it.
     process.stdout.write(
-      `${JSON.stringify({ ok: true, url, sandbox: tenants !== null, sandboxTenants: tenants })}\n`,
+      `${JSON.stringify({ ok: true, url, sandbox: tenants !== null, sandboxTenants: tenants, fleet: args.fleet })}\n`,
     )
   else {
     if (tenants) process.stderr.write(`Sandbox tenants: ${tenants.join(', ')}\n`)
@@ -69,6 +110,8 @@ async function main(argv: string[]): Promise<number> {
     setTimeout(() => process.exit(0), 3000).unref()
     closeState(state)
     await app.close().catch(() => undefined)
+    await queue?.stop({ graceful: true, timeoutMs: 2000 }).catch(() => undefined)
+    await dashboard?.close().catch(() => undefined)
     await store.close().catch(() => undefined)
     await sandbox?.close().catch(() => undefined)
     process.exit(0)

@@ -17,6 +17,7 @@ import { SummaryStep } from './steps/SummaryStep'
 import { ApplyStep } from './steps/ApplyStep'
 import { TestStep } from './steps/TestStep'
 import { HistoryStep } from './steps/HistoryStep'
+import { FleetView } from './fleet/FleetView'
 
 export const STEPS = [
   'Vendor',
@@ -85,12 +86,23 @@ export function App({ hasToken }: { hasToken: boolean }) {
   const [reached, setReached] = useState(0)
   const [w, setW] = useState<Wizard>(EMPTY)
   const [fatal, setFatal] = useState<ApiErrorBody | null>(null)
+  // `passage serve --fleet`: the fleet dashboard, opened first; undefined while unknown, null
+  // without --fleet.
+  const [fleet, setFleet] = useState<{ actions: boolean } | null | undefined>(undefined)
+  const [view, setView] = useState<'fleet' | 'wizard'>('wizard')
 
   useEffect(() => {
     if (!hasToken) return
     api<{ sandbox: SandboxInfo | null }>('GET', '/api/info')
       .then((info) => setW((x) => ({ ...x, info })))
       .catch((e: unknown) => setFatal(asApiError(e)))
+    // Without --fleet there is no /api/fleet (a 404): the wizard alone.
+    api<{ fleet: boolean; actions: boolean }>('GET', '/api/fleet/info')
+      .then((f) => {
+        setFleet({ actions: f.actions })
+        setView('fleet')
+      })
+      .catch(() => setFleet(null))
   }, [hasToken])
 
   const update = useCallback((patch: Partial<Wizard>) => setW((x) => ({ ...x, ...patch })), [])
@@ -115,8 +127,46 @@ export function App({ hasToken }: { hasToken: boolean }) {
     )
 
   const props = { w, update, go }
+  // One local round trip: the wizard's first step waits for it rather than render twice.
+  if (fleet === undefined)
+    return (
+      <Shell sandbox={false}>
+        <p className="loading" role="status">
+          Loading…
+        </p>
+      </Shell>
+    )
+  const views = fleet && (
+    <nav className="tabs view-tabs" aria-label="Views">
+      <button
+        type="button"
+        aria-current={view === 'fleet' ? 'page' : undefined}
+        onClick={() => setView('fleet')}
+      >
+        Fleet
+      </button>
+      <button
+        type="button"
+        aria-current={view === 'wizard' ? 'page' : undefined}
+        onClick={() => setView('wizard')}
+      >
+        One tenant
+      </button>
+    </nav>
+  )
+  if (fleet && view === 'fleet')
+    return (
+      <Shell sandbox={!!w.info?.sandbox}>
+        {views}
+        <main id="main" className="content" data-view="fleet">
+          <ErrorPanel error={fatal} />
+          <FleetView actions={fleet.actions} />
+        </main>
+      </Shell>
+    )
   return (
     <Shell sandbox={!!w.info?.sandbox}>
+      {views}
       <nav className="stepper" aria-label="Wizard steps">
         <ol>
           {STEPS.map((label, i) => {

@@ -15,13 +15,14 @@ export function serverEntry(): string {
 export function serveArgs(opts: ServeOptions, db: string | undefined): string[] {
   return [
     ...(opts.sandbox ? ['--sandbox'] : []),
+    ...(opts.fleet ? ['--fleet'] : []),
     ...(opts.port !== undefined ? ['--port', opts.port] : []),
     ...(opts.host ? ['--host', opts.host] : []),
     ...(opts.tlsCert ? ['--tls-cert', opts.tlsCert] : []),
     ...(opts.tlsKey ? ['--tls-key', opts.tlsKey] : []),
     ...(opts.log ? ['--log'] : []),
     ...(opts.json ? ['--json'] : []),
-    ...(db ? ['--db', db] : []),
+    ...(opts.database ? ['--db', opts.database] : db ? ['--db', db] : []),
   ]
 }
 

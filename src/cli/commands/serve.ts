@@ -8,6 +8,10 @@ import type { Command } from 'commander'
 /** The options of `passage serve`. */
 export interface ServeOptions {
   sandbox?: boolean
+  /** Serve the fleet dashboard too. */
+  fleet?: boolean
+  /** The fleet's database (a postgres:// URL, or a SQLite file to read only). */
+  database?: string
   port?: string
   host?: string
   tlsCert?: string
@@ -22,6 +26,11 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('start the web wizard on 127.0.0.1 and print its address (with an access token)')
     .option('--sandbox', 'run against an embedded sandbox tenant instead of Microsoft 365')
+    .option('--fleet', 'serve the fleet dashboard too (tenants, counts, expiry, fleet actions)')
+    .option(
+      '--database <url>',
+      "with --fleet: the fleet's database (default: PASSAGE_FLEET_DB, else the embedded PostgreSQL)",
+    )
     .option('--port <n>', 'port to listen on (default: any free port)')
     .option(
       '--host <host>',
