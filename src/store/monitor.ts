@@ -188,8 +188,8 @@ export interface OpenedMonitorStore extends MonitorStore {
 
 /**
  * Opens the monitor's store at a location (as openStore: a SQLite file, `:memory:`, or a
- * PostgreSQL URL), migrating it to the latest version. Until the Store interface carries
- * MonitorStore, the monitor opens its own connection to the same database with this.
+ * PostgreSQL URL), migrating it to the latest version, on its own connection with its own clock
+ * (tests that move time). The Store carries the same methods on the store's connection.
  */
 export async function openMonitorStore(
   location: string,

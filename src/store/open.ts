@@ -1,7 +1,13 @@
 import { closeSync, openSync } from 'node:fs'
 import { homedir } from 'node:os'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase as KyselySqliteDatabase,
+  type SqliteStatement,
+} from 'kysely'
 import pg from 'pg'
 import { PassageError } from '../core/errors/index.js'
 import { auditStore } from './audit.js'
@@ -14,6 +20,7 @@ import { journalStore } from './journal.js'
 import { leaseStore } from './lease.js'
 import { defaultStoreLocation, ensureDefaultFolder, isPostgresUrl } from './location.js'
 import { migrateToLatest } from './migrations.js'
+import { monitorStore } from './monitor.js'
 import { planStore } from './plans.js'
 import { runStore } from './runs.js'
 import type { Database, DialectName } from './schema.js'
@@ -39,6 +46,48 @@ function openFailed(location: string, e: unknown): PassageError {
   )
 }
 
+/** How many prepared statements a SQLite store keeps (the store issues a few dozen distinct ones). */
+export const STATEMENT_CACHE_SIZE = 256
+
+/**
+ * better-sqlite3's database as kysely's SqliteDialect sees it, with each prepared statement kept
+ * by its SQL text and used again: kysely's SQLite driver prepares every query it runs, which
+ * compiles the SQL each time (an apply runs some thirty store queries of a dozen shapes). Values
+ * are bound on each run (kysely passes them as parameters, never in the text), so a statement
+ * serves every call of its shape. Bounded: past `max` texts the least recently used is let go
+ * (queries whose text varies, such as `in (?, ?, ...)` lists, cannot grow it without limit). A
+ * statement still iterating (a streamed select not yet drained) is not handed out twice: the
+ * caller gets a fresh one. SQLite prepares a kept statement again by itself when the schema
+ * changes (sqlite3_prepare_v2), so migrations need no care.
+ */
+export function withStatementCache(
+  database: SqliteDatabase.Database,
+  max = STATEMENT_CACHE_SIZE,
+): KyselySqliteDatabase {
+  const kept = new Map<string, SqliteDatabase.Statement>()
+  return {
+    close() {
+      kept.clear()
+      database.close()
+    },
+    prepare(sql: string): SqliteStatement {
+      const hit = kept.get(sql)
+      if (hit && !hit.busy) {
+        // Most recently used last: Map keeps insertion order.
+        kept.delete(sql)
+        kept.set(sql, hit)
+        return hit
+      }
+      const statement = database.prepare(sql)
+      if (!hit) {
+        kept.set(sql, statement)
+        if (kept.size > max) kept.delete(kept.keys().next().value!)
+      }
+      return statement
+    },
+  }
+}
+
 function sqlite(location: string): Kysely<Database> {
   try {
     // Create a new file readable by its owner only (the -wal and -shm files inherit its mode).
@@ -48,7 +97,9 @@ function sqlite(location: string): Kysely<Database> {
     database.pragma('synchronous = NORMAL')
     database.pragma('foreign_keys = ON')
     database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`)
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+    return new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    })
   } catch (e) {
     throw openFailed(location, e)
   }
@@ -120,6 +171,7 @@ export async function openStore(location?: string, opts: OpenStoreOptions = {}):
     ...connectionStore(ctx),
     ...localKeyStore(ctx),
     ...fleetStore(ctx),
+    ...monitorStore(ctx),
     async close() {
       if (closed) return
       closed = true

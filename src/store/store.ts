@@ -4,6 +4,7 @@ import type { FleetStore } from './fleet.js'
 import type { JournalStore } from './journal.js'
 import type { LeaseStore } from './lease.js'
 import type { LocalKeyStore } from './local-keys.js'
+import type { MonitorStore } from './monitor.js'
 import type { PlanStore } from './plans.js'
 import type { RunStore } from './runs.js'
 import type { DialectName } from './schema.js'
@@ -12,7 +13,8 @@ import type { TenantStore } from './tenants.js'
 
 /**
  * passage's persistence: tenants, plans, runs and their steps, the journal of prior states, audit
- * events, per-tenant leases and the fleet (enrolled tenants, fleet plans and their items), on
+ * events, per-tenant leases, the fleet (enrolled tenants, fleet plans and their items) and the
+ * monitor's last state per tenant and vendor, on
  * SQLite or PostgreSQL. Every method throws PassageErrors only
  * (STORE_LOCKED when the database is busy, STORE_IO when it fails, STORE_CORRUPT for unreadable
  * rows, STORE_SECRET when asked to store a credential).
@@ -28,7 +30,8 @@ export interface Store
     LeaseStore,
     ConnectionStore,
     LocalKeyStore,
-    FleetStore {
+    FleetStore,
+    MonitorStore {
   /** The engine behind this store. */
   readonly dialect: DialectName
   /** Where the store lives: a file path, `:memory:`, or a URL without its password. */
