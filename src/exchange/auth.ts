@@ -108,6 +108,23 @@ export interface CertificateOptions extends SignInOptions {
   thumbprintSha256?: string
 }
 
+const signInClients = new Map<string, HttpClient>()
+
+/**
+ * Sign-in's HTTP client when none is given: one per CA for the process (it was one per sign-in,
+ * never closed), so that the network module's OpenID discovery answers (msal-network.ts), kept
+ * per client, serve every sign-in of the process: a fleet worker signs in to hundreds of tenants.
+ */
+function signInHttp(ca: string | undefined): HttpClient {
+  const id = ca ?? ''
+  let http = signInClients.get(id)
+  if (!http) {
+    http = createHttpClient({ ...(ca ? { ca } : {}), maxSockets: Infinity })
+    signInClients.set(id, http)
+  }
+  return http
+}
+
 /** msal configuration shared by both flows. */
 function msalConfig(
   opts: SignInOptions,
@@ -116,7 +133,7 @@ function msalConfig(
   discovery?: DiscoveryRefusal,
 ): Configuration {
   const endpoints = resolveEndpoints(opts.endpoints)
-  const http = opts.http ?? createHttpClient(endpoints.ca ? { ca: endpoints.ca } : {})
+  const http = opts.http ?? signInHttp(endpoints.ca)
   const authority = `${endpoints.authority}/${tenant}`
   const known = isMicrosoftAuthority(endpoints.authority)
   return {
@@ -435,19 +452,30 @@ export async function signInFromCache(opts: CachedSignInOptions): Promise<Cached
   }
 }
 
+/** The last key converted: its PEM and passphrase as given, and its PKCS#8 PEM. */
+let lastKey: { pem: string; passphrase: string | undefined; pkcs8: string } | undefined
+
+/**
+ * The key as unencrypted PKCS#8 PEM, the only form msal takes (PKCS#1 and encrypted keys are
+ * accepted too). The last conversion is kept, in memory only: a fleet worker signs in to every
+ * tenant with the same key, and parsing it again was a twentieth of its CPU in bench/fleet.ts.
+ */
+export function pkcs8Pem(pem: string, passphrase?: string): string {
+  if (lastKey && lastKey.pem === pem && lastKey.passphrase === passphrase) return lastKey.pkcs8
+  const pkcs8 = createPrivateKey({ key: pem, ...(passphrase ? { passphrase } : {}) })
+    .export({ type: 'pkcs8', format: 'pem' })
+    .toString()
+  lastKey = { pem, passphrase, pkcs8 }
+  return pkcs8
+}
+
 /** Signs an app in with its certificate (app-only, client credentials). */
 export async function signInWithCertificate(opts: CertificateOptions): Promise<SignedIn> {
   const endpoints = resolveEndpoints(opts.endpoints)
   let privateKey: string
   let thumbprintSha256: string
   try {
-    // msal takes PKCS#8 only; accept PKCS#1 and encrypted keys too.
-    privateKey = createPrivateKey({
-      key: opts.privateKeyPem,
-      ...(opts.passphrase ? { passphrase: opts.passphrase } : {}),
-    })
-      .export({ type: 'pkcs8', format: 'pem' })
-      .toString()
+    privateKey = pkcs8Pem(opts.privateKeyPem, opts.passphrase)
     thumbprintSha256 =
       opts.thumbprintSha256?.replace(/[:\s]/g, '') ??
       new X509Certificate(opts.certificatePem).fingerprint256.replace(/:/g, '')

@@ -7,10 +7,16 @@
  * connections made through that Agent, with no process-wide switch. The same function serves the
  * admin API, Graph and msal's network module (auth.ts), so all three trust the same CA.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingMessage,
+} from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls'
 import { gunzipSync, inflateSync } from 'node:zlib'
+import { Semaphore } from './semaphore.js'
 
 /** A request to send. */
 export interface HttpRequest {
@@ -83,27 +89,77 @@ function secureContextFor(ca: string): SecureContext {
   return ctx
 }
 
-/** Creates a client; with `ca`, TLS trusts that CA besides Node's bundled roots. */
-export function createHttpClient(opts: { ca?: string; maxSockets?: number } = {}): HttpClient {
-  const https = new HttpsAgent({
+/** An https Agent: keep-alive, at most maxSockets per host, trusting `ca` besides Node's roots. */
+function createHttpsAgent(opts: { ca?: string; maxSockets?: number }): HttpsAgent {
+  return new HttpsAgent({
     keepAlive: true,
     maxSockets: opts.maxSockets ?? 16,
     // Node's roots plus the given CA: a sandbox CA (or a corporate TLS proxy's) for these
     // connections only, without losing Microsoft's public roots. One secure context per CA, made
     // once: building it from ~145 roots costs tens of ms, which a `ca` option pays per connection.
+    // The Agent keeps the TLS sessions its connections were given and resumes them on new ones.
     ...(opts.ca ? { secureContext: secureContextFor(opts.ca) } : {}),
   })
-  const http = new HttpAgent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16 })
+}
+
+/** The connection pools of this process, one per CA (see createHttpClient). */
+const pools = new Map<string, { https: HttpsAgent; http: HttpAgent }>()
+
+function poolFor(ca: string | undefined): { https: HttpsAgent; http: HttpAgent } {
+  const id = ca ?? ''
+  let pool = pools.get(id)
+  if (!pool) {
+    pool = {
+      https: createHttpsAgent({ ...(ca ? { ca } : {}), maxSockets: Infinity }),
+      http: new HttpAgent({ keepAlive: true }),
+    }
+    pools.set(id, pool)
+  }
+  return pool
+}
+
+/**
+ * Creates a client; with `ca`, TLS trusts that CA besides Node's bundled roots. At most
+ * `maxSockets` (16) of its requests are on the wire at once, the rest wait their turn, first come
+ * first served (what an Agent of its own with that many sockets did).
+ *
+ * Its connections come from the process's keep-alive pool for that CA, shared by every client:
+ * a fleet worker opens a client per tenant, all to the same hosts, and each one's first requests
+ * opened new TLS connections (a seventh of a worker's CPU in bench/fleet.ts, and the sandbox's
+ * handshakes on its side), where an idle connection to the same host was waiting. A connection
+ * carries no identity (each request has its own Authorization header), so any client's request
+ * may go on it. `close()` cuts this client's requests still on the wire (as destroying its own
+ * Agent did); idle connections stay in the pool (Node's Agent unrefs them: they keep no process
+ * alive) until the server or the pool's keep-alive closes them.
+ */
+export function createHttpClient(opts: { ca?: string; maxSockets?: number } = {}): HttpClient {
+  const pool = poolFor(opts.ca)
+  const cap = opts.maxSockets ?? 16
+  const gate = new Semaphore(
+    cap === Infinity ? Number.MAX_SAFE_INTEGER : Math.max(1, Math.floor(cap)),
+  )
+  const onWire = new Set<ClientRequest>()
   return {
-    request: (req) => send(req, req.url.startsWith('https:') ? https : http),
+    request: (req) =>
+      send(req, req.url.startsWith('https:') ? pool.https : pool.http, { gate, onWire }),
     close() {
-      https.destroy()
-      http.destroy()
+      for (const r of [...onWire]) r.destroy()
+      onWire.clear()
     },
   }
 }
 
-function send(req: HttpRequest, agent: HttpAgent | HttpsAgent): Promise<HttpResponse> {
+/** A client's share of the pool: its cap on requests at once, and its requests on the wire. */
+interface ClientShare {
+  gate: Semaphore
+  onWire: Set<ClientRequest>
+}
+
+function send(
+  req: HttpRequest,
+  agent: HttpAgent | HttpsAgent,
+  share: ClientShare,
+): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const url = new URL(req.url)
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -123,20 +179,25 @@ function send(req: HttpRequest, agent: HttpAgent | HttpsAgent): Promise<HttpResp
     const make = url.protocol === 'https:' ? httpsRequest : httpRequest
     let settled = false
     let timer: NodeJS.Timeout | undefined
+    let r: ClientRequest | undefined
+    let release: (() => void) | undefined
     const finish = (err: HttpFailure | null, res?: HttpResponse) => {
       if (settled) return
       settled = true
       if (timer) clearTimeout(timer)
       req.signal?.removeEventListener('abort', onAbort)
+      if (r) share.onWire.delete(r)
+      release?.()
       if (err) reject(err)
       else if (res) resolve(res)
     }
-    const r = make(url, { method: req.method, headers, agent }, (res) => read(res, finish))
     const onAbort = () => {
       finish(new HttpFailure('The request was cancelled.', 'aborted', undefined, true))
-      r.destroy()
+      r?.destroy()
     }
     req.signal?.addEventListener('abort', onAbort, { once: true })
+    // The time-out counts from here, a wait for the client's turn included (as a wait for one of
+    // its Agent's sockets was).
     if (req.timeoutMs !== undefined && req.timeoutMs > 0) {
       timer = setTimeout(() => {
         finish(
@@ -147,11 +208,20 @@ function send(req: HttpRequest, agent: HttpAgent | HttpsAgent): Promise<HttpResp
             true,
           ),
         )
-        r.destroy()
+        r?.destroy()
       }, req.timeoutMs)
     }
-    r.on('error', (e: NodeJS.ErrnoException) => finish(classify(e)))
-    r.end(body)
+    const go = (free: () => void) => {
+      if (settled) return free()
+      release = free
+      const made = make(url, { method: req.method, headers, agent }, (res) => read(res, finish))
+      r = made
+      share.onWire.add(made)
+      made.on('error', (e: NodeJS.ErrnoException) => finish(classify(e)))
+      made.on('close', () => share.onWire.delete(made))
+      made.end(body)
+    }
+    share.gate.acquire().then(go, () => {})
   })
 }
 

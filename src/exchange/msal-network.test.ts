@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { recordingSleep, startPeer, type Peer } from '../../test/exchange/peer.js'
 import { createHttpClient } from './http.js'
-import { msalNetworkModule, SIGNIN_RETRY } from './msal-network.js'
+import { msalNetworkModule, SIGNIN_RETRY, type DiscoveryRefusal } from './msal-network.js'
 
 let peer: Peer | null = null
 afterEach(async () => {
@@ -83,5 +83,44 @@ describe('msalNetworkModule', () => {
     })
     expect(r.body.error).toBe('invalid_grant')
     expect(sleep.waits).toEqual([2000])
+  })
+
+  it("keeps an authority's 200 discovery answer for 24 h per client; a refusal is asked again", async () => {
+    peer = await startPeer((r, n) =>
+      r.url.includes('/refused/')
+        ? { status: 400, body: { error: 'invalid_tenant', error_description: 'AADSTS90002' } }
+        : { body: { token_endpoint: `https://login.example/t/${n}` } },
+    )
+    let now = 1_000_000
+    const http = createHttpClient()
+    const net = msalNetworkModule(http, { now: () => now })
+    const discovery = `${peer.url}/t/v2.0/.well-known/openid-configuration`
+    const first = await net.sendGetRequestAsync<{ token_endpoint: string }>(discovery)
+    expect(first.body.token_endpoint).toBe('https://login.example/t/1')
+    // Another sign-in on the same client (msal makes a new module per application): no request.
+    const again = await msalNetworkModule(http, { now: () => now }).sendGetRequestAsync<{
+      token_endpoint: string
+    }>(discovery)
+    expect(again).toEqual(first)
+    expect(peer.received).toHaveLength(1)
+    // Other GETs are never kept.
+    await net.sendGetRequestAsync(`${peer.url}/other`)
+    await net.sendGetRequestAsync(`${peer.url}/other`)
+    expect(peer.received).toHaveLength(3)
+    // A refusal is asked again each time (and reported each time).
+    const refused = `${peer.url}/refused/v2.0/.well-known/openid-configuration`
+    const discoveryRefusal: DiscoveryRefusal = {}
+    const withRefusal = msalNetworkModule(http, { now: () => now, discovery: discoveryRefusal })
+    expect((await withRefusal.sendGetRequestAsync(refused)).status).toBe(400)
+    expect((await withRefusal.sendGetRequestAsync(refused)).status).toBe(400)
+    expect(discoveryRefusal.refused?.error).toBe('invalid_tenant')
+    expect(peer.received).toHaveLength(5)
+    // Another client asks for itself; after 24 h the same client asks again.
+    await msalNetworkModule(createHttpClient(), { now: () => now }).sendGetRequestAsync(discovery)
+    expect(peer.received).toHaveLength(6)
+    now += 24 * 3600 * 1000
+    const later = await net.sendGetRequestAsync<{ token_endpoint: string }>(discovery)
+    expect(later.body.token_endpoint).toBe('https://login.example/t/7')
+    expect(peer.received).toHaveLength(7)
   })
 })

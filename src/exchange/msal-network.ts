@@ -45,10 +45,35 @@ export interface MsalNetworkOptions {
    */
   discovery?: DiscoveryRefusal
   random?: () => number
+  /** The clock of the discovery answers' 24 hours (tests). */
+  now?: () => number
+}
+
+/**
+ * OpenID discovery answers (an authority's `.well-known/openid-configuration`, Microsoft's
+ * instance discovery) that said 200, per HTTP client and URL, kept as msal keeps them in its own
+ * cache: for 24 hours. msal asks again with every new client application, which is every sign-in;
+ * a fleet worker signs in to hundreds of tenants, and asking again cost a request (a round trip
+ * to the authority) per sign-in. A refusal is never kept: it is asked again, and reported.
+ * Microsoft documents the same for its MSAL for Java: the discovery metadata is kept in memory and
+ * used for the life of the process, so that only the first call goes to the network
+ * (learn.microsoft.com/entra/msal/java/advanced/instance-discovery).
+ */
+const DISCOVERY_TTL_MS = 24 * 3600 * 1000
+const MAX_DISCOVERY_ANSWERS = 4096
+const discoveryAnswers = new WeakMap<
+  HttpClient,
+  Map<string, { status: number; headers: Record<string, string>; text: string; until: number }>
+>()
+
+function isDiscoveryUrl(url: string): boolean {
+  const path = url.split('?')[0] ?? url
+  return path.endsWith('/.well-known/openid-configuration') || path.endsWith('/discovery/instance')
 }
 
 /** An INetworkModule for msal-node. */
 export function msalNetworkModule(http: HttpClient, opts: MsalNetworkOptions = {}): INetworkModule {
+  const now = opts.now ?? Date.now
   const sleep = opts.sleep ?? realSleep
   const timeoutMs = opts.timeoutMs ?? 60_000
   // Extra wait between device-code polls, grown by 5 s at each slow_down.
@@ -92,7 +117,24 @@ export function msalNetworkModule(http: HttpClient, opts: MsalNetworkOptions = {
     options: NetworkRequestOptions | undefined,
     timeout?: number,
   ): Promise<NetworkResponse<T>> => {
-    const res = await sendRetrying(method, url, options, timeout)
+    const discovery = method === 'GET' && isDiscoveryUrl(url)
+    let answers = discovery ? discoveryAnswers.get(http) : undefined
+    const kept = answers?.get(url)
+    let res: { status: number; headers: Record<string, string>; text: string }
+    if (kept && kept.until > now()) res = kept
+    else {
+      res = await sendRetrying(method, url, options, timeout)
+      if (discovery && res.status === 200) {
+        if (!answers) discoveryAnswers.set(http, (answers = new Map()))
+        if (answers.size >= MAX_DISCOVERY_ANSWERS) answers.clear()
+        answers.set(url, {
+          status: res.status,
+          headers: { ...res.headers },
+          text: res.text,
+          until: now() + DISCOVERY_TTL_MS,
+        })
+      }
+    }
     let body: unknown = {}
     if (res.text.trim()) {
       try {
@@ -102,7 +144,7 @@ export function msalNetworkModule(http: HttpClient, opts: MsalNetworkOptions = {
         body = { error: 'invalid_response', error_description: res.text.slice(0, 400) }
       }
     }
-    return { status: res.status, headers: res.headers, body: body as T }
+    return { status: res.status, headers: { ...res.headers }, body: body as T }
   }
 
   return {

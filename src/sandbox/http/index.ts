@@ -72,6 +72,21 @@ export const MAX_STATE_TENANTS = 50
 /** Above this many tenants, `GET /` lists the seeded ones and counts the generated fleet. */
 export const DESCRIBE_LIST_LIMIT = 50
 
+/** Requests received, by kind (RunningSandbox.requests). */
+export interface RequestCounts {
+  /** The admin API (/adminapi/...) and Graph (/v1.0/..., /beta/...). */
+  api: number
+  /** Everything else: sign-in, consent, the sandbox's own pages. */
+  other: number
+}
+
+/** The kind of a request by its path: the admin API and Graph, or anything else. */
+export function requestKind(url: string): keyof RequestCounts {
+  return url.startsWith('/adminapi/') || url.startsWith('/v1.0/') || url.startsWith('/beta/')
+    ? 'api'
+    : 'other'
+}
+
 export interface RunningSandbox {
   url: string
   caPath: string | null
@@ -86,6 +101,12 @@ export interface RunningSandbox {
   faults: string
   /** Per-tenant throttling in force (the sandbox's own numbers: Microsoft publishes none). */
   throttling: BudgetLimits
+  /**
+   * Requests received since the start, by kind (the sandbox's own figures, for benchmarks): the
+   * admin API and Graph (what a client's request budget paces), and sign-in (Entra's routes:
+   * OpenID discovery, tokens, device codes, consent).
+   */
+  readonly requests: Readonly<RequestCounts>
   /** Registers (or replaces) an app for app-only sign-in on a tenant, and saves the world. */
   addApp(tenant: string, app: SandboxApp): void
   close(): Promise<void>
@@ -197,6 +218,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     persist: () => store.save(world),
   }
 
+  const requests: RequestCounts = { api: 0, other: 0 }
+  app.addHook('onRequest', (req, _reply, done) => {
+    requests[requestKind(req.url)]++
+    done()
+  })
   if (faults.spec.scope === 'all') installFaultHooks(app, ctx)
   await identity.registerRoutes(app)
   await registerGraphRoutes(app, identity, () => world)
@@ -248,6 +274,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     certDir,
     faults: formatFaultSpec(faults.spec),
     throttling: { ...ctx.budgets.limits },
+    requests,
     addApp(tenant, sandboxApp) {
       identity.addApp(tenant, sandboxApp)
       ctx.persist()

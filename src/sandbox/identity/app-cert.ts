@@ -14,7 +14,25 @@ export interface Thumbprints {
   x5tS256: string
 }
 
+/**
+ * Thumbprints already worked out, by certificate PEM: the token endpoint checks every client
+ * assertion against its app's registered certificate, the same one for every tenant of a fleet,
+ * and parsing it each time was a tenth of the sandbox's CPU in bench/fleet.ts. Bounded; a full
+ * cache is emptied (the next calls fill it again).
+ */
+const thumbprintsByPem = new Map<string, Readonly<Thumbprints>>()
+const MAX_CACHED_CERTIFICATES = 256
+
 export function thumbprints(certificatePem: string): Thumbprints {
+  const known = thumbprintsByPem.get(certificatePem)
+  if (known) return { ...known }
+  const made = computeThumbprints(certificatePem)
+  if (thumbprintsByPem.size >= MAX_CACHED_CERTIFICATES) thumbprintsByPem.clear()
+  thumbprintsByPem.set(certificatePem, Object.freeze({ ...made }))
+  return made
+}
+
+function computeThumbprints(certificatePem: string): Thumbprints {
   const der = new X509Certificate(certificatePem).raw
   const sha1 = createHash('sha1').update(der).digest()
   const sha256 = createHash('sha256').update(der).digest()

@@ -10,6 +10,26 @@ const ALGORITHMS = ['RS256', 'PS256']
 /** Clock skew Entra tolerates on assertion times. */
 const SKEW_SECONDS = 300
 
+/**
+ * Verification keys of registered certificates, by algorithm and PEM: one import per certificate
+ * and algorithm instead of one per token request (the fleet's app has one certificate for every
+ * tenant). Bounded like app-cert.ts's thumbprints. A PEM that fails to import is not kept.
+ */
+const keysByCertificate = new Map<string, Promise<Awaited<ReturnType<typeof importX509>>>>()
+const MAX_CACHED_KEYS = 256
+
+function verificationKey(certificatePem: string, alg: string) {
+  const id = `${alg}\n${certificatePem}`
+  let key = keysByCertificate.get(id)
+  if (!key) {
+    if (keysByCertificate.size >= MAX_CACHED_KEYS) keysByCertificate.clear()
+    key = importX509(certificatePem, alg)
+    keysByCertificate.set(id, key)
+    key.catch(() => keysByCertificate.delete(id))
+  }
+  return key
+}
+
 /** Used assertion ids, per client: the jti and a hash of the assertion that carried it. */
 export class JtiCache {
   private readonly seen = new Map<string, { digest: string; exp: number }>()
@@ -76,7 +96,7 @@ export async function verifyClientAssertion(
   const now = ctx.now()
   let payload: Record<string, unknown>
   try {
-    const key = await importX509(app.certificatePem, alg)
+    const key = await verificationKey(app.certificatePem, alg)
     payload = (
       await jwtVerify(assertion, key, {
         algorithms: [alg],

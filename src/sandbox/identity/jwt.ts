@@ -38,13 +38,31 @@ export function decodeJwt(token: string): DecodedJwt | null {
   }
 }
 
+/**
+ * Signatures already found good, per key: every admin API request carries its access token and a
+ * fleet run sends each token tens of times. Only good signatures are kept (a signature checks the
+ * same every time); bounded, emptied when full.
+ */
+const verified = new WeakMap<KeyObject, Set<string>>()
+const MAX_VERIFIED = 10_000
+
 export function verifyRs256(jwt: DecodedJwt, key: KeyObject): boolean {
   if (jwt.header['alg'] !== 'RS256') return false
+  const id = `${jwt.signingInput}.${jwt.signature.toString('base64url')}`
+  let good = verified.get(key)
+  if (good?.has(id)) return true
+  let ok: boolean
   try {
-    return verify('sha256', Buffer.from(jwt.signingInput), key, jwt.signature)
+    ok = verify('sha256', Buffer.from(jwt.signingInput), key, jwt.signature)
   } catch {
     return false
   }
+  if (ok) {
+    if (!good) verified.set(key, (good = new Set()))
+    if (good.size >= MAX_VERIFIED) good.clear()
+    good.add(id)
+  }
+  return ok
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
