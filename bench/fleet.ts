@@ -6,13 +6,26 @@
  * by `workers` separate `passage worker` processes sharing one PostgreSQL.
  *
  * Printed: each phase's wall time beside its lower bound, the jobs, duplicates and whether every
- * tenant ended where it should. The bound: each kind of job is first run alone in this process
- * (runFleetJob, what a worker runs, without the queue's pick-up; one tenant to warm up, a second
- * timed) at the same latency and throttles; a phase of n jobs on `slots` job loops (workers ×
- * concurrency) cannot end before ceil(n / slots) such jobs one after another, and the apply's
- * canary wave (apply, then check) comes before the rest. The workers' own request budget
- * (`--rps` each, passage's choice) is set high enough by default not to bind; a lower one makes
- * the bound an underestimate.
+ * tenant ended where it should, the requests the sandbox received, and the CPU seconds of each
+ * process during the run (this one, which also serves the sandbox; each worker; PostgreSQL).
+ *
+ * The bound is what the throttles impose (issue 15: "within 1.3x of the bound the throttles
+ * impose"), per phase and per apply wave, the larger of two floors:
+ *  - the per-tenant throttle (the sandbox's Exchange-like limits: `concurrency=3` requests at
+ *    once and `budget=30/s` per tenant) and the latency: each kind of job is first run alone in
+ *    this process (runFleetJob, what a worker runs, without the queue's pick-up; one tenant to
+ *    warm up, a second timed), so under its tenant's throttle only; n jobs on `slots` job loops
+ *    (workers × concurrency) cannot end before ceil(n / slots) such jobs one after another;
+ *  - the request budgets passage configures: the phase's admin API and Graph requests (the
+ *    probe job's count, per tenant with changes) cannot go faster than the app's budget shared
+ *    by all workers (`--app-rps`) or the workers' own budgets added up (`--rps` each).
+ * The apply's canary wave (apply, then check) comes before the rest. The default budgets (200/s
+ * per worker, 400/s per app) are set high enough not to bind at 300 ms per request; lower ones
+ * make the budget floor the larger one.
+ *
+ * `--profile <dir>` writes V8 CPU profiles of the run: `bench.cpuprofile` (this process, from the
+ * start of the run) and `worker-<n>.cpuprofile` (each worker's life); summarise them with
+ * bench/cpuprofile-top.ts.
  *
  * With `--kill`: one worker is SIGKILLed in the middle of the apply wave and a new one started;
  * with `--restart-pg` (embedded PostgreSQL only) the database is stopped and started again in the
@@ -21,14 +34,23 @@
  * leaves every tenant as it was (canonical JSON of its surfaces, WhenChanged aside).
  *
  * Run: node --import tsx bench/fleet.ts [--tenants 1000] [--latency 300] [--workers 2]
- *        [--concurrency 16] [--rps 200] [--canary 10] [--seed 1] [--db postgres://...]
- *        [--kill] [--restart-pg]
+ *        [--concurrency 16] [--rps 200] [--app-rps 400] [--canary 10] [--seed 1]
+ *        [--db postgres://...] [--kill] [--restart-pg] [--profile <dir>]
  * Servers listen on loopback only (the sandbox on 127.0.0.1, PostgreSQL on a private socket).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { Session as InspectorSession } from 'node:inspector/promises'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runFleetJob } from '../src/app/fleet/job.js'
 import { createFleetPlan, waitForItems } from '../src/app/fleet/orchestrate.js'
@@ -58,11 +80,13 @@ const { values: flags } = parseArgs({
     workers: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '16' },
     rps: { type: 'string', default: '200' },
+    'app-rps': { type: 'string', default: '400' },
     canary: { type: 'string', default: '10' },
     seed: { type: 'string', default: '1' },
     db: { type: 'string' },
     kill: { type: 'boolean', default: false },
     'restart-pg': { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 })
 const N = Number(flags.tenants)
@@ -70,14 +94,19 @@ const LATENCY = Number(flags.latency)
 const WORKERS = Number(flags.workers)
 const CONCURRENCY = Number(flags.concurrency)
 const RPS = Number(flags.rps)
+const APP_RPS = Number(flags['app-rps'])
 const CANARY = Number(flags.canary)
 const SEED = Number(flags.seed)
 if (flags['restart-pg'] && flags.db) throw new Error('--restart-pg needs the embedded server')
+const PROFILE_DIR = flags.profile ? resolve(flags.profile) : undefined
+if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true })
 
 const dir = mkdtempSync(join(tmpdir(), 'passage-bench-fleet-'))
 // As root PostgreSQL runs as `postgres`, which must pass through to its folder inside.
 chmodSync(dir, 0o711)
 const children = new Set<ChildProcess>()
+/** Worker processes by pid: their number (1, 2, ... in start order; a replacement gets the next). */
+const workerPids = new Map<number, number>()
 const cleanups: (() => Promise<unknown>)[] = []
 const ms = (t0: number) => Date.now() - t0
 const secs = (n: number) => `${(n / 1000).toFixed(1)} s`
@@ -161,10 +190,21 @@ async function main(): Promise<void> {
     PASSAGE_FLEET_JOB_EXPIRE_SECONDS: flags.kill ? '20' : '600',
     NO_COLOR: '1',
   }
+  let workerNo = 0
   const startWorker = () => {
+    const n = ++workerNo
     const child = spawn(
       process.execPath,
       [
+        ...(PROFILE_DIR
+          ? [
+              '--cpu-prof',
+              '--cpu-prof-dir',
+              PROFILE_DIR,
+              '--cpu-prof-name',
+              `worker-${n}.cpuprofile`,
+            ]
+          : []),
         '--import',
         'tsx',
         'src/cli/main.ts',
@@ -173,6 +213,8 @@ async function main(): Promise<void> {
         String(CONCURRENCY),
         '--requests-per-second',
         String(RPS),
+        '--app-requests-per-second',
+        String(APP_RPS),
         '--db',
         url,
       ],
@@ -189,6 +231,7 @@ async function main(): Promise<void> {
         console.error(`worker ${child.pid} ended by ${signal}`)
     })
     children.add(child)
+    if (child.pid) workerPids.set(child.pid, n)
     return child
   }
   for (let i = 0; i < WORKERS; i++) startWorker()
@@ -199,6 +242,8 @@ async function main(): Promise<void> {
   // The job itself (runFleetJob, what a worker runs), not the queue's pick-up: the first probe
   // tenant warms the code and the sign-in path, the second is timed.
   const probe: Record<FleetAction, number> = { plan: 0, apply: 0, check: 0, rollback: 0 }
+  // The admin API and Graph requests the timed job made (what the request budgets pace).
+  const probeRequests: Record<FleetAction, number> = { plan: 0, apply: 0, check: 0, rollback: 0 }
   {
     const sessions = new TenantSessions({
       keyPem: app.privateKeyPem,
@@ -221,6 +266,7 @@ async function main(): Promise<void> {
     for (const action of ['plan', 'apply', 'check', 'rollback'] as const)
       for (const [i, t] of probeTenants.entries()) {
         const t0 = Date.now()
+        const r0 = sb.requests.api
         const item = await runFleetJob(
           store,
           action,
@@ -229,15 +275,22 @@ async function main(): Promise<void> {
         )
         if (item.state !== 'done')
           throw new Error(`probe ${action}: ${item.state} ${item.errorMessage}`)
-        if (i === probeTenants.length - 1) probe[action] = ms(t0)
+        if (i === probeTenants.length - 1) {
+          probe[action] = ms(t0)
+          probeRequests[action] = sb.requests.api - r0
+        }
       }
     await sessions.closeAll()
   }
   console.log(
-    `probe (one job alone, warm, ${LATENCY} ms per request): plan ${secs(probe.plan)}, apply ${secs(probe.apply)}, check ${secs(probe.check)}, rollback ${secs(probe.rollback)}`,
+    `probe (one job alone, warm, ${LATENCY} ms per request): ${(['plan', 'apply', 'check', 'rollback'] as const).map((a) => `${a} ${secs(probe[a])} (${probeRequests[a]} requests)`).join(', ')}`,
   )
 
   // --- the run ------------------------------------------------------------------------------
+  const postmaster = flags.db ? undefined : postmasterPid(pgDir)
+  const cpu = new CpuMeter(postmaster)
+  const requests0 = { ...sb.requests }
+  const profiler = PROFILE_DIR ? await startProfiler() : undefined
   const total = Date.now()
   const fp = await createFleetPlan(store, queue, req, 'tag:bench', 'bench')
   let t = Date.now()
@@ -272,6 +325,12 @@ async function main(): Promise<void> {
   const rollbackItems = await store.listFleetItems(fp.id, 'rollback')
   console.log(`rollback: ${secs(rollbackMs)}; ${countStates(rollbackItems)}`)
   const wall = ms(total)
+  const cpuRun = cpu.stop()
+  const requestsRun = {
+    api: sb.requests.api - requests0.api,
+    other: sb.requests.other - requests0.other,
+  }
+  if (profiler) await profiler.stop(join(PROFILE_DIR!, 'bench.cpuprofile'))
 
   const notBack = fleet.filter(
     (x) => heldStateJson(x.snapshot) !== original.get(x.snapshot.tenant.id),
@@ -279,18 +338,38 @@ async function main(): Promise<void> {
   const dead = await queue.deadLetters(1000)
 
   // --- the bound ----------------------------------------------------------------------------
+  // Per phase (and per apply wave), the larger of two floors:
+  //  - the per-tenant throttle and latency: the jobs in waves of `slots` at a time, each as long
+  //    as the probe's job (timed alone, so under the tenant's own throttle only);
+  //  - the request budgets: the phase's admin API and Graph requests (the probe job's count per
+  //    tenant) at the lower of the app's budget and the workers' own budgets added up.
   const waves = (n: number) => Math.ceil(n / slots)
+  const rate = Math.min(APP_RPS, WORKERS * RPS)
+  const floor = (jobs: number, time: number, requests: number) =>
+    Math.max(waves(jobs) * time, ((jobs * requests) / rate) * 1000)
   const canary = Math.min(CANARY, withChanges)
-  const bound =
-    waves(planned.length) * probe.plan +
-    (waves(canary) + waves(withChanges - canary)) * (probe.apply + probe.check) +
-    waves(withChanges) * probe.rollback
+  const applyCheck = (n: number) =>
+    floor(n, probe.apply, probeRequests.apply) + floor(n, probe.check, probeRequests.check)
+  // Plan jobs of tenants that could not be reached make few requests: only the done ones count
+  // for the budget floor.
+  const bounds = {
+    plan: Math.max(
+      waves(planned.length) * probe.plan,
+      ((withChanges * probeRequests.plan) / rate) * 1000,
+    ),
+    apply: applyCheck(canary) + applyCheck(withChanges - canary),
+    rollback: floor(withChanges, probe.rollback, probeRequests.rollback),
+  }
+  const bound = bounds.plan + bounds.apply + bounds.rollback
   console.log('')
   console.log(
-    `tenants ${N}, workers ${WORKERS} × ${CONCURRENCY} job loops, ${LATENCY} ms per request`,
+    `tenants ${N}, workers ${WORKERS} × ${CONCURRENCY} job loops, ${LATENCY} ms per request; per-tenant throttle ${sb.throttling.concurrency} at once and ${sb.throttling.count} per ${sb.throttling.perMs / 1000} s; budgets ${RPS}/s per worker, ${APP_RPS}/s per app`,
   )
   console.log(
-    `wall time ${secs(wall)}; lower bound ${secs(bound)} (per phase and wave: ceil(jobs / ${slots} loops) × the probe's time for that job); ratio ${(wall / bound).toFixed(2)}x`,
+    `bound per phase: plan ${secs(bounds.plan)} (wall ${secs(planMs)}), apply + check ${secs(bounds.apply)} (wall ${secs(applyMs)}), rollback ${secs(bounds.rollback)} (wall ${secs(rollbackMs)})`,
+  )
+  console.log(
+    `wall time ${secs(wall)}; lower bound ${secs(bound)} (per phase and wave, the larger of ceil(jobs / ${slots} loops) × the probe's time for that job and the phase's requests at ${rate}/s); ratio ${(wall / bound).toFixed(2)}x`,
   )
   console.log(
     `jobs lost: ${lost(planned, applyItems, checkItems)}; duplicates: ${duplicates}; dead letters: ${dead.length}; tenants not back to their original state after rollback: ${notBack.length}${
@@ -302,6 +381,126 @@ async function main(): Promise<void> {
         : ''
     }`,
   )
+  const jobs = planned.length + applyItems.length + checkItems.length + rollbackItems.length
+  console.log(
+    `requests to the sandbox during the run: ${requestsRun.api} admin API and Graph, ${requestsRun.other} sign-in (OpenID discovery, tokens) for ${jobs} jobs`,
+  )
+  const cpuTotal = cpuRun.reduce((a, r) => a + r.seconds, 0)
+  console.log(
+    `CPU during the run: ${cpuRun.map((r) => `${r.name} ${r.seconds.toFixed(1)} s`).join(', ')}; total ${cpuTotal.toFixed(1)} s, ${(cpuTotal / (wall / 1000)).toFixed(2)} cores busy on average (this machine: ${availableParallelism()})`,
+  )
+  if (PROFILE_DIR)
+    console.log(
+      `CPU profiles in ${PROFILE_DIR} (summarise: node --import tsx bench/cpuprofile-top.ts ${PROFILE_DIR})`,
+    )
+}
+
+/** CPU seconds (user + system) of a process from /proc/<pid>/stat; with children: also its reaped children's. */
+function procCpuSeconds(pid: number, withChildren = false): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15, cutime 16, cstime 17.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const ticks = Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0)
+    return ticks / CLOCK_TICKS
+  } catch {
+    return undefined
+  }
+}
+
+/** Linux's USER_HZ: /proc's CPU times are in these ticks a second (100 on every Linux port in use). */
+const CLOCK_TICKS = 100
+
+/** The live processes whose parent is `ppid`. */
+function childPids(ppid: number): number[] {
+  const out: number[] = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (Number(f[1]) === ppid) out.push(Number(name))
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out
+}
+
+function postmasterPid(pgDir: string): number | undefined {
+  try {
+    return Number(readFileSync(join(pgDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0])
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * CPU used from now to stop(), per process: this one (the orchestrator and the in-process sandbox:
+ * the bench reads the sandbox's tenants directly), each worker (sampled every second, so a
+ * SIGKILLed worker counts up to its last sample) and PostgreSQL (the postmaster, its live
+ * backends and the ones that ended, which the postmaster reaped).
+ */
+class CpuMeter {
+  private readonly self = process.cpuUsage()
+  private readonly first = new Map<number, number>()
+  private readonly last = new Map<number, number>()
+  private readonly timer: NodeJS.Timeout
+  private pgStart: number | undefined
+
+  constructor(private readonly postmaster: number | undefined) {
+    this.sample()
+    this.pgStart = this.pgSeconds()
+    this.timer = setInterval(() => this.sample(), 1000)
+  }
+
+  private sample(): void {
+    for (const pid of workerPids.keys()) {
+      const s = procCpuSeconds(pid)
+      if (s === undefined) continue
+      if (!this.first.has(pid)) this.first.set(pid, s)
+      this.last.set(pid, s)
+    }
+  }
+
+  private pgSeconds(): number | undefined {
+    if (!this.postmaster) return undefined
+    const own = procCpuSeconds(this.postmaster, true)
+    if (own === undefined) return undefined
+    return childPids(this.postmaster).reduce((a, pid) => a + (procCpuSeconds(pid) ?? 0), own)
+  }
+
+  stop(): { name: string; seconds: number }[] {
+    clearInterval(this.timer)
+    this.sample()
+    const u = process.cpuUsage(this.self)
+    const out = [{ name: 'bench (orchestrator + sandbox)', seconds: (u.user + u.system) / 1e6 }]
+    for (const [pid, n] of workerPids) {
+      const a = this.first.get(pid)
+      const b = this.last.get(pid)
+      if (a !== undefined && b !== undefined) out.push({ name: `worker ${n}`, seconds: b - a })
+    }
+    const pg = this.pgSeconds()
+    // A PostgreSQL restarted mid-run (--restart-pg) is another postmaster: not counted here.
+    if (pg !== undefined && this.pgStart !== undefined && pg >= this.pgStart)
+      out.push({ name: 'PostgreSQL', seconds: pg - this.pgStart })
+    return out
+  }
+}
+
+/** Profiles this process (the orchestrator and the sandbox) with the inspector's sampler. */
+async function startProfiler(): Promise<{ stop(file: string): Promise<void> }> {
+  const session = new InspectorSession()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.start')
+  return {
+    async stop(file) {
+      const { profile } = await session.post('Profiler.stop')
+      writeFileSync(file, JSON.stringify(profile))
+      session.disconnect()
+    },
+  }
 }
 
 function countStates(items: readonly FleetItem[]): string {
