@@ -260,6 +260,10 @@ async function main(): Promise<void> {
       work: async () => {},
       cancel: async () => {},
       deadLetters: async () => [],
+      schedule: async () => {},
+      unschedule: async () => false,
+      schedules: async () => [],
+      workSchedules: async () => {},
       stop: async () => {},
     }
     const fp = await createFleetPlan(store, noQueue, req, 'tag:probe', 'bench')

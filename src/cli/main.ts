@@ -12,6 +12,8 @@ import { registerRunsCommand } from './commands/runs.js'
 import { registerTestCommand } from './commands/test.js'
 import { registerPlanCommand } from './commands/plan.js'
 import { registerReportCommand } from './commands/report.js'
+import { registerMonitorCommand } from './commands/monitor.js'
+import { registerScheduleCommand } from './commands/schedule.js'
 import { registerSimulateCommand } from './commands/simulate.js'
 import { registerSandboxCommand } from './commands/sandbox.js'
 import { registerServeCommand } from './commands/serve.js'
@@ -53,6 +55,8 @@ export function buildProgram(): Command {
   registerRollbackCommand(program)
   registerRunsCommand(program)
   registerReportCommand(program)
+  registerMonitorCommand(program)
+  registerScheduleCommand(program)
   registerDemoCommand(program)
   registerServeCommand(program)
   registerFleetCommand(program)

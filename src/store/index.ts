@@ -29,6 +29,7 @@ export { defaultStoreLocation, isPostgresUrl } from './location.js'
 export { openStore, type OpenStoreOptions } from './open.js'
 export {
   DEAD_LETTER_QUEUE,
+  isDatabaseLoss,
   openQueue,
   QUEUE_NAMES,
   QUEUE_SCHEMA,
@@ -36,6 +37,7 @@ export {
   type FleetJobRun,
   type JobQueue,
   type QueueOptions,
+  type QueueSchedule,
 } from './queue.js'
 export * from './records.js'
 export { assertNoSecrets, findSecret, redactSecrets } from './secrets.js'

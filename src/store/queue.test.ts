@@ -369,6 +369,59 @@ describe.skipIf(!PG_URL)('the fleet job queue on PostgreSQL', () => {
     await q.stop()
   }, 30_000)
 
+  it('a schedule is kept by name with its cron, time zone and data, replaced in place, and removed', async () => {
+    const q = await queue()
+    await q.schedule('check-contoso', '0 6 * * *', { kind: 'monitor', n: 1 }, 'Europe/Paris')
+    await q.schedule('check-contoso', '30 5 * * *', { kind: 'monitor', n: 2 }, 'Europe/Paris')
+    expect(await q.schedules()).toEqual([
+      {
+        name: 'check-contoso',
+        cron: '30 5 * * *',
+        timezone: 'Europe/Paris',
+        data: { kind: 'monitor', n: 2 },
+      },
+    ])
+    expect(await q.unschedule('check-contoso')).toBe(true)
+    expect(await q.unschedule('check-contoso')).toBe(false)
+    expect(await q.schedules()).toEqual([])
+    await q.stop()
+  })
+
+  it('refuses a bad cron, time zone or name as invalid input (exit 2), keeping nothing', async () => {
+    const q = await queue()
+    for (const [name, cron, tz] of [
+      ['bad-cron', 'every morning', 'UTC'],
+      ['bad-zone', '0 6 * * *', 'Mars/Olympus'],
+      ['Not A Slug', '0 6 * * *', 'UTC'],
+    ] as const) {
+      const e = await q.schedule(name, cron, {}, tz).then(
+        () => null,
+        (x: unknown) => x,
+      )
+      expect(isPassageError(e) && e.code, `${name}`).toBe('PASSAGE_E_INPUT')
+    }
+    expect(await q.schedules()).toEqual([])
+    await q.stop()
+  })
+
+  it("pg-boss's cron sends a schedule's job when it fires, and workSchedules runs it once", async () => {
+    // '* * * * *' fired less than a minute ago whenever the timekeeper looks, and it looks as it
+    // starts: the schedule is kept first (by a process without cron), then a worker starts.
+    const keeper = await queue()
+    await keeper.schedule('every-minute', '* * * * *', { kind: 'monitor', tag: 'x' })
+    const q = await queue({ schedule: true })
+    const ran: { name: string; data: unknown }[] = []
+    await q.workSchedules(async (name, data) => {
+      ran.push({ name, data })
+    })
+    await until('the scheduled job ran', () => ran.length > 0, 25_000)
+    await sleep(1500)
+    // Sent once for this minute (pg-boss keys the send on the schedule's name for 60 s).
+    expect(ran).toEqual([{ name: 'every-minute', data: { kind: 'monitor', tag: 'x' } }])
+    await q.unschedule('every-minute')
+    await q.stop()
+  }, 40_000)
+
   it('reported no background error holding a secret', () => {
     for (const e of errors) expect(e.message).not.toContain(JWT)
   })

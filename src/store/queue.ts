@@ -30,6 +30,20 @@ export interface QueueOptions {
   pollingIntervalSeconds?: number
   /** Where the queue's background errors go (the URL's password is never in them). */
   onError?: (e: Error) => void
+  /**
+   * Run pg-boss's cron (its timekeeper) in this process, so that schedules send their jobs
+   * (default false: only `passage worker` does; any number of processes may, pg-boss sends each
+   * schedule's job once per minute whichever process sees it first).
+   */
+  schedule?: boolean
+}
+
+/** A schedule as `schedules()` lists it: passage's name, pg-boss's cron and time zone, its data. */
+export interface QueueSchedule {
+  name: string
+  cron: string
+  timezone: string
+  data: unknown
 }
 
 /**
@@ -74,6 +88,21 @@ export interface JobQueue {
       at: string
     }[]
   >
+  /**
+   * Creates or replaces the schedule `name` (pg-boss cron: one queue per schedule, its job sent
+   * when `cron` fires in `timezone`). Throws PASSAGE_E_INPUT for a bad name, cron or time zone.
+   */
+  schedule(name: string, cron: string, data: object, timezone?: string): Promise<void>
+  /** Removes a schedule and its waiting jobs; false when there was none of that name. */
+  unschedule(name: string): Promise<boolean>
+  /** passage's schedules, by name. */
+  schedules(): Promise<QueueSchedule[]>
+  /**
+   * One loop that takes the jobs of every schedule (listed again at each idle poll) and runs
+   * `handler` on each, one at a time. A job that throws is failed, not retried: the schedule's
+   * next run is the retry.
+   */
+  workSchedules(handler: (name: string, data: unknown) => Promise<void>): Promise<void>
   /** Stops taking jobs; graceful waits up to timeoutMs for running handlers, then hands them back (pg-boss failWip). */
   stop(opts?: { graceful?: boolean; timeoutMs?: number }): Promise<void>
 }
@@ -176,7 +205,7 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<J
     application_name: 'passage-fleet-queue',
     max: 4,
     supervise: true,
-    schedule: false,
+    schedule: opts.schedule ?? false,
     maintenanceIntervalSeconds: Math.max(1, Math.round(cfg.maintenanceIntervalSeconds)),
     retryLimit: cfg.retryLimit,
     retryDelay: cfg.retryDelaySeconds,
@@ -457,6 +486,118 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<J
         at: new Date(r.created_on).toISOString(),
       }))
     },
+    async schedule(name, cron, data, timezone = 'UTC') {
+      const queue = scheduleQueue(name)
+      // pg-boss's cron-parser takes an unknown zone without a word; the runtime's IANA data does not.
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: timezone })
+      } catch {
+        throw new PassageError(
+          'PASSAGE_E_INPUT',
+          `The time zone '${timezone.slice(0, 40)}' is not an IANA zone name (such as UTC or Europe/Paris).`,
+        )
+      }
+      try {
+        await withCreateLock(url, async () => {
+          if (!(await boss.getQueue(queue)))
+            await boss.createQueue(queue, {
+              name: queue,
+              policy: 'standard',
+              // A missed run is not retried: the next one is the retry.
+              retryLimit: 0,
+              expireInSeconds: cfg.expireInSeconds,
+            })
+        })
+      } catch (e) {
+        throw queueError(`Cannot create the schedule's queue: ${cleanError(e, url).message}`, e)
+      }
+      try {
+        await boss.schedule(queue, cron, data, { tz: timezone })
+      } catch (e) {
+        const m = cleanError(e, url).message
+        // pg-boss checks the cron and the time zone with cron-parser before writing anything.
+        if (!/connect|terminat|ECONN|timeout/i.test(m))
+          throw new PassageError(
+            'PASSAGE_E_INPUT',
+            `The schedule's cron '${cron.slice(0, 60)}' or time zone '${timezone.slice(0, 40)}' is not valid: ${m}`,
+          )
+        throw queueError(`Cannot save the schedule: ${m}`, e)
+      }
+    },
+    async unschedule(name) {
+      const queue = scheduleQueue(name)
+      try {
+        const had = (await boss.getSchedules()).some((x) => x.name === queue)
+        await boss.unschedule(queue)
+        // Its waiting jobs go; the empty queue stays (pg-boss 10's delete_queue can trip over its
+        // own partition's foreign key once jobs have run in it), ready if the name comes back.
+        if (await boss.getQueue(queue)) await boss.purgeQueue(queue)
+        return had
+      } catch (e) {
+        throw queueError(`Cannot remove the schedule: ${cleanError(e, url).message}`, e)
+      }
+    },
+    async schedules() {
+      let rows: PgBoss.Schedule[]
+      try {
+        rows = await boss.getSchedules()
+      } catch (e) {
+        throw queueError(`Cannot read the schedules: ${cleanError(e, url).message}`, e)
+      }
+      return rows
+        .filter((x) => x.name.startsWith(SCHEDULE_PREFIX))
+        .map((x) => ({
+          name: x.name.slice(SCHEDULE_PREFIX.length),
+          cron: x.cron,
+          timezone: (x as { timezone?: string }).timezone ?? 'UTC',
+          data: x.data ?? null,
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name))
+    },
+    async workSchedules(handler) {
+      if (stopping) throw queueError('The job queue is stopped: it takes no more work.')
+      loops.push(
+        (async () => {
+          while (!stopping) {
+            let took = false
+            let names: string[] = []
+            try {
+              names = (await boss.getSchedules())
+                .map((x) => x.name)
+                .filter((n) => n.startsWith(SCHEDULE_PREFIX))
+            } catch (e) {
+              onError(cleanError(e, url))
+            }
+            for (const queue of names) {
+              if (stopping) break
+              let job: PgBoss.Job<unknown> | undefined
+              try {
+                ;[job] = await boss.fetch<unknown>(queue, { batchSize: 1 })
+              } catch (e) {
+                onError(cleanError(e, url))
+              }
+              if (!job) continue
+              took = true
+              running.set(job.id, queue)
+              let failure: Error | undefined
+              try {
+                await handler(queue.slice(SCHEDULE_PREFIX.length), job.data)
+              } catch (e) {
+                failure = cleanError(e, url)
+              }
+              if (!running.delete(job.id)) continue
+              try {
+                if (failure) await boss.fail(queue, job.id, { message: failure.message })
+                else await boss.complete(queue, job.id)
+              } catch (e) {
+                onError(cleanError(e, url))
+              }
+            }
+            if (!took) await idle()
+          }
+        })(),
+      )
+    },
     async stop(o = {}) {
       if (stopping && stopped) return stopped
       stopping = true
@@ -483,6 +624,57 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<J
       })()
       return stopped
     },
+  }
+}
+
+/**
+ * Whether an error is the database going away (a restart, a dropped connection), which pg-boss's
+ * own timekeeper may let escape as an unhandled rejection: in 10.4.2 its cron worker (work())
+ * does not await complete/fail. The worker process treats these as the queue's background errors
+ * and carries on (the job expires and is run again); anything else still ends the process.
+ */
+export function isDatabaseLoss(e: unknown): boolean {
+  const x = e as { code?: unknown; message?: unknown } | null
+  const code = typeof x?.code === 'string' ? x.code : ''
+  // PostgreSQL SQLSTATE 08xxx (connection exception), 57P01-57P03 (shutdown, cannot connect now).
+  if (
+    /^(08\d{3}|57P0[123])$/.test(code) ||
+    /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT)$/.test(code)
+  )
+    return true
+  const m = typeof x?.message === 'string' ? x.message : ''
+  return /Connection terminated|connection (?:is )?closed|Client has encountered a connection error/i.test(
+    m,
+  )
+}
+
+/** The prefix of every schedule's queue (one pg-boss queue per schedule: its cron keys on it). */
+export const SCHEDULE_PREFIX = 'passage-schedule-'
+
+/** A schedule's queue name, or PASSAGE_E_INPUT for a name that is not a short lower-case slug. */
+export function scheduleQueue(name: string): string {
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(name))
+    throw new PassageError(
+      'PASSAGE_E_INPUT',
+      `A schedule's name is 1 to 63 lower-case letters, digits and dashes, got '${name.slice(0, 70)}'.`,
+    )
+  return `${SCHEDULE_PREFIX}${name}`
+}
+
+/** Runs `fn` holding passage's queue-creation lock (see createQueues). */
+async function withCreateLock(url: string, fn: () => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: url, application_name: 'passage-fleet-queue' })
+  client.on('error', () => {})
+  await client.connect()
+  try {
+    await client.query(CREATE_LOCK_SQL)
+    try {
+      await fn()
+    } finally {
+      await client.query(CREATE_UNLOCK_SQL)
+    }
+  } finally {
+    await client.end().catch(() => {})
   }
 }
 

@@ -18,6 +18,7 @@ import type { FleetApp, FleetTenant, JobQueue, Store } from '../../store/index.j
 import { progress, requireYesOrTerminal, confirmOrYes, showDeviceCode } from '../connection.js'
 import { paint, printable, printJson } from '../output.js'
 import { progressDisplay } from '../progress-bar.js'
+import { caPemOf, globals, keyFileOpt, requireApp, withFleetStore } from '../fleet-context.js'
 import { table } from '../table.js'
 import type {
   FleetAppSetOptions,
@@ -41,11 +42,6 @@ interface FleetContext {
   workers: FleetWorker | null
 }
 
-/** The global options a fleet subcommand sees (the program's --db, fleet's --key). */
-function globals(cmd: Command): { db?: string; key?: string } {
-  return cmd.optsWithGlobals<{ db?: string; key?: string }>()
-}
-
 /** Parses a non-negative whole number option. */
 function wholeNumber(name: string, text: string, max = 64): number {
   const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN
@@ -55,41 +51,6 @@ function wholeNumber(name: string, text: string, max = 64): number {
       `${name} takes a whole number from 0 to ${max}, got '${text.slice(0, 40)}'.`,
     )
   return n
-}
-
-/** Opens the fleet's store (PostgreSQL) and runs `fn`, closing it afterwards. */
-async function withFleetStore<T>(
-  cmd: Command,
-  fn: (store: Store, url: string) => Promise<T>,
-): Promise<T> {
-  const { resolveFleetDatabase, openStore } = await import('../../store/index.js')
-  const db = await resolveFleetDatabase({
-    ...(globals(cmd).db ? { db: globals(cmd).db } : {}),
-    env: process.env,
-    // First start and start lines only: reusing the running server is the quiet, usual case.
-    onProgress: (line: string) => {
-      if (!/^reusing/i.test(line)) progress(line)
-    },
-  })
-  const store = await openStore(db.url)
-  try {
-    return await fn(store, db.url)
-  } finally {
-    await store.close()
-  }
-}
-
-/** The fleet's app, or PASSAGE_E_FLEET_APP. */
-async function requireApp(store: Store): Promise<FleetApp> {
-  const app = await store.getFleetApp()
-  if (!app)
-    throw new PassageError('PASSAGE_E_FLEET_APP', 'No app registration is recorded for the fleet.')
-  return app
-}
-
-/** The sandbox CA's PEM when the app points at a sandbox. */
-function caPemOf(app: FleetApp): string | undefined {
-  return app.caFile ? readText(app.caFile) : undefined
 }
 
 /**
@@ -117,6 +78,8 @@ async function withFleet<T>(
           concurrency: workers,
           keyPem,
           ...(caPem ? { caPem } : {}),
+          // The app's request budget is shared with every other worker through this database.
+          databaseUrl: url,
         })
       }
       return await fn({ store, queue, workers: worker })
@@ -125,12 +88,6 @@ async function withFleet<T>(
       await queue.stop({ graceful: true, timeoutMs: 10_000 }).catch(() => undefined)
     }
   })
-}
-
-/** The --key option, when given. */
-function keyFileOpt(cmd: Command): { keyFile?: string } {
-  const key = globals(cmd).key
-  return key ? { keyFile: key } : {}
 }
 
 /** Queue options: the job expiry may be lowered for tests and demos (PASSAGE_FLEET_JOB_EXPIRE_SECONDS). */

@@ -6,6 +6,7 @@
 import type { Command } from 'commander'
 import { collect } from '../options.js'
 import type * as FleetRun from './fleet.run.js'
+import { registerFleetScheduleCommand } from './schedule.js'
 
 /** Options every fleet subcommand may take (besides the program's --db). */
 export interface FleetCommonOptions {
@@ -225,6 +226,8 @@ Quick start:
     .option('--tag <tag>', 'only tenants with this tag')
     .option('--json', 'print it as JSON')
     .action(act<[FleetListOptions]>((m) => m.status))
+
+  registerFleetScheduleCommand(fleet)
 
   const db = fleet.command('db').description('the embedded PostgreSQL server')
   db.command('status')

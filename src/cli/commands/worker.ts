@@ -11,6 +11,7 @@ export interface WorkerOptions {
   appRequestsPerSecond: string
   key?: string
   verbose?: boolean
+  schedulesOnly?: boolean
 }
 
 /**
@@ -39,11 +40,16 @@ export function registerWorkerCommand(program: Command): void {
       "the app certificate's private key (else PASSAGE_FLEET_KEY_FILE or PASSAGE_FLEET_KEY); never stored",
     )
     .option('--verbose', 'print one line per job')
+    .option(
+      '--schedules-only',
+      'run only the monitor schedules (`passage schedule`), not fleet jobs: needs no app key unless a fleet schedule runs',
+    )
     .addHelpText(
       'after',
       `
 The database: --db <postgres-url>, else PASSAGE_FLEET_DB, else the embedded server in passage's
-data folder (one machine only). SIGTERM or Ctrl+C stops taking jobs, lets the running ones finish
+data folder (one machine only). Every worker also runs the monitor schedules when they fire
+(\`passage schedule check\`, \`passage fleet schedule check\`): pg-boss's cron sends each one once. SIGTERM or Ctrl+C stops taking jobs, lets the running ones finish
 (up to 30 seconds; a job still running then is handed back to the queue for another worker), and
 exits 0.`,
     )

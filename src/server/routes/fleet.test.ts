@@ -65,6 +65,14 @@ function fakeQueue(store: Store): JobQueue & { sent: { action: FleetAction; jobs
     async deadLetters() {
       return []
     },
+    async schedule() {},
+    async unschedule() {
+      return false
+    },
+    async schedules() {
+      return []
+    },
+    async workSchedules() {},
     async stop() {},
   }
 }
