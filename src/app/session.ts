@@ -9,6 +9,7 @@ import { z } from 'zod'
 import type { JsonObject } from '../core/change.js'
 import { PassageError, parseWith } from '../core/errors/index.js'
 import {
+  memoTokens,
   exchangeOrganization,
   ExchangeClient,
   GraphClient,
@@ -313,7 +314,9 @@ export async function openSession(
   }
   const tenantId = signedIn.tenantId
   const common = {
-    tokens: signedIn,
+    // A token msal just handed out is handed out again for a few seconds (token-memo.ts): msal
+    // walks its whole cache on every call, once per request on the apply path.
+    tokens: memoTokens(signedIn),
     endpoints,
     ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     ...(opts.retry ? { retry: opts.retry } : {}),

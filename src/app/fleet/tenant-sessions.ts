@@ -20,6 +20,7 @@
  */
 import { PassageError } from '../../core/errors/index.js'
 import {
+  memoTokens,
   createHttpClient,
   ExchangeClient,
   GraphClient,
@@ -55,7 +56,11 @@ export interface RequestTaker {
 }
 
 /** Default sessions kept by one worker. */
-export const DEFAULT_MAX_SESSIONS = 64
+// Enough for every tenant a worker meets in a fleet of a thousand: bench/fleet.ts counted 8,207
+// sign-ins for 3,593 jobs with 64 (nearly every job signed in again, one or two token round trips
+// each). A kept session holds no connection of its own (the process's pool serves every client),
+// only its clients and the app's token cache for that tenant.
+export const DEFAULT_MAX_SESSIONS = 1024
 
 /**
  * A token bucket: `ratePerSecond` requests a second on average, up to `burst` at once. `take`
@@ -399,7 +404,9 @@ export async function openAppSession(
   const raw = opts.throttle ? throttleWatchingHttp(wrapped, opts.throttle) : wrapped
   const http = opts.budget ? budgetedHttp(raw, opts.budget) : raw
   const common = {
-    tokens: signedIn,
+    // A token msal just handed out is handed out again for a few seconds (token-memo.ts): msal
+    // walks its whole cache on every call, once per request on the apply path.
+    tokens: memoTokens(signedIn),
     endpoints,
     http,
     ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
