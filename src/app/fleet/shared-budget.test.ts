@@ -21,7 +21,7 @@ function fakeClock() {
   return { now: () => now, sleep: async (ms: number) => void (now += ms) }
 }
 
-describe('SharedRequestBudget (leases stood in for)', () => {
+describe('sandbox.fleet-throttling: SharedRequestBudget (leases stood in for)', () => {
   it('leases a chunk and hands it out locally: one round trip per 10 requests', async () => {
     const c = fakeClock()
     const asked: number[] = []

@@ -52,123 +52,126 @@ if (!PG_URL)
     'worker-throttle.test.ts: skipped (PASSAGE_TEST_PG_URL is unset; scripts/pg-test-server.sh starts one)',
   )
 
-describe.skipIf(!PG_URL)('a throttled job and Retry-After, on PostgreSQL', () => {
-  const dbName = `passage_wt_${randomBytes(5).toString('hex')}`
-  let url = ''
-  let fs: FleetSandbox
-  let store: Store
-  const queues: JobQueueForTests[] = []
-  const workers: FleetWorker[] = []
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: PG_URL })
-    await c.connect()
-    try {
-      await c.query(sql)
-    } finally {
-      await c.end()
+describe.skipIf(!PG_URL)(
+  'sandbox.fleet-throttling: a throttled job and Retry-After, on PostgreSQL',
+  () => {
+    const dbName = `passage_wt_${randomBytes(5).toString('hex')}`
+    let url = ''
+    let fs: FleetSandbox
+    let store: Store
+    const queues: JobQueueForTests[] = []
+    const workers: FleetWorker[] = []
+    const admin = async (sql: string) => {
+      const c = new pg.Client({ connectionString: PG_URL })
+      await c.connect()
+      try {
+        await c.query(sql)
+      } finally {
+        await c.end()
+      }
     }
-  }
-  const until = async (fp: string, action: FleetAction, id: string, ms = 60_000) => {
-    const end = Date.now() + ms
-    for (;;) {
-      const item = await store.getFleetItem(fp, id, action)
-      if (item && !['queued', 'running'].includes(item.state)) return item
-      if (Date.now() > end) throw new Error(`timed out: ${JSON.stringify(item)}`)
-      await sleep(100)
+    const until = async (fp: string, action: FleetAction, id: string, ms = 60_000) => {
+      const end = Date.now() + ms
+      for (;;) {
+        const item = await store.getFleetItem(fp, id, action)
+        if (item && !['queued', 'running'].includes(item.state)) return item
+        if (Date.now() > end) throw new Error(`timed out: ${JSON.stringify(item)}`)
+        await sleep(100)
+      }
     }
-  }
 
-  beforeAll(async () => {
-    await admin(`create database ${dbName}`)
-    const u = new URL(PG_URL ?? '')
-    u.pathname = `/${dbName}`
-    url = u.toString()
-    store = await openStore(url)
-    fs = await fleetSandbox()
-  }, 60_000)
+    beforeAll(async () => {
+      await admin(`create database ${dbName}`)
+      const u = new URL(PG_URL ?? '')
+      u.pathname = `/${dbName}`
+      url = u.toString()
+      store = await openStore(url)
+      fs = await fleetSandbox()
+    }, 60_000)
 
-  afterAll(async () => {
-    for (const w of workers) await w.stop({ graceful: false }).catch(() => {})
-    for (const q of queues) await q.stop({ graceful: false }).catch(() => {})
-    await store?.close()
-    await fs?.close()
-    await admin(`drop database if exists ${dbName} with (force)`)
-  }, 60_000)
+    afterAll(async () => {
+      for (const w of workers) await w.stop({ graceful: false }).catch(() => {})
+      for (const q of queues) await q.stop({ graceful: false }).catch(() => {})
+      await store?.close()
+      await fs?.close()
+      await admin(`drop database if exists ${dbName} with (force)`)
+    }, 60_000)
 
-  const start = async (wrap: (h: HttpClient) => HttpClient, retryLimit: number) => {
-    const q = await openQueue(url, {
-      retryLimit,
-      retryDelaySeconds: 1,
-      pollingIntervalSeconds: 0.5,
-      maintenanceIntervalSeconds: 1,
-      expireInSeconds: 60,
-    })
-    queues.push(q)
-    const events: (FleetWorkerEvent & { t: number })[] = []
-    const w = await startFleetWorker(store, q, {
-      concurrency: 1,
-      keyPem: fs.keyPem,
-      caPem: fs.sb.caPem,
-      // One attempt per request: the throttle fails the job, not just a request.
-      retry: { maxAttempts: 1, baseDelayMs: 5, maxDelayMs: 20 },
-      retryLimit,
-      retryDelaySeconds: 1,
-      databaseUrl: url,
-      wrapHttp: wrap,
-      onEvent: (e) => events.push({ ...e, t: Date.now() }),
-    })
-    workers.push(w)
-    return { q, w, events }
-  }
+    const start = async (wrap: (h: HttpClient) => HttpClient, retryLimit: number) => {
+      const q = await openQueue(url, {
+        retryLimit,
+        retryDelaySeconds: 1,
+        pollingIntervalSeconds: 0.5,
+        maintenanceIntervalSeconds: 1,
+        expireInSeconds: 60,
+      })
+      queues.push(q)
+      const events: (FleetWorkerEvent & { t: number })[] = []
+      const w = await startFleetWorker(store, q, {
+        concurrency: 1,
+        keyPem: fs.keyPem,
+        caPem: fs.sb.caPem,
+        // One attempt per request: the throttle fails the job, not just a request.
+        retry: { maxAttempts: 1, baseDelayMs: 5, maxDelayMs: 20 },
+        retryLimit,
+        retryDelaySeconds: 1,
+        databaseUrl: url,
+        wrapHttp: wrap,
+        onEvent: (e) => events.push({ ...e, t: Date.now() }),
+      })
+      workers.push(w)
+      return { q, w, events }
+    }
 
-  it('a job throttled with Retry-After 3 s is not run again before 3 s, then succeeds', async () => {
-    const t = fs.tenant('contoso')
-    fs.register(t)
-    const tenantId = t.snapshot.tenant.id
-    const fp = await seedFleet(store, fs, [fleetTenantOf(t)], 'fp-throttle-ok')
-    const th = throttling(tenantId, 3)
-    const { q, w, events } = await start(th.wrap, 3)
-    await q.send('plan', [{ fleetPlanId: fp, tenantId }])
-    const item: FleetItem = await until(fp, 'plan', tenantId)
-    expect(item.state).toBe('done')
-    expect(item.attempts).toBe(2)
-    const jobEvents = events.filter((e) => e.kind !== 'budget')
-    const starts = jobEvents.filter((e) => e.kind === 'start')
-    expect(starts).toHaveLength(2)
-    const retry = jobEvents.find((e) => e.kind === 'retry')
-    // The retry says when, and the error: the throttle.
-    expect(retry && 'at' in retry && retry.at).toBeTruthy()
-    expect(retry && 'error' in retry && retry.error).toMatch(/^PASSAGE_E_THROTTLED: /)
-    // Not again before the 3 s the tenant asked for (counted from its first 429).
-    expect(th.seen.answered429).toBeGreaterThan(0)
-    expect((starts[1]?.t ?? 0) - th.seen.since).toBeGreaterThanOrEqual(3000)
-    // Nor much later: a second or two for the queue to pick it up.
-    expect((starts[1]?.t ?? 0) - th.seen.since).toBeLessThan(8000)
-    // The shared budget was in use all along (no fallback said).
-    expect(events.filter((e) => e.kind === 'budget')).toEqual([])
-    await w.stop({ graceful: true, timeoutMs: 5000 })
-  }, 90_000)
+    it('a job throttled with Retry-After 3 s is not run again before 3 s, then succeeds', async () => {
+      const t = fs.tenant('contoso')
+      fs.register(t)
+      const tenantId = t.snapshot.tenant.id
+      const fp = await seedFleet(store, fs, [fleetTenantOf(t)], 'fp-throttle-ok')
+      const th = throttling(tenantId, 3)
+      const { q, w, events } = await start(th.wrap, 3)
+      await q.send('plan', [{ fleetPlanId: fp, tenantId }])
+      const item: FleetItem = await until(fp, 'plan', tenantId)
+      expect(item.state).toBe('done')
+      expect(item.attempts).toBe(2)
+      const jobEvents = events.filter((e) => e.kind !== 'budget')
+      const starts = jobEvents.filter((e) => e.kind === 'start')
+      expect(starts).toHaveLength(2)
+      const retry = jobEvents.find((e) => e.kind === 'retry')
+      // The retry says when, and the error: the throttle.
+      expect(retry && 'at' in retry && retry.at).toBeTruthy()
+      expect(retry && 'error' in retry && retry.error).toMatch(/^PASSAGE_E_THROTTLED: /)
+      // Not again before the 3 s the tenant asked for (counted from its first 429).
+      expect(th.seen.answered429).toBeGreaterThan(0)
+      expect((starts[1]?.t ?? 0) - th.seen.since).toBeGreaterThanOrEqual(3000)
+      // Nor much later: a second or two for the queue to pick it up.
+      expect((starts[1]?.t ?? 0) - th.seen.since).toBeLessThan(8000)
+      // The shared budget was in use all along (no fallback said).
+      expect(events.filter((e) => e.kind === 'budget')).toEqual([])
+      await w.stop({ graceful: true, timeoutMs: 5000 })
+    }, 90_000)
 
-  it('a throttled job on its last attempt goes to the failed state with the reason, and is not run again', async () => {
-    const t = fs.tenant('fabrikam')
-    fs.register(t)
-    const tenantId = t.snapshot.tenant.id
-    const fp = await seedFleet(store, fs, [fleetTenantOf(t)], 'fp-throttle-last')
-    const th = throttling(tenantId, 3, true)
-    // No retry left from the start: the first attempt is the last.
-    const { q, w, events } = await start(th.wrap, 0)
-    await q.send('plan', [{ fleetPlanId: fp, tenantId }])
-    const item = await until(fp, 'plan', tenantId)
-    expect(item.state).toBe('failed')
-    expect(item.errorCode).toBe('PASSAGE_E_THROTTLED')
-    expect(item.errorMessage).toMatch(/throttling/i)
-    expect(item.attempts).toBe(1)
-    // Dead-lettered, not sent again: after the Retry-After, still one start.
-    await sleep(4000)
-    expect(events.filter((e) => e.kind === 'start')).toHaveLength(1)
-    expect(events.some((e) => e.kind === 'retry' && 'at' in e && e.at)).toBe(false)
-    const dead = await q.deadLetters()
-    expect(dead.some((d) => d.job.tenantId === tenantId && d.action === 'plan')).toBe(true)
-    await w.stop({ graceful: true, timeoutMs: 5000 })
-  }, 90_000)
-})
+    it('a throttled job on its last attempt goes to the failed state with the reason, and is not run again', async () => {
+      const t = fs.tenant('fabrikam')
+      fs.register(t)
+      const tenantId = t.snapshot.tenant.id
+      const fp = await seedFleet(store, fs, [fleetTenantOf(t)], 'fp-throttle-last')
+      const th = throttling(tenantId, 3, true)
+      // No retry left from the start: the first attempt is the last.
+      const { q, w, events } = await start(th.wrap, 0)
+      await q.send('plan', [{ fleetPlanId: fp, tenantId }])
+      const item = await until(fp, 'plan', tenantId)
+      expect(item.state).toBe('failed')
+      expect(item.errorCode).toBe('PASSAGE_E_THROTTLED')
+      expect(item.errorMessage).toMatch(/throttling/i)
+      expect(item.attempts).toBe(1)
+      // Dead-lettered, not sent again: after the Retry-After, still one start.
+      await sleep(4000)
+      expect(events.filter((e) => e.kind === 'start')).toHaveLength(1)
+      expect(events.some((e) => e.kind === 'retry' && 'at' in e && e.at)).toBe(false)
+      const dead = await q.deadLetters()
+      expect(dead.some((d) => d.job.tenantId === tenantId && d.action === 'plan')).toBe(true)
+      await w.stop({ graceful: true, timeoutMs: 5000 })
+    }, 90_000)
+  },
+)

@@ -17,7 +17,7 @@ function entry(read: PassageTablEntry['read'], over: Partial<PassageTablEntry> =
   }
 }
 
-describe('lapseOf: when an allow passage created lapses (Microsoft: 45 days after last use, or its date)', () => {
+describe('client.tabl-allow-lapse: lapseOf: when an allow passage created lapses (Microsoft: 45 days after last use, or its date)', () => {
   it('a RemoveAfter 45 allow that was used lapses 45 days after LastUsedDate', () => {
     const l = lapseOf(entry({ RemoveAfter: 45, LastUsedDate: '2026-11-10T00:00:00Z' }))
     expect(l).toEqual({

@@ -85,4 +85,42 @@ export const ROWS: readonly BehaviourRow[] = [
     code: ['src/core/simulate/typical.ts', 'src/catalog/vendors/contactmonkey.yaml'],
     tests: ['src/core/simulate/typical.test.ts', 'src/catalog/load.test.ts'],
   },
+  {
+    id: 'client.tabl-allow-lapse',
+    area: 'client',
+    rule: 'The monitor calls an allow passage created expiring from N days before it lapses: on its ExpirationDate when it has one; 45 days after its LastUsedDate when it was created to be removed after last use (RemoveAfter 45); counted from its creation when it was never used; IP and spoof allows that never expire never lapse.',
+    sources: [
+      { page: `${MDO}/tenant-allow-block-list-urls-configure.md`, read: READ },
+      { page: `${MDO}/tenant-allow-block-list-ip-addresses-configure.md`, read: READ },
+      { page: `${MDO}/tenant-allow-block-list-email-spoof-configure.md`, read: READ },
+      { page: `${MDO}/tenant-allow-block-list-about.md`, read: READ },
+      { page: `${MDO}/defender-for-office-365-whats-new.md`, read: READ },
+      { page: `${PS}/New-TenantAllowBlockListItems.md`, read: READ },
+    ],
+    code: ['src/app/monitor/tabl-expiry.ts', 'src/app/monitor/classify.ts'],
+    tests: ['src/app/monitor/tabl-expiry.test.ts'],
+    disagreement:
+      'Microsoft’s pages disagree on what starts the 45 days (the URL page: the last day the entry overrode a verdict; the July 2024 what’s-new entry: the day filtering finds the entity clean), say nothing of an allow that is never used (passage counts from its creation, the earliest it can lapse, and says so in the alert), disagree on whether domain, file and URL allows may be created directly or only through submissions, and on whether a dated allow’s 30 days count from today or from its creation. passage therefore renews nothing on its own yet: the monitor reports an entry before it lapses.',
+  },
+  {
+    id: 'client.scanner-exceptions',
+    area: 'client',
+    rule: 'A risk passage accepted is written for ScubaGear as an OmitPolicy entry (Rationale, Expiration) or an AnnotatePolicy entry (Comment, IncorrectResult, RemediationDate) under the policy’s versioned id, with its product in ProductNames; for Maester as Invoke-Maester -ExcludeTag of the test’s tag until its date, said to leave the test out rather than show it accepted.',
+    sources: [
+      { page: 'cisagov/ScubaGear:docs/configuration/configuration.md', read: READ },
+      {
+        page: 'cisagov/ScubaGear:PowerShell/ScubaGear/Sample-Config-Files/full_config.yaml',
+        read: READ,
+      },
+      {
+        page: 'cisagov/ScubaGear:PowerShell/ScubaGear/mappings/scuba-baseline-policy-migrations.csv',
+        read: READ,
+      },
+      { page: 'maester365/maester:website/docs/configuration/overview.md', read: READ },
+    ],
+    code: ['src/core/report/scanners.ts', 'src/app/report/artefacts.ts'],
+    tests: ['src/core/report/scanners.test.ts'],
+    disagreement:
+      'Maester documents no per-test exception with a rationale or an expiry (its TestSettings change a test’s severity and title only); excluding the test’s tag is what it documents, and passage says that the test is then absent from Maester’s report, not accepted.',
+  },
 ]

@@ -253,15 +253,24 @@ export const ROWS: readonly BehaviourRow[] = [
   {
     id: 'sandbox.fleet-throttling',
     area: 'sandbox',
-    rule: "Microsoft publishes no request limit for the Exchange admin API: passage honours Retry-After inside a job and keeps a per-worker request budget of its own choosing; the sandbox's per-tenant throttle numbers are its own.",
+    rule: "Microsoft publishes no request limit for the Exchange admin API: passage honours Retry-After inside a job and across a job's retries (a throttled job is sent again to start no sooner), and paces requests with a per-worker budget and a per-app budget shared by every worker through PostgreSQL, numbers of its own choosing; the sandbox's per-tenant throttle numbers are its own.",
     sources: [
       {
         page: 'MicrosoftDocs/office-docs-powershell:exchange/docs-conceptual/app-only-auth-powershell-v2.md',
         read: READ,
       },
     ],
-    code: ['src/app/fleet/tenant-sessions.ts', 'src/sandbox/http/budget.ts'],
-    tests: ['src/app/fleet/tenant-sessions.test.ts'],
+    code: [
+      'src/app/fleet/tenant-sessions.ts',
+      'src/store/request-budget.ts',
+      'src/store/queue.ts',
+      'src/sandbox/http/budget.ts',
+    ],
+    tests: [
+      'src/app/fleet/tenant-sessions.test.ts',
+      'src/app/fleet/shared-budget.test.ts',
+      'src/app/fleet/worker-throttle.test.ts',
+    ],
     disagreement:
       'Microsoft is silent: no number, no 429-or-503 rule, no per-app or per-tenant scope for this API.',
   },

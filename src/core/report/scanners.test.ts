@@ -38,7 +38,7 @@ function tenantWith(vendorName = 'ContactMonkey', acceptUntil?: string): ReportT
 const SCUBA_ID = /^[Mm][Ss]\.[a-zA-Z]+\.[0-9]+\.[0-9]+[Vv][0-9]+$/
 const SCUBA_DAY = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/
 
-describe('scubaPolicyId', () => {
+describe('client.scanner-exceptions: scubaPolicyId', () => {
   it('gives CISA checks their ScubaGear version, keeps a versioned id, and knows no other scanner', () => {
     expect(scubaPolicyId({ scanner: 'CISA', check: 'MS.SECURITYSUITE.8.1' })).toBe(
       'MS.SECURITYSUITE.8.1v1',
