@@ -693,31 +693,21 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 async function createQueues(url: string, boss: PgBoss, cfg: typeof DEFAULTS): Promise<void> {
   // pg-boss's create_queue is insert-or-nothing, but two processes creating different queues at
   // once can deadlock on the partitioned job table; an advisory lock of our own serialises them.
-  const client = new pg.Client({ connectionString: url, application_name: 'passage-fleet-queue' })
-  client.on('error', () => {})
-  await client.connect()
-  try {
-    await client.query(CREATE_LOCK_SQL)
-    try {
-      const common = {
-        policy: 'standard' as const,
-        retryLimit: cfg.retryLimit,
-        retryDelay: cfg.retryDelaySeconds,
-        retryBackoff: true,
-        expireInSeconds: cfg.expireInSeconds,
-      }
-      // The dead-letter queue first: the others reference it (a foreign key).
-      if (!(await boss.getQueue(DEAD_LETTER_QUEUE)))
-        await boss.createQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE, policy: 'standard' })
-      for (const a of ACTIONS) {
-        const name = QUEUE_NAMES[a]
-        if (!(await boss.getQueue(name)))
-          await boss.createQueue(name, { name, ...common, deadLetter: DEAD_LETTER_QUEUE })
-      }
-    } finally {
-      await client.query(CREATE_UNLOCK_SQL)
+  await withCreateLock(url, async () => {
+    const common = {
+      policy: 'standard' as const,
+      retryLimit: cfg.retryLimit,
+      retryDelay: cfg.retryDelaySeconds,
+      retryBackoff: true,
+      expireInSeconds: cfg.expireInSeconds,
     }
-  } finally {
-    await client.end().catch(() => {})
-  }
+    // The dead-letter queue first: the others reference it (a foreign key).
+    if (!(await boss.getQueue(DEAD_LETTER_QUEUE)))
+      await boss.createQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE, policy: 'standard' })
+    for (const a of ACTIONS) {
+      const name = QUEUE_NAMES[a]
+      if (!(await boss.getQueue(name)))
+        await boss.createQueue(name, { name, ...common, deadLetter: DEAD_LETTER_QUEUE })
+    }
+  })
 }

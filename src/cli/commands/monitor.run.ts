@@ -1,5 +1,6 @@
 /** `passage monitor`: the implementation, loaded when the command runs (see ./monitor.ts). */
 import type { Command } from 'commander'
+import { wholeNumber } from '../numbers.js'
 import { AlertSpec, sinksOf, webhookUrl } from '../../app/monitor/alert-spec.js'
 import type { MonitorRunResult, MonitorTenant } from '../../app/monitor/run.js'
 import { PassageError } from '../../core/errors/index.js'
@@ -9,17 +10,6 @@ import { caPemOf, keyFileOpt, requireApp, withFleetStore } from '../fleet-contex
 import { paint, printable, printJson } from '../output.js'
 import { table } from '../table.js'
 import type { MonitorOptions } from './monitor.js'
-
-/** A whole number in [min, max] given to `flag`, or PASSAGE_E_INPUT. */
-export function wholeNumber(flag: string, value: string, min: number, max: number): number {
-  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new PassageError(
-      'PASSAGE_E_INPUT',
-      `${flag} takes a whole number from ${min} to ${max}, got '${value.slice(0, 40)}'.`,
-    )
-  return n
-}
 
 /** `host[:port]`, port 587 (submission) when not given. */
 function hostPort(text: string): { host: string; port: number } {

@@ -15,7 +15,8 @@ import { progress } from '../connection.js'
 import { globals } from '../fleet-context.js'
 import { printable, printJson } from '../output.js'
 import { table } from '../table.js'
-import { alertSpecOf, target, wholeNumber } from './monitor.run.js'
+import { wholeNumber } from '../numbers.js'
+import { alertSpecOf, target } from './monitor.run.js'
 import type { ScheduleCheckOptions, ScheduleListOptions } from './schedule.js'
 
 /** A name made of a tenant's or tag's name: lower case, dashes, at most 40 characters. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { eventLine, wholeNumber } from './worker.run.js'
+import { wholeNumber } from '../numbers.js'
+import { eventLine } from './worker.run.js'
 
 describe('passage worker: flags and event lines', () => {
   it('--app-requests-per-second takes a whole number from 1 to 10000; anything else is PASSAGE_E_INPUT naming the flag', () => {

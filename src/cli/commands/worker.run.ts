@@ -1,5 +1,6 @@
 /** `passage worker`: the implementation, loaded when the command runs (see ./worker.ts). */
 import type { Command } from 'commander'
+import { wholeNumber } from '../numbers.js'
 import { fleetKey } from '../../app/fleet/key.js'
 import { startFleetWorker, type FleetWorkerEvent } from '../../app/fleet/worker.js'
 import { readText } from '../../app/files.js'
@@ -35,17 +36,6 @@ export function scheduleLine(name: string, r: MonitorRunResult): string {
   }
   const states = [...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'no tenant'
   return `${at} schedule ${name}: ${states}; ${r.alertsSent} alert(s) sent`
-}
-
-/** A whole number in [min, max] given to `flag`, or PASSAGE_E_INPUT. */
-export function wholeNumber(flag: string, value: string, min: number, max: number): number {
-  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new PassageError(
-      'PASSAGE_E_INPUT',
-      `${flag} takes a whole number from ${min} to ${max}, got '${value.slice(0, 40)}'.`,
-    )
-  return n
 }
 
 /** Runs workers until SIGTERM or SIGINT, then stops gracefully and exits 0. */
