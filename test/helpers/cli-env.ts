@@ -7,6 +7,11 @@
  * D-Bus address (so no child writes a key into the machine's real secret store), and the agent a
  * child started is ended after the file's tests (a top-level `afterAll`, registered in the suite
  * of every test file that imports this module: vitest isolates modules per file).
+ *
+ * That folder is also the child's HOME: a child without --db (PASSAGE_DB empty) opens the default
+ * store, ~/.passage/passage.db, and its plan-signing key. Test files run in parallel
+ * (vitest.config.ts), so a shared home would let one file's runs, tenants and signed plans show
+ * up in another's `serve` or `runs`, and it would leave them in the real home folder afterwards.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -29,13 +34,17 @@ export function cliAgentSocket(): string {
 /** Variables a child must not inherit: the test's own sign-in state and secret store. */
 const INHERITED = /^(PASSAGE_TOKEN_CACHE|PASSAGE_KEY_AGENT)|^DBUS_SESSION_BUS_ADDRESS$/
 
-/** The environment of a CLI child: no colours, a temporary agent socket and token cache. */
+/**
+ * The environment of a CLI child: no colours, a temporary home (so a default store of its own),
+ * agent socket and token cache.
+ */
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env }
   for (const k of Object.keys(base)) if (INHERITED.test(k)) delete base[k]
   return {
     ...base,
     NO_COLOR: '1',
+    HOME: ownFolder(),
     PASSAGE_KEY_AGENT_SOCKET: cliAgentSocket(),
     PASSAGE_TOKEN_CACHE_FILE: join(ownFolder(), 'tokens.cache'),
     ...extra,
