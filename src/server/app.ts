@@ -145,7 +145,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     }
   })
 
-  registerInfoRoutes(app, opts.state)
+  registerInfoRoutes(app, opts.state, opts.fleet ? { actions: opts.fleet.queue !== null } : null)
   registerVendorRoutes(app)
   registerSignInRoutes(app, opts.state)
   registerDiscoveryRoutes(app, opts.state)

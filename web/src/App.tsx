@@ -93,16 +93,17 @@ export function App({ hasToken }: { hasToken: boolean }) {
 
   useEffect(() => {
     if (!hasToken) return
-    api<{ sandbox: SandboxInfo | null }>('GET', '/api/info')
-      .then((info) => setW((x) => ({ ...x, info })))
-      .catch((e: unknown) => setFatal(asApiError(e)))
-    // Without --fleet there is no /api/fleet (a 404): the wizard alone.
-    api<{ fleet: boolean; actions: boolean }>('GET', '/api/fleet/info')
-      .then((f) => {
-        setFleet({ actions: f.actions })
-        setView('fleet')
+    api<{ sandbox: SandboxInfo | null; fleet: { actions: boolean } | null }>('GET', '/api/info')
+      .then((info) => {
+        setW((x) => ({ ...x, info }))
+        // `passage serve --fleet`: the dashboard, opened first; without it, the wizard alone.
+        setFleet(info.fleet ? { actions: info.fleet.actions } : null)
+        if (info.fleet) setView('fleet')
       })
-      .catch(() => setFleet(null))
+      .catch((e: unknown) => {
+        setFatal(asApiError(e))
+        setFleet(null)
+      })
   }, [hasToken])
 
   const update = useCallback((patch: Partial<Wizard>) => setW((x) => ({ ...x, ...patch })), [])

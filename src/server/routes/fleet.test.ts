@@ -163,6 +163,9 @@ describe('passage serve --fleet', () => {
       const r = await plain.inject({ method: 'GET', url: '/api/fleet/info', headers: auth })
       expect(r.statusCode).toBe(404)
       expect(r.json().error.code).toBe('PASSAGE_E_API_NOT_FOUND')
+      // The page learns it from /api/info instead (a 404 would be an error in its console).
+      const info = await plain.inject({ method: 'GET', url: '/api/info', headers: auth })
+      expect(info.json().fleet).toBeNull()
     } finally {
       await plain.close()
     }
@@ -178,6 +181,8 @@ describe('passage serve --fleet', () => {
     try {
       const info = await readOnly.inject({ method: 'GET', url: '/api/fleet/info', headers: auth })
       expect(info.json()).toMatchObject({ fleet: true, actions: false, dialect: 'sqlite' })
+      const general = await readOnly.inject({ method: 'GET', url: '/api/info', headers: auth })
+      expect(general.json().fleet).toEqual({ actions: false })
       const r = await readOnly.inject({
         method: 'POST',
         url: '/api/fleet/check',
