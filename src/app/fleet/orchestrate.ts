@@ -20,6 +20,7 @@ import type {
 } from '../../store/index.js'
 import { parseProtections } from '../plan-use-case.js'
 import { chooseVendor } from '../vendor-choice.js'
+import { settleDeadLettered } from './dead-letters.js'
 
 /** Item states that are not finished yet. */
 export const PENDING_STATES: readonly FleetItemState[] = ['queued', 'running']
@@ -265,10 +266,13 @@ export async function waitForItems(
     onProgress?: (counts: ItemCounts, total: number) => void
     signal?: AbortSignal
     pollMs?: number
+    /** The queue: items whose job it failed for good are marked failed (dead-letters.ts). */
+    queue?: JobQueue
   } = {},
 ): Promise<FleetItem[]> {
   const pollMs = opts.pollMs ?? 300
   const loss = { since: null as number | null }
+  let settledAt = Date.now()
   for (;;) {
     const counts = await pollThroughLoss(loss, () => store.countFleetItems(fleetPlanId, action))
     if (counts === null) {
@@ -278,6 +282,11 @@ export async function waitForItems(
     const total = countOf(counts, Object.keys(counts) as FleetItemState[])
     opts.onProgress?.(counts, total)
     if (countOf(counts, PENDING_STATES) === 0 || opts.signal?.aborted) break
+    const queue = opts.queue
+    if (queue && Date.now() - settledAt >= 5000) {
+      settledAt = Date.now()
+      await pollThroughLoss(loss, () => settleDeadLettered(store, queue, fleetPlanId, action))
+    }
     await sleep(pollMs, opts.signal)
   }
   return store.listFleetItems(fleetPlanId, action)

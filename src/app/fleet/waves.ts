@@ -8,6 +8,7 @@
  * queues, waits and counts.
  */
 import { PassageError } from '../../core/errors/index.js'
+import { settleDeadLettered } from './dead-letters.js'
 import type {
   FleetAction,
   FleetItem,
@@ -27,6 +28,9 @@ import {
 } from './orchestrate.js'
 
 /** States that mean "this tenant did not get there". */
+/** How often a wave looks for items whose job was dead-lettered (dead-letters.ts), in ms. */
+const SETTLE_EVERY_MS = 5000
+
 export const BAD_STATES: readonly FleetItemState[] = ['failed', 'refused', 'no-access']
 
 /** A tenant's outcome in a wave. */
@@ -151,6 +155,7 @@ async function phase(
   const jobOf = new Map(tenants.map((t, i) => [t.tenantId, ids[i]!]))
   let stopped: string | null = null
   let cancelled = 0
+  let settledAt = Date.now()
   const loss = { since: null as number | null }
   for (;;) {
     // A database lost for a moment (restarted) is read again; the workers carry on meanwhile.
@@ -169,6 +174,11 @@ async function phase(
     }
     const counts = polled
     if (countOf(counts, PENDING_STATES) === 0 || opts.signal?.aborted) break
+    // An item whose job died with its worker on the last attempt would be waited for for ever.
+    if (Date.now() - settledAt >= SETTLE_EVERY_MS) {
+      settledAt = Date.now()
+      await pollThroughLoss(loss, () => settleDeadLettered(store, queue, fleetPlanId, action))
+    }
     await sleep(opts.pollMs ?? 300, opts.signal)
   }
   return { stopped, cancelled }

@@ -192,7 +192,9 @@ export async function runFleetDemo(opts: FleetDemoOptions): Promise<number> {
       mode: 'recommended' as const,
     }
     const fp = await createFleetPlan(store, queue, req, 'tag:demo', 'passage demo')
-    const planned = await timed('plan', () => waitForItems(store, fp.id, 'plan', { pollMs: 200 }))
+    const planned = await timed('plan', () =>
+      waitForItems(store, fp.id, 'plan', { queue, pollMs: 200 }),
+    )
     const summary = await fleetPlanSummary(store, fp.id)
     log(
       `\n${paint('bold', `== fleet plan ${fp.id}: ContactMonkey (region us) on ${summary.total} tenants`)}`,

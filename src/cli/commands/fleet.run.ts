@@ -436,7 +436,10 @@ export async function plan(vendor: string, opts: FleetPlanOptions, cmd: Command)
     if (workers === 0)
       progress('No in-process workers (--workers 0): waiting for `passage worker` elsewhere.')
     const bar = progressDisplay('planning')
-    await orch.waitForItems(store, fp.id, 'plan', { onProgress: (c, t) => bar.update(c, t) })
+    await orch.waitForItems(store, fp.id, 'plan', {
+      queue,
+      onProgress: (c, t) => bar.update(c, t),
+    })
     bar.end()
     const s = await summaryMod.fleetPlanSummary(store, fp.id)
     if (s.failed.length || s.noAccess.length) outcome(3)
