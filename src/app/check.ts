@@ -144,22 +144,7 @@ export async function check(
       : f,
   )
   await store.savePlan(plan)
-  const run = await store.createRun({
-    tenantId: plan.tenant.id,
-    planHash: plan.hash,
-    kind: 'check',
-    actor: session.actor,
-  })
-  await store.finishRun(
-    run.id,
-    findings.length ? 'failed' : 'done',
-    findings.length
-      ? {
-          code: 'PASSAGE_E_PLAN_DRIFT',
-          message: `${findings.length} finding${findings.length === 1 ? '' : 's'}`,
-        }
-      : null,
-  )
+  const run = await recordCheckRun(store, plan, session.actor, findings.length)
   return {
     green: findings.length === 0 && partial === undefined,
     planHash: plan.hash,
@@ -187,4 +172,30 @@ function partialOf(
     notInEffect,
     next: `Apply run ${runId} ${status === 'running' ? 'did not finish' : `is ${status}`}: fix the cause and run the same \`passage apply <plan>\` again to resume it, or \`passage rollback ${runId}\` to undo what it did.`,
   }
+}
+
+/**
+ * Records a check of `plan` as a finished run (failed with PASSAGE_E_PLAN_DRIFT when it had
+ * findings), so that history shows every time the tenant was read back: by `check` or a monitor.
+ */
+export async function recordCheckRun(
+  store: Store,
+  plan: Plan,
+  actor: string,
+  findings: number,
+): Promise<{ id: number }> {
+  const run = await store.createRun({
+    tenantId: plan.tenant.id,
+    planHash: plan.hash,
+    kind: 'check',
+    actor,
+  })
+  await store.finishRun(
+    run.id,
+    findings ? 'failed' : 'done',
+    findings
+      ? { code: 'PASSAGE_E_PLAN_DRIFT', message: `${findings} finding${findings === 1 ? '' : 's'}` }
+      : null,
+  )
+  return run
 }

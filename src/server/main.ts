@@ -11,7 +11,6 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isPassageError } from '../core/errors/index.js'
 import { startSandbox, type RunningSandbox } from '../sandbox/index.js'
-import { openFleetDashboard, type FleetDashboardStore } from '../store/fleet-dashboard.js'
 import {
   isPostgresUrl,
   openQueue,
@@ -53,10 +52,8 @@ async function main(argv: string[]): Promise<number> {
       (process.env.PASSAGE_DB || undefined) ??
       (args.sandbox ? ':memory:' : undefined),
   )
-  let dashboard: (FleetDashboardStore & { close(): Promise<void> }) | null = null
   let queue: JobQueue | null = null
   if (fleetLocation) {
-    dashboard = openFleetDashboard(fleetLocation)
     if (isPostgresUrl(fleetLocation))
       queue = await openQueue(fleetLocation, {
         onError: (e) => process.stderr.write(`job queue: ${terminalSafe(e.message)}\n`),
@@ -75,11 +72,12 @@ async function main(argv: string[]): Promise<number> {
     logger: args.log,
     host: args.host,
     ...(https ? { https } : {}),
-    ...(dashboard
+    ...(fleetLocation
       ? {
           fleet: {
             store,
-            dashboard,
+            // The store carries the dashboard's reads (store/fleet-dashboard.ts).
+            dashboard: store,
             queue,
             actor: `${userInfo().username}@${hostname()} (fleet dashboard)`,
           },
@@ -111,7 +109,6 @@ async function main(argv: string[]): Promise<number> {
     closeState(state)
     await app.close().catch(() => undefined)
     await queue?.stop({ graceful: true, timeoutMs: 2000 }).catch(() => undefined)
-    await dashboard?.close().catch(() => undefined)
     await store.close().catch(() => undefined)
     await sandbox?.close().catch(() => undefined)
     process.exit(0)

@@ -9,25 +9,20 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  openFleetDashboard,
-  type DashboardQuery,
-  type FleetDashboardStore,
-} from './fleet-dashboard.js'
+import type { DashboardQuery } from './fleet-dashboard.js'
 import { seedDashboardFleet, seededState, seededTags } from './fleet-dashboard.fixtures.js'
-import { openStore } from './index.js'
+import { openStore, type Store } from './index.js'
 
 const PG_URL = process.env.PASSAGE_TEST_PG_URL
 const N = 90
 const NOW = new Date('2026-12-07T12:00:00Z')
 
-type Opened = FleetDashboardStore & { close(): Promise<void> }
+type Opened = Store
 
 async function seeded(location: string): Promise<Opened> {
   const store = await openStore(location)
   await seedDashboardFleet(store, N, NOW)
-  await store.close()
-  return openFleetDashboard(location)
+  return store
 }
 
 const QUERIES: DashboardQuery[] = [

@@ -12,8 +12,6 @@
  * json_extract / json_each, PostgreSQL's ->> / jsonb ?).
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely'
-import { PassageError } from '../core/errors/index.js'
-import { connect } from './open.js'
 import type { StoreContext } from './context.js'
 import { storeError } from './errors.js'
 import {
@@ -459,26 +457,5 @@ export function fleetDashboardStore(
         }
       })
     },
-  }
-}
-
-/**
- * Opens the dashboard's own connection to a store that openStore has already created and migrated
- * (the Store interface does not lend its Kysely instance). Not for `:memory:`: that database
- * would be a different, empty one.
- */
-export function openFleetDashboard(location: string): FleetDashboardStore & {
-  close(): Promise<void>
-} {
-  if (location === ':memory:' || location === '')
-    throw new PassageError(
-      'PASSAGE_E_INPUT',
-      'The fleet dashboard needs a database file or URL, not :memory:.',
-      { hint: 'Give the fleet’s database with --database (a postgres:// URL or a SQLite file).' },
-    )
-  const { db, dialect } = connect(location)
-  return {
-    ...fleetDashboardStore({ db, dialect }),
-    close: () => db.destroy(),
   }
 }

@@ -15,6 +15,7 @@ import { connectionStore } from './connections.js'
 import { localKeyStore } from './local-keys.js'
 import type { StoreContext } from './context.js'
 import { fleetStore } from './fleet.js'
+import { fleetDashboardStore } from './fleet-dashboard.js'
 import { guardMethods, redactUrl, storeError } from './errors.js'
 import { journalStore } from './journal.js'
 import { leaseStore } from './lease.js'
@@ -171,6 +172,7 @@ export async function openStore(location?: string, opts: OpenStoreOptions = {}):
     ...connectionStore(ctx),
     ...localKeyStore(ctx),
     ...fleetStore(ctx),
+    ...fleetDashboardStore(ctx),
     ...monitorStore(ctx),
     async close() {
       if (closed) return

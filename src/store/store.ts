@@ -1,6 +1,7 @@
 import type { AuditStore } from './audit.js'
 import type { ConnectionStore } from './connections.js'
 import type { FleetStore } from './fleet.js'
+import type { FleetDashboardStore } from './fleet-dashboard.js'
 import type { JournalStore } from './journal.js'
 import type { LeaseStore } from './lease.js'
 import type { LocalKeyStore } from './local-keys.js'
@@ -31,6 +32,7 @@ export interface Store
     ConnectionStore,
     LocalKeyStore,
     FleetStore,
+    FleetDashboardStore,
     MonitorStore {
   /** The engine behind this store. */
   readonly dialect: DialectName

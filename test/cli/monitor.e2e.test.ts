@@ -231,6 +231,7 @@ describe('passage monitor and passage schedule', () => {
       [['monitor', '--tenant', tenant, '--within-days', '0'], /--within-days takes a whole number/],
       [['monitor', '--tenant', tenant, '--smtp', 'smtp.example.com'], /--mail-from/],
     ]
+    const before = { ...s.sb.requests }
     for (const [args, message] of cases) {
       const r = await passage('--db', db, ...args)
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2)
@@ -239,6 +240,8 @@ describe('passage monitor and passage schedule', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /)
     }
     expect(hook.verified).toHaveLength(1)
+    // Refused before signing in or reading: the sandbox saw no request at all.
+    expect(s.sb.requests).toEqual(before)
   }, 60_000)
 
   describe.skipIf(!PG)('schedules on PostgreSQL', () => {

@@ -14,7 +14,7 @@ import { surfaceOf } from '../../core/surfaces/registry.js'
 import { objectOf } from '../../core/surfaces/snapshot-edit.js'
 import type { ExchangeClient } from '../../exchange/index.js'
 import type { Store } from '../../store/index.js'
-import { checkFindings, lastAppliedPlan, surfacesOf } from '../check.js'
+import { checkFindings, lastAppliedPlan, recordCheckRun, surfacesOf } from '../check.js'
 import { detectCoManagers, type CoManager } from '../co-managers.js'
 import { readTenant, snapshotAround } from '../read-state.js'
 import type { Session } from '../session.js'
@@ -133,22 +133,7 @@ export async function observeTenant(
     stored ? detectCoManagers(stored.state) : [],
   )
   // Recorded as check records its runs: history shows every time the monitor looked.
-  const check = await store.createRun({
-    tenantId: plan.tenant.id,
-    planHash: plan.hash,
-    kind: 'check',
-    actor: session.actor,
-  })
-  await store.finishRun(
-    check.id,
-    raw.length ? 'failed' : 'done',
-    raw.length
-      ? {
-          code: 'PASSAGE_E_PLAN_DRIFT',
-          message: `${raw.length} finding${raw.length === 1 ? '' : 's'}`,
-        }
-      : null,
-  )
+  await recordCheckRun(store, plan, session.actor, raw.length)
   return {
     tenantId: plan.tenant.id,
     vendor: plan.vendor.id,

@@ -66,6 +66,19 @@ function statesOf(o: MonitorRunOptions): MonitorStore {
   return o.states ?? o.store
 }
 
+/**
+ * The pass's tenants counted by state, in words: `2 green, 1 drifted`; a tenant the pass could
+ * not classify is `inconclusive`, one where passage applied nothing is `nothing applied`.
+ */
+export function stateCounts(r: MonitorRunResult): string {
+  const counts = new Map<string, number>()
+  for (const o of r.classified) {
+    const k = o.classification?.state ?? (o.vendor ? 'inconclusive' : 'nothing applied')
+    counts.set(k, (counts.get(k) ?? 0) + 1)
+  }
+  return [...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'no tenant'
+}
+
 /** One pass (see the module comment). Tenants are taken one after another. */
 export async function runMonitorOnce(o: MonitorRunOptions): Promise<MonitorRunResult> {
   const states = statesOf(o)

@@ -2,7 +2,7 @@
 import type { Command } from 'commander'
 import { wholeNumber } from '../numbers.js'
 import { AlertSpec, sinksOf, webhookUrl } from '../../app/monitor/alert-spec.js'
-import type { MonitorRunResult, MonitorTenant } from '../../app/monitor/run.js'
+import { stateCounts, type MonitorRunResult, type MonitorTenant } from '../../app/monitor/run.js'
 import { PassageError } from '../../core/errors/index.js'
 import type { Store } from '../../store/index.js'
 import { progress, sessionFor, withStore } from '../connection.js'
@@ -203,12 +203,5 @@ function print(r: MonitorRunResult, json: boolean): void {
     for (const d of o.deliveries.filter((x) => !x.ok))
       console.log(`  alert to ${printable(d.sink)} failed: ${printable(d.detail ?? '')}`)
   }
-  const counts = new Map<string, number>()
-  for (const o of r.classified) {
-    const k = o.classification?.state ?? (o.vendor ? 'inconclusive' : 'nothing applied')
-    counts.set(k, (counts.get(k) ?? 0) + 1)
-  }
-  console.log(
-    `\n${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}; ${r.alertsSent} alert(s) sent.`,
-  )
+  console.log(`\n${stateCounts(r)}; ${r.alertsSent} alert(s) sent.`)
 }

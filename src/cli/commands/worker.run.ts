@@ -6,7 +6,7 @@ import { startFleetWorker, type FleetWorkerEvent } from '../../app/fleet/worker.
 import { readText } from '../../app/files.js'
 import { PassageError } from '../../core/errors/index.js'
 import { isDatabaseLoss, openQueue, openStore, resolveFleetDatabase } from '../../store/index.js'
-import type { MonitorRunResult } from '../../app/monitor/run.js'
+import { stateCounts, type MonitorRunResult } from '../../app/monitor/run.js'
 import { progress } from '../connection.js'
 import { printable } from '../output.js'
 import type { WorkerOptions } from './worker.js'
@@ -29,13 +29,7 @@ export function eventLine(e: FleetWorkerEvent): string {
 /** One line for a schedule's pass: its name and the tenants' states (names only, no secret). */
 export function scheduleLine(name: string, r: MonitorRunResult): string {
   const at = new Date().toISOString().slice(11, 19)
-  const counts = new Map<string, number>()
-  for (const o of r.classified) {
-    const k = o.classification?.state ?? (o.vendor ? 'inconclusive' : 'nothing applied')
-    counts.set(k, (counts.get(k) ?? 0) + 1)
-  }
-  const states = [...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'no tenant'
-  return `${at} schedule ${name}: ${states}; ${r.alertsSent} alert(s) sent`
+  return `${at} schedule ${name}: ${stateCounts(r)}; ${r.alertsSent} alert(s) sent`
 }
 
 /** Runs workers until SIGTERM or SIGINT, then stops gracefully and exits 0. */

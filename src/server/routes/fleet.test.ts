@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openFleetDashboard } from '../../store/fleet-dashboard.js'
 import {
   seedDashboardFleet,
   seededState,
@@ -82,7 +81,6 @@ let store: Store
 let dir: string
 let seeded: SeededFleet
 let queue: ReturnType<typeof fakeQueue>
-let dashboard: ReturnType<typeof openFleetDashboard>
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'passage-fleet-routes-'))
@@ -90,20 +88,18 @@ beforeAll(async () => {
   const location = join(dir, 'fleet.db')
   store = await openStore(location)
   seeded = await seedDashboardFleet(store, N, NOW)
-  dashboard = openFleetDashboard(location)
   queue = fakeQueue(store)
   app = buildServer({
     state: createState(store, null),
     token: TOKEN,
     webRoot: dir,
-    fleet: { store, dashboard, queue, actor: 'test', now: () => NOW, pollMs: 20 },
+    fleet: { store, dashboard: store, queue, actor: 'test', now: () => NOW, pollMs: 20 },
   })
   await app.ready()
 }, 60_000)
 
 afterAll(async () => {
   await app.close()
-  await dashboard.close()
   await store.close()
   rmSync(dir, { recursive: true, force: true })
 })
@@ -176,7 +172,7 @@ describe('passage serve --fleet', () => {
       state: createState(store, null),
       token: TOKEN,
       webRoot: dir,
-      fleet: { store, dashboard, queue: null, actor: 'test' },
+      fleet: { store, dashboard: store, queue: null, actor: 'test' },
     })
     try {
       const info = await readOnly.inject({ method: 'GET', url: '/api/fleet/info', headers: auth })
