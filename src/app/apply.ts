@@ -213,6 +213,8 @@ async function startRun(
         planHash: plan.hash,
         kind: 'apply',
         actor: session.actor,
+        // A renewal is journaled like any apply, but is not the tenant's last applied plan.
+        ...(plan.renews ? { purpose: 'renewal' as const } : {}),
       })
   await store.audit({
     actor: session.actor,

@@ -71,7 +71,8 @@ export async function lastAppliedPlan(
   store: Store,
   tenantId: string,
 ): Promise<{ plan: Plan; runId: number; status: string }> {
-  const newest = (await store.listRuns(tenantId, 500)).find((r) => r.kind === 'apply')
+  // A renewal re-creates allows of an earlier apply: that apply stays the one checked.
+  const newest = (await store.listRuns(tenantId, 500)).find((r) => r.kind === 'apply' && !r.purpose)
   const unfinished =
     newest && ['failed', 'interrupted', 'running'].includes(newest.status) ? newest : undefined
   const run = unfinished ?? (await store.lastAppliedRun(tenantId))

@@ -86,7 +86,8 @@ export async function runToUndo(
       })
     return run
   }
-  const run = (await store.listRuns(tenantId, 500)).find((r) => r.kind === 'apply')
+  // A renewal's undo is nothing (its entries are as they were): the apply it renewed is meant.
+  const run = (await store.listRuns(tenantId, 500)).find((r) => r.kind === 'apply' && !r.purpose)
   if (!run)
     throw new PassageError(
       'PASSAGE_E_NOTHING_APPLIED',

@@ -13,6 +13,7 @@ import { registerTestCommand } from './commands/test.js'
 import { registerPlanCommand } from './commands/plan.js'
 import { registerReportCommand } from './commands/report.js'
 import { registerMonitorCommand } from './commands/monitor.js'
+import { registerRenewCommand } from './commands/renew.js'
 import { registerScheduleCommand } from './commands/schedule.js'
 import { registerSimulateCommand } from './commands/simulate.js'
 import { registerSandboxCommand } from './commands/sandbox.js'
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
   registerRunsCommand(program)
   registerReportCommand(program)
   registerMonitorCommand(program)
+  registerRenewCommand(program)
   registerScheduleCommand(program)
   registerDemoCommand(program)
   registerServeCommand(program)

@@ -106,6 +106,11 @@ export interface Plan {
   notices: string[]
   /** Recipients preset security policies keep out of the plan's policy changes (absent: none). */
   presets?: PresetCoverageNote[]
+  /**
+   * Present on a renewal plan only: the plan whose Tenant Allow/Block List allows it re-creates
+   * before they lapse (its changes are those entries' renewals, nothing else).
+   */
+  renews?: { planHash: string }
   /** SHA-256 of the canonical JSON of everything above. */
   hash: string
 }
@@ -150,6 +155,7 @@ export const PlanSchema = z.object({
   ),
   notices: z.array(z.string()),
   presets: z.array(z.object({ preset: z.string(), who: z.string() }).loose()).optional(),
+  renews: z.object({ planHash: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
 })
 

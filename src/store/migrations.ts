@@ -3,6 +3,7 @@ import { PassageError } from '../core/errors/index.js'
 import { requestBudgetMigration } from './migration-0006-request-budget.js'
 import type { Database, DialectName } from './schema.js'
 import { monitorMigration } from './migration-0007-monitor.js'
+import { runPurposeMigration } from './migration-0008-run-purpose.js'
 
 /** Names of the migration bookkeeping tables. */
 export const MIGRATION_TABLE = 'passage_migration'
@@ -270,6 +271,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0005_fleet': fleet,
     '0006_request_budget': requestBudgetMigration(dialect),
     '0007_monitor': monitorMigration(),
+    '0008_run_purpose': runPurposeMigration(),
   }
 }
 

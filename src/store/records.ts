@@ -7,6 +7,10 @@ import type { TenantSnapshot } from '../core/model/snapshot.js'
 export const RUN_KINDS = ['apply', 'rollback', 'check', 'test'] as const
 export type RunKind = (typeof RUN_KINDS)[number]
 
+/** Why a run was made, beside its kind (migration 8). */
+export const RUN_PURPOSES = ['renewal'] as const
+export type RunPurpose = (typeof RUN_PURPOSES)[number]
+
 /** Where a run stands; `rolled-back` marks an apply that a later rollback undid. */
 export const RUN_STATUSES = ['running', 'done', 'failed', 'interrupted', 'rolled-back'] as const
 export type RunStatus = (typeof RUN_STATUSES)[number]
@@ -59,6 +63,11 @@ export interface RunInput {
   actor: string
   /** The vendor it was for; absent: its plan's (a test run has no plan, so it gives it here). */
   vendorId?: string | null
+  /**
+   * `renewal`: an apply that re-created allows an earlier apply made, before they lapsed (not
+   * the tenant's last applied plan for check, monitor and rollback). Absent: an ordinary run.
+   */
+  purpose?: RunPurpose | null
 }
 
 /** One run against a tenant. */

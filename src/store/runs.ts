@@ -3,6 +3,7 @@ import type { StoreContext } from './context.js'
 import { oneOf } from './json.js'
 import {
   RUN_KINDS,
+  RUN_PURPOSES,
   RUN_STATUSES,
   type RecordedError,
   type RunInput,
@@ -55,6 +56,7 @@ function toRecord(row: RunRow): RunRecord {
     errorMessage: row.error_message,
     vendorId: row.vendor_id ?? row.plan_vendor_id,
     summary: row.summary,
+    purpose: row.purpose === null ? null : oneOf(RUN_PURPOSES, row.purpose, `${what} purpose`),
   }
 }
 
@@ -88,6 +90,7 @@ export function runStore(ctx: StoreContext): RunStore {
           error_message: null,
           vendor_id: run.vendorId ?? null,
           summary: null,
+          purpose: run.purpose ?? null,
         })
         .returning('id')
         .executeTakeFirstOrThrow()
@@ -131,6 +134,7 @@ export function runStore(ctx: StoreContext): RunStore {
         .where('runs.tenant_id', '=', tenantId)
         .where('runs.kind', '=', 'apply')
         .where('runs.status', '=', 'done')
+        .where('runs.purpose', 'is', null)
         .orderBy('runs.started_at', 'desc')
         .orderBy('runs.id', 'desc')
         .limit(1)

@@ -38,6 +38,8 @@ export interface RunsTable {
   vendor_id: string | null
   /** One line on the outcome (migration 4), e.g. a test run's "3 message copies". */
   summary: string | null
+  /** Why the run was made (migration 8): `renewal`, or null for an ordinary run. */
+  purpose: string | null
 }
 
 /** Row of `steps`: the result of one change of a run. */

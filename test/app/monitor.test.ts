@@ -12,10 +12,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { apply } from '../../src/app/apply.js'
+import { check } from '../../src/app/check.js'
 import { discover } from '../../src/app/discover.js'
 import type { Alert, AlertSink } from '../../src/app/monitor/alert.js'
 import { runMonitorOnce, type MonitorTenant } from '../../src/app/monitor/run.js'
 import { verifySignature, webhookSink } from '../../src/app/monitor/webhook.js'
+import { rollback } from '../../src/app/rollback.js'
 import { newProfile, openSession } from '../../src/app/session.js'
 import { chooseVendor } from '../../src/app/vendor-choice.js'
 import { plan as makePlan } from '../../src/core/planner/plan.js'
@@ -304,4 +306,54 @@ describe('monitor: consent revoked', () => {
     expect(list.got[0]!.explanation).toContain('admin consent was revoked')
     expect(list.got[0]!.fix).toContain("grant the app's admin consent again")
   }, 60_000)
+})
+
+describe('client.tabl-allow-renewal: the monitor renews the allows passage created', () => {
+  it('renews the URL allow before it lapses, 90 days long: green every day, no alert, each renewal journaled', async () => {
+    const { t, clock, store, states, tenant, plan, session } = await setup('contoso')
+    const list = listSink()
+    const seen: string[] = []
+    for (let day = 0; day <= 90; day++) {
+      const r = await runMonitorOnce({
+        store,
+        states,
+        tenants: [tenant],
+        clock: clock.now,
+        alerts: [list],
+        renew: true,
+      })
+      seen.push(r.classified[0]?.classification?.state ?? 'none')
+      clock.advance(DAY)
+    }
+    expect(new Set(seen)).toEqual(new Set(['green']))
+    expect(list.got).toHaveLength(0)
+    // Renewed 7 days before day 45 (day 38), then 7 days before day 38 + 45 (day 76).
+    const runs = (await store.listRuns(t.snapshot.tenant.id, 500)).filter(
+      (r) => r.purpose === 'renewal',
+    )
+    expect(runs.map((r) => r.status)).toEqual(['done', 'done'])
+    const journal = await store.getJournal(runs[1]!.id)
+    const urls = plan.changes.filter((c) => c.surface === 'tabl-item' && c.op === 'create')
+    expect(journal.map((j) => j.target).sort()).toEqual(urls.map((c) => c.target).sort())
+    expect(journal.every((j) => j.prior?.RemoveAfter === 45)).toBe(true)
+    // The entries are there, as passage made them.
+    for (const c of urls) {
+      const item = t.snapshot.state.tabl.items.find((i) => i.Value === c.after!.Value)
+      expect(item?.RemoveAfter).toBe(45)
+      expect(item?.Notes).toBe(c.after!.Notes)
+    }
+    // check and rollback still mean the vendor's plan, not a renewal.
+    const x = await session()
+    try {
+      const checked = await check(x, store)
+      expect(checked.planHash).toBe(plan.hash)
+      expect(checked.green).toBe(true)
+      const undone = await rollback(x, store)
+      expect(undone.status).toBe('done')
+      for (const c of urls)
+        expect(t.snapshot.state.tabl.items.some((i) => i.Value === c.after!.Value)).toBe(false)
+    } finally {
+      x.close()
+    }
+  }, 180_000)
 })

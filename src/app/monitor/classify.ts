@@ -45,6 +45,11 @@ export interface Observation {
   lastApply: { runId: number; finishedAt: string | null; actor: string } | null
   /** Other tools found managing the tenant (co-managers.ts). */
   coManagers: CoManager[]
+  /**
+   * With renewal on: the expiring entries passage did not renew, and why (`*`: the renewal
+   * failed for all of them).
+   */
+  notRenewed?: { changeId: string; why: string }[]
 }
 
 /** The result of classifying an observation. */
@@ -187,14 +192,22 @@ export function classify(o: Observation, opts: ClassifyOptions = {}): Classifica
   const expiring = expiringEntries(o.tabl, o.nowMs, within)
   if (expiring.length > 0) {
     const first = expiring[0]!
+    const left = new Map((o.notRenewed ?? []).map((n) => [n.changeId, n.why]))
+    const whyNot = (id: string) => left.get(id) ?? left.get('*')
+    const firstWhy = whyNot(first.entry.changeId)
+    const renew =
+      `\`passage renew --tenant ${o.tenantName}\` (or a monitor pass with --renew) re-creates ` +
+      'each allow passage made, so that its 45 days count again'
     return {
       state: 'expiring',
-      explanation: `${expiring.length} allow/block entr${expiring.length === 1 ? 'y' : 'ies'} passage created for ${o.vendorName} in ${o.tenantName} lapse${expiring.length === 1 ? 's' : ''} within ${within} days: ${first.text}`,
-      fix:
-        expiring.length === 1
-          ? `Renew it before ${first.day}: extend it with Set-TenantAllowBlockListItems -ListType ${first.entry.listType} -Entries '${first.entry.value}' -ExpirationDate <a date at most 30 days out> (Microsoft's pages count the 30 days from today in one place and from the entry's creation in another), or re-plan and apply ${o.vendorName} to create it again.`
-          : `Renew them before ${first.day} (the first to lapse): extend each with Set-TenantAllowBlockListItems -ListType <type> -Entries <value> -ExpirationDate <a date at most 30 days out> (Microsoft's pages count the 30 days from today in one place and from the entry's creation in another; the details list the entries), or re-plan and apply ${o.vendorName} to create them again.`,
-      reasons: expiring.map((e) => e.text),
+      explanation: `${expiring.length} allow/block entr${expiring.length === 1 ? 'y' : 'ies'} passage created for ${o.vendorName} in ${o.tenantName} lapse${expiring.length === 1 ? 's' : ''} within ${within} days: ${first.text}${firstWhy ? ` Passage did not renew it: ${firstWhy}.` : ''}`,
+      fix: firstWhy
+        ? `Passage did not renew ${expiring.length === 1 ? 'it' : 'the first to lapse'} (${firstWhy}); act before ${first.day}, or re-plan and apply ${o.vendorName} once it has lapsed.`
+        : `Renew ${expiring.length === 1 ? 'it' : 'them'} before ${first.day}: ${renew}; or re-plan and apply ${o.vendorName} once ${expiring.length === 1 ? 'it has' : 'they have'} lapsed.`,
+      reasons: expiring.map((e) => {
+        const why = whyNot(e.entry.changeId)
+        return why ? `${e.text} Not renewed: ${why}.` : e.text
+      }),
       // The lapse day, not how many days are left: the same entry expiring is one alert.
       fingerprint: fingerprintOf(
         'expiring',

@@ -11,7 +11,6 @@ import type { Plan } from '../../core/planner/types.js'
 import type { Change, JsonObject } from '../../core/change.js'
 import { positionOf } from '../../core/surfaces/positions.js'
 import { surfaceOf } from '../../core/surfaces/registry.js'
-import { objectOf } from '../../core/surfaces/snapshot-edit.js'
 import type { ExchangeClient } from '../../exchange/index.js'
 import type { Store } from '../../store/index.js'
 import { checkFindings, lastAppliedPlan, recordCheckRun, surfacesOf } from '../check.js'
@@ -19,7 +18,7 @@ import { detectCoManagers, type CoManager } from '../co-managers.js'
 import { readTenant, snapshotAround } from '../read-state.js'
 import type { Session } from '../session.js'
 import type { Observation, ObservedFinding } from './classify.js'
-import type { PassageTablEntry } from './tabl-expiry.js'
+import { passageTablEntries } from './passage-entries.js'
 
 /** The plan of the tenant's last apply, its run and vendor; undefined when nothing is applied. */
 export async function appliedVendor(
@@ -34,8 +33,6 @@ export async function appliedVendor(
     throw e
   }
 }
-
-const str = (v: unknown) => (typeof v === 'string' && v ? v : null)
 
 /** Co-managers of two states, each tool once (the first one's objects). */
 function mergeCoManagers(a: CoManager[], b: CoManager[]): CoManager[] {
@@ -106,27 +103,7 @@ export async function observeTenant(
     whenChanged: changedAt.get(finding.changeId) ?? null,
   }))
   const run = await store.getRun(runId)
-  const createdAt = run?.finishedAt ?? run?.startedAt ?? new Date(nowMs).toISOString()
-  const tabl: PassageTablEntry[] = plan.changes
-    .filter((c) => c.surface === 'tabl-item' && c.op === 'create')
-    .map((c) => {
-      const o = objectOf(snapshot, c)
-      const after = c.after ?? {}
-      return {
-        changeId: c.id,
-        listType: str(after.ListType) ?? '',
-        action: str(after.Action) ?? 'Allow',
-        value: str(after.Value) ?? c.target,
-        createdAt,
-        read: o
-          ? {
-              ExpirationDate: str(o.ExpirationDate),
-              RemoveAfter: typeof o.RemoveAfter === 'number' ? o.RemoveAfter : null,
-              LastUsedDate: str(o.LastUsedDate),
-            }
-          : null,
-      }
-    })
+  const tabl = await passageTablEntries(store, plan, runId, snapshot, new Date(nowMs).toISOString())
   const stored = (await store.getTenant(session.tenantId))?.snapshot
   const coManagers = mergeCoManagers(
     detectCoManagers(read.state),

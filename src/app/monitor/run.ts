@@ -13,6 +13,9 @@ import type { Session } from '../session.js'
 import { alertOf, type Alert, type AlertSink } from './alert.js'
 import { classify, type Classification, type Observation } from './classify.js'
 import { appliedVendor, observeTenant } from './observe.js'
+import { renewAllows } from './renew.js'
+import type { RenewalDecision } from './renewal.js'
+import { DEFAULT_EXPIRING_WITHIN_DAYS, expiringEntries } from './tabl-expiry.js'
 
 /** A tenant to monitor, and how to reach it. */
 export interface MonitorTenant {
@@ -35,6 +38,11 @@ export interface MonitorRunOptions {
   alerts: AlertSink[]
   /** Entries lapsing within this many days are `expiring`; default 7. */
   expiringWithinDays?: number
+  /**
+   * Renew the allows passage created that lapse within that window (renew.ts), journaled as a
+   * renewal run, before classifying; an entry it may not renew stays expiring and says why.
+   */
+  renew?: boolean
 }
 
 /** What happened to one tenant in a pass. */
@@ -53,6 +61,17 @@ export interface MonitorOutcome {
   alert?: Alert
   /** Per sink, whether it took the alert. */
   deliveries: { sink: string; ok: boolean; detail?: string }[]
+  /** With `renew`: what was decided for each entry that lapses soon, and the renewal's run. */
+  renewal?: RenewalOutcome
+}
+
+/** What a pass's renewal did in one tenant. */
+export interface RenewalOutcome {
+  decisions: RenewalDecision[]
+  /** The renewal's apply run and how it ended (absent: nothing to renew). */
+  run?: { id: number; status: string }
+  /** Why the renewal could not run at all (its coded error). */
+  error?: { code: string; message: string }
 }
 
 /** The result of a pass. */
@@ -103,6 +122,7 @@ async function monitorTenant(
   if (!applied)
     return { ...base, vendor: null, classification: null, skipped: 'nothing passage applied' }
   const now = o.clock()
+  const within = o.expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS
   const who = {
     tenantId: t.tenantId,
     tenantName: t.name,
@@ -111,11 +131,20 @@ async function monitorTenant(
   }
   let observation: Observation
   let session: Session | undefined
+  let renewal: RenewalOutcome | undefined
   try {
     session = await t.open()
-    observation = {
-      ...(await observeTenant(session, o.store, applied, now.getTime())),
+    const open = session
+    const observe = async (): Promise<Observation> => ({
+      ...(await observeTenant(open, o.store, applied, now.getTime())),
       tenantName: t.name,
+    })
+    observation = await observe()
+    if (o.renew && expiringEntries(observation.tabl, now.getTime(), within).length > 0) {
+      renewal = await renewIn(open, o.store, now.getTime(), within)
+      // The tenant as the renewal left it is what is classified.
+      if (renewal.run) observation = await observe()
+      observation.notRenewed = notRenewed(renewal)
     }
   } catch (e) {
     // Any failure is classified (a bug is PASSAGE_E_INTERNAL: inconclusive), so one tenant's
@@ -133,16 +162,14 @@ async function monitorTenant(
   } finally {
     session?.close()
   }
-  const classification = classify(
-    observation,
-    o.expiringWithinDays !== undefined ? { expiringWithinDays: o.expiringWithinDays } : {},
-  )
+  const classification = classify(observation, { expiringWithinDays: within })
   if (!classification)
     return {
       ...base,
       vendor: applied.vendor,
       classification: null,
       skipped: `inconclusive: ${observation.error?.code ?? 'unknown'}`,
+      ...(renewal ? { renewal } : {}),
     }
   const previous = await states.getMonitorState(t.tenantId, applied.vendor)
   const recorded = await states.recordMonitorState(
@@ -163,6 +190,7 @@ async function monitorTenant(
     vendor: applied.vendor,
     classification,
     changed: recorded.changed,
+    ...(renewal ? { renewal } : {}),
   }
   if (!owesAlert(recorded.current, classification)) return out
   const alert = alertOf(classification, who, recorded.current, now.toISOString())
@@ -182,6 +210,37 @@ async function monitorTenant(
   if (out.deliveries.length > 0 && out.deliveries.every((d) => d.ok))
     await states.markMonitorAlerted(t.tenantId, applied.vendor, classification.fingerprint)
   return out
+}
+
+/**
+ * Renews the tenant's soon-lapsing allows. A renewal that cannot run (the tenant's lease held by
+ * another run, a drift refusal, a failure) is kept as its coded error: the entries stay expiring
+ * and the pass goes on.
+ */
+async function renewIn(
+  session: Session,
+  store: Store,
+  nowMs: number,
+  withinDays: number,
+): Promise<RenewalOutcome> {
+  try {
+    const r = await renewAllows(session, store, { nowMs, withinDays })
+    return {
+      decisions: r.decisions,
+      ...(r.applied ? { run: { id: r.applied.runId, status: r.applied.status } } : {}),
+    }
+  } catch (e) {
+    const failure = classifyFailure(e)
+    return { decisions: [], error: { code: failure.code, message: failure.message } }
+  }
+}
+
+/** The entries a renewal left expiring, each with why. */
+function notRenewed(r: RenewalOutcome): { changeId: string; why: string }[] {
+  if (r.error) return [{ changeId: '*', why: `the renewal failed: ${r.error.message}` }]
+  return r.decisions
+    .filter((d) => d.action === 'leave')
+    .map((d) => ({ changeId: d.changeId, why: d.why }))
 }
 
 /** An alert is owed while the kept row for this fingerprint has not been marked alerted. */

@@ -25,6 +25,8 @@ export const MonitorJob = z
     /** The single-tenant store (a SQLite file) of a `tenant` pass; default passage's own. */
     store: z.string().min(1).optional(),
     withinDays: z.number().int().min(1).max(60),
+    /** Renew the allows passage created that lapse within withinDays (absent: only report). */
+    renew: z.boolean().optional(),
     alerts: AlertSpec,
   })
   .strict()
@@ -81,6 +83,7 @@ export async function runScheduledMonitor(
       clock,
       alerts,
       expiringWithinDays: job.withinDays,
+      ...(job.renew ? { renew: true } : {}),
     })
   }
   const store = await deps.openStore(job.store)
@@ -111,6 +114,7 @@ export async function runScheduledMonitor(
       clock,
       alerts,
       expiringWithinDays: job.withinDays,
+      ...(job.renew ? { renew: true } : {}),
     })
   } finally {
     await store.close()

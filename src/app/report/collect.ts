@@ -102,7 +102,8 @@ async function tenantsOf(
 
 /**
  * The changes of a tenant's applies still recorded in effect, oldest first: the done steps of
- * every apply run not marked rolled-back (a step a partial rollback undid is `rolled-back`).
+ * every apply run not marked rolled-back (a step a partial rollback undid is `rolled-back`), renewals
+ * aside.
  */
 async function appliedChanges(
   store: Store,
@@ -112,7 +113,8 @@ async function appliedChanges(
   const runs = (await store.listRuns(tenantId, MAX_RUNS))
     .filter(
       (r): r is RunRecord & { planHash: string } =>
-        r.kind === 'apply' && r.status !== 'rolled-back' && r.planHash !== null,
+        // A renewal re-creates entries an apply made: they are listed once, with that apply.
+        r.kind === 'apply' && !r.purpose && r.status !== 'rolled-back' && r.planHash !== null,
     )
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id - b.id)
   const out: AppliedChange[] = []

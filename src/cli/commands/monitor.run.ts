@@ -2,6 +2,7 @@
 import type { Command } from 'commander'
 import { wholeNumber } from '../numbers.js'
 import { AlertSpec, sinksOf, webhookUrl } from '../../app/monitor/alert-spec.js'
+import { REMOVE_AFTER_DAYS } from '../../app/monitor/tabl-expiry.js'
 import { stateCounts, type MonitorRunResult, type MonitorTenant } from '../../app/monitor/run.js'
 import { PassageError } from '../../core/errors/index.js'
 import type { Store } from '../../store/index.js'
@@ -83,6 +84,18 @@ export function alertSpecOf(opts: MonitorOptions): AlertSpec {
   return parsed.data
 }
 
+/**
+ * A renewed allow lapses 45 days later: a pass that renews with a window of 45 days or more would
+ * renew it again on every pass, so that is refused.
+ */
+export function renewWindow(renew: boolean | undefined, withinDays: number): void {
+  if (renew && withinDays >= REMOVE_AFTER_DAYS)
+    throw new PassageError(
+      'PASSAGE_E_INPUT',
+      `With --renew, --within-days must be under ${REMOVE_AFTER_DAYS}: a renewed allow lapses ${REMOVE_AFTER_DAYS} days later, so every pass would renew it again.`,
+    )
+}
+
 /** Checks what the pass watches: one tenant, or the fleet. */
 export function target(opts: MonitorOptions): 'tenant' | 'fleet' {
   if (opts.tenant && opts.fleet)
@@ -97,6 +110,7 @@ export function target(opts: MonitorOptions): 'tenant' | 'fleet' {
 export async function run(opts: MonitorOptions, cmd: Command): Promise<void> {
   const kind = target(opts)
   const within = wholeNumber('--within-days', opts.withinDays, 1, 60)
+  renewWindow(opts.renew, within)
   const spec = alertSpecOf(opts)
   // Secrets are read now: a missing one is said before any tenant is read.
   const alerts = sinksOf(spec)
@@ -109,6 +123,7 @@ export async function run(opts: MonitorOptions, cmd: Command): Promise<void> {
       clock: () => new Date(),
       alerts,
       expiringWithinDays: within,
+      ...(opts.renew ? { renew: true } : {}),
     })
   }
   const result =
@@ -171,6 +186,7 @@ function print(r: MonitorRunResult, json: boolean): void {
         fix: o.classification?.fix ?? null,
         reasons: o.classification?.reasons ?? [],
         alert: o.alert ? { kind: o.alert.kind, deliveries: o.deliveries } : null,
+        ...(o.renewal ? { renewal: o.renewal } : {}),
       })),
       alertsSent: r.alertsSent,
       green: allGood(r),
@@ -194,6 +210,16 @@ function print(r: MonitorRunResult, json: boolean): void {
           : `${o.alert.kind}: not delivered`,
   ])
   console.log(table(['tenant', 'vendor', 'state', 'alert'], rows))
+  for (const o of r.classified) {
+    const rn = o.renewal
+    if (!rn) continue
+    const renewed = rn.decisions.filter((d) => d.action === 'renew').length
+    console.log(
+      rn.error
+        ? `${printable(o.tenantName)}: the renewal failed: ${printable(rn.error.message)}`
+        : `${printable(o.tenantName)}: ${renewed} allow(s) renewed${rn.run ? ` in run ${rn.run.id} (${rn.run.status})` : ''}, ${rn.decisions.length - renewed} left.`,
+    )
+  }
   for (const o of r.classified) {
     const c = o.classification
     if (!c || c.state === 'green') continue

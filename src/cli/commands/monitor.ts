@@ -13,6 +13,7 @@ export interface MonitorOptions {
   tag?: string
   key?: string
   withinDays: string
+  renew?: boolean
   webhook?: string
   webhookSecretEnv?: string
   webhookSecretFile?: string
@@ -51,6 +52,10 @@ export function alertOptions(c: Command): Command {
       '--within-days <n>',
       'call Tenant Allow/Block List entries that lapse within this many days expiring',
       '7',
+    )
+    .option(
+      '--renew',
+      'renew the allows passage created that lapse within that window (re-created as they are, journaled as a renewal run)',
     )
     .option(
       '--webhook <url>',
@@ -96,6 +101,8 @@ A pass reads each tenant back, compares it with what passage last applied, and c
 green; drifted (who changed what, a recognised co-manager named); expiring (allow entries passage
 created that lapse soon); broken (consent revoked, role removed, licence or API access gone). An
 alert goes out only when the state changes (the same drift alerts once; back to green alerts once).
+With --renew, allows passage created that lapse soon are re-created first (as \`passage renew\`
+does); one it may not renew stays expiring and the alert says why.
 Secrets are never taken on the command line nor kept: name an environment variable or a file.
 Exit codes: 0 every tenant green (or nothing applied), 3 any other state or an alert not delivered,
 2 invalid input.`,

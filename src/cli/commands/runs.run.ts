@@ -91,7 +91,7 @@ export async function run(opts: RunsOptions, cmd: Command): Promise<void> {
       String(r.id),
       r.startedAt.replace('T', ' ').slice(0, 16),
       names.get(r.tenantId) ?? r.tenantId,
-      KIND[r.kind],
+      r.purpose === 'renewal' ? 'renewal' : KIND[r.kind],
       vendors.get(r.id) ?? '',
       r.planHash?.slice(0, 12) ?? '',
       r.actor,

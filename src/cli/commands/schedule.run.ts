@@ -16,7 +16,7 @@ import { globals } from '../fleet-context.js'
 import { printable, printJson } from '../output.js'
 import { table } from '../table.js'
 import { wholeNumber } from '../numbers.js'
-import { alertSpecOf, target } from './monitor.run.js'
+import { alertSpecOf, renewWindow, target } from './monitor.run.js'
 import type { ScheduleCheckOptions, ScheduleListOptions } from './schedule.js'
 
 /** A name made of a tenant's or tag's name: lower case, dashes, at most 40 characters. */
@@ -64,6 +64,7 @@ async function withQueue<T>(cmd: Command, fn: (q: JobQueue) => Promise<T>): Prom
 export async function check(opts: ScheduleCheckOptions, cmd: Command): Promise<void> {
   const kind = target(opts)
   const withinDays = wholeNumber('--within-days', opts.withinDays, 1, 60)
+  renewWindow(opts.renew, withinDays)
   const alerts = alertSpecOf(opts)
   // The secrets must be readable now; the worker reads them again, from its own environment.
   sinksOf(alerts)
@@ -92,6 +93,7 @@ export async function check(opts: ScheduleCheckOptions, cmd: Command): Promise<v
         tenant: rec.tenantId,
         ...(tenantStore ? { store: tenantStore } : {}),
         withinDays,
+        ...(opts.renew ? { renew: true } : {}),
         alerts,
       })
     } finally {
@@ -105,6 +107,7 @@ export async function check(opts: ScheduleCheckOptions, cmd: Command): Promise<v
       target: 'fleet',
       ...(opts.tag ? { tag: opts.tag } : {}),
       withinDays,
+      ...(opts.renew ? { renew: true } : {}),
       alerts,
     })
   }

@@ -100,7 +100,33 @@ export const ROWS: readonly BehaviourRow[] = [
     code: ['src/app/monitor/tabl-expiry.ts', 'src/app/monitor/classify.ts'],
     tests: ['src/app/monitor/tabl-expiry.test.ts'],
     disagreement:
-      'Microsoft’s pages disagree on what starts the 45 days (the URL page: the last day the entry overrode a verdict; the July 2024 what’s-new entry: the day filtering finds the entity clean), say nothing of an allow that is never used (passage counts from its creation, the earliest it can lapse, and says so in the alert), disagree on whether domain, file and URL allows may be created directly or only through submissions, and on whether a dated allow’s 30 days count from today or from its creation. passage therefore renews nothing on its own yet: the monitor reports an entry before it lapses.',
+      'Microsoft’s pages disagree on what starts the 45 days (the URL page: the last day the entry overrode a verdict; the July 2024 what’s-new entry: the day filtering finds the entity clean), say nothing of an allow that is never used (passage counts from its creation, the earliest it can lapse, and says so in the alert), disagree on whether domain, file and URL allows may be created directly or only through submissions, and on whether a dated allow’s 30 days count from today or from its creation. passage therefore reports an entry before it lapses, and renews it only as client.tabl-allow-renewal says.',
+  },
+  {
+    id: 'client.tabl-allow-renewal',
+    area: 'client',
+    rule: 'passage renews an allow it created (its marker in Notes, kept until 45 days after last use) that lapses within the window by removing it and creating it again with the same list, value, -RemoveAfter 45 and notes, journaled as a renewal run (not the tenant’s last applied plan); it never renews a block, an entry without its marker or an entry someone gave a date, and a renewal stopped after the removal is undone by creating the entry again.',
+    sources: [
+      { page: `${PS}/Set-TenantAllowBlockListItems.md`, read: READ },
+      { page: `${PS}/New-TenantAllowBlockListItems.md`, read: READ },
+      { page: `${PS}/Remove-TenantAllowBlockListItems.md`, read: READ },
+      { page: `${MDO}/tenant-allow-block-list-urls-configure.md`, read: READ },
+    ],
+    code: [
+      'src/core/surfaces/tabl-item.ts',
+      'src/core/planner/guard.ts',
+      'src/app/monitor/renewal.ts',
+      'src/app/monitor/renew.ts',
+    ],
+    tests: [
+      'src/core/surfaces/tabl-item.test.ts',
+      'src/core/planner/guard.test.ts',
+      'src/app/monitor/renewal.test.ts',
+      'test/app/monitor.test.ts',
+      'test/app/renewal.test.ts',
+    ],
+    disagreement:
+      'Microsoft documents no way to restart an allow’s 45 days: Set-TenantAllowBlockListItems -RemoveAfter 45 only “enables” the feature (silent on whether it resets the count), and -ExpirationDate makes a dated allow whose 30-day limit Microsoft counts from today on one page and from the creation on another. A new entry starts its own count, so passage re-creates; for the one request between the removal and the re-creation the vendor’s mail is filtered without the allow, which the renewal plan states as its risk.',
   },
   {
     id: 'client.scanner-exceptions',

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { Change, JsonObject } from '../change.js'
 import { contentHash } from '../hash.js'
-import { surfaceOf } from '../surfaces/index.js'
+import { applyUpdate, RENEWAL_SET, surfaceOf } from '../surfaces/index.js'
 import { guardPlan, reviewPlan } from './guard.js'
 import { plan } from './plan.js'
-import { makeDefenderSnapshot, NOW, RELAY, vendor } from './test-fixtures.js'
+import { COMMS, makeDefenderSnapshot, NOW, RELAY, vendor } from './test-fixtures.js'
 import type { Plan } from './types.js'
 
 const relay = vendor(RELAY)
@@ -73,5 +73,60 @@ describe('the guard apply runs', () => {
     // A change an interrupted run had begun is not judged again.
     const begun = new Set(p.changes.map((c) => c.id))
     expect(reviewPlan(p, relay, more, NOW, begun).drift).toEqual([])
+  })
+})
+
+describe('client.tabl-allow-renewal: the guard lets a renewal through only for an allow passage created', () => {
+  const comms = vendor(COMMS, { dedicatedIp: '167.89.10.20' })
+  const base = plan(comms, { mode: 'recommended' }, snapshot, { now: NOW })
+  const created = base.changes.find((c) => c.surface === 'tabl-item' && c.op === 'create')
+  const entry = { ...created!.after!, Identity: 'RgAAAAAI', LastUsedDate: null } as JsonObject
+  /** The tenant with the entry, and a plan holding one renewal of `before` with `set`. */
+  const renewalOf = (before: JsonObject, set: JsonObject = RENEWAL_SET) => {
+    const tenant = makeDefenderSnapshot({
+      state: { tabl: { items: [before as never] } },
+    })
+    const c: Change = {
+      ...created!,
+      id: 'r01',
+      op: 'update',
+      target: surfaceOf('tabl-item').key(before),
+      before,
+      after: applyUpdate(before, { set }),
+      set,
+      calls: [],
+      dependsOn: [],
+    }
+    let calls: Change['calls'] = []
+    try {
+      calls = surfaceOf('tabl-item').calls(c)
+    } catch {
+      // A forged edit has no calls of its own: the guard says why.
+    }
+    const { hash: _h, ...body } = { ...base, changes: [{ ...c, calls }] }
+    const p = { ...body, hash: contentHash(body) } as Plan
+    return reviewPlan(p, comms, tenant, NOW).refusals.map((r) => r.message)
+  }
+
+  it('passes the renewal of an allow passage created, kept until 45 days after last use', () => {
+    expect(created).toBeDefined()
+    expect(renewalOf(entry)).toEqual([])
+  })
+
+  it('refuses the renewal of an entry without passage’s marker', () => {
+    expect(renewalOf({ ...entry, Notes: 'added by the mail team' }).join('\n')).toContain(
+      'it renews an entry passage did not create',
+    )
+  })
+
+  it('refuses an edit that sets a date instead of renewing', () => {
+    expect(renewalOf(entry, { ExpirationDate: '2027-01-01T00:00:00Z' }).join('\n')).toContain(
+      'passage only renews',
+    )
+  })
+
+  it('refuses the renewal of a dated entry', () => {
+    const dated = { ...entry, RemoveAfter: null, ExpirationDate: '2027-01-01T00:00:00Z' }
+    expect(renewalOf(dated).join('\n')).toContain('not an allow kept until 45 days after last use')
   })
 })

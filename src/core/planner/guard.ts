@@ -28,6 +28,7 @@ import {
   applyUpdate,
   carriesMarker,
   inEffect,
+  isRenewal,
   isSurfaceKind,
   surfaceOf,
   type DriftField,
@@ -231,6 +232,19 @@ function spoofFormProblems(change: Change, vendor: ResolvedVendor): string[] {
   return out
 }
 
+/**
+ * The one update passage makes of an allow/block entry is a renewal (tabl-item.ts): of an allow
+ * it created, kept until 45 days after last use, re-created as it is.
+ */
+function renewalProblems(change: Change): string[] {
+  if (!isRenewal(change)) return ['it edits an allow/block entry, which passage only renews']
+  const b = change.before
+  if (!carriesMarker(b)) return ['it renews an entry passage did not create']
+  if (b?.Action !== 'Allow' || b.RemoveAfter !== 45)
+    return ['it renews an entry that is not an allow kept until 45 days after last use']
+  return []
+}
+
 /** The problems of one change's shape: what its surface can carry out, and its calls. */
 function shapeProblems(surface: Surface, change: Change): string[] {
   const out: string[] = []
@@ -266,6 +280,7 @@ function shapeProblems(surface: Surface, change: Change): string[] {
   }
   if (change.op === 'remove' && !carriesMarker(change.before))
     out.push('it removes an object passage did not create')
+  if (change.surface === 'tabl-item' && change.op === 'update') out.push(...renewalProblems(change))
   if (!out.length) {
     let derived: unknown
     try {

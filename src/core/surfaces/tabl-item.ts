@@ -1,7 +1,9 @@
-import type { JsonObject } from '../change.js'
-import { SWITCH, utcDate, type CmdletValue } from '../cmdlet.js'
+import type { Change, JsonObject } from '../change.js'
+import { SWITCH, utcDate, type CmdletCall, type CmdletValue } from '../cmdlet.js'
+import { canonicalJson } from '../hash.js'
 import type { TablItem } from '../model/tabl.js'
 import { defineSurface } from './define.js'
+import { undoChange } from './generic/undo.js'
 import { str } from './surface.js'
 
 /** Key of a Tenant Allow/Block List entry: list type, subtype, action and value. */
@@ -19,6 +21,46 @@ function expiryParams(o: JsonObject): Record<string, CmdletValue> {
   if (typeof o.ExpirationDate === 'string' && o.ExpirationDate)
     return { ExpirationDate: utcDate(o.ExpirationDate) }
   return { NoExpiration: SWITCH }
+}
+
+function subTypeOf(o: JsonObject): Record<string, CmdletValue> {
+  return str(o, 'ListSubType') === 'AdvancedDelivery' ? { ListSubType: 'AdvancedDelivery' } : {}
+}
+
+function createCall(o: JsonObject): CmdletCall {
+  const params: Record<string, CmdletValue> = { ListType: str(o, 'ListType'), ...subTypeOf(o) }
+  params[str(o, 'Action') === 'Block' ? 'Block' : 'Allow'] = SWITCH
+  params.Entries = [str(o, 'Value')]
+  Object.assign(params, expiryParams(o))
+  if (str(o, 'Notes')) params.Notes = str(o, 'Notes')
+  return { cmdlet: 'New-TenantAllowBlockListItems', params }
+}
+
+function removeCall(o: JsonObject): CmdletCall {
+  return {
+    cmdlet: 'Remove-TenantAllowBlockListItems',
+    params: { ListType: str(o, 'ListType'), ...subTypeOf(o), Entries: [str(o, 'Value')] },
+  }
+}
+
+/**
+ * What a renewal sets: the entry stays "removed 45 days after last use", and is re-created so
+ * that its 45 days count again. Set-TenantAllowBlockListItems -RemoveAfter 45 only "enables" that
+ * feature on an entry (office-docs-powershell Set-TenantAllowBlockListItems.md); Microsoft does
+ * not say that it restarts the count, so passage does not rely on it: it removes the entry and
+ * creates it again with the same value, expiry and notes (New-TenantAllowBlockListItems.md
+ * -RemoveAfter: Sender, FileHash and Url allows). See the behaviour row client.tabl-allow-renewal.
+ */
+export const RENEWAL_SET: JsonObject = Object.freeze({ RemoveAfter: 45 }) as JsonObject
+
+/** True when an update of an entry is a renewal (the only update passage makes of one). */
+export function isRenewal(change: Pick<Change, 'op' | 'set' | 'add' | 'remove'>): boolean {
+  return (
+    change.op === 'update' &&
+    canonicalJson(change.set ?? null) === canonicalJson(RENEWAL_SET) &&
+    !change.add &&
+    !change.remove
+  )
 }
 
 /** Days before expiry an allow entry is reported by check. */
@@ -64,31 +106,28 @@ export const tablItemSurface = defineSurface({
       Value: str(o, 'Value'),
     }),
   ordered: false,
-  // Entries are created or removed; their values cannot be edited.
-  ops: ['create', 'remove'],
-  fields: [],
+  // Entries are created or removed; their values cannot be edited. The one update is a renewal:
+  // the entry re-created as it is (RENEWAL_SET), see renewalCalls.
+  ops: ['create', 'remove', 'update'],
+  fields: ['RemoveAfter'],
   calls(change) {
     const o = change.after ?? change.before ?? {}
-    const subType: Record<string, CmdletValue> =
-      str(o, 'ListSubType') === 'AdvancedDelivery' ? { ListSubType: 'AdvancedDelivery' } : {}
-    if (change.op === 'create') {
-      const params: Record<string, CmdletValue> = { ListType: str(o, 'ListType'), ...subType }
-      params[str(o, 'Action') === 'Block' ? 'Block' : 'Allow'] = SWITCH
-      params.Entries = [str(o, 'Value')]
-      Object.assign(params, expiryParams(o))
-      if (str(o, 'Notes')) params.Notes = str(o, 'Notes')
-      return [{ cmdlet: 'New-TenantAllowBlockListItems', params }]
-    }
-    if (change.op === 'remove')
-      return [
-        {
-          cmdlet: 'Remove-TenantAllowBlockListItems',
-          params: { ListType: str(o, 'ListType'), ...subType, Entries: [str(o, 'Value')] },
-        },
-      ]
-    throw new Error(
-      'Tenant Allow/Block List values cannot be edited; passage creates or removes entries',
-    )
+    if (change.op === 'create') return [createCall(o)]
+    if (change.op === 'remove') return [removeCall(o)]
+    if (!isRenewal(change))
+      throw new Error(
+        'Tenant Allow/Block List values cannot be edited; passage creates, removes or renews entries',
+      )
+    return [removeCall(o), createCall(o)]
+  },
+  inverse(change, prior, current, opts) {
+    const calls = (c: Change) => tablItemSurface.calls(c)
+    // A renewal stopped between its removal and its re-creation left the entry gone: its undo
+    // puts the entry back as it was, where the generic undo of an update would see "removed
+    // since by someone else".
+    if (change.op === 'update' && prior !== null && current === null)
+      return undoChange({ ...change, op: 'remove' }, prior, null, calls)
+    return undoChange(change, prior, current, calls, opts?.force === true)
   },
   extraFindings(obj, change, ctx) {
     if (typeof obj.RemoveAfter === 'number') return []
