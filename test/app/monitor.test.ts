@@ -3,7 +3,9 @@
  * drift by the sandbox's co-manager (a CIPP-style standard that puts the connection filter IP allow
  * list back) gives exactly one alert naming it, and the way back to green one "resolved"; 60
  * simulated days give one "expiring" alert for the URL allow passage created, not one a day; a
- * revoked consent gives one "broken" alert.
+ * revoked consent gives one "broken" alert; with renewal on, 90 days stay green, the URL allow is
+ * renewed twice (one "renewed" alert each, one in the first 60 days), journaled, and check and
+ * rollback still mean the vendor's plan.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
@@ -309,11 +311,13 @@ describe('monitor: consent revoked', () => {
 })
 
 describe('client.tabl-allow-renewal: the monitor renews the allows passage created', () => {
-  it('renews the URL allow before it lapses, 90 days long: green every day, no alert, each renewal journaled', async () => {
+  it('renews the URL allow before it lapses, 90 days long: green every day, one "renewed" alert per renewal, each journaled', async () => {
     const { t, clock, store, states, tenant, plan, session } = await setup('contoso')
     const list = listSink()
     const seen: string[] = []
+    let by60 = 0
     for (let day = 0; day <= 90; day++) {
+      if (day === 61) by60 = list.got.length
       const r = await runMonitorOnce({
         store,
         states,
@@ -326,7 +330,17 @@ describe('client.tabl-allow-renewal: the monitor renews the allows passage creat
       clock.advance(DAY)
     }
     expect(new Set(seen)).toEqual(new Set(['green']))
-    expect(list.got).toHaveLength(0)
+    // Across 60 days: exactly one alert, for the renewal; no "expiring" ever.
+    expect(by60).toBe(1)
+    expect(list.got.map((a) => a.kind)).toEqual(['renewed', 'renewed'])
+    const urlValues = plan.changes
+      .filter((c) => c.surface === 'tabl-item' && c.op === 'create')
+      .map((c) => String(c.after!.Value))
+    const [first] = list.got
+    expect(first!.explanation).toMatch(
+      /^Passage renewed \d+ allows? it created for ContactMonkey in .+ before (it|they) lapsed \(run \d+\): each was removed and created again as it was, so its 45 days count again from \d{4}-\d{2}-\d{2}\.$/,
+    )
+    expect(first!.reasons.join(' ')).toContain(urlValues[0])
     // Renewed 7 days before day 45 (day 38), then 7 days before day 38 + 45 (day 76).
     const runs = (await store.listRuns(t.snapshot.tenant.id, 500)).filter(
       (r) => r.purpose === 'renewal',

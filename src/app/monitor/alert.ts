@@ -5,8 +5,11 @@
 import type { MonitorRecord, MonitorState } from '../../store/monitor.js'
 import type { Classification } from './classify.js'
 
-/** What an alert announces: a new state, or the way back to green. */
-export type AlertKind = Exclude<MonitorState, 'green'> | 'resolved'
+/**
+ * What an alert announces: a new state, the way back to green, or allows passage renewed (a
+ * write made without anyone at the keyboard is always said, once per renewal run).
+ */
+export type AlertKind = Exclude<MonitorState, 'green'> | 'resolved' | 'renewed'
 
 /** One alert. */
 export interface Alert {
@@ -57,11 +60,45 @@ export function alertOf(
   }
 }
 
+/**
+ * The alert of a renewal run that re-created some allows: what was renewed, how, and from when
+ * their 45 days count again; its fingerprint is the run's.
+ */
+export function renewedAlertOf(
+  renewed: { value: string; listType: string }[],
+  run: { id: number; status: string },
+  c: Classification,
+  who: { tenantId: string; tenantName: string; vendor: string; vendorName: string },
+  at: string,
+): Alert {
+  const n = renewed.length
+  const entries = n === 1 ? 'allow' : 'allows'
+  return {
+    kind: 'renewed',
+    ...who,
+    state: c.state,
+    previousState: null,
+    explanation:
+      `Passage renewed ${n} ${entries} it created for ${who.vendorName} in ${who.tenantName} before ` +
+      `${n === 1 ? 'it' : 'they'} lapsed (run ${run.id}): each was removed and created again as it ` +
+      `was, so its 45 days count again from ${at.slice(0, 10)}.` +
+      (run.status === 'done' ? '' : ` The run ended ${run.status}: see the tenant's state.`),
+    fix:
+      run.status === 'done'
+        ? 'Nothing to do.'
+        : `An allow removed but not created again is put back by \`passage rollback --run ${run.id}\`.`,
+    reasons: renewed.map((r) => `${r.listType} ${r.value}`),
+    fingerprint: `renewal-run-${run.id}`,
+    at,
+  }
+}
+
 const TITLE: Record<AlertKind, string> = {
   drifted: 'drifted',
   expiring: 'allow entries expiring',
   broken: 'cannot be checked',
   resolved: 'resolved',
+  renewed: 'allow entries renewed',
 }
 
 /** The one-line subject of an alert. */

@@ -3,14 +3,16 @@
  * observation through a session the caller opens, a classification, and, on a state change only,
  * an alert to every sink. The state kept per tenant and vendor (store/monitor.ts) makes the same
  * situation alert once: a new, different drift alerts again, and the way back to green alerts once
- * ("resolved"). An alert no sink took stays owed and is sent on the next pass. Time comes from the
- * clock passed in.
+ * ("resolved"). An alert no sink took stays owed and is sent on the next pass. With `renew`, the
+ * allows that lapse soon are renewed first, and each renewal run is said once in a "renewed"
+ * alert (a write made unattended; not kept owed: a sink that missed it is reported in the pass's
+ * outcome). Time comes from the clock passed in.
  */
 import type { Store } from '../../store/index.js'
 import type { MonitorRecord, MonitorStore } from '../../store/monitor.js'
 import { classifyFailure } from '../fleet/item-state.js'
 import type { Session } from '../session.js'
-import { alertOf, type Alert, type AlertSink } from './alert.js'
+import { alertOf, renewedAlertOf, type Alert, type AlertSink } from './alert.js'
 import { classify, type Classification, type Observation } from './classify.js'
 import { appliedVendor, observeTenant } from './observe.js'
 import { renewAllows } from './renew.js'
@@ -60,9 +62,18 @@ export interface MonitorOutcome {
   /** The alert sent or owed, when there is one. */
   alert?: Alert
   /** Per sink, whether it took the alert. */
-  deliveries: { sink: string; ok: boolean; detail?: string }[]
+  deliveries: Delivery[]
   /** With `renew`: what was decided for each entry that lapses soon, and the renewal's run. */
   renewal?: RenewalOutcome
+  /** The alert saying what a renewal re-created, and per sink whether it took it. */
+  renewalAlert?: { alert: Alert; deliveries: Delivery[] }
+}
+
+/** Whether one sink took an alert. */
+export interface Delivery {
+  sink: string
+  ok: boolean
+  detail?: string
 }
 
 /** What a pass's renewal did in one tenant. */
@@ -107,6 +118,8 @@ export async function runMonitorOnce(o: MonitorRunOptions): Promise<MonitorRunRe
     const outcome = await monitorTenant(o, states, t)
     if (outcome.alert && outcome.deliveries.length > 0 && outcome.deliveries.every((d) => d.ok))
       alertsSent++
+    const ra = outcome.renewalAlert
+    if (ra && ra.deliveries.length > 0 && ra.deliveries.every((d) => d.ok)) alertsSent++
     classified.push(outcome)
   }
   return { classified, alertsSent }
@@ -192,23 +205,31 @@ async function monitorTenant(
     changed: recorded.changed,
     ...(renewal ? { renewal } : {}),
   }
+  const renewed = renewal?.decisions.filter((d) => d.action === 'renew') ?? []
+  if (renewal?.run && renewed.length > 0) {
+    const alert = renewedAlertOf(renewed, renewal.run, classification, who, now.toISOString())
+    out.renewalAlert = { alert, deliveries: await deliver(o.alerts, alert) }
+  }
   if (!owesAlert(recorded.current, classification)) return out
   const alert = alertOf(classification, who, recorded.current, now.toISOString())
   out.alert = alert
-  for (const sink of o.alerts) {
-    try {
-      const r = await sink.send(alert)
-      out.deliveries.push({ sink: sink.name, ok: r.ok, ...(r.detail ? { detail: r.detail } : {}) })
-    } catch (e) {
-      out.deliveries.push({
-        sink: sink.name,
-        ok: false,
-        detail: e instanceof Error ? e.message : String(e),
-      })
-    }
-  }
+  out.deliveries.push(...(await deliver(o.alerts, alert)))
   if (out.deliveries.length > 0 && out.deliveries.every((d) => d.ok))
     await states.markMonitorAlerted(t.tenantId, applied.vendor, classification.fingerprint)
+  return out
+}
+
+/** Sends an alert to every sink; a sink that throws is a failed delivery. */
+async function deliver(sinks: AlertSink[], alert: Alert): Promise<Delivery[]> {
+  const out: Delivery[] = []
+  for (const sink of sinks) {
+    try {
+      const r = await sink.send(alert)
+      out.push({ sink: sink.name, ok: r.ok, ...(r.detail ? { detail: r.detail } : {}) })
+    } catch (e) {
+      out.push({ sink: sink.name, ok: false, detail: e instanceof Error ? e.message : String(e) })
+    }
+  }
   return out
 }
 

@@ -168,7 +168,9 @@ export function allGood(r: MonitorRunResult): boolean {
   return r.classified.every(
     (o) =>
       (o.vendor === null || o.classification?.state === 'green') &&
-      (!o.alert || (o.deliveries.length > 0 && o.deliveries.every((d) => d.ok))),
+      (!o.alert || (o.deliveries.length > 0 && o.deliveries.every((d) => d.ok))) &&
+      // A renewal's alert no channel took is said too (there is no channel: nothing to say).
+      (o.renewalAlert?.deliveries ?? []).every((d) => d.ok),
   )
 }
 
@@ -187,6 +189,14 @@ function print(r: MonitorRunResult, json: boolean): void {
         reasons: o.classification?.reasons ?? [],
         alert: o.alert ? { kind: o.alert.kind, deliveries: o.deliveries } : null,
         ...(o.renewal ? { renewal: o.renewal } : {}),
+        ...(o.renewalAlert
+          ? {
+              renewalAlert: {
+                kind: o.renewalAlert.alert.kind,
+                deliveries: o.renewalAlert.deliveries,
+              },
+            }
+          : {}),
       })),
       alertsSent: r.alertsSent,
       green: allGood(r),
