@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { contentHash } from '../../src/core/hash.js'
-import { createAppCredentials } from '../../src/sandbox/identity/index.js'
 import { passage } from './cli-process.js'
 import { sandbox, tenantNamed, worldState, type Sandbox } from './helpers.js'
+import { connectWithAppCert } from '../helpers/app-cert-connect.js'
 
 describe('passage demo', () => {
   it('runs the whole job on its own, exits 0 and ends equal to the original', async () => {
@@ -64,33 +64,16 @@ describe('the tenant commands', () => {
     dir = mkdtempSync(join(tmpdir(), 'passage-cli-'))
     db = join(dir, 'passage.db')
     const t = tenantNamed(s, 'contoso')
-    const creds = createAppCredentials({
-      displayName: 'passage cli e2e',
-      appRoles: ['Exchange.ManageAsApp', 'Organization.Read.All', 'Domain.Read.All'],
-      roles: ['Exchange Administrator'],
-    })
-    s.sb.addApp(t.snapshot.tenant.name, creds.app)
-    writeFileSync(join(dir, 'ca.pem'), s.sb.caPem)
-    writeFileSync(join(dir, 'cert.pem'), creds.certificatePem)
-    writeFileSync(join(dir, 'key.pem'), creds.privateKeyPem, { mode: 0o600 })
     common = ['--db', db]
-    const r = await passage(
-      ...common,
-      'connect',
-      '--tenant',
-      t.snapshot.tenant.name,
-      '--sandbox',
-      s.sb.url,
-      '--ca',
-      join(dir, 'ca.pem'),
-      '--app-id',
-      creds.app.clientId,
-      '--certificate',
-      join(dir, 'cert.pem'),
-      '--key',
-      join(dir, 'key.pem'),
-      '--json',
-    )
+    const { connect: r } = await connectWithAppCert({
+      s,
+      tenant: t.snapshot.tenant.name,
+      dir,
+      displayName: 'passage cli e2e',
+      common,
+      passage,
+      json: true,
+    })
     expect(r.stderr).not.toContain('error')
     expect(r.code).toBe(0)
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, licence: 'mdo-p2' })

@@ -4,13 +4,13 @@
  * the built CLI, in a failing and a succeeding case, against a sandbox whose first
  * New-TransportRule is refused (a forced cmdlet fault).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAppCredentials } from '../../src/sandbox/identity/index.js'
 import { passage } from './cli-process.js'
 import { sandbox, tenantNamed, worldState, type Sandbox } from './helpers.js'
+import { connectWithAppCert } from '../helpers/app-cert-connect.js'
 
 describe('exit codes, end to end', () => {
   let s: Sandbox
@@ -24,32 +24,15 @@ describe('exit codes, end to end', () => {
     dir = mkdtempSync(join(tmpdir(), 'passage-exit-'))
     const t = tenantNamed(s, 'contoso')
     tenant = t.snapshot.tenant.name
-    const creds = createAppCredentials({
-      displayName: 'passage exit codes',
-      appRoles: ['Exchange.ManageAsApp', 'Organization.Read.All', 'Domain.Read.All'],
-      roles: ['Exchange Administrator'],
-    })
-    s.sb.addApp(tenant, creds.app)
-    writeFileSync(join(dir, 'ca.pem'), s.sb.caPem)
-    writeFileSync(join(dir, 'cert.pem'), creds.certificatePem)
-    writeFileSync(join(dir, 'key.pem'), creds.privateKeyPem, { mode: 0o600 })
     common = ['--db', join(dir, 'passage.db')]
-    const r = await passage(
-      ...common,
-      'connect',
-      '--tenant',
+    const { connect: r } = await connectWithAppCert({
+      s,
       tenant,
-      '--sandbox',
-      s.sb.url,
-      '--ca',
-      join(dir, 'ca.pem'),
-      '--app-id',
-      creds.app.clientId,
-      '--certificate',
-      join(dir, 'cert.pem'),
-      '--key',
-      join(dir, 'key.pem'),
-    )
+      dir,
+      displayName: 'passage exit codes',
+      common,
+      passage,
+    })
     expect(r.code).toBe(0)
   }, 30_000)
 

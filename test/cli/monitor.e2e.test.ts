@@ -9,7 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -18,9 +18,9 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Alert } from '../../src/app/monitor/alert.js'
 import { verifySignature } from '../../src/app/monitor/webhook.js'
-import { createAppCredentials } from '../../src/sandbox/identity/index.js'
 import { CLI, type CliRun } from '../app/cli-process.js'
 import { sandbox, tenantNamed, type Sandbox } from '../app/helpers.js'
+import { connectWithAppCert } from '../helpers/app-cert-connect.js'
 import { cliEnv } from '../helpers/cli-env.js'
 
 const PG = process.env.PASSAGE_TEST_PG_URL
@@ -59,33 +59,15 @@ describe('passage monitor and passage schedule', () => {
     db = join(dir, 'passage.db')
     const t = tenantNamed(s, 'contoso')
     tenant = t.snapshot.tenant.name
-    const creds = createAppCredentials({
-      displayName: 'passage monitor e2e',
-      appRoles: ['Exchange.ManageAsApp', 'Organization.Read.All', 'Domain.Read.All'],
-      roles: ['Exchange Administrator'],
-    })
-    s.sb.addApp(tenant, creds.app)
-    writeFileSync(join(dir, 'ca.pem'), s.sb.caPem)
-    writeFileSync(join(dir, 'cert.pem'), creds.certificatePem)
-    writeFileSync(join(dir, 'key.pem'), creds.privateKeyPem, { mode: 0o600 })
-    const c = await passage(
-      '--db',
-      db,
-      'connect',
-      '--tenant',
+    const { connect: c } = await connectWithAppCert({
+      s,
       tenant,
-      '--sandbox',
-      s.sb.url,
-      '--ca',
-      join(dir, 'ca.pem'),
-      '--app-id',
-      creds.app.clientId,
-      '--certificate',
-      join(dir, 'cert.pem'),
-      '--key',
-      join(dir, 'key.pem'),
-      '--json',
-    )
+      dir,
+      displayName: 'passage monitor e2e',
+      common: ['--db', db],
+      passage,
+      json: true,
+    })
     expect(c.code, c.stderr).toBe(0)
     const file = join(dir, 'cm.json')
     const p = await passage(

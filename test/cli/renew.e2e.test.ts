@@ -6,14 +6,14 @@
  * (exit 0) as a run that check and rollback do not take for the vendor's plan; an allow that lost
  * passage's marker is left and said (exit 3); bad input exits 2.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAppCredentials } from '../../src/sandbox/identity/index.js'
 import { passage } from '../app/cli-process.js'
 import { sandbox, tenantNamed, type Sandbox } from '../app/helpers.js'
+import { connectWithAppCert } from '../helpers/app-cert-connect.js'
 
 const DAY = 86_400_000
 
@@ -46,33 +46,15 @@ describe('passage renew', () => {
     dir = mkdtempSync(join(tmpdir(), 'passage-renew-e2e-'))
     db = join(dir, 'passage.db')
     tenant = tenantNamed(s, 'contoso').snapshot.tenant.name
-    const creds = createAppCredentials({
-      displayName: 'passage renew e2e',
-      appRoles: ['Exchange.ManageAsApp', 'Organization.Read.All', 'Domain.Read.All'],
-      roles: ['Exchange Administrator'],
-    })
-    s.sb.addApp(tenant, creds.app)
-    writeFileSync(join(dir, 'ca.pem'), s.sb.caPem)
-    writeFileSync(join(dir, 'cert.pem'), creds.certificatePem)
-    writeFileSync(join(dir, 'key.pem'), creds.privateKeyPem, { mode: 0o600 })
-    const c = await passage(
-      '--db',
-      db,
-      'connect',
-      '--tenant',
+    const { connect: c } = await connectWithAppCert({
+      s,
       tenant,
-      '--sandbox',
-      s.sb.url,
-      '--ca',
-      join(dir, 'ca.pem'),
-      '--app-id',
-      creds.app.clientId,
-      '--certificate',
-      join(dir, 'cert.pem'),
-      '--key',
-      join(dir, 'key.pem'),
-      '--json',
-    )
+      dir,
+      displayName: 'passage renew e2e',
+      common: ['--db', db],
+      passage,
+      json: true,
+    })
     expect(c.code, c.stderr).toBe(0)
     const file = join(dir, 'cm.json')
     const p = await passage(

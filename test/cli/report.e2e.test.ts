@@ -6,14 +6,14 @@
  * tripped policy until the date given; an undone apply leaves the report; bad input exits 2 with
  * its catalogue code.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { createAppCredentials } from '../../src/sandbox/identity/index.js'
 import { passage } from '../app/cli-process.js'
 import { sandbox, tenantNamed, type Sandbox } from '../app/helpers.js'
+import { connectWithAppCert } from '../helpers/app-cert-connect.js'
 
 const HOSTILE = 'Beta <script>alert(1)</script>'
 
@@ -29,33 +29,16 @@ describe('passage report', () => {
     dir = mkdtempSync(join(tmpdir(), 'passage-report-'))
     const t = tenantNamed(s, 'contoso')
     tenant = t.snapshot.tenant.name
-    const creds = createAppCredentials({
-      displayName: 'passage report e2e',
-      appRoles: ['Exchange.ManageAsApp', 'Organization.Read.All', 'Domain.Read.All'],
-      roles: ['Exchange Administrator'],
-    })
-    s.sb.addApp(tenant, creds.app)
-    writeFileSync(join(dir, 'ca.pem'), s.sb.caPem)
-    writeFileSync(join(dir, 'cert.pem'), creds.certificatePem)
-    writeFileSync(join(dir, 'key.pem'), creds.privateKeyPem, { mode: 0o600 })
     common = ['--db', join(dir, 'passage.db')]
-    const c = await passage(
-      ...common,
-      'connect',
-      '--tenant',
+    const { connect: c } = await connectWithAppCert({
+      s,
       tenant,
-      '--sandbox',
-      s.sb.url,
-      '--ca',
-      join(dir, 'ca.pem'),
-      '--app-id',
-      creds.app.clientId,
-      '--certificate',
-      join(dir, 'cert.pem'),
-      '--key',
-      join(dir, 'key.pem'),
-      '--json',
-    )
+      dir,
+      displayName: 'passage report e2e',
+      common,
+      passage,
+      json: true,
+    })
     expect(c.code).toBe(0)
     const apply = async (file: string, ...planArgs: string[]) => {
       const p = await passage(...common, 'plan', ...planArgs, '--tenant', tenant, '--out', file)
