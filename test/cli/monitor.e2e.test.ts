@@ -20,7 +20,7 @@ import type { Alert } from '../../src/app/monitor/alert.js'
 import { verifySignature } from '../../src/app/monitor/webhook.js'
 import { CLI, type CliRun } from '../app/cli-process.js'
 import { sandbox, tenantNamed, type Sandbox } from '../app/helpers.js'
-import { connectWithAppCert } from '../helpers/app-cert-connect.js'
+import { connectWithAppCert, planAndApply } from '../helpers/app-cert-connect.js'
 import { cliEnv } from '../helpers/cli-env.js'
 
 const PG = process.env.PASSAGE_TEST_PG_URL
@@ -69,11 +69,11 @@ describe('passage monitor and passage schedule', () => {
       json: true,
     })
     expect(c.code, c.stderr).toBe(0)
-    const file = join(dir, 'cm.json')
-    const p = await passage(
-      '--db',
-      db,
-      'plan',
+    await planAndApply(
+      passage,
+      ['--db', db],
+      tenant,
+      join(dir, 'cm.json'),
       'contactmonkey',
       '--mechanism',
       'recipe',
@@ -81,14 +81,7 @@ describe('passage monitor and passage schedule', () => {
       'region=us',
       '--param',
       `dedicatedIp=${IP}`,
-      '--tenant',
-      tenant,
-      '--out',
-      file,
     )
-    expect(p.code, p.stderr).toBe(0)
-    const a = await passage('--db', db, 'apply', file, '--yes')
-    expect(a.code, a.stderr).toBe(0)
 
     // A loopback receiver that keeps the alerts whose HMAC verifies.
     const verified: Alert[] = []

@@ -13,7 +13,7 @@ import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { passage } from '../app/cli-process.js'
 import { sandbox, tenantNamed, type Sandbox } from '../app/helpers.js'
-import { connectWithAppCert } from '../helpers/app-cert-connect.js'
+import { connectWithAppCert, planAndApply } from '../helpers/app-cert-connect.js'
 
 const DAY = 86_400_000
 
@@ -56,25 +56,17 @@ describe('passage renew', () => {
       json: true,
     })
     expect(c.code, c.stderr).toBe(0)
-    const file = join(dir, 'cm.json')
-    const p = await passage(
-      '--db',
-      db,
-      'plan',
+    planHash = await planAndApply(
+      passage,
+      ['--db', db],
+      tenant,
+      join(dir, 'cm.json'),
       'contactmonkey',
       '--param',
       'region=us',
       '--param',
       'dedicatedIp=167.89.10.20',
-      '--tenant',
-      tenant,
-      '--out',
-      file,
     )
-    expect(p.code, p.stderr).toBe(0)
-    planHash = (JSON.parse(readFileSync(file, 'utf8')) as { hash: string }).hash
-    const a = await passage('--db', db, 'apply', file, '--yes')
-    expect(a.code, a.stderr).toBe(0)
     expect(urls().length).toBeGreaterThan(0)
   }, 120_000)
 

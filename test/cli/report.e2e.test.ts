@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { passage } from '../app/cli-process.js'
 import { sandbox, tenantNamed, type Sandbox } from '../app/helpers.js'
-import { connectWithAppCert } from '../helpers/app-cert-connect.js'
+import { connectWithAppCert, planAndApply } from '../helpers/app-cert-connect.js'
 
 const HOSTILE = 'Beta <script>alert(1)</script>'
 
@@ -40,12 +40,8 @@ describe('passage report', () => {
       json: true,
     })
     expect(c.code).toBe(0)
-    const apply = async (file: string, ...planArgs: string[]) => {
-      const p = await passage(...common, 'plan', ...planArgs, '--tenant', tenant, '--out', file)
-      expect(p.code, p.stderr).toBe(0)
-      const a = await passage(...common, 'apply', file, '--yes')
-      expect(a.code, a.stderr).toBe(0)
-    }
+    const apply = (file: string, ...planArgs: string[]) =>
+      planAndApply(passage, common, tenant, file, ...planArgs)
     await apply(
       join(dir, 'cm.json'),
       'contactmonkey',

@@ -3,7 +3,7 @@
  * to a sandbox tenant without a device code: an app registered in the tenant (Exchange.ManageAsApp,
  * Exchange Administrator), its certificate, key and the sandbox CA written to `dir`.
  */
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createAppCredentials } from '../../src/sandbox/identity/index.js'
 import type { CliRun } from '../app/cli-process.js'
@@ -56,4 +56,22 @@ export async function connectWithAppCert(opts: {
     ...(opts.json ? ['--json'] : []),
   )
   return { connect, clientId: creds.app.clientId }
+}
+
+/**
+ * `passage plan <planArgs> --tenant <tenant> --out <file>` then `passage apply <file> --yes`,
+ * each required to exit 0; returns the plan's hash.
+ */
+export async function planAndApply(
+  passage: (...args: string[]) => Promise<CliRun>,
+  common: string[],
+  tenant: string,
+  file: string,
+  ...planArgs: string[]
+): Promise<string> {
+  const p = await passage(...common, 'plan', ...planArgs, '--tenant', tenant, '--out', file)
+  if (p.code !== 0) throw new Error(`plan exited ${p.code}: ${p.stderr}`)
+  const a = await passage(...common, 'apply', file, '--yes')
+  if (a.code !== 0) throw new Error(`apply exited ${a.code}: ${a.stderr}`)
+  return (JSON.parse(readFileSync(file, 'utf8')) as { hash: string }).hash
 }
