@@ -45,6 +45,21 @@ function testClock() {
   return { now: () => new Date(t), advance: (ms: number) => void (t += ms) }
 }
 
+/** `days` daily passes (the clock moved a day after each): the state each found. */
+async function daily(
+  days: number,
+  pass: Parameters<typeof runMonitorOnce>[0],
+  clock: ReturnType<typeof testClock>,
+): Promise<string[]> {
+  const seen: string[] = []
+  for (let day = 0; day < days; day++) {
+    const r = await runMonitorOnce(pass)
+    seen.push(r.classified[0]?.classification?.state ?? 'none')
+    clock.advance(DAY)
+  }
+  return seen
+}
+
 /** A sink that keeps what it is sent. */
 function listSink(): AlertSink & { got: Alert[] } {
   const got: Alert[] = []
@@ -251,18 +266,11 @@ describe('monitor: TABL expiry across 60 simulated days', () => {
   it('one "expiring" alert for the URL allow passage created, not one a day', async () => {
     const { clock, store, states, tenant } = await setup('contoso')
     const list = listSink()
-    const seen: string[] = []
-    for (let day = 0; day <= 60; day++) {
-      const r = await runMonitorOnce({
-        store,
-        states,
-        tenants: [tenant],
-        clock: clock.now,
-        alerts: [list],
-      })
-      seen.push(r.classified[0]?.classification?.state ?? 'none')
-      clock.advance(DAY)
-    }
+    const seen = await daily(
+      61,
+      { store, states, tenants: [tenant], clock: clock.now, alerts: [list] },
+      clock,
+    )
     // Created with "remove 45 days after last use" and never used: counted from creation, it is
     // reported 7 days before day 45 and from then on.
     expect(seen.slice(0, 38)).toEqual(Array(38).fill('green'))
@@ -314,21 +322,10 @@ describe('client.tabl-allow-renewal: the monitor renews the allows passage creat
   it('renews the URL allow before it lapses, 90 days long: green every day, one "renewed" alert per renewal, each journaled', async () => {
     const { t, clock, store, states, tenant, plan, session } = await setup('contoso')
     const list = listSink()
-    const seen: string[] = []
-    let by60 = 0
-    for (let day = 0; day <= 90; day++) {
-      if (day === 61) by60 = list.got.length
-      const r = await runMonitorOnce({
-        store,
-        states,
-        tenants: [tenant],
-        clock: clock.now,
-        alerts: [list],
-        renew: true,
-      })
-      seen.push(r.classified[0]?.classification?.state ?? 'none')
-      clock.advance(DAY)
-    }
+    const pass = { store, states, tenants: [tenant], clock: clock.now, alerts: [list], renew: true }
+    const seen = await daily(61, pass, clock)
+    const by60 = list.got.length
+    seen.push(...(await daily(30, pass, clock)))
     expect(new Set(seen)).toEqual(new Set(['green']))
     // Across 60 days: exactly one alert, for the renewal; no "expiring" ever.
     expect(by60).toBe(1)

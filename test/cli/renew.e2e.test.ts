@@ -41,6 +41,10 @@ describe('passage renew', () => {
       (i) => i.ListType === 'Url' && (i.Notes ?? '').includes('vendor=contactmonkey'),
     )
 
+  /** `passage renew` of the tenant with a 60-day window (the allows lapse within it). */
+  const renew60 = (...more: string[]) =>
+    passage('--db', db, 'renew', '--tenant', tenant, '--within-days', '60', ...more)
+
   beforeAll(async () => {
     s = await sandbox()
     dir = mkdtempSync(join(tmpdir(), 'passage-renew-e2e-'))
@@ -93,19 +97,7 @@ describe('passage renew', () => {
   it('a dry run says what it would renew and writes the PowerShell, changing nothing', async () => {
     const ids = urls().map((i) => i.Identity)
     const ps1 = join(dir, 'renew.ps1')
-    const r = await passage(
-      '--db',
-      db,
-      'renew',
-      '--tenant',
-      tenant,
-      '--within-days',
-      '60',
-      '--dry-run',
-      '--powershell',
-      ps1,
-      '--json',
-    )
+    const r = await renew60('--dry-run', '--powershell', ps1, '--json')
     expect(r.code, r.stderr).toBe(0)
     const out = JSON.parse(r.stdout) as Renewed
     expect(out.decisions.map((d) => d.action)).toEqual(ids.map(() => 'renew'))
@@ -119,7 +111,7 @@ describe('passage renew', () => {
 
   it('renews: exit 0, the allows re-created as a renewal run; check still checks the vendor’s plan', async () => {
     const ids = urls().map((i) => i.Identity)
-    const r = await passage('--db', db, 'renew', '--tenant', tenant, '--within-days', '60')
+    const r = await renew60()
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/Renewed in run \d+/)
     const now = urls()
@@ -175,16 +167,7 @@ describe('passage renew', () => {
     const t = tenantNamed(s, 'contoso')
     const first = urls()[0]!
     first.Notes = 'kept by the mail team'
-    const r = await passage(
-      '--db',
-      db,
-      'renew',
-      '--tenant',
-      tenant,
-      '--within-days',
-      '60',
-      '--json',
-    )
+    const r = await renew60('--json')
     expect(r.code, r.stderr).toBe(3)
     const out = JSON.parse(r.stdout) as Renewed
     const left = out.decisions.find((d) => d.value === first.Value)
