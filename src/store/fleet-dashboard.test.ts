@@ -76,6 +76,43 @@ describe('fleet dashboard reads (SQLite)', () => {
   })
 })
 
+describe('actionProgress: each action of a fleet plan as the workers left it', () => {
+  it('counts items by state per action, pending ones apart, with the newest update', async () => {
+    const all = await lite.actionProgress(['fp-0000000a', 'fp-0000000b', 'fp-deadbeef'])
+    expect(all.has('fp-deadbeef')).toBe(false)
+    const a = all.get('fp-0000000a')!
+    for (const action of ['plan', 'apply', 'check', 'rollback'] as const) {
+      const counts = await lite.countFleetItems('fp-0000000a', action)
+      expect(a[action]?.counts ?? {}, action).toEqual(counts)
+    }
+    expect(a.plan!.pending).toBe(0)
+    const items = await lite.listFleetItems('fp-0000000a', 'plan')
+    expect(a.plan!.lastUpdate).toBe(
+      items
+        .map((i) => i.updatedAt)
+        .sort()
+        .at(-1),
+    )
+    // A job queued and one taken by a worker are pending; a finished one is not.
+    const [first, second] = items
+    for (const [item, state] of [
+      [first!, 'queued'],
+      [second!, 'running'],
+    ] as const) {
+      const { updatedAt: _u, ...rest } = item
+      await lite.putFleetItem({ ...rest, state })
+    }
+    const after = (await lite.actionProgress(['fp-0000000a'])).get('fp-0000000a')!
+    expect(after.plan!.pending).toBe(2)
+    expect(after.plan!.counts).toMatchObject({ queued: 1, running: 1 })
+    for (const item of [first!, second!]) {
+      const { updatedAt: _u, ...rest } = item
+      await lite.putFleetItem(rest)
+    }
+    expect(await lite.actionProgress([])).toEqual(new Map())
+  })
+})
+
 describe.skipIf(!PG_URL)('fleet dashboard reads: PostgreSQL answers as SQLite does', () => {
   const name = `passage_dashboard_test_${process.pid}`
   let admin: pg.Client
@@ -111,5 +148,17 @@ describe.skipIf(!PG_URL)('fleet dashboard reads: PostgreSQL answers as SQLite do
     )
     const id = `00000000-0000-4000-8000-${String(21).padStart(12, '0')}`
     expect(comparable(await pgDash.history(id))).toEqual(comparable(await lite.history(id)))
+  })
+
+  it('action progress, without the times the stores’ clocks set', async () => {
+    const ids = ['fp-0000000a', 'fp-0000000b', 'fp-0000000c']
+    const counts = (m: Awaited<ReturnType<Store['actionProgress']>>) =>
+      [...m].map(([id, actions]) => [
+        id,
+        Object.fromEntries(
+          Object.entries(actions).map(([a, p]) => [a, { counts: p.counts, pending: p.pending }]),
+        ),
+      ])
+    expect(counts(await pgDash.actionProgress(ids))).toEqual(counts(await lite.actionProgress(ids)))
   })
 })

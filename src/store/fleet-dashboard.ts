@@ -110,8 +110,26 @@ export interface DashboardHistoryItem {
   updatedAt: string
 }
 
+/**
+ * What the workers have written for one fleet plan's action: its items by state and when the
+ * newest of them changed. The dashboard's progress comes from here, not from the process that
+ * queued the action, so a restarted or second `passage serve --fleet` shows an action started
+ * elsewhere (another dashboard, `passage fleet check` on the command line).
+ */
+export interface DashboardActionProgress {
+  counts: Partial<Record<FleetItemState, number>>
+  /** Items still queued or running. */
+  pending: number
+  /** The newest item's updatedAt. */
+  lastUpdate: string
+}
+
 /** The dashboard's reads. */
 export interface FleetDashboardStore {
+  /** Each plan's actions as the workers left them (plans without items are absent). */
+  actionProgress(
+    fleetPlanIds: readonly string[],
+  ): Promise<Map<string, Partial<Record<FleetAction, DashboardActionProgress>>>>
   tenantPage(q: DashboardQuery): Promise<{ total: number; rows: DashboardRow[] }>
   counts(f?: DashboardFilter): Promise<DashboardCounts>
   /** Every tenant's soonest expiry that is known (the timeline buckets them). */
@@ -395,6 +413,39 @@ export function fleetDashboardStore(
         'Reading the fleet expiries',
       )
       return rows.map((r) => ({ tenantId: r.tenant_id, soonestExpiry: r.soonest_expiry }))
+    },
+    async actionProgress(fleetPlanIds) {
+      const out = new Map<string, Partial<Record<FleetAction, DashboardActionProgress>>>()
+      if (!fleetPlanIds.length) return out
+      const rows = await db
+        .selectFrom('fleet_items')
+        .select([
+          'fleet_plan_id',
+          'action',
+          'state',
+          db.fn.countAll<number | string>().as('n'),
+          db.fn.max('updated_at').as('last'),
+        ])
+        .where('fleet_plan_id', 'in', [...fleetPlanIds])
+        .groupBy(['fleet_plan_id', 'action', 'state'])
+        .execute()
+        .catch((e: unknown) => {
+          throw storeError(e, 'Reading the fleet actions’ progress')
+        })
+      for (const r of rows) {
+        if (!FLEET_ACTIONS.includes(r.action as FleetAction)) continue
+        const action = r.action as FleetAction
+        const state = oneOfOr(FLEET_ITEM_STATES, r.state, 'failed')
+        const n = Number(r.n)
+        const byAction = out.get(r.fleet_plan_id) ?? {}
+        const p = (byAction[action] ??= { counts: {}, pending: 0, lastUpdate: '' })
+        p.counts[state] = (p.counts[state] ?? 0) + n
+        if (state === 'queued' || state === 'running') p.pending += n
+        const last = String(r.last)
+        if (last > p.lastUpdate) p.lastUpdate = last
+        out.set(r.fleet_plan_id, byAction)
+      }
+      return out
     },
     async tenantRow(tenantId) {
       const rows = await run(

@@ -16,13 +16,13 @@ import {
   seededTags,
   type SeededFleet,
 } from '../../store/fleet-dashboard.fixtures.js'
-import type { FleetAction, FleetJob, JobQueue, Store } from '../../store/index.js'
+import type { FleetAction, FleetItem, FleetJob, JobQueue, Store } from '../../store/index.js'
 import { openStore } from '../../store/index.js'
 import { buildServer } from '../app.js'
 import { parseServeArgs } from '../args.js'
 import { CONTENT_SECURITY_POLICY } from '../security.js'
 import { createState } from '../state.js'
-import { expiryTimeline, weekStart } from './fleet.js'
+import { currentAction, expiryTimeline, weekStart } from './fleet.js'
 
 const TOKEN = 'fleet-token-0123456789abcdefghijklmnopqrstuvwxyz'
 const auth = { authorization: `Bearer ${TOKEN}` }
@@ -422,5 +422,103 @@ describe('fleet actions: queued as jobs, with progress', () => {
       confirm: true,
     })
     expect(again.json().error.code).toBe('PASSAGE_E_NOTHING_APPLIED')
+  })
+
+  it('shows an action another process started, from the store, and refuses a second one', async () => {
+    // Another dashboard (or `passage fleet check`) on the same database queues a check; no worker
+    // has taken its jobs yet. This server never ran anything for that plan.
+    const idle = {
+      ...fakeQueue(store),
+      send: async (_a: FleetAction, jobs: FleetJob[]) => jobs.map((_, i) => `idle-${i}`),
+    }
+    const other = buildServer({
+      state: createState(store, null),
+      token: TOKEN,
+      webRoot: dir,
+      fleet: {
+        store,
+        dashboard: store,
+        queue: idle,
+        actor: 'elsewhere',
+        now: () => NOW,
+        pollMs: 20,
+      },
+    })
+    await other.ready()
+    try {
+      const started = await other.inject({
+        method: 'POST',
+        url: '/api/fleet/check',
+        headers: json,
+        payload: JSON.stringify({ fleetPlanId: 'fp-0000000b' }),
+      })
+      expect(started.statusCode).toBe(202)
+      let queued: FleetItem[] = []
+      await expect
+        .poll(async () => {
+          queued = (await store.listFleetItems('fp-0000000b', 'check')).filter(
+            (i) => i.state === 'queued',
+          )
+          return queued.length
+        })
+        .toBeGreaterThan(0)
+      const p = (await get('/api/fleet/progress/fp-0000000b')).json()
+      expect(p).toMatchObject({
+        action: 'check',
+        run: null,
+        finished: false,
+        pending: queued.length,
+      })
+      expect(p.counts.check.queued).toBe(queued.length)
+      const plans = (await get('/api/fleet/plans')).json().plans as {
+        id: string
+        running: boolean
+        action: string
+      }[]
+      expect(plans.find((x) => x.id === 'fp-0000000b')).toMatchObject({
+        running: true,
+        action: 'check',
+      })
+      // One action at a time, whoever started the first.
+      const before = queue.sent.length
+      const refused = await post('/api/fleet/apply', { fleetPlanId: 'fp-0000000b', canary: 0 })
+      expect(refused.statusCode).toBe(400)
+      expect(refused.json().error.code).toBe('PASSAGE_E_INPUT')
+      expect(refused.json().error.message).toMatch(
+        /already running its check: one action at a time/,
+      )
+      expect(queue.sent.length).toBe(before)
+      // A worker finishes the jobs: this server sees the check end.
+      for (const i of queued) {
+        const { updatedAt: _u, ...rest } = i
+        await store.putFleetItem({ ...rest, state: 'done', detail: { green: true, findings: 0 } })
+      }
+      const done = (await get('/api/fleet/progress/fp-0000000b')).json()
+      expect(done).toMatchObject({ action: 'check', run: null, finished: true, pending: 0 })
+    } finally {
+      await other.close()
+    }
+  })
+})
+
+describe('currentAction: what a fleet plan is doing, from its items', () => {
+  const p = (pending: number, lastUpdate: string) => ({ counts: {}, pending, lastUpdate })
+  it('is an action with jobs pending, an apply before the checks it queues', () => {
+    expect(
+      currentAction({ check: p(2, '2026-12-07T10:00:02Z'), apply: p(1, '2026-12-07T10:00:01Z') }),
+    ).toBe('apply')
+    expect(
+      currentAction({ plan: p(0, '2026-12-07T10:00:09Z'), rollback: p(3, '2026-12-07T10:00:01Z') }),
+    ).toBe('rollback')
+  })
+  it('else the action whose items changed last; null without items', () => {
+    expect(
+      currentAction({
+        plan: p(0, '2026-12-07T10:00:00Z'),
+        check: p(0, '2026-12-07T11:00:00Z'),
+        rollback: p(0, '2026-12-07T10:30:00Z'),
+      }),
+    ).toBe('check')
+    expect(currentAction({})).toBeNull()
   })
 })

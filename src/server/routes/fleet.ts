@@ -6,6 +6,12 @@
  * app/fleet/orchestrate.ts and waves.ts (plan, canary + apply, check, rollback) queued as jobs,
  * with their live counts for polling.
  *
+ * Progress comes from the store: the fleet items the workers write (queued, running, then their
+ * outcome), read by store/fleet-dashboard.ts actionProgress. So a restarted or a second dashboard,
+ * or one watching an action `passage fleet check` started on the command line, shows the same
+ * progress; what only this process knows (an apply wave's stop reason, an error of the wave
+ * itself) is added when the action was started here.
+ *
  * The actions need the job queue, which lives in PostgreSQL (store/queue.ts): with a SQLite store
  * the dashboard reads only, and an action is refused with PASSAGE_E_FLEET_DB. Workers
  * (`passage worker`, or in-process ones given to the server) do the jobs; this process queues,
@@ -15,7 +21,11 @@ import type { FastifyInstance } from 'fastify'
 import { createFleetPlan, emptyItem, requireFleetPlan } from '../../app/fleet/orchestrate.js'
 import { applyFleet, checkFleet, rollbackFleet, rolledBack } from '../../app/fleet/waves.js'
 import { PassageError } from '../../core/errors/index.js'
-import type { DashboardFilter, FleetDashboardStore } from '../../store/fleet-dashboard.js'
+import type {
+  DashboardActionProgress,
+  DashboardFilter,
+  FleetDashboardStore,
+} from '../../store/fleet-dashboard.js'
 import {
   FLEET_ACTIONS,
   type FleetAction,
@@ -50,6 +60,13 @@ export interface FleetRoutesOptions {
   pollMs?: number
 }
 
+/** One wave of a fleet action: which jobs it sent, to how many tenants. */
+export interface FleetWaveInfo {
+  kind: 'canary' | 'rest' | 'check' | 'rollback'
+  action: FleetAction
+  tenants: number
+}
+
 /** A fleet action running in this process. */
 export interface FleetActionRun {
   fleetPlanId: string
@@ -59,7 +76,30 @@ export interface FleetActionRun {
   finishedAt: string | null
   /** Why an apply stopped itself (the canary was not green, --max-failures passed). */
   stopped: string | null
+  /** The waves the action sent so far (an apply: its canary, then the rest), as waves.ts announces them. */
+  waves: FleetWaveInfo[]
   error: ApiError | null
+}
+
+/** Which action the progress shows when several have items, busiest first (an apply queues checks). */
+const ACTION_ORDER: readonly FleetAction[] = ['apply', 'rollback', 'check', 'plan']
+
+/**
+ * The action a fleet plan's progress is about, from the store: one with items still queued or
+ * running (an apply before the checks it queues), else the one whose items changed last (an
+ * apply's checks come after its applies, so a finished apply reads as its checks there).
+ */
+export function currentAction(
+  actions: Partial<Record<FleetAction, DashboardActionProgress>>,
+): FleetAction | null {
+  const pending = ACTION_ORDER.find((a) => (actions[a]?.pending ?? 0) > 0)
+  if (pending) return pending
+  let best: FleetAction | null = null
+  for (const a of ACTION_ORDER) {
+    const p = actions[a]
+    if (p && (best === null || p.lastUpdate > actions[best]!.lastUpdate)) best = a
+  }
+  return best
 }
 
 /** Weeks shown ahead on the expiry timeline. */
@@ -144,19 +184,30 @@ export function registerFleetRoutes(
     return opts.queue
   }
 
-  /** Runs a wave in the background, one at a time per fleet plan. */
+  /**
+   * Refuses a second action on a fleet plan while one runs: started here (its wave is running),
+   * or anywhere (its items are still queued or running in the store).
+   */
+  async function requireIdle(fleetPlanId: string): Promise<void> {
+    const running = runs.get(fleetPlanId)
+    const busy = running?.status === 'running' ? running.action : null
+    const stored = busy ? null : (await dashboard.actionProgress([fleetPlanId])).get(fleetPlanId)
+    const pending = stored ? ACTION_ORDER.find((a) => (stored[a]?.pending ?? 0) > 0) : undefined
+    const action = busy ?? pending
+    if (action)
+      throw new PassageError(
+        'PASSAGE_E_INPUT',
+        `Fleet plan ${fleetPlanId} is already running its ${action}: one action at a time.`,
+        { hint: 'Wait for its progress to finish, then try again.' },
+      )
+  }
+
+  /** Runs a wave in the background, one at a time per fleet plan (requireIdle first). */
   function start(
     fleetPlanId: string,
     action: FleetActionRun['action'],
-    work: () => Promise<object>,
+    work: (onWave: (w: FleetWaveInfo) => void) => Promise<object>,
   ): FleetActionRun {
-    const running = runs.get(fleetPlanId)
-    if (running?.status === 'running')
-      throw new PassageError(
-        'PASSAGE_E_INPUT',
-        `Fleet plan ${fleetPlanId} is already running its ${running.action}: one action at a time.`,
-        { hint: 'Wait for its progress to finish, then try again.' },
-      )
     const run: FleetActionRun = {
       fleetPlanId,
       action,
@@ -164,10 +215,11 @@ export function registerFleetRoutes(
       startedAt: new Date().toISOString(),
       finishedAt: null,
       stopped: null,
+      waves: [],
       error: null,
     }
     runs.set(fleetPlanId, run)
-    void work().then(
+    void work((w) => run.waves.push({ kind: w.kind, action: w.action, tenants: w.tenants })).then(
       (r) => {
         const stopped = (r as { stopped?: unknown }).stopped
         run.stopped = typeof stopped === 'string' ? stopped : null
@@ -189,16 +241,26 @@ export function registerFleetRoutes(
     dialect: store.dialect,
   }))
 
-  app.get('/api/fleet/plans', async () => ({
-    plans: (await store.listFleetPlans()).slice(0, 20).map((p) => ({
-      id: p.id,
-      vendor: p.request.vendor,
-      selector: p.selector,
-      tenants: p.tenantIds.length,
-      createdAt: p.createdAt,
-      running: runs.get(p.id)?.status === 'running',
-    })),
-  }))
+  app.get('/api/fleet/plans', async () => {
+    const plans = (await store.listFleetPlans()).slice(0, 20)
+    const progress = await dashboard.actionProgress(plans.map((p) => p.id))
+    return {
+      plans: plans.map((p) => {
+        const actions = progress.get(p.id) ?? {}
+        const pending = ACTION_ORDER.find((a) => (actions[a]?.pending ?? 0) > 0)
+        const local = runs.get(p.id)
+        return {
+          id: p.id,
+          vendor: p.request.vendor,
+          selector: p.selector,
+          tenants: p.tenantIds.length,
+          createdAt: p.createdAt,
+          running: local?.status === 'running' || pending !== undefined,
+          action: local?.status === 'running' ? local.action : currentAction(actions),
+        }
+      }),
+    }
+  })
 
   app.get('/api/fleet/tenants', async (req) => {
     const q = parseBody(TenantsQuery, req.query)
@@ -303,16 +365,7 @@ export function registerFleetRoutes(
       body.tenants,
       opts.actor,
     )
-    // The plan jobs are queued; progress counts them (no wave to wait for here).
-    runs.set(record.id, {
-      fleetPlanId: record.id,
-      action: 'plan',
-      status: 'running',
-      startedAt: record.createdAt,
-      finishedAt: null,
-      stopped: null,
-      error: null,
-    })
+    // The plan jobs are queued; progress counts their items in the store (no wave here).
     reply.code(202)
     return { fleetPlanId: record.id, action: 'plan', tenants: record.tenantIds.length }
   })
@@ -321,9 +374,11 @@ export function registerFleetRoutes(
     const body = parseBody(FleetApplyBody, req.body)
     const queue = requireQueue()
     const fp = await requireFleetPlan(store, body.fleetPlanId)
-    start(fp.id, 'apply', () =>
+    await requireIdle(fp.id)
+    start(fp.id, 'apply', (onWave) =>
       applyFleet(store, queue, fp.id, {
         ...waveOpts,
+        onWave,
         canary: body.canary,
         maxFailuresPct: body.maxFailures,
       }),
@@ -336,7 +391,8 @@ export function registerFleetRoutes(
     const body = parseBody(FleetCheckBody, req.body)
     const queue = requireQueue()
     const fp = await requireFleetPlan(store, body.fleetPlanId)
-    start(fp.id, 'check', () => checkFleet(store, queue, fp.id, waveOpts))
+    await requireIdle(fp.id)
+    start(fp.id, 'check', (onWave) => checkFleet(store, queue, fp.id, { ...waveOpts, onWave }))
     reply.code(202)
     return { fleetPlanId: fp.id, action: 'check' }
   })
@@ -345,7 +401,10 @@ export function registerFleetRoutes(
     const body = parseBody(FleetRollbackBody, req.body)
     const queue = requireQueue()
     const fp = await requireFleetPlan(store, body.fleetPlanId)
-    start(fp.id, 'rollback', () => rollbackFleet(store, queue, fp.id, waveOpts))
+    await requireIdle(fp.id)
+    start(fp.id, 'rollback', (onWave) =>
+      rollbackFleet(store, queue, fp.id, { ...waveOpts, onWave }),
+    )
     reply.code(202)
     return { fleetPlanId: fp.id, action: 'rollback' }
   })
@@ -360,11 +419,7 @@ export function registerFleetRoutes(
     const body = parseBody(TenantRollbackBody, req.body)
     const queue = requireQueue()
     const fp = await requireFleetPlan(store, body.fleetPlanId)
-    if (runs.get(fp.id)?.status === 'running')
-      throw new PassageError(
-        'PASSAGE_E_INPUT',
-        `Fleet plan ${fp.id} is running an action: undo this tenant when it has finished.`,
-      )
+    await requireIdle(fp.id)
     const apply = await store.getFleetItem(fp.id, id, 'apply')
     const previous = await store.getFleetItem(fp.id, id, 'rollback')
     if (apply?.runId == null || rolledBack(apply, previous ?? undefined))
@@ -385,25 +440,36 @@ export function registerFleetRoutes(
   app.get('/api/fleet/progress/:id', async (req) => {
     const { id } = parseBody(FleetPlanParam, req.params)
     const fp = await requireFleetPlan(store, id)
+    const actions = (await dashboard.actionProgress([fp.id])).get(fp.id) ?? {}
     const counts = {} as Record<FleetAction, Partial<Record<FleetItemState, number>>>
     let pending = 0
     for (const a of FLEET_ACTIONS) {
-      counts[a] = await store.countFleetItems(fp.id, a)
-      pending += (counts[a].queued ?? 0) + (counts[a].running ?? 0)
+      counts[a] = actions[a]?.counts ?? {}
+      pending += actions[a]?.pending ?? 0
     }
-    const run = runs.get(fp.id) ?? null
-    // A plan's jobs end when its items do (no wave waits for them in this process).
-    if (run?.action === 'plan' && run.status === 'running' && pending === 0) {
-      run.status = 'done'
-      run.finishedAt = new Date().toISOString()
-    }
+    const local = runs.get(fp.id) ?? null
+    // This process's wave, while it runs or when nothing happened after it; else the store's.
+    const stored = currentAction(actions)
+    const lastUpdate = Object.values(actions).reduce(
+      (t, p) => (p.lastUpdate > t ? p.lastUpdate : t),
+      '',
+    )
+    const run =
+      local &&
+      (local.status === 'running' ||
+        (local.finishedAt !== null && local.finishedAt >= lastUpdate) ||
+        local.action === stored)
+        ? local
+        : null
     return {
       fleetPlanId: fp.id,
       vendor: fp.request.vendor,
       selector: fp.selector,
       tenants: fp.tenantIds.length,
+      action: run?.action ?? stored,
       counts,
       pending,
+      lastUpdate: lastUpdate || null,
       run,
       finished: pending === 0 && run?.status !== 'running',
     }

@@ -1,5 +1,8 @@
 // The fleet actions (plan, canary + apply, check, rollback), queued as jobs by the server, and
-// their live progress (polled every half second until every job of the plan has finished).
+// their live progress. The progress is the store's (what the workers wrote), so the page shows
+// the chosen fleet plan's last action wherever it was started: here, in another dashboard, or by
+// `passage fleet ...` on the command line. It is polled every half second while jobs are pending,
+// and every few seconds otherwise (to notice an action started elsewhere).
 import { useCallback, useEffect, useState } from 'react'
 import { api, sleep } from '../api'
 import { asApiError, ErrorPanel } from '../components'
@@ -7,14 +10,21 @@ import type { ApiErrorBody } from '../types'
 import type { Action, FleetPlanSummary, Progress } from './types'
 
 const DONE_STATES = ['done', 'nothing', 'refused', 'no-access', 'failed', 'cancelled']
+const ACTIONS: Action[] = ['plan', 'apply', 'check', 'rollback']
+
+const countsText = (counts: Partial<Record<string, number>>) =>
+  Object.entries(counts)
+    .filter(([, n]) => n)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(' · ')
 
 function ProgressView({ p }: { p: Progress }) {
-  const action = p.run?.action ?? 'plan'
+  const action = p.action ?? 'plan'
   const counts = p.counts[action] ?? {}
   const total = Object.values(counts).reduce((n: number, c) => n + (c ?? 0), 0)
   const finished = DONE_STATES.reduce((n, s) => n + (counts[s] ?? 0), 0)
   return (
-    <div className="panel" aria-live="polite" data-testid="fleet-progress">
+    <div className="panel" aria-live="polite" data-testid="fleet-progress" data-action={action}>
       <h4>
         {action} of {p.fleetPlanId} ({p.vendor}):{' '}
         <span data-testid="fleet-progress-status">
@@ -24,11 +34,24 @@ function ProgressView({ p }: { p: Progress }) {
       <progress max={Math.max(total, 1)} value={finished} aria-label={`${action} progress`} />
       <p className="small">
         {finished} of {total} tenants finished
-        {Object.entries(counts)
-          .filter(([, n]) => n)
-          .map(([s, n]) => ` · ${n} ${s}`)
-          .join('')}
+        {countsText(counts) ? ` · ${countsText(counts)}` : ''}
       </p>
+      <ul className="small" data-testid="fleet-progress-actions">
+        {ACTIONS.filter((a) => countsText(p.counts[a] ?? {})).map((a) => (
+          <li key={a} data-action={a}>
+            {a}: {countsText(p.counts[a] ?? {})}
+          </li>
+        ))}
+      </ul>
+      {p.run && p.run.action === action && p.run.waves.length > 0 && (
+        <ol className="small" data-testid="fleet-progress-waves">
+          {p.run.waves.map((w, i) => (
+            <li key={i} data-kind={w.kind}>
+              {w.kind} wave: {w.action} on {w.tenants} {w.tenants === 1 ? 'tenant' : 'tenants'}
+            </li>
+          ))}
+        </ol>
+      )}
       {p.run?.stopped && <p className="warn-panel">Stopped: {p.run.stopped}</p>}
       <ErrorPanel error={p.run?.error ?? null} />
     </div>
@@ -44,52 +67,61 @@ export function FleetActions({ vendors, onChanged }: { vendors: string[]; onChan
   const [selector, setSelector] = useState('all')
   const [error, setError] = useState<ApiErrorBody | null>(null)
   const [progress, setProgress] = useState<Progress | null>(null)
-  const [watching, setWatching] = useState<string | null>(null)
+  // Bumped when this page starts an action: the poll starts over at once.
+  const [kick, setKick] = useState(0)
 
   const loadPlans = useCallback(() => {
     api<{ plans: FleetPlanSummary[] }>('GET', '/api/fleet/plans')
       .then((r) => {
         setPlans(r.plans)
-        setChosen((c) => c || r.plans[0]?.id || '')
+        // First the plan with an action running (started here or elsewhere), else the newest.
+        setChosen((c) => c || r.plans.find((p) => p.running)?.id || r.plans[0]?.id || '')
       })
       .catch((e: unknown) => setError(asApiError(e)))
   }, [])
   useEffect(loadPlans, [loadPlans])
 
   useEffect(() => {
-    if (!watching) return
+    setProgress(null)
+    if (!chosen) return
     let live = true
     void (async () => {
+      let wasFinished: boolean | null = null
+      let last: string | null = null
       while (live) {
         try {
-          const p = await api<Progress>('GET', `/api/fleet/progress/${watching}`)
+          const p = await api<Progress>('GET', `/api/fleet/progress/${chosen}`)
           if (!live) return
-          setProgress(p)
-          if (p.finished) {
+          setProgress(p.action ? p : null)
+          // An action ended, or one finished elsewhere since the last look: reload the table.
+          if (
+            (wasFinished === false && p.finished) ||
+            (p.finished && last !== null && p.lastUpdate !== last)
+          ) {
             onChanged()
             loadPlans()
-            return
           }
+          wasFinished = p.finished
+          last = p.lastUpdate
+          await sleep(p.finished ? 2000 : 500)
         } catch (e) {
-          setError(asApiError(e))
+          if (live) setError(asApiError(e))
           return
         }
-        await sleep(500)
       }
     })()
     return () => {
       live = false
     }
-  }, [watching, onChanged, loadPlans])
+  }, [chosen, kick, onChanged, loadPlans])
 
   async function act(action: Action, body: Record<string, unknown>) {
     setError(null)
     try {
       const r = await api<{ fleetPlanId: string }>('POST', `/api/fleet/${action}`, body)
-      setProgress(null)
-      setWatching(null)
-      setWatching(r.fleetPlanId)
-      if (action === 'plan') setChosen(r.fleetPlanId)
+      if (action === 'plan') loadPlans()
+      setChosen(r.fleetPlanId)
+      setKick((k) => k + 1)
     } catch (e) {
       setError(asApiError(e))
     }

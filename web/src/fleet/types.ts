@@ -85,7 +85,10 @@ export interface FleetPlanSummary {
   selector: string
   tenants: number
   createdAt: string
+  /** An action of it is running: its items are still queued or running (the store says so). */
   running: boolean
+  /** The action its progress is about (null: no item yet). */
+  action: Action | null
 }
 
 export type Action = 'plan' | 'apply' | 'check' | 'rollback'
@@ -94,12 +97,17 @@ export interface Progress {
   fleetPlanId: string
   vendor: string
   tenants: number
+  /** The action shown: this server's own wave, else what the workers wrote last. */
+  action: Action | null
   counts: Record<Action, Partial<Record<string, number>>>
   pending: number
+  lastUpdate: string | null
   run: {
     action: Action
     status: 'running' | 'done' | 'stopped' | 'failed'
     stopped: string | null
+    /** The waves it sent so far (an apply: the canary, then the rest). */
+    waves: { kind: string; action: Action; tenants: number }[]
     error: ApiErrorBody | null
   } | null
   finished: boolean
