@@ -6,8 +6,11 @@
  * by `workers` separate `passage worker` processes sharing one PostgreSQL.
  *
  * Printed: each phase's wall time beside its lower bound, the jobs, duplicates and whether every
- * tenant ended where it should, the requests the sandbox received, and the CPU seconds of each
- * process during the run (this one, which also serves the sandbox; each worker; PostgreSQL).
+ * tenant ended where it should, the requests the sandbox received, the CPU seconds of each
+ * process during the run (this one, which also serves the sandbox; each worker; PostgreSQL), and
+ * where each phase's time went, from pg-boss's own job rows: when the phase's jobs were sent and
+ * the last one done, how long jobs waited to be picked up and ran, and the share of the job loops
+ * they kept busy (the sign-in requests of the phase beside them).
  *
  * The bound is what the throttles impose (issue 15: "within 1.3x of the bound the throttles
  * impose"), per phase and per apply wave, the larger of two floors:
@@ -61,6 +64,8 @@ import { fleetRegistration } from '../src/sandbox/fleet/index.js'
 import { heldStateJson } from '../src/app/demo.js'
 import { startSandbox } from '../src/sandbox/index.js'
 import {
+  DEAD_LETTER_QUEUE,
+  QUEUE_SCHEMA,
   ensureEmbeddedPostgres,
   openQueue,
   openStore,
@@ -296,14 +301,19 @@ async function main(): Promise<void> {
   const requests0 = { ...sb.requests }
   const profiler = PROFILE_DIR ? await startProfiler() : undefined
   const total = Date.now()
+  const signIns0 = sb.requests.other
   const fp = await createFleetPlan(store, queue, req, 'tag:bench', 'bench')
   let t = Date.now()
   const planned = await waitForItems(store, fp.id, 'plan', { pollMs: 250 })
   const planMs = ms(t)
+  const windows: PhaseWindow[] = [
+    { name: 'plan', from: total, to: Date.now(), signIns: sb.requests.other - signIns0 },
+  ]
   const withChanges = planned.filter((i) => i.state === 'done').length
   console.log(`plan: ${planned.length} tenants in ${secs(planMs)}; ${countStates(planned)}`)
 
   t = Date.now()
+  let signIns = sb.requests.other
   let disrupted = ''
   const disruption =
     flags.kill || flags['restart-pg']
@@ -316,6 +326,12 @@ async function main(): Promise<void> {
   })
   await disruption
   const applyMs = ms(t)
+  windows.push({
+    name: 'apply + check',
+    from: t,
+    to: Date.now(),
+    signIns: sb.requests.other - signIns,
+  })
   const applyItems = await store.listFleetItems(fp.id, 'apply')
   const checkItems = await store.listFleetItems(fp.id, 'check')
   console.log(
@@ -324,8 +340,10 @@ async function main(): Promise<void> {
   const duplicates = await countDuplicates(store, fleet, applyItems)
 
   t = Date.now()
+  signIns = sb.requests.other
   await rollbackFleet(store, queue, fp.id, { pollMs: 250 })
   const rollbackMs = ms(t)
+  windows.push({ name: 'rollback', from: t, to: Date.now(), signIns: sb.requests.other - signIns })
   const rollbackItems = await store.listFleetItems(fp.id, 'rollback')
   console.log(`rollback: ${secs(rollbackMs)}; ${countStates(rollbackItems)}`)
   const wall = ms(total)
@@ -393,10 +411,80 @@ async function main(): Promise<void> {
   console.log(
     `CPU during the run: ${cpuRun.map((r) => `${r.name} ${r.seconds.toFixed(1)} s`).join(', ')}; total ${cpuTotal.toFixed(1)} s, ${(cpuTotal / (wall / 1000)).toFixed(2)} cores busy on average (this machine: ${availableParallelism()})`,
   )
+  for (const line of await whereTheTimeGoes(queue, windows, slots)) console.log(line)
   if (PROFILE_DIR)
     console.log(
       `CPU profiles in ${PROFILE_DIR} (summarise: node --import tsx bench/cpuprofile-top.ts ${PROFILE_DIR})`,
     )
+}
+
+/** A phase of the run: its wall-clock window and the sign-in requests made in it. */
+interface PhaseWindow {
+  name: string
+  from: number
+  to: number
+  signIns: number
+}
+
+/**
+ * Where each phase's time went, from pg-boss's own job rows (created, started and completed on
+ * the database's clock): per queue, the jobs, how long they waited to be picked up once due (mean,
+ * 95th percentile, most), how long they ran, and the share of the job loops they kept busy over
+ * the phase; plus the phase's sign-in requests.
+ */
+async function whereTheTimeGoes(
+  queue: JobQueue & {
+    boss?: { getDb(): { executeSql(sql: string, v?: unknown[]): Promise<unknown> } }
+  },
+  windows: PhaseWindow[],
+  slots: number,
+): Promise<string[]> {
+  const db = queue.boss?.getDb()
+  if (!db) return []
+  const out = [
+    'where the time goes (pg-boss job rows; waits are pick-up after due, runs are handler times):',
+  ]
+  for (const w of windows) {
+    const { rows } = (await db.executeSql(
+      `select name,
+         extract(epoch from started_on - greatest(created_on, start_after)) * 1000 as wait,
+         extract(epoch from completed_on - started_on) * 1000 as run,
+         extract(epoch from created_on) * 1000 as created,
+         extract(epoch from completed_on) * 1000 as completed
+       from ${QUEUE_SCHEMA}.job
+       where name like 'passage-fleet-%' and name <> $3 and started_on is not null
+         and completed_on is not null
+         and created_on >= to_timestamp($1 / 1000.0) and created_on < to_timestamp($2 / 1000.0)`,
+      [w.from, w.to, DEAD_LETTER_QUEUE],
+    )) as {
+      rows: { name: string; wait: number; run: number; created: number; completed: number }[]
+    }
+    const parts: string[] = []
+    for (const name of [...new Set(rows.map((r) => r.name))].sort()) {
+      const mine = rows.filter((r) => r.name === name)
+      const waits = mine.map((r) => Number(r.wait)).sort((a, b) => a - b)
+      const runs = mine.map((r) => Number(r.run)).sort((a, b) => a - b)
+      const busy = runs.reduce((a, b) => a + b, 0)
+      // Sent (by the wave) and last finished, from the phase's start: the gaps are the orchestrator's.
+      const sent = Math.min(...mine.map((r) => Number(r.created))) - w.from
+      const ended = Math.max(...mine.map((r) => Number(r.completed))) - w.from
+      parts.push(
+        `${name.replace('passage-fleet-', '')} ${mine.length} jobs sent at ${secs(sent)}, last done at ${secs(ended)}, wait ${stat(waits)}, run ${stat(runs)}, ${((busy / 1000 / slots / ((w.to - w.from) / 1000)) * 100).toFixed(0)}% of the loops busy`,
+      )
+    }
+    out.push(
+      `  ${w.name} (${secs(w.to - w.from)}, ${w.signIns} sign-in requests): ${parts.join('; ')}`,
+    )
+  }
+  return out
+}
+
+/** Mean / 95th percentile / most of sorted ms values. */
+function stat(sorted: number[]): string {
+  if (!sorted.length) return '-'
+  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length
+  const p95 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!
+  return `${Math.round(mean)}/${Math.round(p95)}/${Math.round(sorted[sorted.length - 1]!)} ms`
 }
 
 /** CPU seconds (user + system) of a process from /proc/<pid>/stat; with children: also its reaped children's. */

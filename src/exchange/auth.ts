@@ -25,8 +25,8 @@ import {
 } from './config.js'
 import { readClaims } from './claims.js'
 import { createHttpClient, type HttpClient } from './http.js'
-import { msalNetworkModule, type DiscoveryRefusal } from './msal-network.js'
-import { signInError, staleReason } from './signin-errors.js'
+import { knownAuthorityMetadata, msalNetworkModule, type DiscoveryRefusal } from './msal-network.js'
+import { signInError, staleReason, tenantRefusal } from './signin-errors.js'
 import type { TokenProvider, TokenRequestOptions } from './tokens.js'
 
 /** Options common to both sign-ins. */
@@ -131,11 +131,20 @@ function msalConfig(
   clientId: string,
   tenant: string,
   discovery?: DiscoveryRefusal,
+  /** Derive the tenant's OpenID metadata from another tenant's (app-only sign-in). */
+  deriveMetadata = false,
 ): Configuration {
   const endpoints = resolveEndpoints(opts.endpoints)
   const http = opts.http ?? signInHttp(endpoints.ca)
   const authority = `${endpoints.authority}/${tenant}`
   const known = isMicrosoftAuthority(endpoints.authority)
+  // msal has the endpoints of Microsoft's own authorities built in (a template per host), so it
+  // fetches no tenant's document there; for another authority (the sandbox) a tenant's metadata
+  // is derived from a document of the same authority this process already fetched, when it is
+  // of the shape Microsoft documents (authority-metadata.ts), instead of one fetch per tenant.
+  // ms-rule: client.signin-tenant-metadata
+  const metadata =
+    deriveMetadata && !known ? knownAuthorityMetadata(http, endpoints.authority, tenant) : undefined
   return {
     auth: {
       clientId,
@@ -144,6 +153,7 @@ function msalConfig(
       // instance discovery and reads the authority's own openid-configuration through the
       // network module below (which trusts the given CA).
       ...(known ? {} : { knownAuthorities: [new URL(endpoints.authority).host] }),
+      ...(metadata ? { authorityMetadata: metadata } : {}),
     },
     ...(opts.cachePlugin ? { cache: { cachePlugin: opts.cachePlugin } } : {}),
     system: {
@@ -489,7 +499,7 @@ export async function signInWithCertificate(opts: CertificateOptions): Promise<S
     )
   }
   const discovery: DiscoveryRefusal = {}
-  const base = msalConfig({ ...opts, endpoints }, opts.clientId, opts.tenant, discovery)
+  const base = msalConfig({ ...opts, endpoints }, opts.clientId, opts.tenant, discovery, true)
   const cca = new ConfidentialClientApplication({
     ...base,
     auth: {
@@ -513,6 +523,12 @@ export async function signInWithCertificate(opts: CertificateOptions): Promise<S
         if (!r) throw new Error('sign-in returned no token')
         return r.accessToken
       } catch (e) {
+        // With derived metadata no document was fetched: an unknown tenant is refused by the
+        // token endpoint instead, and is said as the document's refusal would have said it.
+        if (base.auth.authorityMetadata && !discovery.refused) {
+          const refused = tenantRefusal(e)
+          if (refused) discovery.refused = refused
+        }
         throw signInError(e, discovery)
       }
     },

@@ -7,6 +7,7 @@
  * requests change nothing on the server but the grant they redeem, so a repeat is safe.
  */
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
+import { metadataFor, templateFrom, type AuthorityTemplate } from './authority-metadata.js'
 import type { HttpClient } from './http.js'
 import {
   backoffMs,
@@ -65,6 +66,31 @@ const discoveryAnswers = new WeakMap<
   HttpClient,
   Map<string, { status: number; headers: Record<string, string>; text: string; until: number }>
 >()
+
+/**
+ * Per HTTP client and authority: the template of the last tenant document it answered with 200
+ * (authority-metadata.ts), kept as long as a discovery answer (24 hours).
+ */
+const templates = new WeakMap<
+  HttpClient,
+  Map<string, { template: AuthorityTemplate; until: number }>
+>()
+
+/**
+ * msal's `authorityMetadata` for a tenant GUID of `authority`, derived from another tenant's
+ * document that this HTTP client fetched within 24 hours (authority-metadata.ts); undefined when
+ * there is none, or on any doubt (then msal fetches the tenant's own document, as before).
+ */
+export function knownAuthorityMetadata(
+  http: HttpClient,
+  authority: string,
+  tenant: string,
+  now: () => number = Date.now,
+): string | undefined {
+  const kept = templates.get(http)?.get(authority.replace(/\/+$/, '').toLowerCase())
+  if (!kept || kept.until <= now()) return undefined
+  return metadataFor(kept.template, authority, tenant) ?? undefined
+}
 
 function isDiscoveryUrl(url: string): boolean {
   const path = url.split('?')[0] ?? url
@@ -125,6 +151,7 @@ export function msalNetworkModule(http: HttpClient, opts: MsalNetworkOptions = {
     else {
       res = await sendRetrying(method, url, options, timeout)
       if (discovery && res.status === 200) {
+        rememberTemplate(url, res.text)
         if (!answers) discoveryAnswers.set(http, (answers = new Map()))
         if (answers.size >= MAX_DISCOVERY_ANSWERS) answers.clear()
         answers.set(url, {
@@ -145,6 +172,21 @@ export function msalNetworkModule(http: HttpClient, opts: MsalNetworkOptions = {
       }
     }
     return { status: res.status, headers: { ...res.headers }, body: body as T }
+  }
+
+  /** Keeps the template of a tenant's document (a 200 discovery answer just fetched). */
+  const rememberTemplate = (url: string, text: string) => {
+    let body: unknown
+    try {
+      body = JSON.parse(text)
+    } catch {
+      return
+    }
+    const template = templateFrom(url, body)
+    if (!template) return
+    let byAuthority = templates.get(http)
+    if (!byAuthority) templates.set(http, (byAuthority = new Map()))
+    byAuthority.set(template.authority, { template, until: now() + DISCOVERY_TTL_MS })
   }
 
   return {

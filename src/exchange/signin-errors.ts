@@ -99,6 +99,19 @@ export function aadstsCode(text: string): string | null {
   return /AADSTS\d{5,7}/.exec(text)?.[0] ?? null
 }
 
+/**
+ * The refusal of an unknown tenant (AADSTS90002) in a token endpoint's answer, as msal reports it,
+ * in the form of a discovery refusal (Entra's description, from its AADSTS code on); undefined for
+ * any other failure.
+ */
+export function tenantRefusal(e: unknown): DiscoveryRefusal['refused'] {
+  const m = (typeof e === 'object' && e !== null ? e : {}) as MsalLike
+  const text = typeof m.errorMessage === 'string' ? m.errorMessage : ''
+  const at = text.search(/AADSTS90002\b/)
+  if (at < 0) return undefined
+  return { status: 400, error: 'invalid_tenant', description: text.slice(at) }
+}
+
 /** Maps any sign-in failure to a PassageError (PASSAGE_E_SIGNIN, or PASSAGE_E_NETWORK). */
 export function signInError(e: unknown, discovery?: DiscoveryRefusal): PassageError {
   if (e instanceof PassageError) return e

@@ -110,4 +110,51 @@ describe('memoTokens (a token reused for a few seconds instead of asking msal pe
     const t = await tokens.getToken('exchange')
     expect(await tokens.getToken('exchange')).toBe(t)
   })
+
+  it('asks the provider once for calls that come while it is asked (per audience); a refusal is every waiter’s', async () => {
+    const clock = { ms: 1_000_000_000 }
+    const asked: Audience[] = []
+    const answers: { audience: Audience; settle: (ok: boolean) => void }[] = []
+    const provider: TokenProvider = {
+      getToken: (audience) =>
+        new Promise<string>((resolve, reject) => {
+          asked.push(audience)
+          answers.push({
+            audience,
+            settle: (ok) =>
+              ok
+                ? resolve(
+                    jwt({
+                      aud: audience,
+                      n: asked.length,
+                      exp: Math.floor(clock.ms / 1000) + 3600,
+                    }),
+                  )
+                : reject(new Error('AADSTS700027')),
+          })
+        }),
+    }
+    const tokens = memoTokens(provider, () => clock.ms)
+    const graph = [tokens.getToken('graph'), tokens.getToken('graph'), tokens.getToken('graph')]
+    const exchange = tokens.getToken('exchange')
+    // One request per audience while the first is out, not one per caller.
+    expect(asked).toEqual(['graph', 'exchange'])
+    for (const a of answers) a.settle(true)
+    const got = await Promise.all(graph)
+    expect(new Set(got).size).toBe(1)
+    expect(await exchange).not.toBe(got[0])
+    // A forced refresh never waits for (nor joins) another call.
+    const forced = tokens.getToken('graph', { forceRefresh: true })
+    expect(asked).toHaveLength(3)
+    answers[2]!.settle(true)
+    expect(await forced).not.toBe(got[0])
+    // A refusal reaches every caller that waited for it; the next call asks again.
+    clock.ms += MEMO_MS
+    const failing = [tokens.getToken('exchange'), tokens.getToken('exchange')]
+    expect(asked).toHaveLength(4)
+    answers[3]!.settle(false)
+    for (const f of failing) await expect(f).rejects.toThrow('AADSTS700027')
+    void tokens.getToken('exchange')
+    expect(asked).toHaveLength(5)
+  })
 })

@@ -12,6 +12,11 @@
  * validity. A forced refresh (the service refused the token: exchange/transport.ts) always goes to
  * the provider and replaces the memo; a token that is not a JWT with an `exp` claim is never kept.
  * Never logged, never put in an error (the provider's rule, tokens.ts).
+ *
+ * Calls that come while the provider is already asked for the same audience (not forced) wait for
+ * that answer instead of asking too: a job's first requests go out together, and each of them
+ * missed msal's empty cache and sent its own token request (bench/fleet.ts counted four token
+ * requests per tenant's first job where two audiences need two). A failure is every waiter's.
  */
 import type { Audience } from './config.js'
 import { readClaims } from './claims.js'
@@ -33,6 +38,8 @@ export function memoTokens(
   now: () => number = Date.now,
 ): MemoTokenProvider {
   const kept = new Map<Audience, { token: string; until: number }>()
+  /** The provider's answer being waited for, per audience (not forced). */
+  const asking = new Map<Audience, Promise<string>>()
   const ask = async (audience: Audience, opts: TokenRequestOptions): Promise<string> => {
     const token = await provider.getToken(audience, opts)
     const exp = readClaims(token)?.expiresAt
@@ -52,10 +59,17 @@ export function memoTokens(
       }
       const hit = kept.get(audience)
       if (hit && now() < hit.until) return hit.token
-      return ask(audience, opts)
+      const pending = asking.get(audience)
+      if (pending) return pending
+      const asked = ask(audience, opts).finally(() => {
+        if (asking.get(audience) === asked) asking.delete(audience)
+      })
+      asking.set(audience, asked)
+      return asked
     },
     forget() {
       kept.clear()
+      asking.clear()
     },
   }
 }

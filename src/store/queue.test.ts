@@ -147,6 +147,44 @@ describe.skipIf(!PG_URL)('the fleet job queue on PostgreSQL', () => {
     await q.stop()
   })
 
+  it('idle loops of a queue poll it once per interval between them; the one that finds jobs wakes the others', async () => {
+    const q = await queue({ pollingIntervalSeconds: 0.5 })
+    const name = QUEUE_NAMES.plan
+    let fetches = 0
+    const fetch = q.boss.fetch.bind(q.boss)
+    q.boss.fetch = ((queueName: string, o: unknown) => {
+      if (queueName === name) fetches++
+      return fetch(queueName, o as Parameters<typeof fetch>[1])
+    }) as typeof q.boss.fetch
+    let running = 0
+    let most = 0
+    let ran = 0
+    await q.work('plan', 8, async () => {
+      running++
+      most = Math.max(most, running)
+      await sleep(400)
+      running--
+      ran++
+    })
+    await sleep(2600)
+    // Each of the 8 loops asked once, then one of them every 0.5 s (8 loops each polling would
+    // have asked 40 times).
+    expect(fetches).toBeLessThanOrEqual(8 + 7)
+    // Jobs inserted without a send's notification: the poller finds one and wakes the others,
+    // who take the rest at once rather than at the next poll (or one after another).
+    const t0 = Date.now()
+    await q.boss.insert(
+      Array.from({ length: 8 }, (_, i) => ({
+        name,
+        data: { fleetPlanId: 'fp-idle', tenantId: `i${i}` },
+      })),
+    )
+    await until('8 run', () => ran === 8, 20_000)
+    expect(most).toBeGreaterThanOrEqual(4)
+    expect(Date.now() - t0).toBeLessThan(3000)
+    await q.stop()
+  })
+
   it('idle loops in another process wake when jobs are sent, not at their next poll', async () => {
     // A 60 s polling interval: only the send's notification can start the job within the bound.
     const worker = await queue({ pollingIntervalSeconds: 60 })

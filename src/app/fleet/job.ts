@@ -118,7 +118,13 @@ export async function runFleetJob(
   deps: FleetJobDeps,
 ): Promise<FleetItem> {
   const now = deps.now ?? (() => new Date())
-  const existing = await store.getFleetItem(job.fleetPlanId, job.tenantId, action)
+  // What the job needs from the store, read at once (four round trips in one wait).
+  const [existing, fleetPlan, app, tenant] = await Promise.all([
+    store.getFleetItem(job.fleetPlanId, job.tenantId, action),
+    store.getFleetPlan(job.fleetPlanId),
+    store.getFleetApp(),
+    store.getFleetTenant(job.tenantId),
+  ])
   const base: Omit<FleetItem, 'updatedAt'> = existing
     ? { ...existing }
     : emptyItem(job.fleetPlanId, job.tenantId, action)
@@ -136,21 +142,14 @@ export async function runFleetJob(
       ...o,
     }
     await store.putFleetItem(item)
-    return (
-      (await store.getFleetItem(job.fleetPlanId, job.tenantId, action)) ?? {
-        ...item,
-        updatedAt: now().toISOString(),
-      }
-    )
+    // The item as written (not read back: a round trip per job; the store keeps its own time).
+    return { ...item, updatedAt: now().toISOString() }
   }
   const refuse = (code: ErrorCode, message: string) =>
     write({ state: 'refused', errorCode: code, errorMessage: safeMessage(message) })
 
-  const fleetPlan = await store.getFleetPlan(job.fleetPlanId)
   if (!fleetPlan) return refuse('PASSAGE_E_FLEET_PLAN_UNKNOWN', `No fleet plan ${job.fleetPlanId}.`)
-  const app = await store.getFleetApp()
   if (!app) return refuse('PASSAGE_E_FLEET_APP', "The fleet's app registration is not set.")
-  const tenant = await store.getFleetTenant(job.tenantId)
   if (!tenant || tenant.state === 'removed')
     return refuse(
       'PASSAGE_E_FLEET_TENANT_UNKNOWN',
@@ -167,12 +166,36 @@ export async function runFleetJob(
   if (deps.stopped?.()) throw handedBack()
   base.attempts = (existing?.attempts ?? 0) + 1
   base.state = 'running'
-  await store.putFleetItem({ ...base, errorCode: null, errorMessage: null })
+  // The sign-in (a round trip to the authority when this worker has no session for the tenant
+  // yet) runs while the item is marked running and the action's own records are read; the use
+  // case starts only once it is done, so a refused sign-in still ends the job before any change.
+  const signingIn = deps.session(app, tenant)
+  // Awaited below, or released in `finally` when the job ends before it.
+  signingIn.catch(() => {})
+  try {
+    await store.putFleetItem({ ...base, errorCode: null, errorMessage: null })
+  } catch (e) {
+    void signingIn.then(
+      (l) => l.release(),
+      () => {},
+    )
+    throw e
+  }
 
   let leased: LeasedSession | null = null
   try {
-    leased = await deps.session(app, tenant)
-    const outcome = await runAction(store, action, fleetPlan, tenant, leased.session, deps, now)
+    const input = await actionInput(store, action, fleetPlan, tenant)
+    leased = await signingIn
+    const outcome = await runAction(
+      store,
+      action,
+      fleetPlan,
+      tenant,
+      leased.session,
+      deps,
+      now,
+      input,
+    )
     if (tenant.state !== 'enrolled' && outcome.state !== 'no-access')
       // The app reached the tenant again: it is enrolled (consent and role are back).
       await store.upsertFleetTenant({
@@ -207,7 +230,13 @@ export async function runFleetJob(
     }
     return write({ state: f.outcome, ...failure })
   } finally {
-    leased?.release()
+    if (leased) leased.release()
+    // Ended before the sign-in was awaited (its records could not be read): released once done.
+    else
+      void signingIn.then(
+        (l) => l.release(),
+        () => {},
+      )
   }
 }
 
@@ -237,6 +266,33 @@ async function tenantPlan(
   return { plan, item }
 }
 
+/** What an action reads of its own before it runs: the tenant's plan, or its apply item. */
+type ActionInput =
+  | { kind: 'plan' }
+  | { kind: 'planned'; got: Awaited<ReturnType<typeof tenantPlan>> }
+  | { kind: 'applied'; item: FleetItem | null }
+
+/** Reads the action's input (run while the tenant's session is being opened). */
+async function actionInput(
+  store: Store,
+  action: FleetAction,
+  fleetPlan: FleetPlanRecord,
+  tenant: FleetTenant,
+): Promise<ActionInput> {
+  switch (action) {
+    case 'plan':
+      return { kind: 'plan' }
+    case 'apply':
+    case 'check':
+      return { kind: 'planned', got: await tenantPlan(store, fleetPlan, tenant) }
+    case 'rollback':
+      return {
+        kind: 'applied',
+        item: await store.getFleetItem(fleetPlan.id, tenant.tenantId, 'apply'),
+      }
+  }
+}
+
 async function runAction(
   store: Store,
   action: FleetAction,
@@ -245,8 +301,13 @@ async function runAction(
   session: Session,
   deps: FleetJobDeps,
   now: () => Date,
+  input: ActionInput,
 ): Promise<Outcome> {
   const lease = deps.leaseTtlMs !== undefined ? { leaseTtlMs: deps.leaseTtlMs } : {}
+  const planned = () => {
+    if (input.kind !== 'planned') throw new Error(`no plan was read for ${action}`)
+    return input.got
+  }
   switch (action) {
     case 'plan': {
       const at = now().toISOString()
@@ -271,7 +332,7 @@ async function runAction(
       return { state: 'done', planHash: plan.hash, changeKey: changeKeyOf(plan), detail }
     }
     case 'apply': {
-      const got = await tenantPlan(store, fleetPlan, tenant)
+      const got = planned()
       if ('none' in got) return got.none
       const r = await apply(session, store, got.plan, lease)
       const failed = r.steps.filter((s) => s.status === 'failed')
@@ -301,7 +362,7 @@ async function runAction(
       }
     }
     case 'check': {
-      const got = await tenantPlan(store, fleetPlan, tenant)
+      const got = planned()
       if ('none' in got) return got.none
       const r = await check(session, store, got.plan, { now })
       const expiry = soonestExpiry(got.plan)
@@ -331,7 +392,7 @@ async function runAction(
       }
     }
     case 'rollback': {
-      const applied = await store.getFleetItem(fleetPlan.id, tenant.tenantId, 'apply')
+      const applied = input.kind === 'applied' ? input.item : null
       if (applied?.runId == null)
         return {
           state: 'nothing',

@@ -143,6 +143,38 @@ export async function requireFleetPlan(store: Store, id: string): Promise<FleetP
   return fp
 }
 
+/**
+ * How many of a wave's store writes (one item per tenant) are in flight at once: they were one
+ * after another, a round trip each before the first job could be sent (seconds for a thousand
+ * tenants); the store's PostgreSQL pool holds 10 connections.
+ */
+export const STORE_PARALLEL = 8
+
+/** Jobs sent at a time, their items written first (one insert statement each in queue.ts). */
+export const SEND_CHUNK = 100
+
+/** Runs `fn` on every item, at most `limit` at a time; resolves when all are done. */
+export async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0
+  let failed: { e: unknown } | null = null
+  const lane = async () => {
+    while (!failed && next < items.length) {
+      const i = next++
+      try {
+        await fn(items[i]!, i)
+      } catch (e) {
+        failed ??= { e }
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane))
+  if (failed) throw (failed as { e: unknown }).e
+}
+
 /** Why a selected tenant that is not enrolled gets no job. */
 function notEnrolledReason(t: FleetTenant): string {
   if (t.state === 'consent-pending') return 'consent pending: the admin has not granted consent yet'
@@ -173,23 +205,29 @@ export async function createFleetPlan(
     createdAt: new Date().toISOString(),
   }
   await store.createFleetPlan(record)
-  const enrolled = tenants.filter((t) => t.state === 'enrolled')
-  for (const t of tenants)
-    await store.putFleetItem({
-      ...emptyItem(record.id, t.tenantId, 'plan'),
-      ...(t.state === 'enrolled'
-        ? { state: 'queued' }
-        : {
-            state: 'no-access',
-            errorCode: t.lastErrorCode ?? 'PASSAGE_E_FLEET_CONSENT',
-            errorMessage: notEnrolledReason(t),
-          }),
-    })
-  if (enrolled.length)
-    await queue.send(
-      'plan',
-      enrolled.map((t) => ({ fleetPlanId: record.id, tenantId: t.tenantId })),
+  // In chunks, each chunk's items written before its jobs are sent: workers start on the first
+  // jobs while the later items are written.
+  for (let at = 0; at < tenants.length; at += SEND_CHUNK) {
+    const chunk = tenants.slice(at, at + SEND_CHUNK)
+    await eachLimited(chunk, STORE_PARALLEL, (t) =>
+      store.putFleetItem({
+        ...emptyItem(record.id, t.tenantId, 'plan'),
+        ...(t.state === 'enrolled'
+          ? { state: 'queued' }
+          : {
+              state: 'no-access',
+              errorCode: t.lastErrorCode ?? 'PASSAGE_E_FLEET_CONSENT',
+              errorMessage: notEnrolledReason(t),
+            }),
+      }),
     )
+    const enrolled = chunk.filter((t) => t.state === 'enrolled')
+    if (enrolled.length)
+      await queue.send(
+        'plan',
+        enrolled.map((t) => ({ fleetPlanId: record.id, tenantId: t.tenantId })),
+      )
+  }
   return record
 }
 

@@ -14,17 +14,21 @@ import type {
   FleetItem,
   FleetItemState,
   FleetTenant,
+  FleetTenantState,
   JobQueue,
   Store,
 } from '../../store/index.js'
 import {
   countOf,
+  eachLimited,
   emptyItem,
   type ItemCounts,
   PENDING_STATES,
   pollThroughLoss,
   requireFleetPlan,
+  SEND_CHUNK,
   sleep,
+  STORE_PARALLEL,
 } from './orchestrate.js'
 
 /** States that mean "this tenant did not get there". */
@@ -119,6 +123,13 @@ export function rolledBack(apply: FleetItem | undefined, rollback: FleetItem | u
   return Boolean(apply && rollback?.state === 'done' && rollback.updatedAt >= apply.updatedAt)
 }
 
+/** Counts of items by state (as countFleetItems gives them). */
+function countStates(items: Map<string, FleetItem>): ItemCounts {
+  const out: ItemCounts = {}
+  for (const i of items.values()) out[i.state] = (out[i.state] ?? 0) + 1
+  return out
+}
+
 /** The fleet plan's items of one action, by tenant. */
 async function itemsBy(
   store: Store,
@@ -142,17 +153,8 @@ async function phase(
   opts: WaveOptions & { stopWhen?: () => Promise<string | null> },
 ): Promise<{ stopped: string | null; cancelled: number }> {
   if (!tenants.length) return { stopped: null, cancelled: 0 }
-  for (const t of tenants)
-    await store.putFleetItem({
-      ...emptyItem(fleetPlanId, t.tenantId, action),
-      planHash: t.planHash,
-      changeKey: t.changeKey,
-    })
-  const ids = await queue.send(
-    action,
-    tenants.map((t) => ({ fleetPlanId, tenantId: t.tenantId })),
-  )
-  const jobOf = new Map(tenants.map((t, i) => [t.tenantId, ids[i]!]))
+  const jobOf = new Map<string, string>()
+  await queueJobs(store, queue, fleetPlanId, action, tenants, jobOf)
   let stopped: string | null = null
   let cancelled = 0
   let settledAt = Date.now()
@@ -184,6 +186,133 @@ async function phase(
   return { stopped, cancelled }
 }
 
+/** A tenant to queue a job for, with what its item carries. */
+type ToQueue = { tenantId: string; planHash: string | null; changeKey: string | null }
+
+/**
+ * Queues one job per tenant for `action`: each item is written `queued` (carrying the tenant's
+ * plan hash and change key) before its job is sent, in chunks, so that the first jobs are sent
+ * (and workers start) while the later items are still being written. `jobOf` gets each tenant's
+ * job id.
+ */
+async function queueJobs(
+  store: Store,
+  queue: JobQueue,
+  fleetPlanId: string,
+  action: FleetAction,
+  tenants: readonly ToQueue[],
+  jobOf: Map<string, string>,
+): Promise<void> {
+  for (let at = 0; at < tenants.length; at += SEND_CHUNK) {
+    const chunk = tenants.slice(at, at + SEND_CHUNK)
+    await eachLimited(chunk, STORE_PARALLEL, (t) =>
+      store.putFleetItem({
+        ...emptyItem(fleetPlanId, t.tenantId, action),
+        planHash: t.planHash,
+        changeKey: t.changeKey,
+      }),
+    )
+    const ids = await queue.send(
+      action,
+      chunk.map((t) => ({ fleetPlanId, tenantId: t.tenantId })),
+    )
+    chunk.forEach((t, i) => jobOf.set(t.tenantId, ids[i]!))
+  }
+}
+
+/**
+ * An apply wave's applies, each tenant's check sent as soon as its apply is done (rather than
+ * once every apply of the wave is: the checks run on the workers' check loops while the last
+ * applies finish). Tenants of the wave whose apply was done before (`wave` minus `needApply`)
+ * are checked at once. `stopWhen` is asked after each poll: when it says so, the apply and check
+ * jobs still queued are cancelled, and no more checks are sent. The progress reports the applies
+ * until they are all done, then (after `onWave` announces the wave's checks) the checks.
+ */
+async function applyThenCheck(
+  store: Store,
+  queue: JobQueue,
+  fleetPlanId: string,
+  kind: FleetWave['kind'],
+  wave: readonly ToQueue[],
+  needApply: readonly ToQueue[],
+  checkRun: Set<string>,
+  opts: WaveOptions & {
+    stopWhen?: (applied: Map<string, FleetItem>, checked: Map<string, FleetItem>) => string | null
+  },
+): Promise<{ stopped: string | null; cancelled: number }> {
+  const applyJobs = new Map<string, string>()
+  const checkJobs = new Map<string, string>()
+  await queueJobs(store, queue, fleetPlanId, 'apply', needApply, applyJobs)
+  const reapplied = new Set(needApply.map((t) => t.tenantId))
+  const checkSent = new Set<string>()
+  let announced = false
+  let stopped: string | null = null
+  let cancelled = 0
+  let settledAt = Date.now()
+  const loss = { since: null as number | null }
+  for (;;) {
+    const polled = await pollThroughLoss(loss, async () => {
+      const applied = await itemsBy(store, fleetPlanId, 'apply')
+      const applyPending = needApply.some((t) => {
+        const st = applied.get(t.tenantId)?.state
+        return st === undefined || PENDING_STATES.includes(st)
+      })
+      if (!stopped) {
+        const ready = wave.filter(
+          (t) =>
+            !checkSent.has(t.tenantId) &&
+            applied.get(t.tenantId)?.state === 'done' &&
+            (!reapplied.has(t.tenantId) || applyJobs.has(t.tenantId)),
+        )
+        if (ready.length) {
+          await queueJobs(store, queue, fleetPlanId, 'check', ready, checkJobs)
+          for (const t of ready) {
+            checkSent.add(t.tenantId)
+            checkRun.add(t.tenantId)
+          }
+        }
+      }
+      if (!applyPending && !announced) {
+        announced = true
+        if (!stopped && checkSent.size)
+          opts.onWave?.({ kind, action: 'check', tenants: checkSent.size })
+      }
+      // One read of each action's items per poll serves the progress, the threshold and the end.
+      const checked = await itemsBy(store, fleetPlanId, 'check')
+      const shown: FleetAction = announced && checkSent.size ? 'check' : 'apply'
+      const counts = countStates(shown === 'check' ? checked : applied)
+      opts.onProgress?.(shown, counts, countOf(counts, Object.keys(counts) as FleetItemState[]))
+      if (!stopped && opts.stopWhen) {
+        stopped = opts.stopWhen(applied, checked)
+        if (stopped) {
+          cancelled += await cancelQueued(store, queue, fleetPlanId, 'apply', applyJobs)
+          cancelled += await cancelQueued(store, queue, fleetPlanId, 'check', checkJobs)
+        }
+      }
+      if (applyPending) return false
+      return ![...checkSent].some((id) => {
+        const st = checked.get(id)?.state
+        return st === undefined || PENDING_STATES.includes(st)
+      })
+    })
+    if (polled === true || opts.signal?.aborted) break
+    if (polled === null) {
+      await sleep(Math.max(opts.pollMs ?? 300, 1000), opts.signal)
+      continue
+    }
+    // An item whose job died with its worker on the last attempt would be waited for for ever.
+    if (Date.now() - settledAt >= SETTLE_EVERY_MS) {
+      settledAt = Date.now()
+      await pollThroughLoss(loss, async () => {
+        await settleDeadLettered(store, queue, fleetPlanId, 'apply')
+        if (checkSent.size) await settleDeadLettered(store, queue, fleetPlanId, 'check')
+      })
+    }
+    await sleep(opts.pollMs ?? 300, opts.signal)
+  }
+  return { stopped, cancelled }
+}
+
 /** Cancels the jobs whose items are still queued and marks those items `cancelled`. */
 async function cancelQueued(
   store: Store,
@@ -200,10 +329,10 @@ async function cancelQueued(
     action,
     queued.map((i) => jobOf.get(i.tenantId)!),
   )
-  for (const i of queued) {
+  await eachLimited(queued, STORE_PARALLEL, async (i) => {
     // A worker may have taken the job between the list and the cancel: its state wins.
     const now = await store.getFleetItem(fleetPlanId, i.tenantId, action)
-    if (now?.state !== 'queued') continue
+    if (now?.state !== 'queued') return
     const { updatedAt: _updatedAt, ...rest } = now
     await store.putFleetItem({
       ...rest,
@@ -211,9 +340,20 @@ async function cancelQueued(
       errorCode: 'PASSAGE_E_FLEET_STOPPED',
       errorMessage: 'cancelled: the fleet run stopped itself (--max-failures)',
     })
-  }
+  })
   return queued.length
 }
+
+/** Up to this many tenants are read one by one; more, with one list of the fleet. */
+const TENANTS_ONE_BY_ONE = 20
+
+/** Every state a fleet tenant may be in (the list then includes removed tenants). */
+const FLEET_TENANT_STATES: readonly FleetTenantState[] = [
+  'consent-pending',
+  'enrolled',
+  'no-access',
+  'removed',
+]
 
 /** The fleet's tenants by id. */
 async function tenantsById(
@@ -221,10 +361,17 @@ async function tenantsById(
   ids: readonly string[],
 ): Promise<Map<string, FleetTenant>> {
   const out = new Map<string, FleetTenant>()
-  for (const id of ids) {
+  if (ids.length > TENANTS_ONE_BY_ONE) {
+    // One query for the whole fleet (removed tenants included) rather than one per tenant.
+    const wanted = new Set(ids)
+    const all = await store.listFleetTenants({ states: [...FLEET_TENANT_STATES] })
+    for (const t of all) if (wanted.has(t.tenantId)) out.set(t.tenantId, t)
+    return out
+  }
+  await eachLimited(ids, STORE_PARALLEL, async (id) => {
     const t = await store.getFleetTenant(id)
     if (t) out.set(id, t)
-  }
+  })
   return out
 }
 
@@ -294,9 +441,7 @@ export async function applyFleet(
   const checkRun = new Set<string>()
   for (const i of withChanges)
     if (tenants.get(i.tenantId)?.access === 'read' && !isDone(i.tenantId)) applyRun.add(i.tenantId)
-  const stopWhen = async (): Promise<string | null> => {
-    const a = await itemsBy(store, fp.id, 'apply')
-    const c = await itemsBy(store, fp.id, 'check')
+  const stopWhen = (a: Map<string, FleetItem>, c: Map<string, FleetItem>): string | null => {
     const finished = new Set<string>()
     const bad = new Set<string>()
     for (const id of applyRun) {
@@ -328,18 +473,12 @@ export async function applyFleet(
       (i) => applied0.get(i.tenantId)?.state !== 'done' || isRolledBack(i.tenantId),
     )
     for (const i of needApply) applyRun.add(i.tenantId)
-    const a = await phase(store, queue, fp.id, 'apply', needApply, { ...opts, stopWhen })
-    result.cancelled += a.cancelled
-    const afterApply = await itemsBy(store, fp.id, 'apply')
-    const toCheck = wave.filter((i) => afterApply.get(i.tenantId)?.state === 'done')
-    let stopped = a.stopped
-    if (!stopped && toCheck.length) {
-      opts.onWave?.({ kind, action: 'check', tenants: toCheck.length })
-      for (const i of toCheck) checkRun.add(i.tenantId)
-      const c = await phase(store, queue, fp.id, 'check', toCheck, { ...opts, stopWhen })
-      result.cancelled += c.cancelled
-      stopped = c.stopped
-    }
+    const r = await applyThenCheck(store, queue, fp.id, kind, wave, needApply, checkRun, {
+      ...opts,
+      stopWhen,
+    })
+    result.cancelled += r.cancelled
+    const stopped = r.stopped
     const w = await waveOutcome(store, fp.id, kind, wave, checkRun)
     result.waves.push(w)
     if (stopped) {

@@ -33,6 +33,26 @@ export const ROWS: readonly BehaviourRow[] = [
       'CIPP copies its whole header set into every sub-request, the bearer token included; passage leaves the token to the outer request so that no secret sits in a request body. CIPP writes the routing flag as a JSON boolean; passage sends the string `true` (sub-request headers are strings in the OData JSON batch format). RFC 7240 separates preferences with commas; passage follows CIPP, which runs against the real service, and the impact of either form is unconfirmed.',
   },
   {
+    id: 'client.signin-tenant-metadata',
+    area: 'client',
+    rule: 'An app-only sign-in to a tenant given by GUID fetches no OpenID configuration document of its own when this process already fetched another tenant’s of the same authority: the tenant’s endpoints are that document’s with the tenant GUID put in the first segment of each endpoint’s path, where Microsoft’s per-tenant document carries it, as msal does from its built-in template for Microsoft’s own authority hosts. Anything else (a domain name, `organizations`, a document of another shape, an endpoint without the tenant first, or on another host) fetches the tenant’s own document, and an unknown tenant refused by the token endpoint is said as the document’s refusal says it (PASSAGE_E_TENANT_UNKNOWN).',
+    sources: [
+      { page: 'MicrosoftDocs/entra-docs:docs/identity-platform/v2-protocols-oidc.md', read: READ },
+      {
+        page: 'AzureAD/microsoft-authentication-library-for-js:lib/msal-common/src/authority/AuthorityMetadata.ts',
+        read: READ,
+      },
+    ],
+    code: [
+      'src/exchange/authority-metadata.ts',
+      'src/exchange/msal-network.ts',
+      'src/exchange/auth.ts',
+    ],
+    tests: ['src/exchange/authority-metadata.test.ts', 'test/exchange/authority-metadata.test.ts'],
+    disagreement:
+      'Microsoft’s page shows the per-tenant document with `{tenant}` in the authorization, token and keys endpoints and does not promise that every tenant of an authority has the same document but for its id; passage assumes it for the endpoints msal reads (authorization, token, keys, issuer, end of session) only when the fetched document has exactly that shape, as msal itself assumes for login.microsoftonline.com and the national clouds it knows. Against those hosts msal’s built-in template is used and passage adds nothing; the derivation only spares the sandbox (or another authority without a built-in template) a round trip per tenant.',
+  },
+  {
     id: 'client.graph-client',
     area: 'client',
     rule: 'Graph tokens are asked only of a client that gets them without a second device code (an app certificate, the admin’s own app registration with `--client-id`, or an explicit `--graph-client-id`), never of the Exchange Online PowerShell client; with Microsoft’s default public client discovery reads from Exchange alone, and when Graph refuses it says so and names the stand-in it used.',
