@@ -12,13 +12,13 @@ import { PassageError } from '../core/errors/index.js'
 import { hasDefender } from '../core/model/licence.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
 import { reviewPlan, type GuardDiagnostic } from '../core/planner/guard.js'
-import { planHashValid } from '../core/planner/plan.js'
 import type { Plan } from '../core/planner/types.js'
 import { applyChange, inEffect, objectOf } from '../core/surfaces/snapshot-edit.js'
 import { isSurfaceKind, surfaceOf } from '../core/surfaces/registry.js'
 import type { DriftField } from '../core/surfaces/surface.js'
 import type { ResolvedVendor } from '../core/vendor/resolve.js'
 import type { RunRecord, Store } from '../store/index.js'
+import { planVerified } from '../store/plans.js'
 import { runStep, stepError, type StepResult } from './apply-step.js'
 import { takeLease } from './lease.js'
 import { vendorOfPlan } from './plan-vendor.js'
@@ -66,7 +66,8 @@ const RESUMABLE = new Set(['failed', 'interrupted', 'running'])
 
 /** Refuses a plan that is tampered with or for another tenant. */
 export function checkPlan(plan: Plan, tenantId: string): void {
-  if (!planHashValid(plan))
+  // Remembered for this plan object (store/plans.ts): savePlan then checks no second hash.
+  if (!planVerified(plan))
     throw new PassageError('PASSAGE_E_PLAN_TAMPERED', "The plan's content does not match its hash.")
   if (plan.tenant.id !== tenantId)
     throw new PassageError(

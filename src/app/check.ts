@@ -6,7 +6,6 @@
  */
 import { PassageError } from '../core/errors/index.js'
 import { hasDefender } from '../core/model/licence.js'
-import { planHashValid } from '../core/planner/plan.js'
 import type { Plan } from '../core/planner/types.js'
 import type { TenantSnapshot } from '../core/model/snapshot.js'
 import type { SurfaceKind } from '../core/change.js'
@@ -15,6 +14,7 @@ import { inEffect, objectOf } from '../core/surfaces/snapshot-edit.js'
 import type { Finding } from '../core/surfaces/surface.js'
 import { ruleOrderFindings } from '../core/surfaces/transport-rule.js'
 import type { Store } from '../store/index.js'
+import { planVerified } from '../store/plans.js'
 import { readTenant, snapshotAround } from './read-state.js'
 import type { Session } from './session.js'
 
@@ -104,7 +104,8 @@ export async function check(
   let appliedRun: number | null = null
   let runStatus = 'done'
   if (given) {
-    if (!planHashValid(given))
+    // Remembered for this plan object (store/plans.ts): saving it below checks no second hash.
+    if (!planVerified(given))
       throw new PassageError(
         'PASSAGE_E_PLAN_TAMPERED',
         "The plan's content does not match its hash.",

@@ -22,7 +22,7 @@ import { isAnnotation } from '../exchange/invoke.js'
  * Reads that are tenant context rather than a surface: accepted domains, preset security policy
  * rules, the tenant-wide ATP policy. Each surface names its own reads (core/surfaces).
  */
-const CONTEXT_READS: readonly SurfaceRead[] = [
+export const CONTEXT_READS: readonly SurfaceRead[] = [
   { name: 'acceptedDomains', call: { cmdlet: 'Get-AcceptedDomain', params: {} } },
   { name: 'eopPresets', call: { cmdlet: 'Get-EOPProtectionPolicyRule', params: {} } },
   { name: 'atpPolicy', call: { cmdlet: 'Get-AtpPolicyForO365', params: {} }, defender: true },

@@ -217,6 +217,17 @@ export interface ModuleCmdlet {
   parameters: string[]
 }
 
+/** Options of one engine call. */
+export interface EngineInvokeOptions {
+  /**
+   * A read's result may share objects with the live state instead of being a copy: for a caller
+   * that turns it into text at once and keeps nothing of it (the admin API's reads without
+   * `$select`), so that a page of a long list does not copy the whole list first. A write's
+   * result is always a copy (it may come from the write's draft).
+   */
+  shareReadResult?: boolean
+}
+
 /** The Exchange engine: owns tenant state, runs cmdlets and decides test messages' fate. */
 export interface ExchangeEngine {
   /** Runs a cmdlet atomically: on failure the tenant's state is unchanged. */
@@ -226,6 +237,7 @@ export interface ExchangeEngine {
     cmdlet: string,
     params: Record<string, unknown>,
     now: Date,
+    opts?: EngineInvokeOptions,
   ): CmdletOutcome
   /** Whether the cmdlet changes state (the server persists after a successful write). */
   isWrite(cmdlet: string): boolean

@@ -11,8 +11,12 @@ export { JsonObjectSchema }
  * once (secret-named keys, token- and key-looking strings); only when that scan finds something is
  * the value walked for the path the refusal names (assertNoSecrets decides, as before).
  */
-export function toJsonText(value: unknown, what: string): string {
-  const text = JSON.stringify(value)
+export function toJsonText(
+  value: unknown,
+  what: string,
+  /** `JSON.stringify(value)` when the caller has it already (savePlan's check of its hash). */
+  text: string = JSON.stringify(value),
+): string {
   if (mayHoldSecret(text)) assertNoSecrets(value, what)
   return text
 }

@@ -19,12 +19,33 @@ export interface PlanStore {
   listPlans(tenantId: string): Promise<PlanRecordSummary[]>
 }
 
+/**
+ * Plans this process found to match their hash, each with its JSON text at the time. Saving the
+ * same object again unchanged (apply saves the plan it runs, check the plan it reads back, and
+ * check has just checked the hash of the plan it was given) needs no second hash of its
+ * canonical form: its JSON text, which the insert needs anyway, is compared instead. Any change
+ * to the object changes that text, and then the hash is checked again.
+ */
+const verified = new WeakMap<object, string>()
+
+/**
+ * True when a plan's content matches its hash (planHashValid), remembered for this object as
+ * long as its JSON text stays the same; `text` is that text when the caller has it already.
+ */
+export function planVerified(plan: Plan, text: string = JSON.stringify(plan)): boolean {
+  if (verified.get(plan) === text) return true
+  if (!planHashValid(plan)) return false
+  verified.set(plan, text)
+  return true
+}
+
 /** The plans module of a store. */
 export function planStore(ctx: StoreContext): PlanStore {
   const { db } = ctx
   return {
     async savePlan(plan) {
-      if (!planHashValid(plan))
+      const text = JSON.stringify(plan)
+      if (!planVerified(plan, text))
         throw new PassageError(
           'PASSAGE_E_PLAN_TAMPERED',
           `Plan ${plan.hash}: its content does not match its hash; it was not stored.`,
@@ -36,7 +57,7 @@ export function planStore(ctx: StoreContext): PlanStore {
           tenant_id: plan.tenant.id,
           vendor_id: plan.vendor.id,
           created_at: plan.createdAt,
-          plan_json: toJsonText(plan, `plan ${plan.hash}`),
+          plan_json: toJsonText(plan, `plan ${plan.hash}`, text),
         })
         .onConflict((oc) => oc.column('hash').doNothing())
         .returning('hash')

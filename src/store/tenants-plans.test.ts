@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest'
 import { isPassageError } from '../core/errors/index.js'
+import { planVerified } from './plans.js'
 import { describeStores, samplePlan, sampleSnapshot, TENANT_ID } from './test-fixtures.js'
 
 const fabrikam = {
@@ -82,6 +83,21 @@ describeStores('plans', (f) => {
     expect(await s.listPlans(p.tenant.id)).toEqual([
       { hash: p.hash, tenantId: p.tenant.id, vendorId: p.vendor.id, createdAt: p.createdAt },
     ])
+  })
+
+  it('a plan checked once and then edited in place is refused when saved again', async () => {
+    const s = f.store()
+    // A copy that is not frozen (the planner's plans are), so that it can be edited in place.
+    const p = structuredClone(samplePlan())
+    // Checked (and remembered for this object with its JSON text), then saved: no second hash.
+    expect(planVerified(p)).toBe(true)
+    expect(await s.savePlan(p)).toEqual({ hash: p.hash, created: true })
+    // The same object edited afterwards: its text changed, so its hash is checked again.
+    p.notices.push('edited after it was checked')
+    expect(planVerified(p)).toBe(false)
+    const err = await s.savePlan(p).catch((e: unknown) => e)
+    expect(isPassageError(err, 'PASSAGE_E_PLAN_TAMPERED')).toBe(true)
+    expect((await s.getPlan(p.hash))?.notices).not.toContain('edited after it was checked')
   })
 
   it('refuses a plan whose hash does not match its content', async () => {

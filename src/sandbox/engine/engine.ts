@@ -11,6 +11,7 @@ import { zodIssues } from '../../core/errors/validation.js'
 import type {
   Caller,
   CmdletOutcome,
+  EngineInvokeOptions,
   ExchangeEngine,
   ModuleCmdlet,
   SandboxMailStore,
@@ -50,6 +51,7 @@ function run(
   cmdlet: string,
   raw: Record<string, unknown>,
   now: Date,
+  opts: EngineInvokeOptions = {},
 ): CmdletOutcome {
   if (caller.kind === 'user' && !caller.exchangeApiEnabled) return apiDisabled(caller.name)
   const def = lookup(cmdlet)
@@ -84,7 +86,9 @@ function run(
   const out = def.run(ctx, params) ?? []
   // A result must never alias the live state it was read from (nor a write's draft). The state is
   // plain data: a plain deep copy is enough (and a third of the cost of a structured clone).
-  const value = plainCopy(out)
+  // Unless the caller turns a read's result into text at once and keeps nothing of it
+  // (shareReadResult): then the copy of, say, 5,000 allow/block entries for each page is waste.
+  const value = opts.shareReadResult === true && !def.write ? out : plainCopy(out)
   if (snapshot && mail) {
     const parsed = checkAfterWrite(tenant.snapshot, snapshot.finish())
     if (!parsed.success)
@@ -103,9 +107,9 @@ function run(
 /** Creates the engine (stateless: all state lives in the tenants it is given). */
 export function createEngine(): ExchangeEngine {
   return {
-    invoke(tenant, caller, cmdlet, params, now) {
+    invoke(tenant, caller, cmdlet, params, now, opts) {
       try {
-        return run(tenant, caller, cmdlet, params, now)
+        return run(tenant, caller, cmdlet, params, now, opts)
       } catch (e) {
         if (e instanceof CmdletError) return e.toOutcome()
         return internalFailure(e instanceof Error ? e.message : String(e))

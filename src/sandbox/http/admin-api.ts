@@ -19,7 +19,7 @@
  *   the comma-separated string real clients split (reference §1.2); `cmdlets` adds parameters.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { shapeOutput } from '../engine/shapes/index.js'
+import { shapeOutput, shapeOutputJson } from '../engine/shapes/index.js'
 import { z } from 'zod'
 import type { Caller, CmdletOutcome, SandboxTenant } from '../contracts.js'
 import type { ForcedCmdletFault } from '../faults/index.js'
@@ -28,12 +28,14 @@ import { authenticate, EXCHANGE_AUDIENCE, findTenant, type ServerContext } from 
 import { installFaultHooks } from './fault-hooks.js'
 import {
   applySelect,
+  batchResponsesJson,
   callHash,
   cmdletErrorBody,
   decodeSkipToken,
   encodeSkipToken,
   frontEndError,
   type HttpAnswer,
+  jsonAnswer,
   parsePrefer,
   parseSelect,
 } from './shapes.js'
@@ -149,7 +151,11 @@ export function runInvoke(ctx: ServerContext, r: InvokeRequest): HttpAnswer {
   if (forced && !('drop' in forced)) outcome = forcedOutcome(forced, cmdlet, params)
   else {
     try {
-      outcome = ctx.engine.invoke(r.tenant, r.caller, cmdlet, params, ctx.now())
+      // A read without $select is written as text below before anything else runs: its result
+      // need not be a copy of the live state (the engine's shareReadResult).
+      outcome = ctx.engine.invoke(r.tenant, r.caller, cmdlet, params, ctx.now(), {
+        shareReadResult: !ctx.engine.isWrite(cmdlet) && parseSelect(r.select) === null,
+      })
     } catch (e) {
       return {
         status: 500,
@@ -183,24 +189,40 @@ export function runInvoke(ctx: ServerContext, r: InvokeRequest): HttpAnswer {
   // does not shape the pages before it again.
   const all = outcome.value
   const slice = all.slice(skip, skip + pageSize)
-  const shaped = ctx.engine.isWrite(cmdlet)
-    ? slice
-    : shapeOutput(cmdlet, slice, {
-        tenantName: r.tenant.snapshot.tenant.name,
-        tenantId: r.tenant.snapshot.tenant.id,
-        now: ctx.now(),
-      })
-  const page = shaped.map((o) => applySelect(o, select))
-  const body: Record<string, unknown> = {
-    '@odata.context': `${base}/$metadata#Collection(Exchange.GenericHashTable)`,
-    value: page,
-  }
+  const context = `${base}/$metadata#Collection(Exchange.GenericHashTable)`
+  let nextLink: string | undefined
   if (skip + pageSize < all.length) {
     const q = new URLSearchParams()
     if (typeof r.select === 'string' && r.select) q.set('$select', r.select)
     q.set('$skiptoken', encodeSkipToken(skip + pageSize, hash))
-    body['@odata.nextLink'] = `${base}/InvokeCommand?${q.toString()}`
+    nextLink = `${base}/InvokeCommand?${q.toString()}`
   }
+  const write = ctx.engine.isWrite(cmdlet)
+  const shapeCtx = {
+    tenantName: r.tenant.snapshot.tenant.name,
+    tenantId: r.tenant.snapshot.tenant.id,
+    now: ctx.now(),
+  }
+  // A read without $select is written as JSON text at once (the same bytes as the object below
+  // through JSON.stringify): the 250 mail flow rules of a large tenant are some 2 MB of text,
+  // which the sandbox spent its time building as objects only to turn them into text.
+  // A cmdlet without a recorded shape passes its objects through: JSON.stringify of the page.
+  const value =
+    write || select
+      ? null
+      : (shapeOutputJson(cmdlet, slice, shapeCtx)?.join(',') ?? JSON.stringify(slice).slice(1, -1))
+  if (value !== null) {
+    const json =
+      `{"@odata.context":${JSON.stringify(context)},"value":[${value}]` +
+      (nextLink === undefined ? '' : `,"@odata.nextLink":${JSON.stringify(nextLink)}`) +
+      (outcome.warnings.length ? `,"@adminapi.warnings":${JSON.stringify(outcome.warnings)}` : '') +
+      '}'
+    return jsonAnswer(200, headers, json, Boolean(drop))
+  }
+  const shaped = write ? slice : shapeOutput(cmdlet, slice, shapeCtx)
+  const page = shaped.map((o) => applySelect(o, select))
+  const body: Record<string, unknown> = { '@odata.context': context, value: page }
+  if (nextLink !== undefined) body['@odata.nextLink'] = nextLink
   if (outcome.warnings.length) body['@adminapi.warnings'] = outcome.warnings
   return { status: 200, headers, body, ...(drop ? { drop: true as const } : {}) }
 }
@@ -212,17 +234,34 @@ function send(reply: FastifyReply, a: HttpAnswer) {
     reply.raw.socket?.destroy()
     return reply
   }
-  return reply.code(a.status).headers(a.headers).send(a.body)
+  // A body written as JSON text goes as it is (Fastify sends a string under a JSON content type
+  // unchanged); any other is serialized by Fastify (JSON.stringify): the same bytes either way.
+  return reply
+    .code(a.status)
+    .headers(a.headers)
+    .send(a.json ?? a.body)
 }
 
 type TenantParams = { version: string; tenant: string }
 type Query = Record<string, unknown>
 
-/** Resolves `url` of a batch item against the batch's own path. */
-function batchTarget(
-  url: string,
-  base: string,
-): { version: string; tenantKey: string; query: URLSearchParams } | null {
+/** What batchTarget found for one item's URL. */
+type BatchTarget = { version: string; tenantKey: string; query: URLSearchParams } | null
+
+/**
+ * Resolves `url` of a batch item against the batch's own path. The items of a batch usually
+ * share one URL (a client sends `InvokeCommand` with the same `$select` for all): the last one
+ * resolved is kept rather than parsed again for each item. (Its query is only read.)
+ */
+function batchTarget(url: string, base: string): BatchTarget {
+  if (lastTarget && lastTarget.url === url && lastTarget.base === base) return lastTarget.target
+  const target = resolveBatchTarget(url, base)
+  lastTarget = { url, base, target }
+  return target
+}
+let lastTarget: { url: string; base: string; target: BatchTarget } | null = null
+
+function resolveBatchTarget(url: string, base: string): BatchTarget {
   let u: URL
   try {
     u = new URL(url, `${base}/`)
@@ -315,7 +354,7 @@ export function registerAdminApi(app: FastifyInstance, ctx: ServerContext): void
           id: string
           status: number
           headers: Record<string, string>
-          body: unknown
+          answer: HttpAnswer
         }[] = []
         // How Exchange runs the items of one `$batch` is not documented: Microsoft is silent on
         // the admin API's `$batch` (reference §1: its limits are unconfirmed too). Its nearest
@@ -363,10 +402,12 @@ export function registerAdminApi(app: FastifyInstance, ctx: ServerContext): void
           }
           // A dropped item loses the whole batch's answer.
           if (a.drop) return send(reply, a)
-          responses.push({ id: item.id, status: a.status, headers: a.headers, body: a.body })
+          responses.push({ id: item.id, status: a.status, headers: a.headers, answer: a })
           if (a.status >= 400 && !continueOnError) break
         }
-        return reply.code(200).headers(json).send({ responses })
+        // `{ responses }` as JSON.stringify writes it, the items' bodies already written as text
+        // put in as they are (shapes.ts's batchResponsesJson).
+        return reply.code(200).headers(json).send(batchResponsesJson(responses))
       },
     )
 

@@ -13,8 +13,54 @@ export interface HttpAnswer {
   status: number
   headers: Record<string, string>
   body: unknown
+  /**
+   * The body already as JSON text, exactly `JSON.stringify(body)`, for an answer the sandbox
+   * wrote as text (a read's page); then it is sent as it is, and `body` is parsed from it only
+   * when asked for.
+   */
+  json?: string
   /** Destroy the connection instead of answering (a `drop` cmdlet fault). */
   drop?: true
+}
+
+/** An answer whose body is JSON text already (see HttpAnswer.json). */
+export function jsonAnswer(
+  status: number,
+  headers: Record<string, string>,
+  json: string,
+  drop: boolean,
+): HttpAnswer {
+  let parsed: unknown
+  let done = false
+  return {
+    status,
+    headers,
+    json,
+    get body(): unknown {
+      if (!done) [parsed, done] = [JSON.parse(json) as unknown, true]
+      return parsed
+    },
+    ...(drop ? { drop: true as const } : {}),
+  }
+}
+
+/**
+ * `JSON.stringify({ responses })` of a `$batch`'s answers, byte for byte, with the bodies already
+ * written as text put in as they are rather than parsed and written again.
+ */
+export function batchResponsesJson(
+  responses: readonly {
+    id: string
+    status: number
+    headers: Record<string, string>
+    answer: HttpAnswer
+  }[],
+): string {
+  const items = responses.map((r) => {
+    const body = r.answer.json ?? (JSON.stringify(r.answer.body) as string | undefined)
+    return `{"id":${JSON.stringify(r.id)},"status":${JSON.stringify(r.status)},"headers":${JSON.stringify(r.headers)}${body === undefined ? '' : `,"body":${body}`}}`
+  })
+  return `{"responses":[${items.join(',')}]}`
 }
 
 export type ErrorBody = {

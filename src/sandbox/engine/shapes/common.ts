@@ -44,6 +44,10 @@ interface Prop {
   type: PropType
   odataType: string
   dataType: string
+  /** `"Name":`, `"Name@odata.type":`, `"Name@data.type":` as JSON text (serializeJson). */
+  nameKey: string
+  odataKey: string
+  dataKey: string
 }
 const PLANS = new WeakMap<PropSet, readonly Prop[]>()
 /** A property set's properties in order (each read serializes many objects with one set). */
@@ -57,6 +61,9 @@ function propsOf(props: PropSet): readonly Prop[] {
         type,
         odataType: `${name}@odata.type`,
         dataType: `${name}@data.type`,
+        nameKey: `${JSON.stringify(name)}:`,
+        odataKey: `${JSON.stringify(`${name}@odata.type`)}:`,
+        dataKey: `${JSON.stringify(`${name}@data.type`)}:`,
       }))),
     )
   return plan
@@ -113,6 +120,124 @@ export function serialize(
     }
   }
   return out
+}
+
+/**
+ * `JSON.stringify(serialize(source, props, opts))`, byte for byte, without building the object:
+ * the JSON text written property by property (ms-rule: shape.get-transportrule and the other
+ * shape.* rows are unchanged; only how the sandbox spends its time is). A read of 250 mail flow
+ * rules built 250 objects of some 210 properties each only for Fastify to turn them into text;
+ * the sandbox's time is inside the latency a client sees, so the emulator writes the text at
+ * once, and only the properties an object has from their values (the rest are the empty texts
+ * of their set, made once). http/json-answers.test.ts checks this against JSON.stringify of
+ * serialize for every shaped cmdlet and for odd values.
+ *
+ * `layers` stand for `{ ...layers[0], ...layers[1], ... }` (later ones win), merged as the
+ * callers' spreads and serialize's `{ ...source, ...opts.computed }` merged them.
+ */
+export function serializeJson(
+  layers: readonly Record<string, unknown>[],
+  props: PropSet,
+  opts: Omit<SerializeOptions, 'computed'> = {},
+): string {
+  const plan = propsOf(props)
+  const t = textPlanOf(props, plan, opts.annotateNullLists === true)
+  // One merged object (a few dozen properties) rather than a look-up in each layer per property.
+  // (Spreads, as the callers' were: a layer's own `__proto__` key stays a plain property.)
+  let from: Record<string, unknown> = layers[0] ?? {}
+  for (let i = 1; i < layers.length; i++) from = { ...from, ...layers[i] }
+  // Only the properties the object has are written from their values; the runs of the others
+  // (most of Get-TransportRule's two hundred) are their empty texts, worked out once per set.
+  const written = new Map<number, string>()
+  const keys = Object.keys(from)
+  for (let k = 0; k < keys.length; k++) {
+    const i = t.index.get(keys[k]!)
+    if (i === undefined) continue
+    const text = propText(plan[i]!, from[keys[k]!], t.annotate)
+    if (text !== t.empty[i]) written.set(i, text)
+  }
+  // Names a plain object inherits (none in the recorded sets) are read as serialize reads them.
+  for (const i of t.inherited) {
+    const text = propText(plan[i]!, from[plan[i]!.name], t.annotate)
+    if (text !== t.empty[i]) written.set(i, text)
+  }
+  const at = [...written.keys()].sort((a, b) => a - b)
+  let out = ''
+  let next = 0
+  for (const i of at) {
+    out += t.emptyRun(next, i) + written.get(i)!
+    next = i + 1
+  }
+  out += t.emptyRun(next, plan.length)
+  return out === '' ? '{}' : `{${out.slice(1)}}`
+}
+
+/** What serializeJson works out once per property set (and annotateNullLists). */
+interface TextPlan {
+  annotate: boolean
+  /** Property name to its position. */
+  index: Map<string, number>
+  /** Each property's text when the object has no value for it. */
+  empty: string[]
+  /** The empty texts of the properties from..to-1, one after another. */
+  emptyRun(from: number, to: number): string
+  /** Positions of names every plain object inherits (constructor, toString, ...). */
+  inherited: number[]
+}
+const TEXT_PLANS = new WeakMap<PropSet, [TextPlan | undefined, TextPlan | undefined]>()
+
+function textPlanOf(props: PropSet, plan: readonly Prop[], annotate: boolean): TextPlan {
+  let pair = TEXT_PLANS.get(props)
+  if (!pair) TEXT_PLANS.set(props, (pair = [undefined, undefined]))
+  const known = pair[annotate ? 1 : 0]
+  if (known) return known
+  const empty = plan.map((p) => propText(p, undefined, annotate))
+  const all = empty.join('')
+  const start: number[] = [0]
+  for (const e of empty) start.push(start[start.length - 1]! + e.length)
+  const made: TextPlan = {
+    annotate,
+    index: new Map(plan.map((p, i) => [p.name, i])),
+    empty,
+    emptyRun: (from, to) => (from >= to ? '' : all.slice(start[from], start[to])),
+    inherited: plan.flatMap((p, i) => (p.name in Object.prototype ? [i] : [])),
+  }
+  pair[annotate ? 1 : 0] = made
+  return made
+}
+
+/** `,"Name":value` (with its annotations) as serialize gives one property and JSON.stringify writes it. */
+function propText(p: Prop, raw: unknown, annotateNullLists: boolean): string {
+  switch (p.type) {
+    case 'bool':
+      return `,${p.nameKey}${raw === true ? 'true' : 'false'}`
+    case 'list': {
+      const v = isEmpty(raw) ? null : Array.isArray(raw) ? raw : [raw]
+      return (
+        (v !== null || annotateNullLists ? `,${p.odataKey}"#Collection(String)"` : '') +
+        member(p.nameKey, v)
+      )
+    }
+    case 'int':
+      return `,${p.dataKey}"System.Int32"${member(p.nameKey, typeof raw === 'number' ? raw : null)}`
+    case 'guid':
+      return `,${p.dataKey}"System.Guid",${p.odataKey}"#Guid"${member(p.nameKey, typeof raw === 'string' ? raw : null)}`
+    case 'datetime':
+      return `,${p.dataKey}"System.DateTime"${member(p.nameKey, typeof raw === 'string' ? raw : null)}`
+    case 'string':
+    case 'text':
+      return member(p.nameKey, isEmpty(raw) ? (p.type === 'string' ? '' : null) : raw)
+  }
+}
+
+/**
+ * `,"Name":value` as JSON.stringify writes a property, or nothing for a value it leaves out
+ * (undefined, a function, a symbol).
+ */
+function member(key: string, v: unknown): string {
+  if (v === null) return `,${key}null`
+  const text = typeof v === 'boolean' ? String(v) : (JSON.stringify(v) as string | undefined)
+  return text === undefined ? '' : `,${key}${text}`
 }
 
 /** The directory object properties every Get-*Policy output carries (ADObject). */

@@ -5,8 +5,8 @@
  * for object, so the routes shape only the page they answer.
  */
 import type { ShapeContext } from './common.js'
-import { POLICY_SHAPES, policyShape } from './policies.js'
-import { transportRuleShape } from './transport-rule.js'
+import { POLICY_SHAPES, policyJson, policyShape } from './policies.js'
+import { transportRuleJson, transportRuleShape } from './transport-rule.js'
 
 export type { ShapeContext } from './common.js'
 
@@ -27,4 +27,21 @@ export function shapeOutput(
   const policy = POLICY_SHAPES[key]
   if (policy) return objects.map((o) => policyShape(policy, o, ctx))
   return [...objects]
+}
+
+/**
+ * Each object of a read as JSON text, `JSON.stringify` of what shapeOutput gives for it, written
+ * without building the object (common.ts's serializeJson); null for a cmdlet without a recorded
+ * shape (its objects pass through as they are).
+ */
+export function shapeOutputJson(
+  cmdlet: string,
+  objects: readonly Record<string, unknown>[],
+  ctx: ShapeContext,
+): string[] | null {
+  const key = cmdlet.trim().toLowerCase()
+  if (key === 'get-transportrule') return objects.map((o) => transportRuleJson(o, ctx))
+  const policy = POLICY_SHAPES[key]
+  if (policy) return objects.map((o) => policyJson(policy, o, ctx))
+  return null
 }

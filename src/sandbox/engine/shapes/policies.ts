@@ -5,7 +5,7 @@
  * Values passage's model does not keep get the default Microsoft documents for the cmdlet.
  */
 import type { PropSet, PropType, ShapeContext } from './common.js'
-import { AD_OBJECT, adObject, serialize } from './common.js'
+import { AD_OBJECT, adObject, serialize, serializeJson } from './common.js'
 
 const props = (spec: Record<string, PropType>): PropSet => ({ ...AD_OBJECT, ...spec })
 
@@ -318,13 +318,36 @@ export function policyShape(
   o: Record<string, unknown>,
   ctx: ShapeContext,
 ): Record<string, unknown> {
+  const [defaults, model, computed] = policyLayers(shape, o, ctx)
+  return serialize({ ...defaults, ...model }, shape.props, {
+    annotateNullLists: true,
+    computed,
+  })
+}
+
+/** `JSON.stringify(policyShape(shape, o, ctx))`, written as text (serializeJson). */
+export function policyJson(
+  shape: PolicyShape,
+  o: Record<string, unknown>,
+  ctx: ShapeContext,
+): string {
+  return serializeJson(policyLayers(shape, o, ctx), shape.props, { annotateNullLists: true })
+}
+
+/** What a policy's output is made of, later layers winning: defaults, the model, computed values. */
+function policyLayers(
+  shape: PolicyShape,
+  o: Record<string, unknown>,
+  ctx: ShapeContext,
+): [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>] {
   const name = String(o.Name ?? '')
   const model = Object.fromEntries(
     Object.entries(o).filter(([, v]) => v !== undefined && v !== null),
   )
-  return serialize({ ...shape.defaults, ...model }, shape.props, {
-    annotateNullLists: true,
-    computed: {
+  return [
+    shape.defaults,
+    model,
+    {
       ...adObject(ctx, name, {
         container: shape.container,
         objectClass: shape.objectClass,
@@ -336,5 +359,5 @@ export function policyShape(
         ? { WhenChanged: o.WhenChanged, WhenChangedUTC: o.WhenChanged }
         : {}),
     },
-  })
+  ]
 }

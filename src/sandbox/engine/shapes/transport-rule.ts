@@ -6,7 +6,7 @@
  * from the verbatim records in rknightion/graph2otel's transport rule collector tests.
  */
 import type { PropSet, PropType, ShapeContext } from './common.js'
-import { serialize } from './common.js'
+import { serialize, serializeJson } from './common.js'
 
 const BOOLS = [
   'ApplyOME',
@@ -288,6 +288,23 @@ export function transportRuleShape(
   rule: Record<string, unknown>,
   ctx: ShapeContext,
 ): Record<string, unknown> {
+  const [model, values, computed] = transportRuleLayers(rule, ctx)
+  return serialize({ ...model, ...values }, TRANSPORT_RULE_PROPS, { computed })
+}
+
+/** `JSON.stringify(transportRuleShape(rule, ctx))`, written as text (serializeJson). */
+export function transportRuleJson(rule: Record<string, unknown>, ctx: ShapeContext): string {
+  return serializeJson(transportRuleLayers(rule, ctx), TRANSPORT_RULE_PROPS)
+}
+
+/**
+ * What a rule's output is made of, later layers winning: the model, the values of the properties
+ * the sandbox only knows by name, and the values computed for the read.
+ */
+function transportRuleLayers(
+  rule: Record<string, unknown>,
+  ctx: ShapeContext,
+): [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>] {
   const name = String(rule.Name ?? '')
   const unmodelled = Array.isArray(rule.Unmodelled)
     ? rule.Unmodelled.filter((n): n is string => typeof n === 'string')
@@ -303,8 +320,10 @@ export function transportRuleShape(
   ]
   const classes = ruleClasses(present)
   const guid = typeof rule.Guid === 'string' ? rule.Guid : null
-  return serialize({ ...rule, ...values }, TRANSPORT_RULE_PROPS, {
-    computed: {
+  return [
+    rule,
+    values,
+    {
       Identity: name,
       Guid: guid,
       ImmutableId: guid,
@@ -327,5 +346,5 @@ export function transportRuleShape(
       WhenChanged: ctx.now.toISOString(),
       ...classes,
     },
-  })
+  ]
 }
