@@ -41,20 +41,25 @@ describe('sandbox.fleet-throttling: SharedRequestBudget (leases stood in for)', 
     expect(b.leases).toBe(3)
   })
 
-  it('an empty bucket: waits as long as the database says, then leases again', async () => {
-    const c = fakeClock()
-    const answers = [
-      { granted: 0, waitMs: 50 },
-      { granted: 0, waitMs: 50 },
-      { granted: 3, waitMs: 0 },
-    ]
-    const b = new SharedRequestBudget(
-      { lease: async () => answers.shift() ?? { granted: 10, waitMs: 0 } },
-      'app',
-      { now: c.now, sleep: c.sleep },
-    )
-    await b.take()
-    expect(c.now()).toBe(100)
+  it('an empty bucket: waits about as long as the database says (half to one and a half times, drawn at random), then leases again', async () => {
+    const waited = async (draws: number[]) => {
+      const c = fakeClock()
+      const answers = [
+        { granted: 0, waitMs: 50 },
+        { granted: 0, waitMs: 50 },
+        { granted: 3, waitMs: 0 },
+      ]
+      const b = new SharedRequestBudget(
+        { lease: async () => answers.shift() ?? { granted: 10, waitMs: 0 } },
+        'app',
+        { now: c.now, sleep: c.sleep, random: () => draws.shift() ?? 0.5 },
+      )
+      await b.take()
+      return c.now()
+    }
+    expect(await waited([0.5, 0.5])).toBe(100)
+    expect(await waited([0, 0])).toBe(50)
+    expect(await waited([0.99, 0.99])).toBe(150)
   })
 
   it('tokens of a chunk unused within a second are dropped, not saved for a burst', async () => {

@@ -146,6 +146,8 @@ export interface SharedRequestBudgetOptions {
   onEvent?: (e: SharedBudgetEvent) => void
   now?: () => number
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** A number in [0, 1): spreads the waits of workers that found the bucket empty. */
+  random?: () => number
 }
 
 /**
@@ -153,7 +155,10 @@ export interface SharedRequestBudgetOptions {
  * row in PostgreSQL refilled by the database's clock). A worker leases tokens in chunks (up to
  * `leaseSize`) and hands them out locally, so it reaches the database about once per chunk, not
  * per request; when the bucket is empty the database says how long to wait. Tokens unused after
- * `leaseTtlMs` are dropped: a worker cannot save up a chunk for a later burst.
+ * `leaseTtlMs` are dropped: a worker cannot save up a chunk for a later burst. A worker that found
+ * the bucket empty waits between half and one and a half times the refill the database named,
+ * drawn at random: two workers told the same wait would otherwise come back in the same order
+ * every time, and the one that always asked second could get nothing (seen in CI: 0 of 50).
  *
  * If the database cannot be reached, the worker keeps going with an in-process bucket of the
  * same rate (`fallback`), says so once (onEvent), and tries the database again every
@@ -170,6 +175,7 @@ export class SharedRequestBudget implements RequestTaker {
   private readonly reconnectMs: number
   private readonly now: () => number
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  private readonly random: () => number
   private inHand = 0
   private inHandUntil = 0
   private lost = false
@@ -195,6 +201,7 @@ export class SharedRequestBudget implements RequestTaker {
     this.reconnectMs = Math.max(1, opts.reconnectMs ?? 2000)
     this.now = opts.now ?? Date.now
     this.sleep = opts.sleep ?? abortableSleep
+    this.random = opts.random ?? Math.random
     this.fallback = new RequestBudget(this.ratePerSecond, this.burst, this.now)
   }
 
@@ -260,7 +267,7 @@ export class SharedRequestBudget implements RequestTaker {
         this.inHandUntil = this.now() + this.leaseTtlMs
         return
       }
-      await this.sleep(Math.max(1, got.waitMs), signal)
+      await this.sleep(Math.max(1, Math.round(got.waitMs * (0.5 + this.random()))), signal)
     }
   }
 }
