@@ -70,4 +70,14 @@ describe('a fleet wait through a lost database', () => {
       ),
     ).rejects.toMatchObject({ code: 'PASSAGE_E_INTERNAL' })
   })
+
+  it('a job the queue could not send for a lost database is a loss too; for another reason it is not', async () => {
+    const unsent = (cause: unknown) => () =>
+      Promise.reject(new PassageError('PASSAGE_E_FLEET_QUEUE', 'The job queue failed.', { cause }))
+    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })
+    expect(await pollThroughLoss({ since: null }, unsent(epipe))).toBeNull()
+    await expect(
+      pollThroughLoss({ since: null }, unsent(new Error('queue passage-apply does not exist'))),
+    ).rejects.toMatchObject({ code: 'PASSAGE_E_FLEET_QUEUE' })
+  })
 })

@@ -18,6 +18,7 @@ import type {
   JobQueue,
   Store,
 } from '../../store/index.js'
+import { isDatabaseLoss } from '../../store/index.js'
 import { parseProtections } from '../plan-use-case.js'
 import { chooseVendor } from '../vendor-choice.js'
 import { settleDeadLettered } from './dead-letters.js'
@@ -272,7 +273,8 @@ const STORE_LOSS_MS = 60_000
 /**
  * One poll of a fleet wait: the database may go away for a moment (a PostgreSQL restart, a
  * fail-over) while the workers carry on, so a lost database (PASSAGE_E_STORE_IO) gives `null`
- * ("read again later") for up to a minute from the first loss; then, or for any other error, it
+ * ("read again later") for up to a minute from the first loss, as does a job the queue could not
+ * send for a lost database (PASSAGE_E_FLEET_QUEUE caused by one); then, or for any other error, it
  * throws. `loss` keeps when the loss began between polls.
  */
 export async function pollThroughLoss<T>(
@@ -284,7 +286,12 @@ export async function pollThroughLoss<T>(
     loss.since = null
     return value
   } catch (e) {
-    if (!isPassageError(e, 'PASSAGE_E_STORE_IO')) throw e
+    // A job the queue could not send because the database went away is a loss too (a wave sends
+    // checks while it polls).
+    const lost =
+      isPassageError(e, 'PASSAGE_E_STORE_IO') ||
+      (isPassageError(e, 'PASSAGE_E_FLEET_QUEUE') && isDatabaseLoss(e.cause))
+    if (!lost) throw e
     loss.since ??= Date.now()
     if (Date.now() - loss.since > STORE_LOSS_MS) throw e
     return null

@@ -265,10 +265,16 @@ async function applyThenCheck(
             (!reapplied.has(t.tenantId) || applyJobs.has(t.tenantId)),
         )
         if (ready.length) {
-          await queueJobs(store, queue, fleetPlanId, 'check', ready, checkJobs)
-          for (const t of ready) {
-            checkSent.add(t.tenantId)
-            checkRun.add(t.tenantId)
+          try {
+            await queueJobs(store, queue, fleetPlanId, 'check', ready, checkJobs)
+          } finally {
+            // A chunk sent before the database was lost counts as sent: the next poll sends only
+            // the rest.
+            for (const t of ready)
+              if (checkJobs.has(t.tenantId)) {
+                checkSent.add(t.tenantId)
+                checkRun.add(t.tenantId)
+              }
           }
         }
       }
