@@ -1,14 +1,13 @@
 // The shared request budget's row on a real PostgreSQL (PASSAGE_TEST_PG_URL; a database of this
 // file's own, dropped afterwards): leases in chunks from a bucket refilled by the database's
 // clock, a wait when it is empty, and a refusal (no hang) when the database cannot be reached.
-import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { isPassageError } from '../core/errors/index.js'
 import { openStore } from './open.js'
 import { openBudgetLeases, type BudgetLeases } from './request-budget.js'
 import type { Store } from './store.js'
-import { PG_URL } from './test-fixtures.js'
+import { ownDatabase, PG_URL } from './test-fixtures.js'
 
 describe('openBudgetLeases without a database', () => {
   it('a lease fails within its time-out with PASSAGE_E_STORE_IO, never showing the password', async () => {
@@ -31,19 +30,10 @@ describe('openBudgetLeases without a database', () => {
 if (!PG_URL) console.log('request-budget.test.ts: skipped (PASSAGE_TEST_PG_URL is unset)')
 
 describe.skipIf(!PG_URL)('the shared request budget on PostgreSQL', () => {
-  const dbName = `passage_rb_${randomBytes(5).toString('hex')}`
+  let db: Awaited<ReturnType<typeof ownDatabase>> | undefined
   let url = ''
   let store: Store
   let leases: BudgetLeases
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: PG_URL })
-    await c.connect()
-    try {
-      await c.query(sql)
-    } finally {
-      await c.end()
-    }
-  }
   const query = async <T extends pg.QueryResultRow>(sql: string, args: unknown[] = []) => {
     const c = new pg.Client({ connectionString: url })
     await c.connect()
@@ -56,10 +46,8 @@ describe.skipIf(!PG_URL)('the shared request budget on PostgreSQL', () => {
   const shape = { ratePerSecond: 20, burst: 20 }
 
   beforeAll(async () => {
-    await admin(`create database ${dbName}`)
-    const u = new URL(PG_URL ?? '')
-    u.pathname = `/${dbName}`
-    url = u.toString()
+    db = await ownDatabase('passage_rb')
+    url = db.url
     // The store's migrations make the table.
     store = await openStore(url)
     leases = openBudgetLeases(url)
@@ -70,7 +58,7 @@ describe.skipIf(!PG_URL)('the shared request budget on PostgreSQL', () => {
   afterAll(async () => {
     await leases?.close()
     await store?.close()
-    await admin(`drop database if exists ${dbName} with (force)`)
+    await db?.drop()
   }, 60_000)
 
   it('a new bucket starts full; leases take up to the chunk asked, then none with the wait for one token', async () => {

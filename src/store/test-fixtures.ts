@@ -163,3 +163,25 @@ export const sampleSnapshot = makeSnapshot
 
 /** The fixture tenant's id. */
 export const TENANT_ID = makeSnapshot().tenant.id
+
+/**
+ * A database of the caller's own on the test server (PG_URL), named `<prefix>_<random hex>`:
+ * its URL, and `drop()` (forced: connections left open do not keep it).
+ */
+export async function ownDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!PG_URL) throw new Error('ownDatabase needs PASSAGE_TEST_PG_URL')
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: PG_URL })
+    await c.connect()
+    try {
+      await c.query(sql)
+    } finally {
+      await c.end()
+    }
+  }
+  await admin(`create database ${name}`)
+  const u = new URL(PG_URL)
+  u.pathname = `/${name}`
+  return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) }
+}

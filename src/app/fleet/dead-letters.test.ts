@@ -2,41 +2,28 @@
 // (PASSAGE_TEST_PG_URL; a database of this file's own, dropped afterwards). A "worker" takes the
 // job and dies (never answers): with no retry left pg-boss expires it into the dead letter, and
 // the wait that would have lasted for ever marks the item failed instead.
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openQueue, openStore, QUEUE_NAMES, type Store } from '../../store/index.js'
 import type { JobQueueForTests } from '../../store/queue.js'
 import { settleDeadLettered } from './dead-letters.js'
 import { createFleetPlan, waitForItems } from './orchestrate.js'
+import { ownDatabase, PG_URL } from '../../store/test-fixtures.js'
 
-const PG_URL = process.env.PASSAGE_TEST_PG_URL
 if (!PG_URL) console.log('dead-letters.test.ts: skipped (PASSAGE_TEST_PG_URL is unset; CI sets it)')
-
-const admin = async (sql: string) => {
-  const c = new pg.Client({ connectionString: PG_URL })
-  await c.connect()
-  try {
-    await c.query(sql)
-  } finally {
-    await c.end()
-  }
-}
 
 const TENANT = '00000000-0000-4000-8000-000000000077'
 
 describe.skipIf(!PG_URL)('a job dead-lettered while its item still runs', () => {
-  const dbName = `passage_dead_${randomBytes(5).toString('hex')}`
+  let db: Awaited<ReturnType<typeof ownDatabase>> | undefined
   let store: Store
   let queue: JobQueueForTests
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${dbName}`)
-    const u = new URL(PG_URL!)
-    u.pathname = `/${dbName}`
-    store = await openStore(u.toString())
+    db = await ownDatabase('passage_dead')
+    const url = db.url
+    store = await openStore(url)
     // No retry, a 1 s expiry looked for every second: a dead worker's job fails for good at once.
-    queue = await openQueue(u.toString(), {
+    queue = await openQueue(url, {
       retryLimit: 0,
       expireInSeconds: 1,
       maintenanceIntervalSeconds: 1,
@@ -55,7 +42,7 @@ describe.skipIf(!PG_URL)('a job dead-lettered while its item still runs', () => 
   afterAll(async () => {
     await queue?.stop({ graceful: false }).catch(() => {})
     await store?.close()
-    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+    await db?.drop()
   })
 
   it('the wait marks the item failed with the dead letter’s reason instead of waiting for ever', async () => {

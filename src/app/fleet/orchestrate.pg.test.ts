@@ -1,41 +1,28 @@
 // The orchestrator against a real PostgreSQL store and job queue (PASSAGE_TEST_PG_URL): a
 // database of this file's own, dropped afterwards. No worker runs here: these tests pin what the
 // orchestrator itself records and sends.
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openQueue, openStore, type JobQueue, type Store } from '../../store/index.js'
 import { createFleetPlan, resolveSelector, waitForItems } from './orchestrate.js'
 import { applyFleet, rollbackFleet } from './waves.js'
+import { ownDatabase, PG_URL } from '../../store/test-fixtures.js'
 
-const PG_URL = process.env.PASSAGE_TEST_PG_URL
 if (!PG_URL)
   console.log('orchestrate.pg.test.ts: skipped (PASSAGE_TEST_PG_URL is unset; CI sets it)')
-
-const admin = async (sql: string) => {
-  const c = new pg.Client({ connectionString: PG_URL })
-  await c.connect()
-  try {
-    await c.query(sql)
-  } finally {
-    await c.end()
-  }
-}
 
 const guid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
 
 describe.skipIf(!PG_URL)('fleet orchestration on PostgreSQL', () => {
-  const dbName = `passage_orch_${randomBytes(5).toString('hex')}`
+  let db: Awaited<ReturnType<typeof ownDatabase>> | undefined
   let store: Store
   let queue: JobQueue
   const req = { vendor: 'trustifi', params: {}, mode: 'recommended' as const }
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${dbName}`)
-    const u = new URL(PG_URL!)
-    u.pathname = `/${dbName}`
-    store = await openStore(u.toString())
-    queue = await openQueue(u.toString(), { pollingIntervalSeconds: 0.5 })
+    db = await ownDatabase('passage_orch')
+    const url = db.url
+    store = await openStore(url)
+    queue = await openQueue(url, { pollingIntervalSeconds: 0.5 })
     const base = {
       access: 'change' as const,
       enrolledAt: '2026-12-06T00:00:00Z',
@@ -76,7 +63,7 @@ describe.skipIf(!PG_URL)('fleet orchestration on PostgreSQL', () => {
   afterAll(async () => {
     await queue?.stop({ graceful: false })
     await store?.close()
-    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+    await db?.drop()
   })
 
   it('resolves all, tag:, a comma list of names or ids; removed tenants are never selected', async () => {

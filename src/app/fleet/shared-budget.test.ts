@@ -6,13 +6,11 @@
  * round trip per chunk), a lost database falls back to the in-process bucket and says so once,
  * and the budget comes back when the database does.
  */
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PassageError } from '../../core/errors/index.js'
 import { openStore, type Store } from '../../store/index.js'
 import { openBudgetLeases, type BudgetLeases } from '../../store/request-budget.js'
-import { PG_URL } from '../../store/test-fixtures.js'
+import { ownDatabase, PG_URL } from '../../store/test-fixtures.js'
 import { SharedRequestBudget, type SharedBudgetEvent } from './tenant-sessions.js'
 
 /** A clock whose sleep moves it (no real waiting). */
@@ -119,31 +117,20 @@ if (!PG_URL)
   console.log('shared-budget.test.ts: PostgreSQL tests skipped (PASSAGE_TEST_PG_URL is unset)')
 
 describe.skipIf(!PG_URL)('the shared budget over PostgreSQL', () => {
-  const dbName = `passage_sb_${randomBytes(5).toString('hex')}`
+  let db: Awaited<ReturnType<typeof ownDatabase>> | undefined
   let url = ''
   let store: Store
   const opened: BudgetLeases[] = []
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: PG_URL })
-    await c.connect()
-    try {
-      await c.query(sql)
-    } finally {
-      await c.end()
-    }
-  }
 
   beforeAll(async () => {
-    await admin(`create database ${dbName}`)
-    const u = new URL(PG_URL ?? '')
-    u.pathname = `/${dbName}`
-    url = u.toString()
+    db = await ownDatabase('passage_sb')
+    url = db.url
     store = await openStore(url)
   }, 60_000)
   afterAll(async () => {
     for (const l of opened) await l.close()
     await store?.close()
-    await admin(`drop database if exists ${dbName} with (force)`)
+    await db?.drop()
   }, 60_000)
 
   it('two workers on one app send at most rate x time + burst together, both progressing', async () => {

@@ -5,14 +5,12 @@
  * (Exchange's "maximum number of concurrent requests per tenant" answer, reference §1.8 (6)).
  * The clients make one attempt only, so that the job itself fails on the throttle.
  */
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HttpClient } from '../../exchange/index.js'
 import { openStore, type Store } from '../../store/index.js'
 import type { FleetAction, FleetItem } from '../../store/fleet.js'
 import { openQueue, type JobQueueForTests } from '../../store/queue.js'
-import { PG_URL } from '../../store/test-fixtures.js'
+import { ownDatabase, PG_URL } from '../../store/test-fixtures.js'
 import { fleetSandbox, fleetTenantOf, seedFleet, type FleetSandbox } from './test-fixtures.js'
 import { startFleetWorker, type FleetWorker, type FleetWorkerEvent } from './worker.js'
 
@@ -55,21 +53,12 @@ if (!PG_URL)
 describe.skipIf(!PG_URL)(
   'sandbox.fleet-throttling: a throttled job and Retry-After, on PostgreSQL',
   () => {
-    const dbName = `passage_wt_${randomBytes(5).toString('hex')}`
+    let db: Awaited<ReturnType<typeof ownDatabase>> | undefined
     let url = ''
     let fs: FleetSandbox
     let store: Store
     const queues: JobQueueForTests[] = []
     const workers: FleetWorker[] = []
-    const admin = async (sql: string) => {
-      const c = new pg.Client({ connectionString: PG_URL })
-      await c.connect()
-      try {
-        await c.query(sql)
-      } finally {
-        await c.end()
-      }
-    }
     const until = async (fp: string, action: FleetAction, id: string, ms = 60_000) => {
       const end = Date.now() + ms
       for (;;) {
@@ -81,10 +70,8 @@ describe.skipIf(!PG_URL)(
     }
 
     beforeAll(async () => {
-      await admin(`create database ${dbName}`)
-      const u = new URL(PG_URL ?? '')
-      u.pathname = `/${dbName}`
-      url = u.toString()
+      db = await ownDatabase('passage_wt')
+      url = db.url
       store = await openStore(url)
       fs = await fleetSandbox()
     }, 60_000)
@@ -94,7 +81,7 @@ describe.skipIf(!PG_URL)(
       for (const q of queues) await q.stop({ graceful: false }).catch(() => {})
       await store?.close()
       await fs?.close()
-      await admin(`drop database if exists ${dbName} with (force)`)
+      await db?.drop()
     }, 60_000)
 
     const start = async (wrap: (h: HttpClient) => HttpClient, retryLimit: number) => {
