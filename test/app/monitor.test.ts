@@ -8,8 +8,6 @@
  * rollback still mean the vendor's plan.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -18,7 +16,7 @@ import { check } from '../../src/app/check.js'
 import { discover } from '../../src/app/discover.js'
 import type { Alert, AlertSink } from '../../src/app/monitor/alert.js'
 import { runMonitorOnce, type MonitorTenant } from '../../src/app/monitor/run.js'
-import { verifySignature, webhookSink } from '../../src/app/monitor/webhook.js'
+import { webhookSink } from '../../src/app/monitor/webhook.js'
 import { rollback } from '../../src/app/rollback.js'
 import { newProfile, openSession } from '../../src/app/session.js'
 import { chooseVendor } from '../../src/app/vendor-choice.js'
@@ -27,6 +25,7 @@ import type { SandboxTenant } from '../../src/sandbox/contracts.js'
 import { createAppCredentials } from '../../src/sandbox/identity/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { openMonitorStore, type OpenedMonitorStore } from '../../src/store/monitor.js'
+import { webhookReceiver } from '../helpers/webhook-receiver.js'
 import { sandbox, tenantNamed, type Sandbox } from './helpers.js'
 
 const DAY = 86_400_000
@@ -66,37 +65,11 @@ function listSink(): AlertSink & { got: Alert[] } {
   return { name: 'list', got, send: async (a) => (got.push(a), { ok: true }) }
 }
 
-/** A loopback webhook receiver that counts deliveries whose HMAC verifies. */
+/** A loopback webhook receiver (closed after the file), judging signatures by the test's clock. */
 async function receiver() {
-  const verified: Alert[] = []
-  let refused = 0
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8')
-      const ok = verifySignature(
-        SECRET,
-        {
-          timestamp: req.headers['x-passage-timestamp'] as string | undefined,
-          signature: req.headers['x-passage-signature'] as string | undefined,
-        },
-        body,
-        // The sender's timestamp comes from the test's clock.
-        { nowMs: Number(req.headers['x-passage-timestamp']) * 1000 },
-      )
-      if (ok) verified.push((JSON.parse(body) as { alert: Alert }).alert)
-      else refused++
-      res.writeHead(ok ? 204 : 401).end()
-    })
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  open.push({ close: () => server.close() })
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/passage`,
-    verified,
-    refused: () => refused,
-  }
+  const r = await webhookReceiver(SECRET, { senderClock: true })
+  open.push(r)
+  return r
 }
 
 /**

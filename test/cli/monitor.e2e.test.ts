@@ -10,18 +10,15 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Alert } from '../../src/app/monitor/alert.js'
-import { verifySignature } from '../../src/app/monitor/webhook.js'
 import { CLI, type CliRun } from '../app/cli-process.js'
 import { sandbox, tenantNamed, type Sandbox } from '../app/helpers.js'
 import { connectWithAppCert, planAndApply } from '../helpers/app-cert-connect.js'
 import { cliEnv } from '../helpers/cli-env.js'
+import { webhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js'
 
 const PG = process.env.PASSAGE_TEST_PG_URL
 const SECRET = `hook-${randomBytes(12).toString('hex')}`
@@ -32,7 +29,7 @@ describe('passage monitor and passage schedule', () => {
   let dir: string
   let db: string
   let tenant: string
-  let hook: { url: string; verified: Alert[]; refused: number; server: Server }
+  let hook: WebhookReceiver
   let fleetDb = ''
   const dbName = `passage_mon_${randomBytes(5).toString('hex')}`
   const children = new Set<ChildProcess>()
@@ -51,6 +48,9 @@ describe('passage monitor and passage schedule', () => {
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
       child.on('close', (code) => resolve({ code, stdout, stderr }))
     })
+  /** `passage schedule check` of the tenant, with `more`. */
+  const scheduleCheck = (...more: string[]) =>
+    passage('--db', db, 'schedule', 'check', '--tenant', tenant, ...more)
   const hookArgs = () => ['--webhook', hook.url, '--webhook-secret-env', 'PASSAGE_HOOK_SECRET']
 
   beforeAll(async () => {
@@ -83,36 +83,7 @@ describe('passage monitor and passage schedule', () => {
       `dedicatedIp=${IP}`,
     )
 
-    // A loopback receiver that keeps the alerts whose HMAC verifies.
-    const verified: Alert[] = []
-    const state = { refused: 0 }
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = []
-      req.on('data', (x: Buffer) => chunks.push(x))
-      req.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8')
-        const ok = verifySignature(
-          SECRET,
-          {
-            timestamp: req.headers['x-passage-timestamp'] as string | undefined,
-            signature: req.headers['x-passage-signature'] as string | undefined,
-          },
-          body,
-        )
-        if (ok) verified.push((JSON.parse(body) as { alert: Alert }).alert)
-        else state.refused++
-        res.writeHead(ok ? 204 : 401).end()
-      })
-    })
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-    hook = {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/passage`,
-      verified,
-      get refused() {
-        return state.refused
-      },
-      server,
-    }
+    hook = await webhookReceiver(SECRET)
     if (PG) {
       const admin = new pg.Client({ connectionString: PG })
       await admin.connect()
@@ -126,7 +97,7 @@ describe('passage monitor and passage schedule', () => {
 
   afterAll(async () => {
     for (const c of children) c.kill('SIGKILL')
-    hook?.server.close()
+    await hook?.close()
     await s?.close()
     if (PG) {
       const admin = new pg.Client({ connectionString: PG })
@@ -163,7 +134,7 @@ describe('passage monitor and passage schedule', () => {
     expect(r.stdout).toMatch(/fix: /)
     expect(hook.verified.map((a) => a.kind)).toEqual(['drifted'])
     expect(hook.verified[0]?.reasons.join(' ')).toContain(IP)
-    expect(hook.refused).toBe(0)
+    expect(hook.refused()).toBe(0)
 
     const again = await passage('--db', db, 'monitor', '--tenant', tenant, ...hookArgs(), '--json')
     expect(again.code).toBe(3)
@@ -221,45 +192,14 @@ describe('passage monitor and passage schedule', () => {
 
   describe.skipIf(!PG)('schedules on PostgreSQL', () => {
     it('keeps a schedule, lists it, refuses a bad cron or zone (2), removes it; a second remove exits 2', async () => {
-      const bad = await passage(
-        '--db',
-        db,
-        'schedule',
-        'check',
-        '--tenant',
-        tenant,
-        '--cron',
-        'daily',
-      )
+      const bad = await scheduleCheck('--cron', 'daily')
       expect(bad.code, bad.stderr).toBe(2)
       expect(bad.stderr).toMatch(/cron 'daily'/)
-      const zone = await passage(
-        '--db',
-        db,
-        'schedule',
-        'check',
-        '--tenant',
-        tenant,
-        '--cron',
-        '0 6 * * *',
-        '--tz',
-        'Mars/Base',
-      )
+      const zone = await scheduleCheck('--cron', '0 6 * * *', '--tz', 'Mars/Base')
       expect(zone.code).toBe(2)
       expect(zone.stderr).toMatch(/not an IANA zone/)
 
-      const add = await passage(
-        '--db',
-        db,
-        'schedule',
-        'check',
-        '--tenant',
-        tenant,
-        '--cron',
-        '0 6 * * *',
-        ...hookArgs(),
-        '--json',
-      )
+      const add = await scheduleCheck('--cron', '0 6 * * *', ...hookArgs(), '--json')
       expect(add.code, add.stderr).toBe(0)
       const kept = JSON.parse(add.stdout) as { name: string; job: Record<string, unknown> }
       expect(kept.name).toBe('check-contoso')
@@ -283,13 +223,7 @@ describe('passage monitor and passage schedule', () => {
 
     it('a worker runs the schedule when pg-boss fires it: one pass, no repeated alert, stops on SIGTERM with 0', async () => {
       // Every minute: it fired less than a minute ago when the worker's cron first looks.
-      const add = await passage(
-        '--db',
-        db,
-        'schedule',
-        'check',
-        '--tenant',
-        tenant,
+      const add = await scheduleCheck(
         '--cron',
         '* * * * *',
         '--name',
