@@ -1,6 +1,6 @@
 #Requires -Modules ExchangeOnlineManagement
 # passage plan for ContactMonkey in contoso.onmicrosoft.com
-# plan hash 4c6b4beec1a1cb3954fa8f349cd497740ae615925d3cd6298493d6e18fe32187, made 2026-11-20T09:00:00Z, mode recommended
+# plan hash e2c2c82f08bb5f28c2c3dea08f981ac056f05c3645428b0342fd3cad5afa17ab, made 2026-11-20T09:00:00Z, mode recommended
 # Equivalent Exchange Online PowerShell. Review it before you run it.
 # Sign in as an Exchange admin of the tenant: .\<script>.ps1 -AdminUpn admin@contoso.com
 # A partner (CSP/GDAP) managing this tenant adds: -DelegatedOrganization <its .onmicrosoft.com name or tenant id>
@@ -70,6 +70,7 @@ New-TenantAllowBlockListItems -ListType 'Url' -Allow -Entries @('tk.cmnky.co/*')
 # [c11] Create mail flow rule 'passage: ContactMonkey bypass spam filtering' to bypass spam filtering (SCL -1) and bypass Clutter for ContactMonkey
 # risk medium: Skips spam filtering for mail from the vendor’s IPs (and, for senders, only when DMARC passes). With MX at Microsoft 365 malware and high-confidence phish are still quarantined; with MX elsewhere an SCL -1 rule can deliver high-confidence phish. Scanners flag every SCL -1 rule.
 # trips Maester MT.1043: Mail flow rules must not set SCL -1
+# trips ORCA 118-2: SCL -1 rule scoped by sender IP without limiting the sender domain
 New-TransportRule -Name 'passage: ContactMonkey bypass spam filtering' -Priority 5 -Mode 'Enforce' -Comments 'managed-by=passage vendor=contactmonkey: bypass spam filtering (SCL -1) and bypass Clutter for ContactMonkey' -SenderIpRanges @('167.89.10.20') -HeaderMatchesMessageHeader 'Authentication-Results' -HeaderMatchesPatterns @('dmarc=pass','dmarc=bestguesspass') -SetSCL -1 -SetHeaderName 'X-MS-Exchange-Organization-BypassClutter' -SetHeaderValue 'true' -Enabled $true
 
 Disconnect-ExchangeOnline -Confirm:$false

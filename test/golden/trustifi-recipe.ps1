@@ -1,6 +1,6 @@
 #Requires -Modules ExchangeOnlineManagement
 # passage plan for Trustifi in northwindtraders.onmicrosoft.com
-# plan hash 13c84c89b991d96023239c69b85aaf62ba16f89a16dcfeebb7cffcef72d5afe0, made 2026-11-20T09:00:00Z, mode recipe
+# plan hash 6c1e991490233284ca8bc1685d93ed92ce114839b3d07d7427b6941d82ec02b2, made 2026-11-20T09:00:00Z, mode recipe
 # Equivalent Exchange Online PowerShell. Review it before you run it.
 # Sign in as an Exchange admin of the tenant: .\<script>.ps1 -AdminUpn admin@contoso.com
 # A partner (CSP/GDAP) managing this tenant adds: -DelegatedOrganization <its .onmicrosoft.com name or tenant id>
@@ -80,7 +80,7 @@ New-TransportRule -Name 'passage: Trustifi skip Safe Attachments' -Priority 23 -
 # [c13] Create mail flow rule 'passage: Trustifi Inbound Bypass Clutter' to bypass spam filtering (SCL -1) and bypass Clutter for Trustifi
 # risk medium: Skips spam filtering for mail from the vendor’s IPs (and, for senders, only when DMARC passes). With MX at Microsoft 365 malware and high-confidence phish are still quarantined; with MX elsewhere an SCL -1 rule can deliver high-confidence phish. Scanners flag every SCL -1 rule.
 # trips Maester MT.1043: Mail flow rules must not set SCL -1
-# trips ORCA 118-2: SCL -1 rule scoped by sender IP only
+# trips ORCA 118-2: SCL -1 rule scoped by sender IP without limiting the sender domain
 New-TransportRule -Name 'passage: Trustifi Inbound Bypass Clutter' -Priority 24 -Mode 'Enforce' -Comments 'managed-by=passage vendor=trustifi: bypass spam filtering (SCL -1) and bypass Clutter for Trustifi' -SenderIpRanges @('3.93.243.176','3.93.139.220','54.195.145.1','3.251.32.127') -SetSCL -1 -SetHeaderName 'X-MS-Exchange-Organization-BypassClutter' -SetHeaderValue 'true' -StopRuleProcessing $true -Enabled $true
 
 Disconnect-ExchangeOnline -Confirm:$false

@@ -6,6 +6,52 @@ const hit = (scanner: BaselineHit['scanner'], check: string, title: string): Bas
   title,
 })
 
+/** A value PowerShell's `-ne $null` keeps: not null, not an empty string or list. */
+function present(v: unknown): boolean {
+  if (v == null || v === '') return false
+  return !Array.isArray(v) || v.length > 0
+}
+
+/** The strings of a value (a list, or one string). */
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x) => typeof x === 'string') : typeof v === 'string' ? [v] : []
+
+/** Whether a rule (or its exception, with prefix 'ExceptIf') checks Authentication-Results. */
+function checksAuthResults(r: Record<string, unknown>, prefix: '' | 'ExceptIf'): boolean {
+  const contains = r[`${prefix}HeaderContainsMessageHeader`]
+  const matches = r[`${prefix}HeaderMatchesMessageHeader`]
+  return (
+    (typeof contains === 'string' &&
+      contains.toLowerCase() === 'authentication-results' &&
+      present(r[`${prefix}HeaderContainsWords`])) ||
+    (typeof matches === 'string' &&
+      matches.toLowerCase().includes('authentication-results') &&
+      present(r[`${prefix}HeaderMatchesPatterns`]))
+  )
+}
+
+/**
+ * Why ORCA 118-2 ("Domain Whitelisting", transport rules) fails a `SetSCL -1` rule, or null when
+ * it passes. As ORCA's check reads the rule (ORCA118-2.ps1 in cisagov's and Maester's copies):
+ * a rule scoped by sender domain (SenderDomainIs, or a FromAddressContainsWords /
+ * FromAddressMatchesPatterns value without `x@`) passes with an Authentication-Results check
+ * (condition or exception) or with sender IP ranges; one without a sender domain fails if it has
+ * sender IP ranges, whatever else it checks; and one with neither is not judged by this check.
+ */
+function orca1182(r: Record<string, unknown>): string | null {
+  const domainOnly = (v: unknown) => strings(v).some((x) => !/.+@/.test(x))
+  const byDomain =
+    present(r.SenderDomainIs) ||
+    domainOnly(r.FromAddressContainsWords) ||
+    domainOnly(r.FromAddressMatchesPatterns)
+  const byIp = present(r.SenderIpRanges)
+  if (byDomain) {
+    if (checksAuthResults(r, '') || checksAuthResults(r, 'ExceptIf') || byIp) return null
+    return 'SCL -1 rule for a sender domain without an Authentication-Results or sender IP check'
+  }
+  return byIp ? 'SCL -1 rule scoped by sender IP without limiting the sender domain' : null
+}
+
 /**
  * The baseline checks a change will make fail, per the scanners' rules (landscape.md §6):
  * ORCA, CIS Microsoft 365, CISA ScubaGear (MS.SECURITYSUITE) and Maester.
@@ -22,11 +68,10 @@ export function baselinesFor(change: Change): BaselineHit[] {
   switch (change.surface) {
     case 'transport-rule': {
       if (after.SetSCL === -1) {
+        // Maester Test-MtExoSetScl fails on any rule whose SetScl is -1, whatever its scope.
         out.push(hit('Maester', 'MT.1043', 'Mail flow rules must not set SCL -1'))
-        const hasDomainOrAuth =
-          (Array.isArray(after.SenderDomainIs) && after.SenderDomainIs.length > 0) ||
-          typeof after.HeaderMatchesMessageHeader === 'string'
-        if (!hasDomainOrAuth) out.push(hit('ORCA', '118-2', 'SCL -1 rule scoped by sender IP only'))
+        const orca = orca1182(after)
+        if (orca) out.push(hit('ORCA', '118-2', orca))
       }
       if (after.SetHeaderName === 'X-MS-Exchange-Organization-SkipSafeLinksProcessing')
         out.push(hit('ORCA', '189-2', 'Safe Links bypassed by a mail flow rule'))
