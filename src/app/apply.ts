@@ -104,10 +104,9 @@ export function guardError(found: GuardDiagnostic[]): PassageError {
   )
 }
 
-/** The newest apply run of this plan, if any. */
+/** The newest apply run of this plan, if any (one row read, not the tenant's history). */
 async function previousRun(store: Store, plan: Plan): Promise<RunRecord | undefined> {
-  const runs = await store.listRuns(plan.tenant.id, 500)
-  return runs.find((r) => r.kind === 'apply' && r.planHash === plan.hash)
+  return store.newestRun(plan.tenant.id, 'apply', plan.hash)
 }
 
 /** Reads the surfaces changes touch (and, for the guard, the tenant context). */

@@ -285,12 +285,11 @@ function failedStep(change: Change, e: unknown): RollbackStep {
  * are marked interrupted (`passage runs` shows them so), and this rollback continues their work.
  */
 async function markInterrupted(store: Store, tenantId: string): Promise<void> {
-  for (const r of await store.listRuns(tenantId, 500))
-    if (r.kind === 'rollback' && r.status === 'running')
-      await store.finishRun(r.id, 'interrupted', {
-        code: 'PASSAGE_E_ROLLBACK_INCOMPLETE',
-        message: 'the rollback was interrupted; a later rollback continued it',
-      })
+  // One statement, whatever the tenant's history (store/runs.ts interruptRuns).
+  await store.interruptRuns(tenantId, 'rollback', {
+    code: 'PASSAGE_E_ROLLBACK_INCOMPLETE',
+    message: 'the rollback was interrupted; a later rollback continued it',
+  })
 }
 
 /** Reads the object a change targets back, for a write that may have run. */
@@ -394,10 +393,13 @@ async function recordUndo(
   appliedRun: number,
   step: RollbackStep,
 ): Promise<void> {
-  if (step.status === 'done') {
-    await store.recordStep(runId, { changeId: step.changeId, status: 'done' })
-    await store.recordStep(appliedRun, { changeId: step.changeId, status: 'rolled-back' })
-  } else if (step.status === 'conflict')
+  if (step.status === 'done')
+    // Side by side: the store writes both rows in one statement (store/coalesce.ts).
+    await Promise.all([
+      store.recordStep(runId, { changeId: step.changeId, status: 'done' }),
+      store.recordStep(appliedRun, { changeId: step.changeId, status: 'rolled-back' }),
+    ])
+  else if (step.status === 'conflict')
     // The store records it as failed with the conflict's code: a later rollback can finish it.
     await store.recordStep(runId, {
       changeId: step.changeId,

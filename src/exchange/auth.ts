@@ -106,6 +106,13 @@ export interface CertificateOptions extends SignInOptions {
   passphrase?: string
   /** SHA-256 thumbprint (hex); computed from the certificate when absent. */
   thumbprintSha256?: string
+  /**
+   * Audiences besides Exchange's whose tokens are asked for at sign-in, side by side with
+   * Exchange's (a fleet plan job reads Graph at once: its token then costs no round trip of its
+   * own on the job's path). The sign-in does not wait for them, and their failure is not the
+   * sign-in's: the first call for that audience asks again and meets it there, as before.
+   */
+  warm?: readonly Audience[]
 }
 
 const signInClients = new Map<string, HttpClient>()
@@ -507,6 +514,8 @@ export async function signInWithCertificate(opts: CertificateOptions): Promise<S
       clientCertificate: { thumbprintSha256, privateKey, x5c: opts.certificatePem },
     },
   })
+  /** Tokens asked for at sign-in (`warm`), each handed to the first call for its audience. */
+  const warming = new Map<Audience, Promise<string>>()
   const provider = {
     kind: 'app' as const,
     tenantId: opts.tenant,
@@ -515,6 +524,16 @@ export async function signInWithCertificate(opts: CertificateOptions): Promise<S
     // App-only: the admin's own app registration carries both APIs' application permissions.
     graphClientId: opts.clientId,
     async getToken(audience: Audience, o: TokenRequestOptions = {}) {
+      const warmed = warming.get(audience)
+      if (warmed) {
+        warming.delete(audience)
+        if (!o.forceRefresh)
+          try {
+            return await warmed
+          } catch {
+            // Asked again below: the failure is met (and said) where the token is needed.
+          }
+      }
       try {
         const r = await cca.acquireTokenByClientCredential({
           scopes: [defaultScope(audience, endpoints)],
@@ -536,7 +555,15 @@ export async function signInWithCertificate(opts: CertificateOptions): Promise<S
       cca.clearCache()
     },
   }
-  // Sign in now, so that a refused certificate fails here rather than at the first call.
-  const token = await provider.getToken('exchange')
+  // Sign in now, so that a refused certificate fails here rather than at the first call; the
+  // other audiences' tokens are asked for at the same time (not waited for).
+  const signingIn = provider.getToken('exchange')
+  for (const audience of new Set(opts.warm ?? []))
+    if (audience !== 'exchange') {
+      const asked = provider.getToken(audience)
+      asked.catch(() => {})
+      warming.set(audience, asked)
+    }
+  const token = await signingIn
   return { ...provider, tenantId: readClaims(token)?.tenantId ?? opts.tenant }
 }

@@ -173,6 +173,56 @@ describeStores('fleet store', (f) => {
     expect(await s.countFleetItems('fp-0000aaaa', 'check')).toEqual({})
   })
 
+  it('putFleetItems writes several items in one call as putFleetItem one after another would (the last of a repeated one wins)', async () => {
+    const s = f.store()
+    await s.createFleetPlan(fleetPlan('fp-0000aaaa', '2026-11-20T08:00:00.000Z'))
+    await s.putFleetItem(item(T1, { state: 'done', attempts: 1 }))
+    await s.putFleetItems([
+      item(T1),
+      item(T2, { action: 'apply', planHash: 'h2' }),
+      item(T3, { state: 'running' }),
+      item(T3, { state: 'failed', errorCode: 'PASSAGE_E_INTERNAL', errorMessage: 'x' }),
+    ])
+    await s.putFleetItems([])
+    expect(await s.getFleetItem('fp-0000aaaa', T1, 'plan')).toMatchObject({
+      state: 'queued',
+      attempts: 0,
+    })
+    expect(await s.getFleetItem('fp-0000aaaa', T2, 'apply')).toMatchObject({ planHash: 'h2' })
+    expect(await s.getFleetItem('fp-0000aaaa', T3, 'plan')).toMatchObject({
+      state: 'failed',
+      errorMessage: 'x',
+    })
+    // A secret anywhere refuses the whole call: nothing of it is written.
+    await refusedAsSecret(s.putFleetItems([item(T2), item(T1, { errorMessage: JWT })]))
+    expect(await s.getFleetItem('fp-0000aaaa', T2, 'plan')).toBeNull()
+  })
+
+  it('getFleetAppAndTenant reads the app and a tenant as getFleetApp and getFleetTenant do; no app, no tenant', async () => {
+    const s = f.store()
+    await s.upsertFleetTenant(tenant(T1))
+    expect(await s.getFleetAppAndTenant(T1)).toEqual({ app: null, tenant: null })
+    await s.saveFleetApp(APP)
+    expect(await s.getFleetAppAndTenant(T1)).toEqual({
+      app: await s.getFleetApp(),
+      tenant: await s.getFleetTenant(T1),
+    })
+    expect(await s.getFleetAppAndTenant(T2)).toEqual({ app: APP, tenant: null })
+  })
+
+  it("getFleetItems reads a tenant's items of several actions at once, by action", async () => {
+    const s = f.store()
+    await s.createFleetPlan(fleetPlan('fp-0000aaaa', '2026-11-20T08:00:00.000Z'))
+    await s.putFleetItem(item(T1, { state: 'done', planHash: 'h1' }))
+    await s.putFleetItem(item(T1, { action: 'apply', state: 'running' }))
+    await s.putFleetItem(item(T2, { action: 'check' }))
+    const got = await s.getFleetItems('fp-0000aaaa', T1, ['apply', 'plan', 'check'])
+    expect(Object.keys(got).sort()).toEqual(['apply', 'plan'])
+    expect(got.plan).toEqual(await s.getFleetItem('fp-0000aaaa', T1, 'plan'))
+    expect(got.apply?.state).toBe('running')
+    expect(await s.getFleetItems('fp-0000aaaa', T1, [])).toEqual({})
+  })
+
   it('refuses an item of an unknown fleet plan (foreign key)', async () => {
     await expect(f.store().putFleetItem(item(T1, { fleetPlanId: 'fp-nope' }))).rejects.toSatisfy(
       (e: unknown) => isPassageError(e) && e.code === 'PASSAGE_E_INTERNAL',

@@ -2,7 +2,12 @@ import { z } from 'zod'
 import { JsonObjectSchema } from '../core/json-schema.js'
 import type { StoreContext } from './context.js'
 import { fromJsonText, oneOf, toJsonText } from './json.js'
-import type { FleetItemsTable, FleetPlansTable, FleetTenantsTable } from './schema.js'
+import type {
+  FleetAppTable,
+  FleetItemsTable,
+  FleetPlansTable,
+  FleetTenantsTable,
+} from './schema.js'
 
 /** Where a tenant stands in the fleet. */
 export type FleetTenantState = 'consent-pending' | 'enrolled' | 'no-access' | 'removed'
@@ -85,6 +90,13 @@ export interface FleetStore {
   upsertFleetTenant(t: Omit<FleetTenant, 'updatedAt'>): Promise<void>
   getFleetTenant(tenantId: string): Promise<FleetTenant | null>
   /**
+   * The app and a tenant in one read (a fleet job's first): `app` as getFleetApp says, `tenant`
+   * as getFleetTenant does, except that without an app the tenant is not read (null).
+   */
+  getFleetAppAndTenant(
+    tenantId: string,
+  ): Promise<{ app: FleetApp | null; tenant: FleetTenant | null }>
+  /**
    * Tenants not removed, by name; with `tag`, those carrying it; with `states`, those in one of
    * them (`states` naming 'removed' lists removed tenants too).
    */
@@ -95,11 +107,22 @@ export interface FleetStore {
   listFleetPlans(): Promise<FleetPlanRecord[]>
   /** Insert or replace by (fleetPlanId, tenantId, action). */
   putFleetItem(item: Omit<FleetItem, 'updatedAt'>): Promise<void>
+  /**
+   * putFleetItem for several items, in one statement per 500 (a chunk of queued items before
+   * its jobs are sent).
+   */
+  putFleetItems(items: readonly Omit<FleetItem, 'updatedAt'>[]): Promise<void>
   getFleetItem(
     fleetPlanId: string,
     tenantId: string,
     action: FleetAction,
   ): Promise<FleetItem | null>
+  /** A tenant's items of a fleet plan for several actions at once (one read), by action. */
+  getFleetItems(
+    fleetPlanId: string,
+    tenantId: string,
+    actions: readonly FleetAction[],
+  ): Promise<Partial<Record<FleetAction, FleetItem>>>
   /** A fleet plan's items (of one action), by tenant id then action. */
   listFleetItems(fleetPlanId: string, action?: FleetAction): Promise<FleetItem[]>
   /** How many of a fleet plan's items of one action are in each state (absent: none). */
@@ -160,6 +183,17 @@ function tenantRecord(row: FleetTenantsTable): FleetTenant {
   }
 }
 
+function appRecord(row: FleetAppTable): FleetApp {
+  return {
+    appId: row.app_id,
+    thumbprintSha256: row.thumbprint_sha256,
+    certificateFile: row.certificate_file,
+    endpoints: fromJsonText(Endpoints, row.endpoints_json, 'the fleet app endpoints'),
+    caFile: row.ca_file,
+    createdAt: row.created_at,
+  }
+}
+
 function planRecord(row: FleetPlansTable): FleetPlanRecord {
   const what = `fleet plan ${row.id}`
   const request = fromJsonText(Request, row.request_json, `${what} request`)
@@ -211,9 +245,50 @@ function scanned(value: unknown, what: string): void {
   toJsonText(value, what)
 }
 
+/** Items a putFleetItems statement writes at most (12 bound values each). */
+const ITEMS_PER_STATEMENT = 500
+
 /** The fleet module of a store. */
 export function fleetStore(ctx: StoreContext): FleetStore {
   const { db } = ctx
+  /** Inserts or replaces items (distinct keys, scanned for secrets) in one statement. */
+  const putItems = async (items: readonly Omit<FleetItem, 'updatedAt'>[]) => {
+    if (items.length === 0) return
+    const now = ctx.now()
+    const rows = items.map((item) => {
+      return {
+        fleet_plan_id: item.fleetPlanId,
+        tenant_id: item.tenantId,
+        action: item.action,
+        state: item.state,
+        plan_hash: item.planHash,
+        change_key: item.changeKey,
+        run_id: item.runId,
+        error_code: item.errorCode,
+        error_message: item.errorMessage,
+        detail_json: item.detail === null ? null : JSON.stringify(item.detail),
+        attempts: item.attempts,
+        updated_at: now,
+      }
+    })
+    await db
+      .insertInto('fleet_items')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['fleet_plan_id', 'tenant_id', 'action']).doUpdateSet((eb) => ({
+          state: eb.ref('excluded.state'),
+          plan_hash: eb.ref('excluded.plan_hash'),
+          change_key: eb.ref('excluded.change_key'),
+          run_id: eb.ref('excluded.run_id'),
+          error_code: eb.ref('excluded.error_code'),
+          error_message: eb.ref('excluded.error_message'),
+          detail_json: eb.ref('excluded.detail_json'),
+          attempts: eb.ref('excluded.attempts'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute()
+  }
   return {
     async saveFleetApp(app) {
       scanned(app, 'the fleet app registration')
@@ -247,14 +322,50 @@ export function fleetStore(ctx: StoreContext): FleetStore {
         .selectAll()
         .where('id', '=', APP_ROW)
         .executeTakeFirst()
-      if (!row) return null
+      return row ? appRecord(row) : null
+    },
+    async getFleetAppAndTenant(tenantId) {
+      // One statement: the app's row with the tenant's beside it (none when there is no app).
+      const row = await db
+        .selectFrom('fleet_app')
+        .leftJoin('fleet_tenants', (join) => join.on('fleet_tenants.tenant_id', '=', tenantId))
+        .selectAll('fleet_app')
+        .select([
+          'fleet_tenants.tenant_id',
+          'fleet_tenants.name',
+          'fleet_tenants.tags_json',
+          'fleet_tenants.state',
+          'fleet_tenants.access',
+          'fleet_tenants.enrolled_at',
+          'fleet_tenants.last_error_code',
+          'fleet_tenants.last_error_message',
+          'fleet_tenants.updated_at',
+        ])
+        .where('fleet_app.id', '=', APP_ROW)
+        .executeTakeFirst()
+      if (!row) return { app: null, tenant: null }
+      const { tenant_id, name, tags_json, state, access, updated_at } = row
       return {
-        appId: row.app_id,
-        thumbprintSha256: row.thumbprint_sha256,
-        certificateFile: row.certificate_file,
-        endpoints: fromJsonText(Endpoints, row.endpoints_json, 'the fleet app endpoints'),
-        caFile: row.ca_file,
-        createdAt: row.created_at,
+        app: appRecord(row),
+        tenant:
+          tenant_id !== null &&
+          name !== null &&
+          tags_json !== null &&
+          state !== null &&
+          access !== null &&
+          updated_at !== null
+            ? tenantRecord({
+                tenant_id,
+                name,
+                tags_json,
+                state,
+                access,
+                enrolled_at: row.enrolled_at,
+                last_error_code: row.last_error_code,
+                last_error_message: row.last_error_message,
+                updated_at,
+              })
+            : null,
       }
     },
     async upsertFleetTenant(t) {
@@ -338,37 +449,20 @@ export function fleetStore(ctx: StoreContext): FleetStore {
     },
     async putFleetItem(item) {
       scanned(item, `fleet item ${item.fleetPlanId}/${item.tenantId}/${item.action}`)
-      const row = {
-        fleet_plan_id: item.fleetPlanId,
-        tenant_id: item.tenantId,
-        action: item.action,
-        state: item.state,
-        plan_hash: item.planHash,
-        change_key: item.changeKey,
-        run_id: item.runId,
-        error_code: item.errorCode,
-        error_message: item.errorMessage,
-        detail_json: item.detail === null ? null : JSON.stringify(item.detail),
-        attempts: item.attempts,
-        updated_at: ctx.now(),
-      }
-      await db
-        .insertInto('fleet_items')
-        .values(row)
-        .onConflict((oc) =>
-          oc.columns(['fleet_plan_id', 'tenant_id', 'action']).doUpdateSet((eb) => ({
-            state: eb.ref('excluded.state'),
-            plan_hash: eb.ref('excluded.plan_hash'),
-            change_key: eb.ref('excluded.change_key'),
-            run_id: eb.ref('excluded.run_id'),
-            error_code: eb.ref('excluded.error_code'),
-            error_message: eb.ref('excluded.error_message'),
-            detail_json: eb.ref('excluded.detail_json'),
-            attempts: eb.ref('excluded.attempts'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .execute()
+      await putItems([item])
+    },
+    async putFleetItems(items) {
+      // An item given twice: the last one, as one putFleetItem after another would leave it (a
+      // statement may not change a row twice).
+      const byKey = new Map(
+        items.map((i) => [`${i.fleetPlanId}\u0000${i.tenantId}\u0000${i.action}`, i]),
+      )
+      const distinct = [...byKey.values()]
+      // Every item is scanned before any is written: a secret refuses the whole call.
+      for (const i of distinct) scanned(i, `fleet item ${i.fleetPlanId}/${i.tenantId}/${i.action}`)
+      // Bounded statements (SQLite's bound variables): 12 columns a row.
+      for (let at = 0; at < distinct.length; at += ITEMS_PER_STATEMENT)
+        await putItems(distinct.slice(at, at + ITEMS_PER_STATEMENT))
     },
     async getFleetItem(fleetPlanId, tenantId, action) {
       const row = await db
@@ -379,6 +473,22 @@ export function fleetStore(ctx: StoreContext): FleetStore {
         .where('action', '=', action)
         .executeTakeFirst()
       return row ? itemRecord(row) : null
+    },
+    async getFleetItems(fleetPlanId, tenantId, actions) {
+      const out: Partial<Record<FleetAction, FleetItem>> = {}
+      if (actions.length === 0) return out
+      const rows = await db
+        .selectFrom('fleet_items')
+        .selectAll()
+        .where('fleet_plan_id', '=', fleetPlanId)
+        .where('tenant_id', '=', tenantId)
+        .where('action', 'in', [...actions])
+        .execute()
+      for (const row of rows) {
+        const item = itemRecord(row)
+        out[item.action] = item
+      }
+      return out
     },
     async listFleetItems(fleetPlanId, action) {
       let q = db.selectFrom('fleet_items').selectAll().where('fleet_plan_id', '=', fleetPlanId)

@@ -1,6 +1,7 @@
-import type { Selectable } from 'kysely'
+import type { Insertable, Selectable } from 'kysely'
 import type { JsonObject } from '../core/change.js'
 import type { StoreContext } from './context.js'
+import { batchedWriter } from './coalesce.js'
 import { fromJsonText, JsonObjectSchema, toJsonText } from './json.js'
 import type { JournalEntry } from './records.js'
 import type { JournalTable } from './schema.js'
@@ -49,24 +50,31 @@ function toEntry(row: JournalRow): JournalEntry {
 /** The journal module of a store. */
 export function journalStore(ctx: StoreContext): JournalStore {
   const { db } = ctx
+  const keyOf = (r: { run_id: number; change_id: string }) => `${r.run_id}\u0000${r.change_id}`
+  // On PostgreSQL the entries of the changes a wave starts together go in one statement
+  // (coalesce.ts); each caller still gets on only once its own entry is in the database.
+  const insert = batchedWriter(ctx.dialect, keyOf, async (rows: Insertable<JournalTable>[]) => {
+    const inserted = await db
+      .insertInto('journal')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['run_id', 'change_id']).doNothing())
+      .returning(['run_id', 'change_id'])
+      .execute()
+    const fresh = new Set(inserted.map(keyOf))
+    return rows.map((r) => fresh.has(keyOf(r)))
+  })
   return {
     async journalPrior(runId, changeId, surface, target, prior) {
       const priorJson =
         prior === null ? null : toJsonText(prior, `journal entry ${runId}/${changeId}`)
-      const inserted = await db
-        .insertInto('journal')
-        .values({
-          run_id: runId,
-          change_id: changeId,
-          surface,
-          target,
-          prior_json: priorJson,
-          recorded_at: ctx.now(),
-        })
-        .onConflict((oc) => oc.columns(['run_id', 'change_id']).doNothing())
-        .returning('id')
-        .executeTakeFirst()
-      return inserted !== undefined
+      return insert({
+        run_id: runId,
+        change_id: changeId,
+        surface,
+        target,
+        prior_json: priorJson,
+        recorded_at: ctx.now(),
+      })
     },
     async getJournal(runId) {
       const rows = await db

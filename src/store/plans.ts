@@ -39,9 +39,23 @@ export function planVerified(plan: Plan, text: string = JSON.stringify(plan)): b
   return true
 }
 
+/** Plans a store keeps parsed after reading them (getPlan), at most. */
+const RECENT_PLANS = 64
+
 /** The plans module of a store. */
 export function planStore(ctx: StoreContext): PlanStore {
   const { db } = ctx
+  /**
+   * Plans this store handed out (getPlan), with the hash they had: saving one again, its content
+   * still matching that hash, has nothing to write (plans are kept by hash and never deleted), so
+   * apply and check, which save the plan they run, send no insert for a plan read from here.
+   */
+  const fromHere = new WeakMap<object, string>()
+  /**
+   * The plans read last, by hash, the most recent last (a fleet worker reads a tenant's plan for
+   * its apply, then often again for its check and its rollback).
+   */
+  const recent = new Map<string, Plan>()
   return {
     async savePlan(plan) {
       const text = JSON.stringify(plan)
@@ -50,6 +64,7 @@ export function planStore(ctx: StoreContext): PlanStore {
           'PASSAGE_E_PLAN_TAMPERED',
           `Plan ${plan.hash}: its content does not match its hash; it was not stored.`,
         )
+      if (fromHere.get(plan) === plan.hash) return { hash: plan.hash, created: false }
       const inserted = await db
         .insertInto('plans')
         .values({
@@ -65,6 +80,15 @@ export function planStore(ctx: StoreContext): PlanStore {
       return { hash: plan.hash, created: inserted !== undefined }
     },
     async getPlan(hash) {
+      // Content-addressed: a plan read before is the same plan (its JSON text unchanged since it
+      // was verified, so no caller changed it), handed out again without a read, a parse or a hash.
+      const kept = recent.get(hash)
+      if (kept && planVerified(kept)) {
+        recent.delete(hash)
+        recent.set(hash, kept)
+        return kept
+      }
+      recent.delete(hash)
       const row = await db
         .selectFrom('plans')
         .select('plan_json')
@@ -73,10 +97,15 @@ export function planStore(ctx: StoreContext): PlanStore {
       if (!row) return undefined
       const what = `plan ${hash}`
       const plan = fromJsonText(PlanSchema, row.plan_json, what)
-      if (plan.hash !== hash || !planHashValid(plan))
+      // planVerified remembers the check for this object: apply's checkPlan does not hash it again.
+      if (plan.hash !== hash || !planVerified(plan as unknown as Plan))
         throw corrupt(what, 'its content does not match its hash')
+      fromHere.set(plan, hash)
       // The schema checks the structure; changes keep their surface-specific objects as JSON.
-      return plan as unknown as Plan
+      const read = plan as unknown as Plan
+      recent.set(hash, read)
+      if (recent.size > RECENT_PLANS) recent.delete(recent.keys().next().value!)
+      return read
     },
     async listPlans(tenantId) {
       const rows = await db

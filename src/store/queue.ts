@@ -135,6 +135,11 @@ const CREATE_UNLOCK_SQL = `select pg_advisory_unlock(hashtext('passage.fleet.que
 
 const ACTIONS = Object.keys(QUEUE_NAMES) as FleetAction[]
 
+/** True for the name of a fleet action (a wake-up's payload names one). */
+function isAction(a: string | undefined): a is FleetAction {
+  return a !== undefined && (ACTIONS as string[]).includes(a)
+}
+
 function actionOf(queue: string): FleetAction | null {
   return ACTIONS.find((a) => QUEUE_NAMES[a] === queue) ?? null
 }
@@ -246,13 +251,13 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<J
   const fetching = new Set<Promise<unknown>>()
   const wakers = new Set<() => void>()
   const pollMs = Math.max(500, Math.round(cfg.pollingIntervalSeconds * 1000))
-  /** Idle loops waiting for their queue's poller to find a job, per queue name. */
+  /** Idle loops (the poller among them), per queue name, the longest waiting first. */
   const followers = new Map<string, Set<() => void>>()
   /** Queues that have an idle loop polling them (the others of that queue follow it). */
   const polling = new Set<string>()
   /**
-   * Waits `ms` or until woken: by a send's notification or stop() (every loop), or, when `queue`
-   * is given, by that queue's poller finding a job.
+   * Waits `ms` or until woken: by stop() (every loop), or, when `queue` is given, by a send's
+   * notification for that queue or one of its loops finding a job (wakeIdle).
    */
   const idle = (ms = pollMs, queue?: string) =>
     new Promise<void>((done) => {
@@ -277,14 +282,20 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<J
     if (polling.has(name)) return idle(FOLLOWER_MAX_MS, name)
     polling.add(name)
     try {
-      await idle()
+      // The poller is an idle loop of its queue too: a send's notification may wake it first.
+      await idle(pollMs, name)
     } finally {
       polling.delete(name)
     }
   }
-  /** Wakes the queue's idle loops: its poller found a job, there may be more. */
-  const wakeFollowers = (name: string) => {
-    for (const w of [...(followers.get(name) ?? [])]) w()
+  /**
+   * Wakes up to `n` of the queue's idle loops (the ones waiting longest first). A loop that finds
+   * a job wakes one more (there may be more jobs), so a queue fills its idle loops one fetch at a
+   * time, and a job sent alone costs one fetch, not one per idle loop of the worker (every loop
+   * woken by every send was five fetches per job in bench/fleet.ts, nearly all of them empty).
+   */
+  const wakeIdle = (name: string, n = 1) => {
+    for (const w of [...(followers.get(name) ?? [])].slice(0, n)) w()
   }
 
   // Idle loops are woken as soon as jobs are sent, from any process: `send` notifies a channel
@@ -307,8 +318,13 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<J
       onError(cleanError(e, url))
       retry()
     })
-    client.on('notification', () => {
-      for (const w of [...wakers]) w()
+    client.on('notification', (m) => {
+      // `<action>:<jobs sent>`: as many of that queue's idle loops as there are new jobs. Any
+      // other payload (an older sender) wakes every idle loop, as it always did.
+      const [action, count] = (m.payload ?? '').split(':')
+      const n = Number(count)
+      if (isAction(action) && Number.isInteger(n) && n > 0) wakeIdle(QUEUE_NAMES[action], n)
+      else for (const w of [...wakers]) w()
     })
     try {
       await client.connect()
@@ -387,7 +403,7 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<J
         await idleLoop(name)
         continue
       }
-      wakeFollowers(name)
+      wakeIdle(name)
       if (stopping) {
         // Taken as the queue was stopping: straight back.
         await boss
@@ -463,7 +479,7 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<J
       if (jobs.length)
         await boss
           .getDb()
-          .executeSql('select pg_notify($1, $2)', [WAKE_CHANNEL, action])
+          .executeSql('select pg_notify($1, $2)', [WAKE_CHANNEL, `${action}:${jobs.length}`])
           .catch((e: unknown) => onError(cleanError(e, url)))
       return ids
     },

@@ -86,6 +86,64 @@ describeStores('runs', (f) => {
     expect(await s.lastAppliedRun(OTHER)).toBeUndefined()
   })
 
+  it("a written run comes back with its plan's vendor, as getRun reads it", async () => {
+    const s = f.store()
+    const p = samplePlan()
+    await s.savePlan(p)
+    const run = await s.createRun({
+      tenantId: TENANT_ID,
+      planHash: p.hash,
+      kind: 'apply',
+      actor: 'a',
+    })
+    expect(run.vendorId).toBe(p.vendor.id)
+    expect(await s.finishRun(run.id, 'failed')).toEqual(await s.getRun(run.id))
+    expect(await s.resumeRun(run.id)).toEqual(await s.getRun(run.id))
+  })
+
+  it("newestRun is the tenant's newest run of a kind (of one plan when given), as listRuns orders them", async () => {
+    const s = f.store()
+    const p = samplePlan()
+    await s.savePlan(p)
+    const base = { tenantId: TENANT_ID, actor: 'a' }
+    expect(await s.newestRun(TENANT_ID, 'apply')).toBeUndefined()
+    const withPlan = await s.createRun({ ...base, planHash: p.hash, kind: 'apply' })
+    // Same millisecond: the higher id is the newer, as in listRuns.
+    const noPlan = await s.createRun({ ...base, planHash: null, kind: 'apply' })
+    f.clock.advance(10)
+    await s.createRun({ ...base, planHash: p.hash, kind: 'check' })
+    await s.createRun({ tenantId: OTHER, actor: 'a', planHash: p.hash, kind: 'apply' })
+    expect((await s.newestRun(TENANT_ID, 'apply'))?.id).toBe(noPlan.id)
+    expect((await s.newestRun(TENANT_ID, 'apply', p.hash))?.id).toBe(withPlan.id)
+    expect(await s.newestRun(TENANT_ID, 'rollback')).toBeUndefined()
+    const listed = (await s.listRuns(TENANT_ID)).find(
+      (r) => r.kind === 'apply' && r.planHash === p.hash,
+    )
+    expect(await s.newestRun(TENANT_ID, 'apply', p.hash)).toEqual(listed)
+  })
+
+  it('interruptRuns marks only the tenant’s running runs of that kind interrupted, with the error', async () => {
+    const s = f.store()
+    const base = { planHash: null, actor: 'a' }
+    const running = await s.createRun({ ...base, tenantId: TENANT_ID, kind: 'rollback' })
+    const finished = await s.createRun({ ...base, tenantId: TENANT_ID, kind: 'rollback' })
+    await s.finishRun(finished.id, 'done')
+    const apply = await s.createRun({ ...base, tenantId: TENANT_ID, kind: 'apply' })
+    const other = await s.createRun({ ...base, tenantId: OTHER, kind: 'rollback' })
+    f.clock.advance(1000)
+    const error = { code: 'PASSAGE_E_ROLLBACK_INCOMPLETE' as const, message: 'interrupted' }
+    expect(await s.interruptRuns(TENANT_ID, 'rollback', error)).toBe(1)
+    expect(await s.getRun(running.id)).toMatchObject({
+      status: 'interrupted',
+      finishedAt: '2026-11-20T09:00:01.000Z',
+      errorCode: 'PASSAGE_E_ROLLBACK_INCOMPLETE',
+      errorMessage: 'interrupted',
+    })
+    expect((await s.getRun(finished.id))?.status).toBe('done')
+    expect((await s.getRun(apply.id))?.status).toBe('running')
+    expect((await s.getRun(other.id))?.status).toBe('running')
+  })
+
   it('a run for an unknown plan is refused as a bug', async () => {
     const err = await f
       .store()

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import type { ExpressionBuilder, Selectable } from 'kysely'
 import type { StoreContext } from './context.js'
 import { oneOf } from './json.js'
 import {
@@ -7,10 +7,11 @@ import {
   RUN_STATUSES,
   type RecordedError,
   type RunInput,
+  type RunKind,
   type RunRecord,
   type RunStatus,
 } from './records.js'
-import type { RunsTable } from './schema.js'
+import type { Database, RunsTable } from './schema.js'
 import { redactSecrets } from './secrets.js'
 
 /** Runs: createRun, finishRun, resumeRun, getRun, listRuns, lastAppliedRun. */
@@ -36,6 +37,16 @@ export interface RunStore {
   listRuns(tenantId?: string, limit?: number): Promise<RunRecord[]>
   /** The newest apply of the tenant that finished `done`: what a drift check compares with. */
   lastAppliedRun(tenantId: string): Promise<RunRecord | undefined>
+  /**
+   * The tenant's newest run of `kind` (of the plan `planHash` when given), as listRuns orders
+   * them: one row read, not the tenant's history.
+   */
+  newestRun(tenantId: string, kind: RunKind, planHash?: string): Promise<RunRecord | undefined>
+  /**
+   * Finishes every run of the tenant of `kind` still marked `running` as `interrupted` with
+   * `error` (finishRun's rules, in one statement); returns how many.
+   */
+  interruptRuns(tenantId: string, kind: RunKind, error: RecordedError): Promise<number>
 }
 
 /** A run's row with its plan's vendor (null without a plan). */
@@ -70,6 +81,13 @@ export function runStore(ctx: StoreContext): RunStore {
       .leftJoin('plans', 'plans.hash', 'runs.plan_hash')
       .selectAll('runs')
       .select('plans.vendor_id as plan_vendor_id')
+  /** A written run's row returns with its plan's vendor (one statement, not a write and a read). */
+  const withPlanVendor = (eb: ExpressionBuilder<Database, 'runs'>) =>
+    eb
+      .selectFrom('plans')
+      .select('plans.vendor_id')
+      .whereRef('plans.hash', '=', 'runs.plan_hash')
+      .as('plan_vendor_id')
   const getRun = async (runId: number) => {
     const row = await runs().where('runs.id', '=', runId).executeTakeFirst()
     return row && toRecord(row)
@@ -92,12 +110,13 @@ export function runStore(ctx: StoreContext): RunStore {
           summary: null,
           purpose: run.purpose ?? null,
         })
-        .returning('id')
+        .returningAll()
+        .returning(withPlanVendor)
         .executeTakeFirstOrThrow()
-      return (await getRun(row.id))!
+      return toRecord(row)
     },
     async finishRun(runId, status, error, summary) {
-      await db
+      return db
         .updateTable('runs')
         .set((eb) => ({
           status,
@@ -107,16 +126,20 @@ export function runStore(ctx: StoreContext): RunStore {
           ...(summary !== undefined ? { summary: redactSecrets(summary) ?? null } : {}),
         }))
         .where('id', '=', runId)
-        .execute()
-      return getRun(runId)
+        .returningAll()
+        .returning(withPlanVendor)
+        .executeTakeFirst()
+        .then((row) => row && toRecord(row))
     },
     async resumeRun(runId) {
-      await db
+      const row = await db
         .updateTable('runs')
         .set({ status: 'running', finished_at: null, error_code: null, error_message: null })
         .where('id', '=', runId)
-        .execute()
-      return getRun(runId)
+        .returningAll()
+        .returning(withPlanVendor)
+        .executeTakeFirst()
+      return row && toRecord(row)
     },
     getRun,
     async listRuns(tenantId, limit = 50) {
@@ -128,6 +151,32 @@ export function runStore(ctx: StoreContext): RunStore {
         .limit(limit)
         .execute()
       return rows.map(toRecord)
+    },
+    async newestRun(tenantId, kind, planHash) {
+      let q = runs().where('runs.tenant_id', '=', tenantId).where('runs.kind', '=', kind)
+      if (planHash !== undefined) q = q.where('runs.plan_hash', '=', planHash)
+      const row = await q
+        .orderBy('runs.started_at', 'desc')
+        .orderBy('runs.id', 'desc')
+        .limit(1)
+        .executeTakeFirst()
+      return row && toRecord(row)
+    },
+    async interruptRuns(tenantId, kind, error) {
+      const rows = await db
+        .updateTable('runs')
+        .set((eb) => ({
+          status: 'interrupted',
+          finished_at: eb.fn.coalesce('finished_at', eb.val(ctx.now())),
+          error_code: error.code,
+          error_message: redactSecrets(error.message),
+        }))
+        .where('tenant_id', '=', tenantId)
+        .where('kind', '=', kind)
+        .where('status', '=', 'running')
+        .returning('id')
+        .execute()
+      return rows.length
     },
     async lastAppliedRun(tenantId) {
       const row = await runs()

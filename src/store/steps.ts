@@ -1,3 +1,4 @@
+import { batchedWriter } from './coalesce.js'
 import type { StoreContext } from './context.js'
 import { oneOf } from './json.js'
 import { STEP_STATUSES, type StepInput, type StepRecord } from './records.js'
@@ -30,6 +31,28 @@ function toRecord(row: StepsTable): StepRecord {
 /** The steps module of a store. */
 export function stepStore(ctx: StoreContext): StepStore {
   const { db } = ctx
+  // On PostgreSQL the outcomes of the steps a `$batch` answered together go in one statement
+  // (coalesce.ts); each caller gets on once its own row is written.
+  const upsert = batchedWriter(
+    ctx.dialect,
+    (r: StepsTable) => `${r.run_id}\u0000${r.change_id}`,
+    async (rows: StepsTable[]) => {
+      await db
+        .insertInto('steps')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(['run_id', 'change_id']).doUpdateSet((eb) => ({
+            status: eb.ref('excluded.status'),
+            error_code: eb.ref('excluded.error_code'),
+            error_message: eb.ref('excluded.error_message'),
+            started_at: eb.fn.coalesce('excluded.started_at', 'steps.started_at'),
+            finished_at: eb.ref('excluded.finished_at'),
+          })),
+        )
+        .execute()
+      return rows.map(() => undefined)
+    },
+  )
   return {
     async recordStep(runId, step) {
       const values = {
@@ -46,19 +69,7 @@ export function stepStore(ctx: StoreContext): StepStore {
               ? null
               : ctx.now(),
       }
-      await db
-        .insertInto('steps')
-        .values(values)
-        .onConflict((oc) =>
-          oc.columns(['run_id', 'change_id']).doUpdateSet((eb) => ({
-            status: eb.ref('excluded.status'),
-            error_code: eb.ref('excluded.error_code'),
-            error_message: eb.ref('excluded.error_message'),
-            started_at: eb.fn.coalesce('excluded.started_at', 'steps.started_at'),
-            finished_at: eb.ref('excluded.finished_at'),
-          })),
-        )
-        .execute()
+      await upsert(values)
     },
     async listSteps(runId) {
       const rows = await db

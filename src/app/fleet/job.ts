@@ -30,7 +30,7 @@ import { planForSnapshot } from '../plan-use-case.js'
 import { rollback } from '../rollback.js'
 import type { Session } from '../session.js'
 import { classifyFailure, safeMessage } from './item-state.js'
-import type { LeasedSession } from './tenant-sessions.js'
+import type { LeasedSession, SessionNeeds } from './tenant-sessions.js'
 import { emptyItem } from './orchestrate.js'
 
 /** A job as the queue gives it: the item's key, and how many times it was retried already. */
@@ -43,8 +43,11 @@ export interface FleetJobInput {
 
 /** What runFleetJob needs besides the store. */
 export interface FleetJobDeps {
-  /** The tenant's app-only session (TenantSessions in a worker). */
-  session(app: FleetApp, tenant: FleetTenant): Promise<LeasedSession>
+  /**
+   * The tenant's app-only session (TenantSessions in a worker); `needs` says what the job uses it
+   * for first (a plan job reads Graph: a new session asks for both tokens at once).
+   */
+  session(app: FleetApp, tenant: FleetTenant, needs?: SessionNeeds): Promise<LeasedSession>
   /** Drops the tenant's session after a sign-in or access failure. */
   evict?(tenantId: string): void
   /** The queue's retry limit: the attempt with retryCount >= retryLimit is the last. Default 3. */
@@ -110,6 +113,26 @@ type Outcome = Pick<FleetItem, 'state'> &
     Pick<FleetItem, 'planHash' | 'changeKey' | 'runId' | 'errorCode' | 'errorMessage' | 'detail'>
   >
 
+/**
+ * Fleet plans a store gave this process, by id. A fleet plan is never changed once created (the
+ * store has no update for it), so a worker reads each once rather than once per job: its tenant
+ * list alone is some 40 kB of JSON for a fleet of a thousand tenants.
+ */
+const fleetPlans = new WeakMap<Store, Map<string, FleetPlanRecord>>()
+
+/** The fleet plan `id` (read once per store and process), or null when there is none. */
+async function fleetPlanOf(store: Store, id: string): Promise<FleetPlanRecord | null> {
+  let known = fleetPlans.get(store)
+  const hit = known?.get(id)
+  if (hit) return hit
+  const read = await store.getFleetPlan(id)
+  if (read) {
+    if (!known) fleetPlans.set(store, (known = new Map()))
+    known.set(id, read)
+  }
+  return read
+}
+
 /** Runs one job and returns the item as written; throws only for a failure to retry. */
 export async function runFleetJob(
   store: Store,
@@ -118,13 +141,17 @@ export async function runFleetJob(
   deps: FleetJobDeps,
 ): Promise<FleetItem> {
   const now = deps.now ?? (() => new Date())
-  // What the job needs from the store, read at once (four round trips in one wait).
-  const [existing, fleetPlan, app, tenant] = await Promise.all([
-    store.getFleetItem(job.fleetPlanId, job.tenantId, action),
-    store.getFleetPlan(job.fleetPlanId),
-    store.getFleetApp(),
-    store.getFleetTenant(job.tenantId),
+  // What the job needs from the store, read at once (two round trips in one wait, the fleet plan
+  // once per process): the item, with the item the action works from (the tenant's plan, or what
+  // was applied) in the same read; the app, with the tenant in the same read.
+  const from = INPUT_ACTION[action]
+  const [items, fleetPlan, { app, tenant }] = await Promise.all([
+    store.getFleetItems(job.fleetPlanId, job.tenantId, from ? [action, from] : [action]),
+    fleetPlanOf(store, job.fleetPlanId),
+    store.getFleetAppAndTenant(job.tenantId),
   ])
+  const existing = items[action] ?? null
+  const inputItem = from ? (items[from] ?? null) : null
   const base: Omit<FleetItem, 'updatedAt'> = existing
     ? { ...existing }
     : emptyItem(job.fleetPlanId, job.tenantId, action)
@@ -169,7 +196,7 @@ export async function runFleetJob(
   // The sign-in (a round trip to the authority when this worker has no session for the tenant
   // yet) runs while the item is marked running and the action's own records are read; the use
   // case starts only once it is done, so a refused sign-in still ends the job before any change.
-  const signingIn = deps.session(app, tenant)
+  const signingIn = deps.session(app, tenant, action === 'plan' ? { graph: true } : {})
   // Awaited below, or released in `finally` when the job ends before it.
   signingIn.catch(() => {})
   try {
@@ -184,7 +211,7 @@ export async function runFleetJob(
 
   let leased: LeasedSession | null = null
   try {
-    const input = await actionInput(store, action, fleetPlan, tenant)
+    const input = await actionInput(store, action, fleetPlan, tenant, inputItem)
     leased = await signingIn
     const outcome = await runAction(
       store,
@@ -240,13 +267,21 @@ export async function runFleetJob(
   }
 }
 
-/** The tenant's plan of this fleet plan (its `plan` item), or why there is none. */
+/** The item each action works from: apply and check the tenant's plan, rollback its apply. */
+const INPUT_ACTION: Record<FleetAction, FleetAction | null> = {
+  plan: null,
+  apply: 'plan',
+  check: 'plan',
+  rollback: 'apply',
+}
+
+/** The tenant's plan of this fleet plan (its `plan` item, as read), or why there is none. */
 async function tenantPlan(
   store: Store,
   fleetPlan: FleetPlanRecord,
   tenant: FleetTenant,
+  item: FleetItem | null,
 ): Promise<{ plan: Plan; item: FleetItem } | { none: Outcome }> {
-  const item = await store.getFleetItem(fleetPlan.id, tenant.tenantId, 'plan')
   if (item?.state === 'nothing')
     return { none: { state: 'nothing', detail: { reason: 'the plan makes no change here' } } }
   if (!item?.planHash || item.state !== 'done')
@@ -272,24 +307,23 @@ type ActionInput =
   | { kind: 'planned'; got: Awaited<ReturnType<typeof tenantPlan>> }
   | { kind: 'applied'; item: FleetItem | null }
 
-/** Reads the action's input (run while the tenant's session is being opened). */
+/** The action's input, its plan read (while the tenant's session is being opened). */
 async function actionInput(
   store: Store,
   action: FleetAction,
   fleetPlan: FleetPlanRecord,
   tenant: FleetTenant,
+  /** The item of INPUT_ACTION[action], read with the job's own. */
+  inputItem: FleetItem | null,
 ): Promise<ActionInput> {
   switch (action) {
     case 'plan':
       return { kind: 'plan' }
     case 'apply':
     case 'check':
-      return { kind: 'planned', got: await tenantPlan(store, fleetPlan, tenant) }
+      return { kind: 'planned', got: await tenantPlan(store, fleetPlan, tenant, inputItem) }
     case 'rollback':
-      return {
-        kind: 'applied',
-        item: await store.getFleetItem(fleetPlan.id, tenant.tenantId, 'apply'),
-      }
+      return { kind: 'applied', item: inputItem }
   }
 }
 

@@ -210,17 +210,18 @@ export async function createFleetPlan(
   // jobs while the later items are written.
   for (let at = 0; at < tenants.length; at += SEND_CHUNK) {
     const chunk = tenants.slice(at, at + SEND_CHUNK)
-    await eachLimited(chunk, STORE_PARALLEL, (t) =>
-      store.putFleetItem({
+    // One statement per chunk.
+    await store.putFleetItems(
+      chunk.map((t) => ({
         ...emptyItem(record.id, t.tenantId, 'plan'),
         ...(t.state === 'enrolled'
-          ? { state: 'queued' }
+          ? { state: 'queued' as const }
           : {
-              state: 'no-access',
+              state: 'no-access' as const,
               errorCode: t.lastErrorCode ?? 'PASSAGE_E_FLEET_CONSENT',
               errorMessage: notEnrolledReason(t),
             }),
-      }),
+      })),
     )
     const enrolled = chunk.filter((t) => t.state === 'enrolled')
     if (enrolled.length)

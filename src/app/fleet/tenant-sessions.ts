@@ -27,6 +27,7 @@ import {
   MICROSOFT_ENDPOINTS,
   resolveEndpoints,
   signInWithCertificate,
+  type Audience,
   type HttpClient,
   type TransportEvent,
 } from '../../exchange/index.js'
@@ -352,6 +353,8 @@ export interface AppSessionOptions {
   onEvent?: (e: TransportEvent) => void
   /** Client tuning (tests use quick retries). */
   retry?: ConstructorParameters<typeof ExchangeClient>[0]['retry']
+  /** Audiences besides Exchange's whose tokens the sign-in asks for at once (auth.ts `warm`). */
+  warm?: readonly Audience[]
 }
 
 /** The profile of a fleet tenant: the app's endpoints and certificate; the key is not in it. */
@@ -400,6 +403,7 @@ export async function openAppSession(
     certificatePem: readText(app.certificateFile),
     privateKeyPem: opts.keyPem,
     ...(app.thumbprintSha256 ? { thumbprintSha256: app.thumbprintSha256 } : {}),
+    ...(opts.warm?.length ? { warm: opts.warm } : {}),
   })
   if (signedIn.tenantId.toLowerCase() !== tenantId.toLowerCase())
     throw new PassageError(
@@ -463,6 +467,12 @@ interface Entry {
   evicted: boolean
 }
 
+/** What a job will use its session for first (what the sign-in may fetch at once). */
+export interface SessionNeeds {
+  /** The job reads Graph (discover). */
+  graph?: boolean
+}
+
 /** A session handed to a job; `release` when the job is done with it. */
 export interface LeasedSession {
   session: Session
@@ -490,8 +500,16 @@ export class TenantSessions {
     return this.entries.size
   }
 
-  /** The tenant's session (opened on first use, then reused). */
-  async get(app: FleetApp, tenantId: string, tenantName?: string): Promise<LeasedSession> {
+  /**
+   * The tenant's session (opened on first use, then reused). `needs.graph`: the job reads Graph
+   * at once, so a session opened for it asks for Graph's token with Exchange's.
+   */
+  async get(
+    app: FleetApp,
+    tenantId: string,
+    tenantName?: string,
+    needs: SessionNeeds = {},
+  ): Promise<LeasedSession> {
     if (this.closed)
       throw new PassageError('PASSAGE_E_FLEET_STOPPED', 'The worker is stopping: no new session.')
     const id = tenantId.toLowerCase()
@@ -527,6 +545,7 @@ export class TenantSessions {
           throttle,
           ...(this.opts.onEvent ? { onEvent: this.opts.onEvent } : {}),
           ...(this.opts.retry ? { retry: this.opts.retry } : {}),
+          ...(needs.graph ? { warm: ['graph' as const] } : {}),
         }),
       }
       // A failed sign-in is not kept: the next job tries again.

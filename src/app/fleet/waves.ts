@@ -205,12 +205,13 @@ async function queueJobs(
 ): Promise<void> {
   for (let at = 0; at < tenants.length; at += SEND_CHUNK) {
     const chunk = tenants.slice(at, at + SEND_CHUNK)
-    await eachLimited(chunk, STORE_PARALLEL, (t) =>
-      store.putFleetItem({
+    // One statement per chunk.
+    await store.putFleetItems(
+      chunk.map((t) => ({
         ...emptyItem(fleetPlanId, t.tenantId, action),
         planHash: t.planHash,
         changeKey: t.changeKey,
-      }),
+      })),
     )
     const ids = await queue.send(
       action,

@@ -165,7 +165,7 @@ export async function startFleetWorker(
   let stoppedHard = false
   const deps: FleetJobDeps = {
     stopped: () => stoppedHard,
-    session: (app, tenant) => sessions.get(app, tenant.tenantId, tenant.name),
+    session: (app, tenant, needs) => sessions.get(app, tenant.tenantId, tenant.name, needs),
     evict: (id) => sessions.evict(id),
     retryLimit: opts.retryLimit ?? FLEET_RETRY_LIMIT,
     ...(opts.now ? { now: opts.now } : {}),
