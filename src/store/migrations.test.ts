@@ -6,7 +6,14 @@ import { describe, expect, it } from 'vitest'
 import { isPassageError } from '../core/errors/index.js'
 import { migrateToLatest, migrations, MIGRATION_TABLE } from './migrations.js'
 import { connect, openStore } from './open.js'
-import { describeStores, samplePlan, sampleSnapshot, TENANT_ID } from './test-fixtures.js'
+import {
+  describeStores,
+  ownDatabase,
+  PG_URL,
+  samplePlan,
+  sampleSnapshot,
+  TENANT_ID,
+} from './test-fixtures.js'
 import SqliteDatabase from 'better-sqlite3'
 
 describeStores('migrations', (f) => {
@@ -73,6 +80,45 @@ describeStores('migrations', (f) => {
     expect(await again.getPlan(p.hash)).toEqual(p)
     expect((await again.getRun(run.id))?.status).toBe('running')
     expect(await again.getJournal(run.id)).toHaveLength(1)
+  })
+})
+
+describe.skipIf(!PG_URL)('migrations [postgres], beside other schemas', () => {
+  it('are not disturbed by another schema of the database dropped meanwhile (3F000 naming it)', async () => {
+    const own = await ownDatabase('passage_mig_race')
+    const admin = connect(own.url)
+    let dropping = true
+    try {
+      // Others' schemas come and go while ours are migrated: Kysely's migrator scans every schema.
+      const churn = (async () => {
+        for (let i = 0; dropping; i++) {
+          await sql
+            .raw(`create schema other_${i}; create table other_${i}.t (id int)`)
+            .execute(admin.db)
+          await sql.raw(`drop schema other_${i} cascade`).execute(admin.db)
+          await new Promise((r) => setTimeout(r, 5))
+        }
+      })()
+      for (let i = 0; i < 12; i++) {
+        await sql.raw(`create schema ours_${i}`).execute(admin.db)
+        const u = new URL(own.url)
+        u.searchParams.set('options', `-c search_path=ours_${i}`)
+        const { db, dialect } = connect(u.toString())
+        try {
+          expect(await migrateToLatest(db, dialect)).toHaveLength(
+            Object.keys(migrations(dialect)).length,
+          )
+        } finally {
+          await db.destroy()
+        }
+      }
+      dropping = false
+      await churn
+    } finally {
+      dropping = false
+      await admin.db.destroy()
+      await own.drop()
+    }
   })
 })
 

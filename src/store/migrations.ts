@@ -289,6 +289,16 @@ async function currentSchema(db: Kysely<Database>): Promise<string> {
   return schema
 }
 
+/** Whether a migration failed because a schema vanished under a catalogue query (3F000). */
+function otherSchemaVanished(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { code?: unknown }).code === '3F000' &&
+    /^schema ".*" does not exist$/.test(String((error as { message?: unknown }).message))
+  )
+}
+
 /** Brings the schema to the latest version; a no-op when it is already there. */
 export async function migrateToLatest(
   db: Kysely<Database>,
@@ -303,7 +313,14 @@ export async function migrateToLatest(
     // migrator would take bookkeeping tables in another schema of the database for ours.
     ...(dialect === 'postgres' ? { migrationTableSchema: await currentSchema(db) } : {}),
   })
-  const { error, results } = await migrator.migrateToLatest()
+  // Kysely's migrator looks for its tables through a catalogue query over every schema of the
+  // database (has_schema_privilege on each name); a schema someone else drops at that moment
+  // fails that query with 3F000 naming *their* schema. Nothing of ours was touched: try again.
+  const attempt = () =>
+    migrator.migrateToLatest().catch((e: unknown) => ({ error: e, results: undefined }))
+  let { error, results } = await attempt()
+  for (let tries = 1; tries < 10 && otherSchemaVanished(error); tries++)
+    ({ error, results } = await attempt())
   if (error !== undefined) {
     const message = error instanceof Error ? error.message : String(error)
     if (/missing|corrupted/i.test(message))
