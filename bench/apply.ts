@@ -13,10 +13,12 @@
  *   (in discover they can share the groups' round, as far as the tenant's cap of requests in
  *   flight lets them: more requests than the cap after the first round take another round; the
  *   cap is the client's one limit, exchange/semaphore.ts). A `$batch` is one round trip: the
- *   sandbox charges the latency once per request and runs a batch's items one after another on
- *   its own time, with no latency of their own (Microsoft does not document how Exchange runs
- *   them; the conservative reading is modelled: see the `$batch` route in
- *   src/sandbox/http/admin-api.ts);
+ *   sandbox charges the latency once per request and runs a batch's items one after another,
+ *   with no latency of their own (Microsoft does not document how Exchange runs them; the
+ *   conservative reading is modelled: see the `$batch` route in src/sandbox/http/admin-api.ts),
+ *   inside the batch's latency: the work of each admin API request runs in slices, so that a
+ *   request that comes in while another's work runs is seen to come in when it does and is
+ *   answered `latency` after that, as at a real service (src/sandbox/http/pace.ts);
  * - the ratio of the wall time to that bound, and the CPU time in the phase of the client (this
  *   process: passage's own work) and of the sandbox apart (its process), as at a real tenant, where
  *   the server's work is Microsoft's and inside the latency: on a busy machine the wall time beyond
@@ -33,8 +35,9 @@
  *      [--save file] [--before file] [--sandbox process|thread|in-process] [--in-process]
  *      [--trace] [--profile dir] [--latency-model floor|added] [--warm-sandbox]
  * (`--trace`: each request's start and end in its phase; `--profile dir`: a CPU profile of each
- * measured phase, this thread only; `node --cpu-prof --import tsx bench/apply.ts` profiles the
- * client process only, the sandbox's process is started without the flag.)
+ * measured phase, this thread's, and the sandbox's process's apart as `sandbox-*.cpuprofile`;
+ * `node --cpu-prof --import tsx bench/apply.ts` profiles the client process only, the sandbox's
+ * process is started without the flag.)
  * (`--runs n`: each scenario n times on a fresh sandbox; the median run of each is printed.)
  *
  * With `--warm-sandbox`, the sandbox's reads are warmed before anything is measured
@@ -160,12 +163,19 @@ function trace(req: http.ClientRequest): void {
   const t0 = performance.now() - phaseStart
   const what =
     req.getHeader('x-cmdletname') ?? req.path.replace(/\?.*$/, '').split('/').slice(-2).join('/')
+  // When the request was on the wire (a new connection: once its TLS handshake was over).
+  let sent = NaN
+  let fresh = false
+  req.once('socket', (s) => {
+    fresh = s.connecting
+    req.once('finish', () => (sent = performance.now() - phaseStart))
+  })
   req.once('response', (res) => {
     // When the answer's headers came (the sandbox's latency over), then its last byte.
     const head = performance.now() - phaseStart
     res.once('end', () =>
       console.log(
-        `  ${t0.toFixed(0).padStart(5)} -> ${(performance.now() - phaseStart).toFixed(0).padStart(5)} ms  (headers at ${head.toFixed(0)} ms)  ${String(what)}`,
+        `  ${t0.toFixed(0).padStart(5)} -> ${(performance.now() - phaseStart).toFixed(0).padStart(5)} ms  (sent at ${sent.toFixed(0)} ms${fresh ? ', new connection' : ''}, headers at ${head.toFixed(0)} ms)  ${String(what)}`,
       ),
     )
   })
@@ -323,6 +333,11 @@ interface BenchSandbox {
   addApp(tenant: string, app: SandboxApp): Promise<void>
   /** The sandbox's own CPU time so far (ms), when it runs in a process of its own. */
   cpuMs?(): Promise<number>
+  /**
+   * With `--profile`, when the sandbox runs in a process of its own: starts its CPU profile
+   * (no file), or stops it and writes it to `file`.
+   */
+  profile?(file?: string): Promise<void>
   close(): Promise<void>
 }
 
@@ -410,6 +425,7 @@ async function sandboxWorker(): Promise<void> {
 type ChildAsk =
   | { type: 'addApp'; id: number; tenant: string; app: SandboxApp }
   | { type: 'cpu'; id: number }
+  | { type: 'profile'; id: number; file?: string }
   | { type: 'close'; id: number }
 type ChildAnswer =
   { type: 'ready'; url: string; caPem: string } | { type: 'done'; id: number; cpuMs?: number }
@@ -438,7 +454,7 @@ async function childSandbox(entries: number, world: SandboxWorld): Promise<Bench
       else answers.get(m.id)?.(m.cpuMs ?? 0)
     })
   })
-  const ask = (msg: { type: ChildAsk['type']; tenant?: string; app?: SandboxApp }) =>
+  const ask = (msg: { type: ChildAsk['type']; tenant?: string; app?: SandboxApp; file?: string }) =>
     new Promise<number>((resolve) => {
       const id = next++
       answers.set(id, resolve)
@@ -449,6 +465,9 @@ async function childSandbox(entries: number, world: SandboxWorld): Promise<Bench
     world,
     addApp: async (tenant, app) => void (await ask({ type: 'addApp', tenant, app })),
     cpuMs: () => ask({ type: 'cpu' }),
+    ...(flags.profile
+      ? { profile: async (file?: string) => void (await ask({ type: 'profile', file })) }
+      : {}),
     close: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve))
       await ask({ type: 'close' })
@@ -515,8 +534,24 @@ async function sandboxChild(entries: number): Promise<void> {
     faults: faults(),
   })
   const send = (m: ChildAnswer) => process.send!(m)
+  // With `--profile`: the sandbox's own CPU profile of each measured phase (the bench asks).
+  const profiler = flags.profile ? new Inspector() : null
+  if (profiler) {
+    profiler.connect()
+    await profiler.post('Profiler.enable')
+  }
   process.on('message', (m: ChildAsk) => {
-    if (m.type === 'addApp') {
+    if (m.type === 'profile') {
+      const file = m.file
+      const done = !profiler
+        ? Promise.resolve()
+        : file
+          ? profiler
+              .post('Profiler.stop')
+              .then(({ profile }) => writeFileSync(file, JSON.stringify(profile)))
+          : profiler.post('Profiler.start')
+      void done.then(() => send({ type: 'done', id: m.id }))
+    } else if (m.type === 'addApp') {
       sb.addApp(m.tenant, m.app)
       send({ type: 'done', id: m.id })
     } else if (m.type === 'cpu') {
@@ -563,6 +598,8 @@ async function runOnce(entries: number, dir: string): Promise<Row[]> {
       const name = `${sc.vendor} (${t.snapshot.state.transportRules.length} rules, ${t.snapshot.state.tabl.items.length} entries)`
       const measure = async <T>(phase: string, boundTrips: number, fn: () => Promise<T>) => {
         const sandboxCpu0 = sb.cpuMs ? await sb.cpuMs() : 0
+        // The sandbox's profile (--profile) is started before the clock, not on it.
+        await sb.profile?.()
         reset()
         const cpu0 = process.cpuUsage()
         const t0 = performance.now()
@@ -574,6 +611,7 @@ async function runOnce(entries: number, dir: string): Promise<Row[]> {
           const { profile } = await inspector.post('Profiler.stop')
           const file = `${sc.vendor}-${entries}-${phase}-${profiles++}.cpuprofile`
           writeFileSync(join(flags.profile!, file), JSON.stringify(profile))
+          await sb.profile?.(join(flags.profile!, `sandbox-${file}`))
         }
         const cpu = process.cpuUsage(cpu0)
         const sandboxCpu = sb.cpuMs ? (await sb.cpuMs()) - sandboxCpu0 : undefined

@@ -110,7 +110,11 @@ export async function readTenant(exo: ExchangeClient, opts: ReadOptions = {}): P
   reads.forEach((r, i) => {
     const o = outcomes[i]
     if (!o) throw new PassageError('PASSAGE_E_INTERNAL', `no outcome for ${r.call.cmdlet}`)
-    if (o.ok) got.set(r.name, (o.objects as JsonObject[]).map(readableObject))
+    if (o.ok)
+      got.set(
+        r.name,
+        r.raw ? (o.objects as JsonObject[]) : (o.objects as JsonObject[]).map(readableObject),
+      )
     else if (
       r.defender &&
       defender === 'probe' &&

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { transportRuleFromExchange, unmodelledOf } from './rule-state.js'
+import type { JsonObject } from '../change.js'
+import { TransportRule } from '../model/transport-rule.js'
+import { transportRuleFromExchange, transportRuleRead, unmodelledOf } from './rule-state.js'
 
 describe('transportRuleFromExchange: what a rule as Exchange returns it has beyond the model', () => {
   it('lists set properties outside the model, by the parameter behind them, once each', () => {
@@ -79,5 +81,65 @@ describe('unmodelledOf: names worked out once per process give the same answer o
       'SomeFutureCondition',
       'ExceptIfFromScope',
     ])
+  })
+})
+
+describe('transportRuleRead: a rule read raw, in one walk, as the generic walk then the model read it', () => {
+  /** A rule as Exchange returns it: most properties null, some empty, annotations, bookkeeping. */
+  const exchangeRule = (i: number): JsonObject => ({
+    Identity: `Rule ${i}`,
+    Name: `Rule ${i}`,
+    Guid: `00000000-0000-4000-8000-00000000000${i}`,
+    Priority: String(i),
+    'Priority@odata.type': '#Int32',
+    State: i % 2 ? 'Disabled' : 'Enabled',
+    Mode: 'Enforce',
+    Comments: '',
+    Description: 'If the message...',
+    SenderIpRanges: null,
+    FromScope: 'NotInOrganization',
+    SenderDomainIs: ['contoso.com'],
+    SenderAddressLocation: 'Header',
+    SetSCL: '-1',
+    SetHeaderName: null,
+    StopRuleProcessing: false,
+    PrependSubject: i % 3 ? null : '[ext] ',
+    ApplyHtmlDisclaimerText: null,
+    Quarantine: false,
+    SentToMemberOf: [],
+    Conditions: ['Microsoft.Exchange.MessagingPolicies.Rules.Tasks.FromScopePredicate'],
+    Actions: ['Microsoft.Exchange.MessagingPolicies.Rules.Tasks.SetSCLAction'],
+    Exceptions: null,
+    WhenChanged: '2026-01-01T00:00:00Z',
+  })
+  /** The generic walk readTenant makes over other reads' objects (read-state.ts readableObject). */
+  const readable = (o: JsonObject): JsonObject =>
+    Object.fromEntries(
+      Object.entries(o).filter(([k, v]) => v !== null && v !== '' && !k.includes('@odata.')),
+    )
+
+  it('gives the model the same rule as readableObject then transportRuleFromExchange', () => {
+    for (let i = 0; i < 6; i++) {
+      const raw = exchangeRule(i)
+      const before = structuredClone(raw)
+      const one = transportRuleRead(raw)
+      expect(TransportRule.parse(one)).toStrictEqual(
+        TransportRule.parse(transportRuleFromExchange(readable(raw))),
+      )
+      // Unmodelled is worked out from every property, as before.
+      expect(one.Unmodelled).toStrictEqual(transportRuleFromExchange(readable(raw)).Unmodelled)
+      expect(raw).toStrictEqual(before)
+    }
+  })
+
+  it('keeps only what the model reads, and Identity (which names a rule it cannot read)', () => {
+    const one = transportRuleRead(exchangeRule(3))
+    expect(one).toMatchObject({ Identity: 'Rule 3', Priority: 3, State: 'Disabled', SetSCL: -1 })
+    // Bookkeeping, annotations, empty and null properties, and properties outside the model are
+    // not carried: the model's schema would have left them out.
+    for (const gone of ['Description', 'Priority@odata.type', 'Comments', 'SenderIpRanges'])
+      expect(one).not.toHaveProperty(gone)
+    expect(one).not.toHaveProperty('WhenChanged')
+    expect(one.Unmodelled).toEqual(['PrependSubject'])
   })
 })

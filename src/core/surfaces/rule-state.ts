@@ -1,4 +1,5 @@
 import type { JsonObject } from '../change.js'
+import { TransportRule } from '../model/transport-rule.js'
 import { RULE_PARAMS } from './rule-params.js'
 
 /** Exchange's Enabled/Disabled, whatever shape it came in (text or boolean). */
@@ -17,6 +18,13 @@ export function normaliseRule(o: JsonObject): JsonObject {
 
 /** Properties of a Get-TransportRule object passage's model keeps (conditions, exceptions, actions). */
 const MODELLED_RULE_PROPS = new Set(RULE_PARAMS.map((n) => n.toLowerCase()))
+
+/**
+ * What of a Get-TransportRule object the state keeps: the model's properties (TransportRule's;
+ * its schema leaves out every other one), and Identity, which names an object the read could
+ * not understand (read-state.ts's keepWhatIsUnderstood) when it has no Name.
+ */
+const KEPT_RULE_PROPS = new Set([...Object.keys(TransportRule.shape), 'Identity'])
 
 /**
  * Properties of a Get-TransportRule object that describe the rule rather than what it matches or
@@ -121,17 +129,25 @@ const lower = memo((s) => s.toLowerCase())
  */
 interface PropertyKind {
   lower: string
+  /** An annotation (`X@odata.type`): never counted. */
+  annotation: boolean
   meta: boolean
   /** The name reported as unmodelled (null: modelled, or bookkeeping). */
   unmodelled: string | null
+  /** Kept by transportRuleRead (KEPT_RULE_PROPS). */
+  kept: boolean
 }
 const propertyKind = memo((k): PropertyKind => {
   const lk = k.toLowerCase()
-  if (RULE_METADATA.has(lk)) return { lower: lk, meta: true, unmodelled: null }
+  const annotation = k.includes('@')
+  const kept = KEPT_RULE_PROPS.has(k)
+  if (RULE_METADATA.has(lk)) return { lower: lk, annotation, meta: true, unmodelled: null, kept }
   return {
     lower: lk,
+    annotation,
     meta: false,
     unmodelled: MODELLED_RULE_PROPS.has(lk) ? null : (PARAMETER_OF[lk] ?? k),
+    kept,
   }
 })
 
@@ -180,6 +196,14 @@ function addOnce(out: string[], seen: Set<string>, n: string): void {
  * (propertyKind, classOf): a tenant's rules repeat the same few hundred names.
  */
 export function unmodelledOf(o: JsonObject): string[] {
+  return walkRule(o, null)
+}
+
+/**
+ * unmodelledOf's walk; with `kept`, it also copies there the properties transportRuleRead keeps
+ * (KEPT_RULE_PROPS, less empty ones: null or ''), in the same walk over the rule's keys.
+ */
+function walkRule(o: JsonObject, kept: JsonObject | null): string[] {
   const out: string[] = []
   const seen = new Set<string>()
   if (Array.isArray(o.Unmodelled))
@@ -188,8 +212,12 @@ export function unmodelledOf(o: JsonObject): string[] {
   const keys = Object.keys(o)
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!
-    if (k.includes('@') || !isSetValue(o[k])) continue
+    const v = o[k]
+    // Most of a rule's properties as Exchange returns it are null: nothing to keep or count.
+    if (v === null) continue
     const kind = propertyKind(k)
+    if (kept !== null && kind.kept && v !== '') kept[k] = v as JsonObject[string]
+    if (kind.annotation || !isSetValue(v)) continue
     if (kind.meta) continue
     presentLower.push(kind.lower)
     if (kind.unmodelled !== null) addOnce(out, seen, kind.unmodelled)
@@ -230,5 +258,25 @@ export function transportRuleFromExchange(o: JsonObject): JsonObject {
   const out = normaliseRule(o)
   // Sorted, so that the same rule reads the same whatever order Exchange lists its properties in.
   out.Unmodelled = unmodelledOf(o).sort(byLowerName)
+  return out
+}
+
+/**
+ * A Get-TransportRule object as Exchange returned it (annotations and empty properties in place:
+ * the surface reads it raw, see SurfaceRead.raw) mapped to passage's model in one walk over its
+ * keys: what transportRuleFromExchange gives for it once its annotations and empty (null or '')
+ * properties are left out (ms-rule: read.empty-properties), less the properties the model does
+ * not keep, which its schema would leave out anyway. A rule as Exchange returns it has some two
+ * hundred properties, most of them empty; the copies of them all that the generic walk and
+ * normaliseRule made were thrown away by the schema. `Unmodelled` is worked out from all of them
+ * (unmodelledOf skips annotations and empty values itself).
+ */
+export function transportRuleRead(o: JsonObject): JsonObject {
+  const out: JsonObject = {}
+  const unmodelled = walkRule(o, out)
+  if ('State' in out) out.State = ruleState(out.State)
+  if (typeof out.Priority === 'string') out.Priority = Number(out.Priority)
+  if (typeof out.SetSCL === 'string') out.SetSCL = Number(out.SetSCL)
+  out.Unmodelled = unmodelled.sort(byLowerName)
   return out
 }

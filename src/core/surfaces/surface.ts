@@ -13,6 +13,13 @@ export interface SurfaceRead {
   defender?: boolean
   /** Exchange answers "not found" when the singleton does not exist yet: read as empty. */
   notFoundIsEmpty?: boolean
+  /**
+   * The surface's `load` takes this read's objects as Exchange returned them, OData annotations
+   * and empty (null or '') properties in place, and leaves those out itself in the walk it makes
+   * over each object anyway (mail flow rules: rule-state.ts's transportRuleRead). Otherwise the
+   * reader leaves them out first (app/read-state.ts's readableObject).
+   */
+  raw?: boolean
 }
 
 /** What the reads of a surface returned, by read name (raw Exchange objects). */

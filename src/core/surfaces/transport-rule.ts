@@ -3,7 +3,7 @@ import type { CmdletCall, CmdletValue } from '../cmdlet.js'
 import type { TransportRule } from '../model/transport-rule.js'
 import { defineSurface } from './define.js'
 import { RULE_PARAMS } from './rule-params.js'
-import { transportRuleFromExchange } from './rule-state.js'
+import { transportRuleRead } from './rule-state.js'
 import { identityOf, str, type Finding } from './surface.js'
 
 export { RULE_PARAMS }
@@ -80,10 +80,12 @@ export const transportRuleSurface = defineSurface({
     {
       name: 'transportRules',
       call: { cmdlet: 'Get-TransportRule', params: { ResultSize: 'Unlimited' } },
+      raw: true,
     },
   ],
-  // Unmodelled is derived from the real properties (ms-rule: read.rule-unmodelled).
-  load: (got) => ({ transportRules: got('transportRules').map(transportRuleFromExchange) }),
+  // Unmodelled is derived from the real properties (ms-rule: read.rule-unmodelled); each rule is
+  // read raw, in one walk (transportRuleRead).
+  load: (got) => ({ transportRules: got('transportRules').map(transportRuleRead) }),
   objects: (s) => s.transportRules as unknown as JsonObject[],
   withObjects: (s, objects) => ({ ...s, transportRules: objects as unknown as TransportRule[] }),
   key: (o) => str(o, 'Name').toLowerCase(),

@@ -26,6 +26,7 @@ import type { ForcedCmdletFault } from '../faults/index.js'
 import { THROTTLE_TEXT } from './budget.js'
 import { authenticate, EXCHANGE_AUDIENCE, findTenant, type ServerContext } from './context.js'
 import { installFaultHooks } from './fault-hooks.js'
+import { pacer, serially } from './pace.js'
 import {
   applySelect,
   batchResponsesJson,
@@ -124,8 +125,52 @@ export interface InvokeRequest {
   prefer: unknown
 }
 
-/** Runs one InvokeCommand request and shapes its answer. */
+/**
+ * A read's page to be written as JSON text (no `$select`): its objects' text a part at a time
+ * (`part(from, to)`: the objects from..to-1, comma-separated, '' for none), then the answer
+ * around all of it (`answer(value)`).
+ */
+interface TextPage {
+  count: number
+  part(from: number, to: number): string
+  answer(value: string): HttpAnswer
+}
+
+/** Runs one InvokeCommand request and shapes its answer, all at once. */
 export function runInvoke(ctx: ServerContext, r: InvokeRequest): HttpAnswer {
+  const started = startInvoke(ctx, r)
+  if (!('part' in started)) return started
+  return started.answer(started.part(0, started.count))
+}
+
+/** Objects of a page written as text between two yields (see pace.ts): a slice's worth. */
+const PART = 2
+
+/**
+ * Runs one InvokeCommand request as runInvoke does, the same answer byte for byte, but writes a
+ * read's page as text a few objects at a time, with `pace()` between (pace.ts): a page of 250
+ * mail flow rules does not hold the event loop for the whole of its shaping.
+ */
+export async function runInvokePaced(
+  ctx: ServerContext,
+  r: InvokeRequest,
+  pace: () => Promise<void>,
+): Promise<HttpAnswer> {
+  const started = startInvoke(ctx, r)
+  if (!('part' in started)) return started
+  const parts: string[] = []
+  for (let i = 0; i < started.count; i += PART) {
+    await pace()
+    parts.push(started.part(i, Math.min(i + PART, started.count)))
+  }
+  return started.answer(parts.join(','))
+}
+
+/**
+ * Runs the cmdlet of an InvokeCommand request: its whole answer, or for a read answered as text,
+ * its page to write (TextPage).
+ */
+function startInvoke(ctx: ServerContext, r: InvokeRequest): HttpAnswer | TextPage {
   const parsed = CmdletInput.safeParse(r.body)
   if (!parsed.success)
     return badRequest(`The request body is not a valid CmdletInput: ${issueText(parsed.error)}`)
@@ -207,17 +252,29 @@ export function runInvoke(ctx: ServerContext, r: InvokeRequest): HttpAnswer {
   // through JSON.stringify): the 250 mail flow rules of a large tenant are some 2 MB of text,
   // which the sandbox spent its time building as objects only to turn them into text.
   // A cmdlet without a recorded shape passes its objects through: JSON.stringify of the page.
-  const value =
-    write || select
-      ? null
-      : (shapeOutputJson(cmdlet, slice, shapeCtx)?.join(',') ?? JSON.stringify(slice).slice(1, -1))
-  if (value !== null) {
-    const json =
-      `{"@odata.context":${JSON.stringify(context)},"value":[${value}]` +
-      (nextLink === undefined ? '' : `,"@odata.nextLink":${JSON.stringify(nextLink)}`) +
-      (outcome.warnings.length ? `,"@adminapi.warnings":${JSON.stringify(outcome.warnings)}` : '') +
-      '}'
-    return jsonAnswer(200, headers, json, Boolean(drop))
+  // Shaping maps object for object, so a part of the page is written as the whole page's text
+  // would have that part (and JSON.stringify of an array joins its elements' texts with commas).
+  if (!write && !select) {
+    const { warnings } = outcome
+    return {
+      count: slice.length,
+      part: (from, to) => {
+        if (from >= to) return ''
+        const objects = slice.slice(from, to)
+        return (
+          shapeOutputJson(cmdlet, objects, shapeCtx)?.join(',') ??
+          JSON.stringify(objects).slice(1, -1)
+        )
+      },
+      answer: (value) => {
+        const json =
+          `{"@odata.context":${JSON.stringify(context)},"value":[${value}]` +
+          (nextLink === undefined ? '' : `,"@odata.nextLink":${JSON.stringify(nextLink)}`) +
+          (warnings.length ? `,"@adminapi.warnings":${JSON.stringify(warnings)}` : '') +
+          '}'
+        return jsonAnswer(200, headers, json, Boolean(drop))
+      },
+    }
   }
   const shaped = write ? slice : shapeOutput(cmdlet, slice, shapeCtx)
   const page = shaped.map((o) => applySelect(o, select))
@@ -276,6 +333,54 @@ function resolveBatchTarget(url: string, base: string): BatchTarget {
 const header = (headers: Record<string, string> | undefined, name: string) =>
   Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1]
 
+/** One item of a `$batch` body, as BatchBody reads it. */
+type BatchItem = z.output<typeof BatchBody>['requests'][number]
+
+/** One item's answer in a `$batch`'s answer. */
+type BatchResponse = Parameters<typeof batchResponsesJson>[0][number]
+
+/** Runs one item of a `$batch` (its URL resolved against the batch's own) and answers it. */
+function runBatchItem(
+  ctx: ServerContext,
+  item: BatchItem,
+  base: string,
+  who: { caller: Caller; tenant: SandboxTenant },
+  pace: () => Promise<void>,
+): HttpAnswer | Promise<HttpAnswer> {
+  const target = batchTarget(item.url, base)
+  if (item.method.toUpperCase() !== 'POST')
+    return {
+      status: 405,
+      headers: json,
+      body: frontEndError('MethodNotAllowed', `${item.method} is not allowed in a batch.`),
+    }
+  if (!target) return badRequest(`'${item.url}' is not an InvokeCommand URL.`)
+  if (findTenant(ctx.world(), target.tenantKey) !== who.tenant)
+    return badRequest(`'${item.url}' names another tenant than the batch.`)
+  let body = item.body
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body) as unknown
+    } catch {
+      body = undefined
+    }
+  }
+  return runInvokePaced(
+    ctx,
+    {
+      version: target.version,
+      tenantKey: target.tenantKey,
+      tenant: who.tenant,
+      caller: who.caller,
+      body,
+      select: target.query.get('$select') ?? undefined,
+      skipToken: target.query.get('$skiptoken') ?? undefined,
+      prefer: header(item.headers, 'prefer'),
+    },
+    pace,
+  )
+}
+
 /** Registers the admin API routes in their own scope (hooks apply to them only). */
 export function registerAdminApi(app: FastifyInstance, ctx: ServerContext): void {
   void app.register(async (api) => {
@@ -306,19 +411,23 @@ export function registerAdminApi(app: FastifyInstance, ctx: ServerContext): void
           request.params.tenant,
         )
         if (!who) return reply
-        return send(
-          reply,
-          runInvoke(ctx, {
-            version: request.params.version,
-            tenantKey: request.params.tenant,
-            tenant: who.tenant,
-            caller: who.caller,
-            body: request.body,
-            select: request.query.$select,
-            skipToken: request.query.$skiptoken,
-            prefer: request.headers.prefer,
-          }),
+        const answer = await serially(ctx)(() =>
+          runInvokePaced(
+            ctx,
+            {
+              version: request.params.version,
+              tenantKey: request.params.tenant,
+              tenant: who.tenant,
+              caller: who.caller,
+              body: request.body,
+              select: request.query.$select,
+              skipToken: request.query.$skiptoken,
+              prefer: request.headers.prefer,
+            },
+            pacer(),
+          ),
         )
+        return send(reply, answer)
       },
     )
 
@@ -350,12 +459,6 @@ export function registerAdminApi(app: FastifyInstance, ctx: ServerContext): void
           return send(reply, badRequest('Request ids in a batch must be unique.'))
         const { continueOnError } = parsePrefer(request.headers.prefer)
         const base = `${ctx.baseUrl()}/adminapi/${request.params.version}/${request.params.tenant}`
-        const responses: {
-          id: string
-          status: number
-          headers: Record<string, string>
-          answer: HttpAnswer
-        }[] = []
         // How Exchange runs the items of one `$batch` is not documented: Microsoft is silent on
         // the admin API's `$batch` (reference §1: its limits are unconfirmed too). Its nearest
         // documented relative, Microsoft Graph's JSON batching
@@ -367,47 +470,26 @@ export function registerAdminApi(app: FastifyInstance, ctx: ServerContext): void
         // any request; the items add only their own running time (the engine's, small since writes
         // are copy-on-write). One `$batch` is one round trip, which is what bench/apply.ts counts
         // in its lower bound; it charges no item a round trip of its own, and the sandbox does not
-        // either.
-        for (const item of items) {
-          let a: HttpAnswer
-          const target = batchTarget(item.url, base)
-          if (item.method.toUpperCase() !== 'POST')
-            a = {
-              status: 405,
-              headers: json,
-              body: frontEndError('MethodNotAllowed', `${item.method} is not allowed in a batch.`),
-            }
-          else if (!target) a = badRequest(`'${item.url}' is not an InvokeCommand URL.`)
-          else if (findTenant(ctx.world(), target.tenantKey) !== who.tenant)
-            a = badRequest(`'${item.url}' names another tenant than the batch.`)
-          else {
-            let body = item.body
-            if (typeof body === 'string') {
-              try {
-                body = JSON.parse(body) as unknown
-              } catch {
-                body = undefined
-              }
-            }
-            a = runInvoke(ctx, {
-              version: target.version,
-              tenantKey: target.tenantKey,
-              tenant: who.tenant,
-              caller: who.caller,
-              body,
-              select: target.query.get('$select') ?? undefined,
-              skipToken: target.query.get('$skiptoken') ?? undefined,
-              prefer: header(item.headers, 'prefer'),
-            })
+        // either. The items' work is done while the batch's latency runs, not after it (pace.ts):
+        // the batch is one request of the admin API's, run whole before the next one's work, in
+        // slices that let the sandbox see the requests that come meanwhile.
+        const answer = await serially(ctx)(async () => {
+          const pace = pacer()
+          const responses: BatchResponse[] = []
+          for (const item of items) {
+            await pace()
+            const a = await runBatchItem(ctx, item, base, who, pace)
+            // A dropped item loses the whole batch's answer.
+            if (a.drop) return a
+            responses.push({ id: item.id, status: a.status, headers: a.headers, answer: a })
+            if (a.status >= 400 && !continueOnError) break
           }
-          // A dropped item loses the whole batch's answer.
-          if (a.drop) return send(reply, a)
-          responses.push({ id: item.id, status: a.status, headers: a.headers, answer: a })
-          if (a.status >= 400 && !continueOnError) break
-        }
-        // `{ responses }` as JSON.stringify writes it, the items' bodies already written as text
-        // put in as they are (shapes.ts's batchResponsesJson).
-        return reply.code(200).headers(json).send(batchResponsesJson(responses))
+          // `{ responses }` as JSON.stringify writes it, the items' bodies already written as
+          // text put in as they are (shapes.ts's batchResponsesJson).
+          return batchResponsesJson(responses)
+        })
+        if (typeof answer !== 'string') return send(reply, answer)
+        return reply.code(200).headers(json).send(answer)
       },
     )
 
