@@ -3,7 +3,12 @@
  * (process.cpuUsage, so time lost to other processes on a shared machine doesn't count), with
  * peers side by side in the same run:
  *
- * - passage: analyzeHeaders, without and with a vendor check;
+ * - passage: analyzeHeaders, without and with a vendor check, and with every part of the analysis
+ *   read (JSON.stringify of it): analyzeHeaders decodes some parts that no verdict rests on (the
+ *   meaning of each field, a Received hop's with/id/for/via/date/by IP) when they are first
+ *   read, so the first two figures leave them unread, as a caller that reads the verdict, or
+ *   `passage explain`'s text (which prints none of them), does; the third reads them all, as
+ *   `passage explain --json` does;
  * - peer: Microsoft's Message Header Analyzer (`HeaderModel.parseHeaders`, copied from
  *   github.com/microsoft/MHA into bench/peers/mha, MIT);
  * - floors (raw parsers that only split and decode, no analysis): libmime `decodeHeaders` and
@@ -20,13 +25,15 @@
  *   tsc output directory), what the shipped product runs and so the figure the target is judged
  *   on, instead of the TypeScript sources through tsx's transform. tsx leaves .js files as they
  *   are, so the compiled code is measured as plain node runs it (the peers are the same either
- *   way). The first line printed says which was measured.
+ *   way), provided Node reads them as ES modules: another directory needs a package.json of
+ *   `{"type": "module"}` above it (the bench warns otherwise: see esmDir). The first line printed
+ *   says which was measured.
  * - `--quick`: steady state only (no cold runs, per-case figures or large .eml files).
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { explain as explainFn } from '../src/app/explain.js'
 import type { analyzeHeaders as analyzeFn } from '../src/core/headers/index.js'
@@ -57,6 +64,25 @@ const { analyzeHeaders } = (await import(from('core/headers/index'))) as {
   analyzeHeaders: typeof analyzeFn
 }
 const { explain } = (await import(from('app/explain'))) as { explain: typeof explainFn }
+/**
+ * Whether Node reads the .js files of `dir` as ES modules: the nearest package.json above it says
+ * `"type": "module"`. Otherwise Node reads them as CommonJS, and tsx rewrites their imports and
+ * exports into CommonJS (every call to another module's function then goes through a getter),
+ * which measured about half the speed on some decoders: a tsc output directory outside this
+ * package needs a package.json of `{"type": "module"}` to measure what dist/ runs.
+ */
+function esmDir(dir: string): boolean {
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { type?: string }
+      return pkg.type === 'module'
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return false
+    }
+    if (dirname(d) === d) return false
+  }
+}
+
 /** The flags a child process is given, so that it measures the same code. */
 const childFlags = distArg ? [distArg] : []
 
@@ -98,6 +124,10 @@ const contenders: Contender[] = [
   {
     name: 'passage, with a vendor',
     run: (i) => analyzeHeaders(corpus[i] as string, { vendor: VENDOR }),
+  },
+  {
+    name: 'passage, every part read (JSON)',
+    run: (i) => JSON.stringify(analyzeHeaders(corpus[i] as string)).length,
   },
   {
     name: 'MHA HeaderModel.parseHeaders',
@@ -210,6 +240,10 @@ console.log(
     ? `Measured: passage compiled (plain JavaScript from ${distDir}), as shipped.`
     : 'Measured: passage from the TypeScript sources through tsx (--dist measures the compiled build).',
 )
+if (distDir && !esmDir(distDir))
+  console.log(
+    `Warning: no package.json with "type": "module" above ${distDir}: Node reads its .js as CommonJS and tsx rewrites them, so this is not the code dist/ runs (slower). Add one there.`,
+  )
 console.log(
   `Corpus: ${corpus.length} realistic blocks, ${(corpus.reduce((a, s) => a + s.length, 0) / corpus.length / 1024).toFixed(1)} KB average. Figures are blocks per CPU-second on one core.`,
 )
@@ -310,6 +344,11 @@ console.log(
     `highest ${fmt(quantile(rounds, 1))} (interquartile spread ${((100 * (quantile(rounds, 0.75) - quantile(rounds, 0.25))) / passageSteady).toFixed(1)}% of the median)`,
 )
 console.log(`Rounds in order: ${rounds.map((x) => fmt(x)).join(', ')}`)
+const allRead = steady.get('passage, every part read (JSON)') ?? NaN
+console.log(
+  `The target figure is analyzeHeaders() as returned (the parts no verdict rests on decoded when first read); ` +
+    `with every part read (JSON.stringify of the analysis): ${fmt(allRead)} (${ratio(allRead, 25000)} of target).`,
+)
 
 if (!quick) {
   // Per case, warm (passage only): warmed up here first, since the steady rounds ran elsewhere.

@@ -22,7 +22,7 @@ import {
   type HeaderBlock,
   type RawHeader,
 } from './parse.js'
-import { parseReceived, type ReceivedHop } from './received.js'
+import { parseReceivedHop, type ReceivedHop } from './received.js'
 import { findSafeLinks, joinSoftBreaks, MAX_LINKS, type SafeLink } from './safe-links.js'
 import { findTenantMarkers, isTenantMarker } from './tenant.js'
 import { decideTrust, type ReportStatus } from './trust.js'
@@ -342,7 +342,7 @@ function routeHeaders(headers: readonly RawHeader[]): Routed {
     if (k & TENANT) r.tenant.push(h)
     switch (k & KIND_MASK) {
       case RECEIVED:
-        if (r.hops.length < MAX_HOPS) r.hops.push(parseReceived(h.value, h.index))
+        if (r.hops.length < MAX_HOPS) r.hops.push(parseReceivedHop(h.value, h.index))
         break
       case REPORT:
         if (raws.report.length < MAX_OF_KIND) raws.report.push(h)

@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import ipaddr from 'ipaddr.js'
 import { describe, expect, it } from 'vitest'
 import { parseHeaderBlock } from './parse.js'
-import { ipInText, parseReceived, type ReceivedHop } from './received.js'
+import { ipInText, parseReceived, parseReceivedHop, type ReceivedHop } from './received.js'
 import * as fixtures from './test-fixtures.js'
 
 // ---- The reference: the parser before the rewrite, unchanged but for its names. ----
@@ -329,8 +329,34 @@ function referenceReceived(value: string, index = 0): ReceivedHop {
 // ---- The comparison. ----
 
 function same(value: string): void {
-  expect(parseReceived(value, 3)).toEqual(referenceReceived(value, 3))
+  const reference = referenceReceived(value, 3)
+  expect(parseReceived(value, 3)).toEqual(reference)
+  // The analyzer's hop (its scan stops after the from and by clauses; the rest is parsed when
+  // read): every field, and its JSON, as the reference gives them.
+  const hop = parseReceivedHop(value, 3)
+  expect(pick(hop)).toEqual(reference)
+  expect(JSON.parse(JSON.stringify(hop))).toEqual(reference)
   expect(ipInText(value)).toBe(referenceIpInText(value))
+}
+
+/** Every field of a hop, read through its getters, as a plain object. */
+function pick(h: ReceivedHop): ReceivedHop {
+  return {
+    index: h.index,
+    raw: h.raw,
+    from: h.from,
+    fromIp: h.fromIp,
+    by: h.by,
+    byIp: h.byIp,
+    with: h.with,
+    id: h.id,
+    for: h.for,
+    via: h.via,
+    date: h.date,
+    byMicrosoft: h.byMicrosoft,
+    byEop: h.byEop,
+    fromMicrosoft: h.fromMicrosoft,
+  }
 }
 
 const ATOMS = [

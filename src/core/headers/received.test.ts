@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { ipInText, isEopHost, isMicrosoftHost, parseReceived } from './received.js'
+import {
+  ipInText,
+  isEopHost,
+  isMicrosoftHost,
+  parseReceived,
+  parseReceivedHop,
+} from './received.js'
 
 describe('parseReceived', () => {
   it('parses the EOP inbound hop', () => {
@@ -63,5 +69,34 @@ describe('parseReceived', () => {
       expect(() => parseReceived(s)).not.toThrow()
     expect(ipInText('no ip here 1.2.3')).toBeNull()
     expect(ipInText('[IPv6:2001:db8::1]')).toBe('2001:db8::1')
+  })
+})
+
+describe("parseReceivedHop (the analyzer's hop: display-only parts parsed when first read)", () => {
+  const values = [
+    'from mta1.example.com (198.51.100.25) by BN8NAM11FT058.mail.protection.outlook.com (10.13.177.79) with Microsoft SMTP Server (version=TLS1_3, cipher=TLS_AES_256_GCM_SHA384) id 15.20.8158.14 via Frontend Transport; Tue, 17 Nov 2026 14:02:09 +0000',
+    'from mail.example.com (mail.example.com [192.0.2.7]) by mx.google.com with ESMTPS id abc for <A@B.example> (version=TLS1_3); Thu, 19 Nov 2026 07:41:02 -0800 (PST)',
+    'by 2002:a05:7300:5d8e:b0:14d:36a1:9f0b with SMTP id k14csp; Thu, 19 Nov 2026',
+    'from X.namprd11.prod.outlook.com (2603:10b6:510:14a::10) by Y.namprd11.prod.outlook.com with HTTPS',
+    '',
+    ';',
+    'by ) ) (',
+  ]
+
+  it('reads as parseReceived reads, every field, and serialises to the same JSON (same key order)', () => {
+    for (const v of values) {
+      const eager = parseReceived(v, 3)
+      const lazy = parseReceivedHop(v, 3)
+      for (const k of Object.keys(eager) as (keyof typeof eager)[])
+        expect(lazy[k], `${k} of ${JSON.stringify(v)}`).toStrictEqual(eager[k])
+      expect(JSON.stringify(lazy)).toBe(JSON.stringify(eager))
+    }
+  })
+
+  it('gives the same JSON whether or not a display-only part was read first', () => {
+    const v = values[0] as string
+    const h = parseReceivedHop(v, 1)
+    expect(h.via).toBe('Frontend Transport')
+    expect(JSON.stringify(h)).toBe(JSON.stringify(parseReceived(v, 1)))
   })
 })

@@ -165,9 +165,12 @@ function nextAt(value: string, ch: string, from: number, end: number): number {
 /**
  * Splits value[0, end) into words at spaces, tabs and `(` (outside comments), attaching each
  * parenthesised comment to the word before it (a comment before any word, or one left open, is
- * dropped). Returns the number of words (at most MAX_WORDS; the scan stops there).
+ * dropped), and notes where each clause starts (noteWord). Returns the number of words (at most
+ * MAX_WORDS; the scan stops there). With `early`, the scan stops once the from and by clauses
+ * have both ended (noteWord): the words, comments and clause bounds read so far are what the
+ * whole scan gives for them, as it reads left to right and nothing later changes them.
  */
-function scanWords(value: string, end: number): number {
+function scanWords(value: string, end: number, early: boolean): number {
   let words = 0
   let ncomments = 0
   let depth = 0
@@ -217,6 +220,7 @@ function scanWords(value: string, end: number): number {
         firstComment[words] = ncomments
         comments[words] = 0
         words++
+        if (noteWord(value, words - 1) && early) return words
       }
       start = -1
       if (c === 40) {
@@ -231,6 +235,7 @@ function scanWords(value: string, end: number): number {
     firstComment[words] = ncomments
     comments[words] = 0
     words++
+    noteWord(value, words - 1)
   }
   return words
 }
@@ -357,48 +362,180 @@ function textOf(value: string, k: number): string | null {
   return at === -1 ? null : clauseText(value, at, end[k] as number)
 }
 
-/** Parses one `Received:` header value. Never throws; missing parts are null. */
-export function parseReceived(value: string, index = 0): ReceivedHop {
+/**
+ * Finds the words of a Received value and where each clause starts and ends (kw, end); returns
+ * the position of the last `;` (-1 when there is none). With `early`, only until the from and by
+ * clauses have both ended (see scanWords): their bounds are then final, the others' not.
+ */
+function scanClauses(value: string, early: boolean): number {
   const semi = value.lastIndexOf(';')
-  const date = semi >= 0 ? value.slice(semi + 1).trim() || null : null
-  const words = scanWords(value, semi >= 0 ? semi : value.length)
-  // Where each clause starts (its keyword's word) and ends (the next clause's keyword): the first
-  // word of each keyword starts its clause; a repeated keyword is a word of the current clause,
-  // and words before the first keyword belong to none.
   // (A loop, not fill: six slots, and no builtin call.)
   for (let k = 0; k < kw.length; k++) {
     kw[k] = -1
     end[k] = 0
   }
-  let current = -1
-  for (let w = 0; w < words; w++) {
-    const k = clauseAt(value, w)
-    if (k >= 0 && kw[k] === -1) {
-      if (current >= 0) end[current] = w
-      kw[k] = w
-      current = k
-    }
-  }
-  if (current >= 0) end[current] = words
+  clauseNow = -1
+  const words = scanWords(value, semi >= 0 ? semi : value.length, early)
+  if (clauseNow >= 0) end[clauseNow] = words
+  return semi
+}
+
+/** The clause the words scanned so far are in (its slot), or -1 before the first keyword. */
+let clauseNow = -1
+
+/**
+ * Notes the clause word w starts, if any: the first word of each keyword starts its clause and
+ * ends the one before (a repeated keyword is a word of the current clause, and words before the
+ * first keyword belong to none). True when w starts a clause other than from and by after both
+ * have started: then both have ended, and no later word is part of either.
+ */
+function noteWord(value: string, w: number): boolean {
+  const k = clauseAt(value, w)
+  if (k < 0 || kw[k] !== -1) return false
+  if (clauseNow >= 0) end[clauseNow] = w
+  kw[k] = w
+  clauseNow = k
+  return k !== FROM && k !== BY && kw[FROM] !== -1 && kw[BY] !== -1
+}
+
+/** Parses one `Received:` header value. Never throws; missing parts are null. */
+export function parseReceived(value: string, index = 0): ReceivedHop {
+  const semi = scanClauses(value, false)
   const from = head(value, FROM)
   const by = head(value, BY)
-  const forHead = head(value, FOR)
+  const fromIp = ipOf(value, FROM)
+  const rest = restOf(value, semi)
   const byMicrosoft = isMicrosoftHost(by)
   return {
     index,
     raw: value,
     from,
-    fromIp: ipOf(value, FROM),
+    fromIp,
     by,
-    byIp: ipOf(value, BY),
-    with: textOf(value, WITH),
-    id: head(value, ID),
-    for: forHead === null ? null : unwrap(forHead, 60 /* < */, 62 /* > */).toLowerCase(),
-    via: textOf(value, VIA),
-    date,
+    byIp: rest.byIp,
+    with: rest.with,
+    id: rest.id,
+    for: rest.for,
+    via: rest.via,
+    date: rest.date,
     byMicrosoft,
     // Every EOP suffix ends with a Microsoft one, so only a Microsoft host can be EOP's.
     byEop: byMicrosoft && isEopHost(by),
     fromMicrosoft: isMicrosoftHost(from),
   }
+}
+
+/** The parts of a hop that no analysis decides on. */
+type HopRest = Pick<ReceivedHop, 'byIp' | 'with' | 'id' | 'for' | 'via' | 'date'>
+
+/** The parts of the hop no analysis decides on, from the whole scan of `value` (last `;` at semi). */
+function restOf(value: string, semi: number): HopRest {
+  const forHead = head(value, FOR)
+  return {
+    byIp: ipOf(value, BY),
+    with: textOf(value, WITH),
+    id: head(value, ID),
+    for: forHead === null ? null : unwrap(forHead, 60 /* < */, 62 /* > */).toLowerCase(),
+    via: textOf(value, VIA),
+    date: semi >= 0 ? value.slice(semi + 1).trim() || null : null,
+  }
+}
+
+/**
+ * A ReceivedHop whose parts that only a reader of the decoded hops looks at (byIp, with, id,
+ * for, via, date: the analysis decides on from, fromIp, by and the host tests) are parsed when
+ * one of them is first read, all at once, from a whole scan of the value (restOf). JSON.stringify
+ * gives the plain ReceivedHop, in parseReceived's key order; every read gives what parseReceived
+ * gives.
+ */
+class LazyHop implements ReceivedHop {
+  readonly index: number
+  readonly raw: string
+  readonly from: string | null
+  readonly fromIp: string | null
+  readonly by: string | null
+  readonly byMicrosoft: boolean
+  readonly byEop: boolean
+  readonly fromMicrosoft: boolean
+  #rest: HopRest | undefined
+
+  constructor(
+    index: number,
+    raw: string,
+    from: string | null,
+    fromIp: string | null,
+    by: string | null,
+  ) {
+    this.index = index
+    this.raw = raw
+    this.from = from
+    this.fromIp = fromIp
+    this.by = by
+    const byMicrosoft = isMicrosoftHost(by)
+    this.byMicrosoft = byMicrosoft
+    // Every EOP suffix ends with a Microsoft one, so only a Microsoft host can be EOP's.
+    this.byEop = byMicrosoft && isEopHost(by)
+    this.fromMicrosoft = isMicrosoftHost(from)
+    this.#rest = undefined
+  }
+
+  /** The parts no analysis decides on, parsed (the whole value scanned) when first needed. */
+  #all(): HopRest {
+    return (this.#rest ??= restOf(this.raw, scanClauses(this.raw, false)))
+  }
+
+  get byIp(): string | null {
+    return this.#all().byIp
+  }
+
+  get with(): string | null {
+    return this.#all().with
+  }
+
+  get id(): string | null {
+    return this.#all().id
+  }
+
+  get for(): string | null {
+    return this.#all().for
+  }
+
+  get via(): string | null {
+    return this.#all().via
+  }
+
+  get date(): string | null {
+    return this.#all().date
+  }
+
+  /** The plain ReceivedHop, in parseReceived's key order (for JSON.stringify). */
+  toJSON(): ReceivedHop {
+    const rest = this.#all()
+    return {
+      index: this.index,
+      raw: this.raw,
+      from: this.from,
+      fromIp: this.fromIp,
+      by: this.by,
+      byIp: rest.byIp,
+      with: rest.with,
+      id: rest.id,
+      for: rest.for,
+      via: rest.via,
+      date: rest.date,
+      byMicrosoft: this.byMicrosoft,
+      byEop: this.byEop,
+      fromMicrosoft: this.fromMicrosoft,
+    }
+  }
+}
+
+/**
+ * parseReceived for the analyzer: the same hop, with the parts the analysis doesn't decide on
+ * parsed when first read (see LazyHop).
+ */
+export function parseReceivedHop(value: string, index = 0): ReceivedHop {
+  // Only the from and by clauses are read: the scan stops once both have ended.
+  scanClauses(value, true)
+  return new LazyHop(index, value, head(value, FROM), ipOf(value, FROM), head(value, BY))
 }
