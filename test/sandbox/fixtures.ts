@@ -1,15 +1,15 @@
 /** Shared fixtures for the sandbox tests: the seeded tenants, test messages, sign-in caching. */
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RunningSandbox } from '../../src/sandbox/index.js'
 import { GRAPH_CLI_CLIENT } from '../../src/sandbox/identity/scopes.js'
+import { testTmp } from '../helpers/temp-dir.js'
 import { deviceCodeToken, EXO_SCOPE } from './helpers.js'
 
 /**
  * Where test sandboxes keep their CA, server certificate and signing key: one folder per test
  * process, so that each start does not generate three RSA keys again.
  */
-export const TEST_CERTS = join(tmpdir(), `passage-sandbox-test-certs-${process.pid}`)
+export const TEST_CERTS = join(testTmp(), `passage-sandbox-test-certs-${process.pid}`)
 
 /** The seeded tenants (from examples/). */
 export const EOP = { id: '9a2d802f-60c3-467f-b3ef-4ac53ec2fb0d', name: 'fabrikam.onmicrosoft.com' }

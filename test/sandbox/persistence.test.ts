@@ -1,15 +1,15 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { startSandbox } from '../../src/sandbox/index.js'
+import { tempDir } from '../helpers/temp-dir.js'
 import { call, deviceCodeToken, invoke } from './helpers.js'
 import { cleanMessage, P2 } from './fixtures.js'
 
 // State survives a restart with a state file; the CA and the signing key are kept beside it.
 describe.each(['sandbox.json', 'sandbox.db'])('state file %s', (file) => {
   it('keeps writes, mail, the CA and the token-signing key across a restart', async () => {
-    const stateFile = join(mkdtempSync(join(tmpdir(), 'passage-persist-')), file)
+    const stateFile = join(tempDir('passage-persist-'), file)
     const a = await startSandbox({ stateFile })
     let token: string
     let messageId: string

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { isPassageError } from '../../src/core/errors/index.js'
 import { openState, stateKind } from '../../src/sandbox/state/index.js'
+import { tempDir } from '../helpers/temp-dir.js'
 
-const dir = () => mkdtempSync(join(tmpdir(), 'passage-state-'))
+const dir = () => tempDir('passage-state-')
 
 describe('sandbox state', () => {
   it.each(['world.json', 'world.db'])('%s: creates from the seed, saves and reloads', (name) => {
