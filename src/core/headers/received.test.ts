@@ -81,6 +81,16 @@ describe("parseReceivedHop (the analyzer's hop: display-only parts parsed when f
     '',
     ';',
     'by ) ) (',
+    // Other clauses before the by clause (the early scan stops after the first clause past both).
+    'from id 15.20.1 BY with SMTP',
+    'id 15.20.1 from BY with SMTP',
+    'via é from by with SMTP',
+    'from ID from by for from',
+    // The by clause before the from clause; a repeated from inside a later clause.
+    'by mx.example.net (203.0.113.9) from relay.example.org ([198.51.100.4]) with ESMTP from x id 7; Mon, 1 Dec 2026',
+    // Past the value's 200th word nothing is read, by the lazy hop as by the whole scan.
+    `from a.example (192.0.2.1) by b.example (192.0.2.2) with ${'w '.repeat(196)} id past-the-cap for <x@y.example>; Mon, 1 Dec 2026`,
+    `x ${'y '.repeat(10)} from a.example by b.example ${'z '.repeat(180)} with ESMTP id inside; d`,
   ]
 
   it('reads as parseReceived reads, every field, and serialises to the same JSON (same key order)', () => {
