@@ -1,11 +1,9 @@
 // The fleet's job queue against a real PostgreSQL (PASSAGE_TEST_PG_URL); each run of this file
 // uses a database of its own (pg-boss's schema name is fixed), dropped afterwards.
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isPassageError } from '../core/errors/index.js'
 import { DEAD_LETTER_QUEUE, openQueue, QUEUE_NAMES, type JobQueueForTests } from './queue.js'
-import { PG_URL } from './test-fixtures.js'
+import { ownDatabase, PG_URL } from './test-fixtures.js'
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhYmNkZWYifQ.c2lnbmF0dXJl'
 
@@ -39,7 +37,7 @@ describe('openQueue without a database', () => {
 if (!PG_URL) console.log('queue.test.ts: PostgreSQL tests skipped (PASSAGE_TEST_PG_URL is unset)')
 
 describe.skipIf(!PG_URL)('the fleet job queue on PostgreSQL', () => {
-  const dbName = `passage_q_${randomBytes(5).toString('hex')}`
+  let db: Awaited<ReturnType<typeof ownDatabase>> | undefined
   let url = ''
   const open: JobQueueForTests[] = []
   const errors: Error[] = []
@@ -53,25 +51,13 @@ describe.skipIf(!PG_URL)('the fleet job queue on PostgreSQL', () => {
     open.push(q)
     return q
   }
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: PG_URL })
-    await c.connect()
-    try {
-      await c.query(sql)
-    } finally {
-      await c.end()
-    }
-  }
-
   beforeAll(async () => {
-    await admin(`create database ${dbName}`)
-    const u = new URL(PG_URL ?? '')
-    u.pathname = `/${dbName}`
-    url = u.toString()
+    db = await ownDatabase('passage_q')
+    url = db.url
   })
   afterAll(async () => {
     for (const q of open) await q.stop({ graceful: false }).catch(() => {})
-    await admin(`drop database if exists ${dbName} with (force)`)
+    await db?.drop()
   })
 
   it('two processes opening at once both succeed and create the four queues and the dead letter', async () => {
@@ -338,8 +324,8 @@ describe.skipIf(!PG_URL)('the fleet job queue on PostgreSQL', () => {
     // Until the loss is seen: on a busy machine the queue may hold no connection at the first
     // try (its pool opens them as the loops poll), and then nothing is terminated.
     await until('an error event', async () => {
-      await admin(
-        `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${dbName}' and application_name = 'passage-fleet-queue' and pid <> pg_backend_pid()`,
+      await db!.admin(
+        `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${db!.name}' and application_name = 'passage-fleet-queue' and pid <> pg_backend_pid()`,
       )
       return seen.length > 0
     })

@@ -166,9 +166,16 @@ export const TENANT_ID = makeSnapshot().tenant.id
 
 /**
  * A database of the caller's own on the test server (PG_URL), named `<prefix>_<random hex>`:
- * its URL, and `drop()` (forced: connections left open do not keep it).
+ * its URL and name, `admin(sql)` on the server, and `drop()` (forced: connections left open do
+ * not keep it).
  */
-export async function ownDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function ownDatabase(prefix: string): Promise<{
+  url: string
+  name: string
+  /** Runs a statement as the test server's admin (outside the database). */
+  admin(sql: string): Promise<void>
+  drop(): Promise<void>
+}> {
   if (!PG_URL) throw new Error('ownDatabase needs PASSAGE_TEST_PG_URL')
   const name = `${prefix}_${randomBytes(5).toString('hex')}`
   const admin = async (sql: string) => {
@@ -183,5 +190,10 @@ export async function ownDatabase(prefix: string): Promise<{ url: string; drop()
   await admin(`create database ${name}`)
   const u = new URL(PG_URL)
   u.pathname = `/${name}`
-  return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) }
+  return {
+    url: u.toString(),
+    name,
+    admin,
+    drop: () => admin(`drop database if exists ${name} with (force)`),
+  }
 }

@@ -4,13 +4,11 @@
  * run by the worker's loops and their items written; a worker stopped without grace hands its
  * job back and another worker finishes it, once.
  */
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../store/index.js'
 import type { FleetAction, FleetItem } from '../../store/fleet.js'
 import { openQueue, type JobQueueForTests } from '../../store/queue.js'
-import { PG_URL } from '../../store/test-fixtures.js'
+import { ownDatabase, PG_URL } from '../../store/test-fixtures.js'
 import {
   fleetSandbox,
   fleetTenantOf,
@@ -28,22 +26,13 @@ if (!PG_URL)
   )
 
 describe.skipIf(!PG_URL)('startFleetWorker on PostgreSQL', () => {
-  const dbName = `passage_w_${randomBytes(5).toString('hex')}`
+  let db: Awaited<ReturnType<typeof ownDatabase>> | undefined
   let url = ''
   let fs: FleetSandbox
   let store: Store
   const queues: JobQueueForTests[] = []
   const workers: FleetWorker[] = []
   const sandboxes: FleetSandbox[] = []
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: PG_URL })
-    await c.connect()
-    try {
-      await c.query(sql)
-    } finally {
-      await c.end()
-    }
-  }
   const queue = async () => {
     const q = await openQueue(url, {
       retryDelaySeconds: 1,
@@ -69,10 +58,8 @@ describe.skipIf(!PG_URL)('startFleetWorker on PostgreSQL', () => {
   }
 
   beforeAll(async () => {
-    await admin(`create database ${dbName}`)
-    const u = new URL(PG_URL ?? '')
-    u.pathname = `/${dbName}`
-    url = u.toString()
+    db = await ownDatabase('passage_w')
+    url = db.url
     store = await openStore(url)
     fs = await fleetSandbox('latency=100')
   }, 60_000)
@@ -83,7 +70,7 @@ describe.skipIf(!PG_URL)('startFleetWorker on PostgreSQL', () => {
     await store?.close()
     await fs?.close()
     for (const x of sandboxes) await x.close()
-    await admin(`drop database if exists ${dbName} with (force)`)
+    await db?.drop()
   }, 60_000)
 
   it('plans, applies and checks two tenants through the queue; items done, events said', async () => {

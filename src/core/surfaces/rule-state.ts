@@ -9,10 +9,14 @@ export function ruleState(v: unknown): 'Enabled' | 'Disabled' {
 
 /** Small normalisations of a rule as real Exchange returns it, before the model reads it. */
 export function normaliseRule(o: JsonObject): JsonObject {
-  const out: JsonObject = { ...o }
-  if ('State' in o) out.State = ruleState(o.State)
-  if (typeof o.Priority === 'string') out.Priority = Number(o.Priority)
-  if (typeof o.SetSCL === 'string') out.SetSCL = Number(o.SetSCL)
+  return normaliseInPlace({ ...o })
+}
+
+/** normaliseRule's normalisations, made on `out` itself (a copy of the caller's own). */
+function normaliseInPlace(out: JsonObject): JsonObject {
+  if ('State' in out) out.State = ruleState(out.State)
+  if (typeof out.Priority === 'string') out.Priority = Number(out.Priority)
+  if (typeof out.SetSCL === 'string') out.SetSCL = Number(out.SetSCL)
   return out
 }
 
@@ -251,32 +255,19 @@ const collator = new Intl.Collator()
 const byLowerName = (a: string, b: string) => collator.compare(lower(a), lower(b))
 
 /**
- * A Get-TransportRule object (real shape, or passage's own snapshot format) mapped to passage's
- * model: the small normalisations of `normaliseRule`, and the derived `Unmodelled` list.
- */
-export function transportRuleFromExchange(o: JsonObject): JsonObject {
-  const out = normaliseRule(o)
-  // Sorted, so that the same rule reads the same whatever order Exchange lists its properties in.
-  out.Unmodelled = unmodelledOf(o).sort(byLowerName)
-  return out
-}
-
-/**
- * A Get-TransportRule object as Exchange returned it (annotations and empty properties in place:
- * the surface reads it raw, see SurfaceRead.raw) mapped to passage's model in one walk over its
- * keys: what transportRuleFromExchange gives for it once its annotations and empty (null or '')
- * properties are left out (ms-rule: read.empty-properties), less the properties the model does
- * not keep, which its schema would leave out anyway. A rule as Exchange returns it has some two
- * hundred properties, most of them empty; the copies of them all that the generic walk and
- * normaliseRule made were thrown away by the schema. `Unmodelled` is worked out from all of them
- * (unmodelledOf skips annotations and empty values itself).
+ * A Get-TransportRule object (as Exchange returned it, annotations and empty properties in place:
+ * the surface reads it raw, see SurfaceRead.raw; or passage's own snapshot format) mapped to
+ * passage's model in one walk over its keys: the model's properties less annotations and empty
+ * (null or '') ones (ms-rule: read.empty-properties), with normaliseRule's normalisations, and
+ * the derived `Unmodelled` list, worked out from every property (unmodelledOf). A rule as
+ * Exchange returns it has some two hundred properties, most of them empty: copying them all, as
+ * a generic walk and normaliseRule would, only for the model's schema to drop them, is not done.
  */
 export function transportRuleRead(o: JsonObject): JsonObject {
   const out: JsonObject = {}
   const unmodelled = walkRule(o, out)
-  if ('State' in out) out.State = ruleState(out.State)
-  if (typeof out.Priority === 'string') out.Priority = Number(out.Priority)
-  if (typeof out.SetSCL === 'string') out.SetSCL = Number(out.SetSCL)
+  normaliseInPlace(out)
+  // Sorted, so that the same rule reads the same whatever order Exchange lists its properties in.
   out.Unmodelled = unmodelled.sort(byLowerName)
   return out
 }
